@@ -1,0 +1,22 @@
+"""tensorshell: TensorFlow's low-level "use it like NumPy" API, eager, on NumPy and CuPy.
+
+>>> import tensorshell as ts
+>>> t = ts.constant([[1., 2., 3.], [4., 5., 6.]])
+>>> t + 10, ts.square(t), t @ ts.transpose(t)
+"""
+
+from .engine import ops as _ops  # fills the op registry
+from .engine.devices import device
+from .engine.dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16,  # noqa: A004
+                            float32, float64, half, int8, int16, int32, int64, string, uint8,
+                            uint16, uint32, uint64)
+from .engine.ops.registry import NAMESPACES as _NAMESPACES
+from .engine.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
+from .engine.variable import IndexedSlices, Variable
+
+globals().update(_NAMESPACES[""])
+
+from . import bitwise, config, errors, linalg, math, nn, random  # noqa: E402
+
+newaxis = None
+__version__ = "0.1.0"

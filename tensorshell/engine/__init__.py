@@ -1,0 +1,1 @@
+"""The eager tensor engine: dtypes, devices, tensors, Variables and the op registry."""

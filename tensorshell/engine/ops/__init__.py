@@ -1,0 +1,5 @@
+"""The op families; importing this package fills the registry."""
+
+from . import (creation, elementwise, indexing, linalg, nn, operators, random,  # noqa: F401
+               reduction, shape)
+from .registry import NAMESPACES, OPS  # noqa: F401

@@ -1,0 +1,112 @@
+"""Creation ops: zeros, ones, fill, range, eye, linspace and their ``_like`` forms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..dtypes import float32
+from ..errors import invalid
+from ..tensor import Tensor, infer
+from .registry import as_tensor, op, out, placement
+from .shape import int_list
+
+
+def _xp():
+    return placement.device.backend.xp
+
+
+def _shape(shape, op_name):
+    dims = int_list(shape, op_name, "shape")
+    if any(d < 0 for d in dims):
+        raise invalid(op_name, f"dimensions must be non-negative, got {dims}", kind="shape")
+    return dims
+
+
+@op("zeros", differentiable=False)
+def zeros(shape, dtype=float32, name=None, layout=None):
+    d = dtypes.as_dtype(dtype)
+    dims = _shape(shape, "zeros")
+    if d.is_string:
+        return out(np.full(dims, b"", dtype=object), d)
+    return out(_xp().zeros(dims, dtype=d._np), d)
+
+
+@op("ones", differentiable=False)
+def ones(shape, dtype=float32, name=None, layout=None):
+    d = dtypes.as_dtype(dtype)
+    if d.is_string:
+        raise invalid("ones", "there is no 'one' of the string dtype")
+    return out(_xp().ones(_shape(shape, "ones"), dtype=d._np), d)
+
+
+@op("zeros_like", differentiable=False)
+def zeros_like(input, dtype=None, name=None, layout=None):  # noqa: A002
+    t = as_tensor(input, "zeros_like", "input")
+    return zeros(t._data.shape, t.dtype if dtype is None else dtype)
+
+
+@op("ones_like", differentiable=False)
+def ones_like(input, dtype=None, name=None, layout=None):  # noqa: A002
+    t = as_tensor(input, "ones_like", "input")
+    return ones(t._data.shape, t.dtype if dtype is None else dtype)
+
+
+@op("fill")
+def fill(dims, value, name=None, layout=None):
+    """A tensor of shape ``dims`` filled with ``value`` (whose dtype it takes)."""
+    v = as_tensor(value, "fill", "value")
+    if v.ndim:
+        raise invalid("fill", f"value must be a scalar, got shape {list(v.shape)}",
+                      kind="shape")
+    return out(_xp().full(_shape(dims, "fill"), v._data.reshape(()), dtype=v.dtype._np),
+               v.dtype)
+
+
+@op("range", differentiable=False)
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
+    """``[start, start + delta, ...)`` up to ``limit``; ``ts.range(5)`` is 0..4 (int32).
+
+    The dtype is the widest of the arguments' (floats win), or ``dtype``.
+    """
+    if limit is None:
+        start, limit = 0, start
+    vals = [v.numpy().item() if isinstance(v, Tensor) else v for v in (start, limit, delta)]
+    if dtype is not None:
+        d = dtypes.as_dtype(dtype)
+    else:
+        kinds = [infer(v)[1] for v in (start, limit, delta)]
+        d = max(kinds, key=lambda k: (k.is_floating, k.size))
+    if vals[2] == 0:
+        raise invalid("range", "Requires delta != 0")
+    if (vals[2] > 0 and vals[0] > vals[1]) or (vals[2] < 0 and vals[0] < vals[1]):
+        raise invalid("range", f"Requires start <= limit when delta > 0: {vals[0]}/{vals[1]}"
+                      if vals[2] > 0 else
+                      f"Requires start >= limit when delta < 0: {vals[0]}/{vals[1]}")
+    return out(_xp().arange(vals[0], vals[1], vals[2]).astype(d._np), d)
+
+
+@op("eye", exports=("", "linalg"), differentiable=False)
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=float32, name=None):
+    d = dtypes.as_dtype(dtype)
+    m = _xp().eye(int(num_rows), None if num_columns is None else int(num_columns),
+                  dtype=d._np)
+    if batch_shape is not None:
+        b = _shape(batch_shape, "eye")
+        m = _xp().broadcast_to(m, tuple(b) + m.shape).copy()
+    return out(m, d)
+
+
+@op("linspace", differentiable=False)
+def linspace(start, stop, num, name=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (float32 for floats)."""
+    s = as_tensor(start, "linspace", "start")
+    e = as_tensor(stop, "linspace", "stop", s.dtype)
+    if not s.dtype.is_floating:
+        raise invalid("linspace", f"start and stop must be floating-point, got {s.dtype.name}",
+                      kind="dtype", hint=f"ts.linspace({float(s.numpy())}, ...)")
+    n = int(num)
+    if n < 0:
+        raise invalid("linspace", f"num must be >= 0, got {n}")
+    data = _xp().linspace(s._data, e._data, n, axis=int(axis)).astype(s.dtype._np)
+    return out(data, s.dtype)

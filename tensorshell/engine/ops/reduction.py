@@ -1,0 +1,136 @@
+"""Reductions: ``kernel(data, axis, keepdims)`` with axis None or a tuple of positive axes.
+
+Results keep the input's dtype as in TensorFlow (``reduce_sum`` of int8 is int8, the integer
+mean truncates toward zero) and empty inputs give TensorFlow's identities: sum 0, prod 1,
+max the lowest value, min the highest, mean NaN, any False, all True.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..dtypes import BOOL, FLOATING, INTEGER, NUMERIC, REAL, SIGNED, int64
+from .. import dtypes
+from ..errors import invalid
+from ..shapes import normalize_axis
+from .registry import as_tensor, not_allowed, op, out, reduction, run, OPS
+
+
+def _count(shape, axis):
+    if axis is None:
+        n = 1
+        for d in shape:
+            n *= d
+        return n
+    n = 1
+    for a in axis:
+        n *= shape[a]
+    return n
+
+
+def _sum(xp):
+    return lambda x, axis, keepdims: xp.add.reduce(x, axis=axis, dtype=x.dtype,
+                                                   keepdims=keepdims)
+
+
+def _prod(xp):
+    return lambda x, axis, keepdims: xp.multiply.reduce(x, axis=axis, dtype=x.dtype,
+                                                        keepdims=keepdims)
+
+
+def _extreme(xp, ufunc_name, lowest):
+    ufunc = getattr(xp, ufunc_name)
+
+    def k(x, axis, keepdims):
+        dt = x.dtype
+        if dt.kind == "f":
+            initial = -np.inf if lowest else np.inf
+        else:
+            info = np.iinfo(dt)
+            initial = info.min if lowest else info.max
+        return ufunc.reduce(x, axis=axis, keepdims=keepdims, initial=initial)
+    return k
+
+
+def mean_kernel(xp):
+    def k(x, axis, keepdims):
+        s = xp.add.reduce(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
+        n = _count(x.shape, axis)
+        if x.dtype.kind in "iu":
+            if n == 0:
+                return xp.zeros_like(s)
+            # C-style division, truncating toward zero as TensorFlow's integer mean does
+            q = xp.floor_divide(xp.absolute(s), n) if x.dtype.kind == "i" else s // n
+            return (xp.where(s < 0, -q, q) if x.dtype.kind == "i" else q).astype(x.dtype)
+        return xp.true_divide(s, n, dtype=x.dtype) if n else s * xp.nan
+    return k
+
+
+def _variance(xp):
+    mean = mean_kernel(xp)
+
+    def k(x, axis, keepdims):
+        d = x - mean(x, axis, True)
+        return mean(d * d, axis, keepdims)
+    return k
+
+
+def _std(xp):
+    var = _variance(xp)
+    return lambda x, axis, keepdims: xp.sqrt(var(x, axis, keepdims))
+
+
+def _logsumexp(xp):
+    def k(x, axis, keepdims):
+        m = xp.maximum.reduce(x, axis=axis, keepdims=True, initial=-np.inf)
+        m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
+        s = xp.log(xp.add.reduce(xp.exp(x - m), axis=axis, keepdims=True, dtype=x.dtype))
+        r = s + m
+        if not keepdims:
+            r = r.reshape([d for i, d in enumerate(r.shape)
+                           if not (axis is None or i in axis)])
+        return r
+    return k
+
+
+reduce_sum = reduction("reduce_sum", NUMERIC, _sum)
+reduce_prod = reduction("reduce_prod", NUMERIC, _prod)
+reduce_max = reduction("reduce_max", REAL, lambda xp: _extreme(xp, "maximum", True))
+reduce_min = reduction("reduce_min", REAL, lambda xp: _extreme(xp, "minimum", False))
+reduce_mean = reduction("reduce_mean", NUMERIC, mean_kernel)
+reduce_any = reduction("reduce_any", BOOL, lambda xp: lambda x, axis, keepdims:
+                       xp.logical_or.reduce(x, axis=axis, keepdims=keepdims))
+reduce_all = reduction("reduce_all", BOOL, lambda xp: lambda x, axis, keepdims:
+                       xp.logical_and.reduce(x, axis=axis, keepdims=keepdims))
+reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",))
+reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",))
+reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("math",))
+
+
+def _arg(name, xp_name):
+    def kernel(xp):
+        f = getattr(xp, xp_name)
+        return lambda x, axis: f(x, axis=axis)
+
+    @op(name, "reduction", REAL, ("", "math"), kernel=kernel, differentiable=False)
+    def fn(input, axis=None, output_type=int64, name=None):  # noqa: A002 - TF's names
+        x = as_tensor(input, fn.op.name, "input")
+        if x.dtype not in fn.op.dtypes:
+            raise not_allowed(fn.op, x, "input")
+        out_dt = dtypes.as_dtype(output_type)
+        if out_dt not in (dtypes.int32, int64):
+            raise invalid(fn.op.name, f"output_type must be int32 or int64, got {out_dt.name}")
+        if x.ndim == 0:
+            raise invalid(fn.op.name, "cannot take the arg of a scalar; it has no axis",
+                          kind="shape")
+        ax = normalize_axis(0 if axis is None else int(axis), x.ndim, fn.op.name)
+        if x.shape[ax] == 0:
+            raise invalid(fn.op.name, f"Reduction axis {ax} is empty in shape "
+                                      f"{list(x.shape)}", kind="shape")
+        return out(run(fn.op, x._data, ax, inputs=(x,), labels=("input",))
+                   .astype(out_dt._np), out_dt)
+    return fn
+
+
+argmax = _arg("argmax", "argmax")
+argmin = _arg("argmin", "argmin")

@@ -1,0 +1,363 @@
+"""The op registry: every op is defined once, as a table entry, and everything users see is
+generated from it — ``ts.add``, ``ts.math.add``, ``Tensor.__add__``, and the tests' op list.
+
+This module is the only hot path. An elementwise op on tensors that already share a dtype and
+the op's device costs: a type check, two identity checks, one dict lookup for the result
+dtype, the kernel call and the wrap. Everything else (weak Python values, NumPy arrays,
+Variables, copies between devices, explanations of failures) happens on the slow path.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Callable
+
+import numpy as np
+
+from .. import dtypes
+from ..devices import NUMPY, Backend, placement
+from ..dtypes import DType
+from ..errors import Operand, dtype_mismatch, dtype_not_allowed, from_kernel, invalid
+from ..tensor import Tensor, to_dtype, infer, wrap
+
+_new = object.__new__
+
+# NumPy reports float overflow, 0/0 and the like as RuntimeWarnings attributed to the frame
+# that called the ufunc. TensorFlow returns inf/nan silently; so do our kernels. The filter is
+# scoped to tensorshell's own modules, so the user's NumPy code keeps its warnings.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tensorshell\.engine")
+
+OPS: dict[str, "OpDef"] = {}
+NAMESPACES: dict[str, dict[str, Callable]] = {
+    "": {}, "math": {}, "linalg": {}, "nn": {}, "random": {}, "bitwise": {}}
+TENSOR_METHODS: dict[str, Callable] = {}
+
+
+class OpDef:
+    """One op: its name, where it is exported, which dtypes it takes and how it runs."""
+
+    __slots__ = ("name", "fn", "exports", "dtypes", "kind", "kernel_spec", "kernels",
+                 "result", "differentiable", "grad", "doc")
+
+    def __init__(self, name, kind, dtypes_=dtypes.ALL_SET, exports=("",), kernel=None,
+                 result=None, differentiable=None, grad=None, doc=None):
+        self.name = name
+        self.kind = kind
+        self.dtypes = frozenset(dtypes_)
+        self.exports = tuple(exports)
+        self.kernel_spec = kernel
+        self.kernels: dict[Backend, Callable] = {}
+        self.result = result
+        self.differentiable = differentiable
+        self.grad = grad
+        self.doc = doc
+        self.fn = None
+
+    def result_map(self) -> dict[DType, DType]:
+        """Allowed input dtype -> result dtype; a single dict lookup on the hot path."""
+        r = self.result
+        out = {}
+        for d in self.dtypes:
+            out[d] = d if r is None else (r if isinstance(r, DType) else r(d))
+        return out
+
+    def bind(self, backend: Backend) -> Callable:
+        """The kernel for ``backend``, resolved once and cached."""
+        k = self.kernels.get(backend)
+        if k is None:
+            spec = self.kernel_spec
+            k = getattr(backend.xp, spec) if isinstance(spec, str) else spec(backend.xp)
+            self.kernels[backend] = k
+        return k
+
+    def __repr__(self):
+        return f"OpDef({self.name!r}, kind={self.kind!r}, exports={self.exports})"
+
+
+def register(op: OpDef, fn: Callable) -> Callable:
+    """Publish ``fn`` as ``op`` in every namespace the table entry names."""
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is registered twice")
+    fn.__name__ = fn.__qualname__ = op.name
+    if op.doc:
+        fn.__doc__ = op.doc
+    fn.__module__ = "tensorshell"
+    fn.op = op
+    op.fn = fn
+    OPS[op.name] = op
+    for export in op.exports:
+        ns, _, alias = export.partition(":")
+        NAMESPACES[ns][alias or op.name] = fn
+    return fn
+
+
+def op(name, kind="custom", dtypes_=dtypes.ALL_SET, exports=("",), **kw):
+    """Decorator for ops whose function is written by hand (shape, linalg, creation ...)."""
+    def deco(fn):
+        return register(OpDef(name, kind, dtypes_, exports, **kw), fn)
+    return deco
+
+
+# ---------------------------------------------------------------------------------------------
+# Slow-path helpers shared by every op family
+# ---------------------------------------------------------------------------------------------
+
+def describe(t, label: str) -> Operand:
+    """How an error shows one operand."""
+    if isinstance(t, Tensor) or getattr(t, "_is_variable", False):
+        return Operand(label, t.dtype.name, tuple(np.shape(t._data if isinstance(t, Tensor)
+                                                            else t.value()._data)),
+                       t._device.short)
+    try:
+        _, d = infer(t)
+        name = d.name
+    except (TypeError, ValueError):
+        name = type(t).__name__
+    return Operand(label, name, tuple(np.shape(t)) if not isinstance(t, (str, bytes)) else (),
+                   placement.device.short)
+
+
+def _strong(v) -> bool:
+    return isinstance(v, Tensor) or getattr(v, "_is_variable", False)
+
+
+def on_device(t: Tensor, dev) -> Tensor:
+    """``t`` on ``dev``: the same tensor when it is already there, else a copy."""
+    if t._device is dev:
+        return t
+    src = t._device.backend
+    data = t._data
+    if src is not dev.backend:
+        data = dev.backend.from_numpy(src.to_numpy(data) if src is not NUMPY else data)
+    return wrap(data, t._dtype, dev)
+
+
+def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
+              anchor: str | None = None) -> Tensor:
+    """One input of an op as a Tensor on the op's device. A non-tensor value adopts ``dtype``
+    when given (losslessly, or raising), else gets its natural dtype."""
+    dev = placement.device
+    if type(value) is Tensor:
+        t = value
+    elif getattr(value, "_is_variable", False):
+        t = value.value()
+    elif isinstance(value, Tensor):
+        t = value
+    else:
+        if dtype is not None:
+            arr = to_dtype(value, dtype, op_name, label, anchor=anchor)
+            return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), dtype,
+                        dev)
+        arr, d = infer(value)
+        return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), d, dev)
+    return t if t._device is dev else on_device(t, dev)
+
+
+def unify(op_name: str, values, labels) -> list[Tensor]:
+    """Inputs that must share one dtype, as tensors on the op's device.
+
+    Tensors and Variables fix the dtype and must agree (no implicit conversion); Python
+    values, lists and NumPy arrays adopt it when nothing is lost. With no tensor among them,
+    the first NumPy array (else the first value) sets the dtype.
+    """
+    anchor = None
+    for v, lab in zip(values, labels):
+        if _strong(v):
+            if anchor is None:
+                anchor = (v.dtype, v, lab)
+            elif v.dtype is not anchor[0]:
+                raise mismatch(op_name, anchor[1], anchor[2], v, lab)
+    if anchor is None:
+        first = next((v for v in values if isinstance(v, (np.ndarray, np.generic))),
+                     values[0])
+        d, anchor_label = infer(first)[1], None
+    else:
+        d, anchor_label = anchor[0], anchor[2]
+    return [as_tensor(v, op_name, lab, d, anchor_label) for v, lab in zip(values, labels)]
+
+
+def mismatch(op_name, a, la, b, lb):
+    target = dtypes.widening_target(a.dtype, b.dtype)
+    cast_label, other = (lb, la) if target is a.dtype else (la, lb)
+    return dtype_mismatch(op_name, [describe(a, la), describe(b, lb)], target.name,
+                          cast_label, cast_label)
+
+
+_FIX_ORDER = (dtypes.float32, dtypes.int32, dtypes.bool, dtypes.float64, dtypes.int64,
+              dtypes.complex64, dtypes.string)
+
+
+def allowed_words(allowed) -> str:
+    parts = []
+    if dtypes.FLOATING <= allowed:
+        parts.append("floating-point")
+    if dtypes.INTEGER <= allowed:
+        parts.append("integer")
+    elif dtypes.SIGNED <= allowed:
+        parts.append("signed integer")
+    if dtypes.COMPLEX <= allowed:
+        parts.append("complex")
+    if dtypes.bool in allowed:
+        parts.append("bool")
+    if dtypes.string in allowed:
+        parts.append("string")
+    if not parts:
+        return ", ".join(sorted(d.name for d in allowed))
+    if len(parts) == 1:
+        return parts[0] + " dtypes"
+    return ", ".join(parts[:-1]) + " or " + parts[-1] + " dtypes"
+
+
+def not_allowed(op: OpDef, t, label: str = "x", call: str | None = None):
+    fix = None
+    for d in _FIX_ORDER:
+        if d in op.dtypes:
+            fix = d
+            break
+    if t.dtype.is_bool and dtypes.bool not in op.dtypes and dtypes.int32 in op.dtypes:
+        fix = dtypes.int32
+    public = public_name(op)
+    call = call or f"{public}({{x}})"
+    return dtype_not_allowed(public, describe(t, label), allowed_words(op.dtypes),
+                             fix.name if fix else None, call)
+
+
+def public_name(op: OpDef) -> str:
+    ns, _, alias = op.exports[0].partition(":") if op.exports else ("", "", "")
+    return "ts." + (ns + "." if ns else "") + (alias or op.name)
+
+
+def incompatible_shapes_for(op_name, tensors, labels, why=None):
+    from ..errors import incompatible_shapes
+    return incompatible_shapes(op_name, [describe(t, lab) for t, lab in zip(tensors, labels)],
+                               why)
+
+
+def kernel_error(op: OpDef, exc: BaseException, inputs, labels=("x", "y")):
+    return from_kernel(op.name, exc, [describe(t, lab) for t, lab in zip(inputs, labels)])
+
+
+def run(op: OpDef, *arrays, inputs=(), labels=("x", "y"), **kwargs):
+    """Call ``op``'s kernel on the current device, translating any failure."""
+    try:
+        return op.bind(placement.device.backend)(*arrays, **kwargs)
+    except Exception as e:  # noqa: BLE001 - every kernel failure is translated
+        raise kernel_error(op, e, inputs or arrays, labels) from None
+
+
+def out(data, dtype: DType) -> Tensor:
+    return wrap(data, dtype, placement.device)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated functions: the hot path
+# ---------------------------------------------------------------------------------------------
+
+def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Callable:
+    op = OpDef(name, "unary", dtypes_, exports, kernel=kernel, result=result, **kw)
+    rmap = op.result_map()
+
+    def fn(x, name=None):
+        if type(x) is Tensor:
+            dev = x._device
+            if dev is placement.device:
+                rdt = rmap.get(x._dtype)
+                if rdt is not None:
+                    try:
+                        data = (kernels.get(dev.backend) or op.bind(dev.backend))(x._data)
+                    except Exception as e:  # noqa: BLE001
+                        raise kernel_error(op, e, (x,)) from None
+                    t = _new(Tensor)
+                    t._data = data
+                    t._dtype = rdt
+                    t._device = dev
+                    return t
+        x = as_tensor(x, op.name)
+        rdt = rmap.get(x._dtype)
+        if rdt is None:
+            raise not_allowed(op, x)
+        return out(run(op, x._data, inputs=(x,)), rdt)
+
+    kernels = op.kernels
+    return register(op, fn)
+
+
+def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Callable:
+    op = OpDef(name, "binary", dtypes_, exports, kernel=kernel, result=result, **kw)
+    rmap = op.result_map()
+    kernels = op.kernels
+
+    def fn(x, y, name=None):
+        if type(x) is Tensor:
+            dev = x._device
+            if dev is placement.device:
+                dt = x._dtype
+                ty = type(y)
+                if ty is Tensor:
+                    ok = y._dtype is dt and y._device is dev
+                    yd = y._data
+                else:
+                    ok = (ty is float or ty is int) and dtypes.python_scalar_fits(y, dt)
+                    yd = y
+                rdt = rmap.get(dt)
+                if ok and rdt is not None:
+                    try:
+                        data = (kernels.get(dev.backend) or op.bind(dev.backend))(x._data, yd)
+                    except Exception as e:  # noqa: BLE001
+                        raise kernel_error(op, e, (x, y)) from None
+                    t = _new(Tensor)
+                    t._data = data
+                    t._dtype = rdt
+                    t._device = dev
+                    return t
+        return binary_slow(op, rmap, x, y)
+
+    return register(op, fn)
+
+
+def binary_slow(op: OpDef, rmap, x, y):
+    xt, yt = unify(op.name, (x, y), ("x", "y"))
+    rdt = rmap.get(xt._dtype)
+    if rdt is None:
+        raise not_allowed(op, xt, "x", f"{public_name(op)}({{x}}, y)")
+    return out(run(op, xt._data, yt._data, inputs=(xt, yt)), rdt)
+
+
+def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Callable:
+    """``kernel(data, axis, keepdims)`` with ``axis`` None or a tuple of positive axes."""
+    op = OpDef(name, "reduction", dtypes_, exports, kernel=kernel, result=result, **kw)
+    rmap = op.result_map()
+    from ..shapes import normalize_axes
+
+    def fn(input_tensor, axis=None, keepdims=False, name=None):
+        x = input_tensor
+        if type(x) is not Tensor or x._device is not placement.device:
+            x = as_tensor(x, op.name, "input_tensor")
+        rdt = rmap.get(x._dtype)
+        if rdt is None:
+            raise not_allowed(op, x, "input_tensor")
+        if axis is not None:
+            if type(axis) is Tensor:
+                axis = axis.numpy().tolist()
+            axis = normalize_axes(axis, x._data.ndim, op.name)
+        try:
+            data = op.bind(x._device.backend)(x._data, axis, bool(keepdims))
+        except Exception as e:  # noqa: BLE001
+            raise kernel_error(op, e, (x,), ("input_tensor",)) from None
+        return out(data, rdt)
+
+    return register(op, fn)
+
+
+def tensor_method(name: str):
+    """Attach a function to Tensor (operators, __getitem__); the registry owns the class's
+    behaviour so ops and operators cannot drift apart."""
+    def deco(fn):
+        TENSOR_METHODS[name] = fn
+        setattr(Tensor, name, fn)
+        return fn
+    return deco
+
+
+def as_numpy_backend(xp):
+    return xp is np

@@ -1,0 +1,598 @@
+"""The immutable Tensor, TensorShape, and conversion of Python and NumPy values to tensors.
+
+A Tensor wraps one backend array (a NumPy array or scalar on CPUs) plus its DType and Device.
+Nothing ever writes to that array: ``t.numpy()`` returns a copy and ``np.asarray(t)`` a
+read-only view, so views of it may be shared freely between tensors. Operators and most
+methods are attached from the op registry (see ``ops/registry.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .devices import placement
+from .dtypes import DType, from_numpy
+from .errors import value_does_not_fit
+
+_new = object.__new__
+
+
+class TensorShape:
+    """The shape of a tensor; compares equal to tuples and lists (``t.shape == (2, 3)``)."""
+
+    __slots__ = ("_dims",)
+
+    def __init__(self, dims):
+        if dims is None:
+            self._dims = None
+        elif isinstance(dims, TensorShape):
+            self._dims = dims._dims
+        elif isinstance(dims, (int, np.integer)):
+            self._dims = (int(dims),)
+        else:
+            self._dims = tuple(None if d is None else int(d) for d in dims)
+
+    @property
+    def rank(self):
+        return None if self._dims is None else len(self._dims)
+
+    ndims = rank
+
+    @property
+    def dims(self):
+        return None if self._dims is None else list(self._dims)
+
+    def as_list(self) -> list:
+        if self._dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return list(self._dims)
+
+    def num_elements(self):
+        if not self.is_fully_defined():
+            return None
+        n = 1
+        for d in self._dims:
+            n *= d
+        return n
+
+    def is_fully_defined(self) -> bool:
+        return self._dims is not None and None not in self._dims
+
+    def is_compatible_with(self, other) -> bool:
+        other = TensorShape(other)
+        if self._dims is None or other._dims is None:
+            return True
+        return len(self._dims) == len(other._dims) and all(
+            a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
+
+    def concatenate(self, other) -> "TensorShape":
+        other = TensorShape(other)
+        if self._dims is None or other._dims is None:
+            return TensorShape(None)
+        return TensorShape(self._dims + other._dims)
+
+    def __len__(self):
+        if self._dims is None:
+            raise ValueError("Cannot take the length of shape with unknown rank.")
+        return len(self._dims)
+
+    def __iter__(self):
+        if self._dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(self._dims)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return TensorShape(self._dims[key])
+        return self._dims[key]
+
+    def __bool__(self):
+        return self._dims is not None
+
+    def __eq__(self, other):
+        if isinstance(other, TensorShape):
+            return self._dims == other._dims
+        if isinstance(other, (tuple, list)):
+            return self._dims is not None and self._dims == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self):
+        return hash(self._dims)
+
+    def __repr__(self):
+        if self._dims is None:
+            return "TensorShape(None)"
+        return f"TensorShape({list(self._dims)})"
+
+    def __str__(self):
+        if self._dims is None:
+            return "<unknown>"
+        if len(self._dims) == 1:
+            return f"({self._dims[0]},)"
+        return "(" + ", ".join(str(d) for d in self._dims) + ")"
+
+    def __reduce__(self):
+        return TensorShape, (self._dims,)
+
+
+class Reference:
+    """A hashable reference to a tensor or Variable (``t.ref()``), usable as a dict key."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def deref(self):
+        return self._obj
+
+    def __eq__(self, other):
+        return isinstance(other, Reference) and other._obj is self._obj
+
+    def __hash__(self):
+        return id(self._obj)
+
+    def __repr__(self):
+        return f"<Reference wrapping {self._obj!r}>"
+
+
+_NUMPY_HINTS = {
+    "T": "ts.transpose(t)", "sum": "ts.reduce_sum(t)", "mean": "ts.reduce_mean(t)",
+    "max": "ts.reduce_max(t)", "min": "ts.reduce_min(t)", "prod": "ts.reduce_prod(t)",
+    "std": "ts.math.reduce_std(t)", "var": "ts.math.reduce_variance(t)",
+    "reshape": "ts.reshape(t, shape)", "astype": "ts.cast(t, dtype)",
+    "flatten": "ts.reshape(t, [-1])", "ravel": "ts.reshape(t, [-1])",
+    "transpose": "ts.transpose(t)", "dot": "ts.matmul(a, b)", "argmax": "ts.argmax(t)",
+    "argmin": "ts.argmin(t)", "squeeze": "ts.squeeze(t)", "any": "ts.reduce_any(t)",
+    "all": "ts.reduce_all(t)", "copy": "ts.identity(t)", "size": "ts.size(t)",
+    "tolist": "t.numpy().tolist()", "item": "t.numpy().item()",
+}
+
+
+class Tensor:
+    """An immutable multidimensional array with a dtype and a device.
+
+    >>> t = ts.constant([[1., 2., 3.], [4., 5., 6.]])
+    >>> t.shape, t.dtype
+    (TensorShape([2, 3]), ts.float32)
+    """
+
+    __slots__ = ("_data", "_dtype", "_device", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Tensors are not built directly; use ts.constant(value) or "
+                        "ts.convert_to_tensor(value)")
+
+    # -- metadata -----------------------------------------------------------------------------
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._data.shape)
+
+    def get_shape(self) -> TensorShape:
+        return TensorShape(self._data.shape)
+
+    @property
+    def dtype(self) -> DType:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def device(self) -> str:
+        return self._device.name
+
+    @property
+    def T(self):  # noqa: N802 - explains the missing NumPy attribute
+        raise AttributeError("Tensor has no attribute 'T': tensors are immutable and a "
+                             "transpose is a new tensor; use ts.transpose(t)")
+
+    def __getattr__(self, name):
+        hint = _NUMPY_HINTS.get(name)
+        if hint is not None:
+            raise AttributeError(f"Tensor has no attribute {name!r}; use {hint}")
+        raise AttributeError(f"Tensor has no attribute {name!r}")
+
+    # -- NumPy interop ------------------------------------------------------------------------
+    def numpy(self):
+        """A writeable NumPy copy of the value (a NumPy scalar for rank 0)."""
+        data = self._data
+        if self._device.backend.name != "numpy":
+            data = self._device.backend.to_numpy(data)
+        if data.ndim == 0:
+            return data[()]
+        return np.array(data)
+
+    def __array__(self, dtype=None, copy=None):
+        data = self._data
+        if self._device.backend.name != "numpy":
+            data = self._device.backend.to_numpy(data)
+        if copy:
+            return np.array(data, dtype=dtype)
+        view = np.asarray(data, dtype=dtype)
+        if view is data or view.base is not None or not isinstance(data, np.ndarray):
+            view = view.view()
+            view.flags.writeable = False
+        return view
+
+    # -- Python protocols ---------------------------------------------------------------------
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise ValueError(f"The truth value of a tensor with {self._data.size} elements "
+                             "is ambiguous; use ts.reduce_any(t) or ts.reduce_all(t)")
+        return bool(self.numpy())
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __index__(self):
+        if not self._dtype.is_integer or self._data.ndim:
+            raise TypeError(f"Only scalar integer tensors can be used as an index, got a "
+                            f"{self._dtype.name} tensor of shape {self.shape}")
+        return int(self.numpy())
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise TypeError(f"only tensors with one element can be converted to a Python "
+                            f"{kind}; this one has shape {self.shape}")
+        if self._dtype.is_string:
+            raise TypeError(f"a string tensor cannot be converted to a Python {kind}")
+        return self.numpy().reshape(()).item() if self._data.ndim else self.numpy().item()
+
+    def __hash__(self):
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def ref(self) -> Reference:
+        """A hashable reference to this tensor, for use as a dict key or in a set."""
+        return Reference(self)
+
+    def experimental_ref(self) -> Reference:
+        return Reference(self)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return constant, (self.numpy(), self._dtype)
+
+    def __format__(self, spec):
+        if spec and self._data.ndim == 0:
+            return format(self.numpy(), spec)
+        return format(str(self), spec)
+
+    # -- text ---------------------------------------------------------------------------------
+    def _numpy_text(self, is_repr: bool) -> str:
+        from .. import config
+        value = self.numpy()
+        if self._data.ndim == 0:
+            text = repr(value) if self._dtype.is_string else str(value)
+        else:
+            opts = config.get_print_options()
+            with np.printoptions(precision=opts["precision"], threshold=opts["threshold"],
+                                 edgeitems=opts["edgeitems"], linewidth=opts["linewidth"]):
+                text = repr(value) if is_repr else str(value)
+        return "\n" + text if "\n" in text else text
+
+    def __repr__(self):
+        return (f"<ts.Tensor: shape={self.shape}, dtype={self._dtype.name}, "
+                f"device=/{self._device.short}, numpy={self._numpy_text(True)}>")
+
+    def __str__(self):
+        return (f"ts.Tensor({self._numpy_text(False)}, shape={self.shape}, "
+                f"dtype={self._dtype.name}, device=/{self._device.short})")
+
+
+def wrap(data, dtype: DType, device=None) -> Tensor:
+    """A Tensor around a backend array the caller will never write to again."""
+    t = _new(Tensor)
+    t._data = data
+    t._dtype = dtype
+    t._device = device if device is not None else placement.device
+    return t
+
+
+def is_tensor(x) -> bool:
+    """Whether ``x`` is a tensor or a Variable (``ts.is_tensor``)."""
+    return isinstance(x, Tensor) or getattr(x, "_is_variable", False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Converting Python and NumPy values
+# ---------------------------------------------------------------------------------------------
+
+def _strings(arr: np.ndarray) -> np.ndarray:
+    """Unicode/bytes/object arrays as TensorFlow's string representation: object arrays of bytes."""
+    if arr.dtype.kind == "U":
+        arr = np.char.encode(arr, "utf-8")
+    out = np.empty(arr.shape, dtype=object)
+    flat = out.reshape(-1)
+    for i, v in enumerate(arr.reshape(-1).tolist()):
+        if isinstance(v, str):
+            v = v.encode("utf-8")
+        elif not isinstance(v, bytes):
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+        flat[i] = v
+    return out
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def infer(value) -> tuple[np.ndarray, DType]:
+    """A NumPy array and the DType TensorFlow would give ``value`` (floats -> float32, ints ->
+    int32 or int64, NumPy arrays keep theirs)."""
+    t = type(value)
+    if t is float:
+        return np.array(value, np.float32), dtypes.float32
+    if t is int:
+        if -2**31 <= value < 2**31:
+            return np.array(value, np.int32), dtypes.int32
+        if -2**63 <= value < 2**63:
+            return np.array(value, np.int64), dtypes.int64
+        raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+    if t is bool:
+        return np.array(value), dtypes.bool
+    if isinstance(value, Tensor):
+        return value.numpy() if value._data.ndim == 0 else np.asarray(value), value._dtype
+    if getattr(value, "_is_variable", False):
+        return infer(value.value())
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.array(value)  # a copy: later writes to the array never reach the tensor
+        if arr.dtype.kind in "USO":
+            return _strings(arr), dtypes.string
+        return arr, from_numpy(arr.dtype)
+    if t is complex:
+        return np.array(value, np.complex128), dtypes.complex128
+    if t is str or t is bytes:
+        return _strings(np.array(value, dtype=object)), dtypes.string
+    if value is None:
+        raise ValueError("Attempt to convert a value (None) with an unsupported type "
+                         "(<class 'NoneType'>) to a Tensor.")
+    if isinstance(value, (list, tuple)):
+        return _infer_sequence(value)
+    if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
+        return infer(np.asarray(value))
+    if isinstance(value, (int, float)):  # int/float subclasses, e.g. IntEnum
+        return infer(t.__mro__[1](value) if t.__mro__[1] in (int, float) else float(value))
+    raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
+                     f"({t}) to a Tensor.")
+
+
+def _infer_sequence(value) -> tuple[np.ndarray, DType]:
+    if value and all(isinstance(v, Tensor) or getattr(v, "_is_variable", False)
+                     for v in value):
+        first = value[0].dtype
+        if any(v.dtype is not first for v in value):
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+        return np.array([np.asarray(v) for v in value]), first
+    try:
+        arr = np.array(value)
+    except (ValueError, TypeError) as e:
+        if "inhomogeneous" in str(e) or "sequence" in str(e):
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") \
+                from None
+        raise ValueError(f"Can't convert Python sequence to Tensor: {e}") from None
+    except OverflowError:
+        raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.") \
+            from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype == np.float64 and _all_python(value):
+            return arr.astype(np.float32), dtypes.float32
+        return arr, from_numpy(arr.dtype)
+    if kind == "i":
+        kinds = {type(v) for v in _leaves(value)}
+        if bool in kinds and len(kinds) > 1:
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+        if arr.dtype == np.int64 and _all_python(value):
+            if arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31):
+                return arr.astype(np.int32), dtypes.int32
+        return arr, from_numpy(arr.dtype)
+    if kind in "US":
+        if any(not isinstance(v, (str, bytes, np.str_, np.bytes_)) for v in _leaves(value)):
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+        return _strings(arr), dtypes.string
+    if kind == "O":
+        leaves = list(_leaves(value))
+        if any(v is None for v in leaves):
+            raise ValueError("Attempt to convert a value (None) with an unsupported type "
+                             "(<class 'NoneType'>) to a Tensor.")
+        if all(isinstance(v, int) for v in leaves):
+            raise ValueError("Can't convert Python sequence with out-of-range integer to "
+                             "Tensor.")
+        if arr.ndim and arr.shape != np.array(value, dtype=object).shape:
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    if kind == "b" or kind == "c" or kind == "u":
+        return arr, from_numpy(arr.dtype)
+    if arr.dtype == np.float64 or kind == "f":
+        return arr.astype(np.float32), dtypes.float32
+    return arr, from_numpy(arr.dtype)
+
+
+def _all_python(value) -> bool:
+    return all(type(v) in (int, float, bool) for v in _leaves(value))
+
+
+def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "value",
+             constructor: bool = False, anchor: str | None = None) -> np.ndarray:
+    """``value`` as a NumPy array of ``dtype``, refusing any conversion that loses data.
+
+    ``constructor`` selects the exception classes TensorFlow's ``tf.constant`` uses (TypeError
+    for a change of kind, ValueError for overflow); ops raise InvalidArgumentError.
+    """
+    t = type(value)
+    if t is int or t is float or t is bool or t is complex or t is str or t is bytes:
+        if dtypes.python_scalar_fits(value, dtype):
+            if dtype.is_string:
+                return _strings(np.array(value, dtype=object))
+            return np.array(value, dtype._np)
+        arr = None
+    else:
+        if isinstance(value, Tensor) or getattr(value, "_is_variable", False):
+            if value.dtype is not dtype:
+                raise TypeError(f"Tensor conversion requested dtype {dtype.name} for Tensor "
+                                f"with dtype {value.dtype.name}: use ts.cast")
+            return np.asarray(value)
+        arr, _ = infer(value)
+        why = dtypes.array_fits(arr, dtype)
+        if why is None:
+            if dtype.is_string:
+                return arr
+            with np.errstate(all="ignore"):
+                return arr.astype(dtype._np, copy=False)
+    # Explain the refusal.
+    text = _short(value)
+    if arr is None:
+        kind_change = not (t is int and (dtype.is_integer or dtype.is_floating
+                                         or dtype.is_complex)) and not \
+            (t is float and (dtype.is_floating or dtype.is_complex))
+        why = ("it is a " + t.__name__ if kind_change else
+               f"it is outside [{dtype.min}, {dtype.max}]" if dtype.is_integer else
+               f"it overflows {dtype.name}")
+    else:
+        kind_change = why is not None and not ("fit" in why or "overflow" in why)
+    hint = None
+    if not constructor and op_name and anchor is not None:
+        hint = f"ts.cast({anchor}, ts.{_wider_for(value, dtype).name})"
+    if constructor:
+        cls = TypeError if kind_change else ValueError
+        if kind_change:
+            err = TypeError(f"Cannot convert {text} to EagerTensor of dtype {dtype.name}: "
+                            f"{why}")
+            raise err
+        raise value_does_not_fit(None, text, dtype.name, why, cls=cls)
+    from .errors import Operand
+    raise value_does_not_fit(op_name, text, dtype.name, why,
+                             operand=Operand(label, _natural(value).name,
+                                             tuple(np.shape(value)) if arr is None
+                                             else arr.shape, placement.device.short),
+                             hint=hint)
+
+
+def _wider_for(value, dtype: DType) -> DType:
+    """The dtype to cast the tensor to so that ``value`` fits: the fix an error suggests."""
+    natural = _natural(value)
+    target = dtypes.widening_target(dtype, natural)
+    if target is dtype:  # same kind, value too large: the widest of that kind
+        target = {"f": dtypes.float64, "i": dtypes.int64, "u": dtypes.uint64,
+                  "c": dtypes.complex128}.get(dtype._np.kind, target)
+    return target
+
+
+def _natural(value) -> DType:
+    try:
+        return infer(value)[1]
+    except (ValueError, TypeError):
+        return dtypes.float32
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """A Tensor from a tensor, Variable, NumPy array or Python value.
+
+    >>> ts.convert_to_tensor([1, 2]).dtype
+    ts.int32
+    """
+    if type(value) is Tensor and dtype is None:
+        return value
+    if getattr(value, "_is_variable", False):
+        value = value.value()
+        if dtype is None:
+            return value
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+        if isinstance(value, Tensor):
+            if value._dtype is not dtype:
+                raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor "
+                                 f"with dtype {value._dtype.name}: {value!r}")
+            return value
+        return _place(to_dtype(value, dtype, constructor=True), dtype)
+    if isinstance(value, Tensor):
+        return value
+    if dtype_hint is not None:
+        hint = dtypes.as_dtype(dtype_hint)
+        try:
+            return _place(to_dtype(value, hint, constructor=True), hint)
+        except (TypeError, ValueError):
+            pass
+    arr, dt = infer(value)
+    return _place(arr, dt)
+
+
+def _place(arr: np.ndarray, dtype: DType) -> Tensor:
+    dev = placement.device
+    if dev.backend.name != "numpy":
+        arr = dev.backend.from_numpy(arr)
+    return wrap(arr, dtype, dev)
+
+
+def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
+    """An immutable tensor holding ``value``.
+
+    >>> ts.constant([[1., 2., 3.], [4., 5., 6.]])   # float32, like TensorFlow
+    >>> ts.constant(42)                              # int32 scalar
+    >>> ts.constant(1, shape=(2, 2))                 # a scalar fills the shape
+    """
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+        if isinstance(value, Tensor) or getattr(value, "_is_variable", False):
+            if value.dtype is not dtype:
+                raise TypeError(f"Cannot convert a {value.dtype.name} tensor to dtype "
+                                f"{dtype.name} in ts.constant: use ts.cast")
+            arr = np.array(value)
+        else:
+            arr = to_dtype(value, dtype, constructor=True)
+            if arr is value:
+                arr = arr.copy()
+    else:
+        arr, dtype = infer(value)
+        if arr is value:
+            arr = arr.copy()
+    if shape is not None:
+        shape = tuple(int(d) for d in TensorShape(shape))
+        size = int(np.prod(shape, dtype=np.int64))
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size == size:
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"Eager execution of ts.constant with unsupported shape. Value "
+                            f"has {arr.size} elements, but got `shape` {shape} with {size} "
+                            "elements.")
+    return _place(arr, dtype)

@@ -1,0 +1,431 @@
+"""Variable: a mutable tensor, changed only through ``assign`` and its relatives.
+
+Every change is validated completely before anything is written, so a failing assign,
+scatter or slice assign leaves the value exactly as it was. Reads hand out the current array
+without a copy and mark it shared; the next in-place write copies first (copy-on-write), so
+a tensor read from a Variable never changes afterwards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .devices import placement
+from .errors import InvalidArgumentError, OpError, fmt_shape, invalid
+from .ops.indexing import normalize_index
+from .ops.registry import TENSOR_METHODS, describe, on_device
+from .tensor import Reference, Tensor, TensorShape, infer, to_dtype, wrap
+
+_new = object.__new__
+
+
+class IndexedSlices:
+    """Rows ``values`` at ``indices`` of a tensor of ``dense_shape`` (for ``scatter_*``)."""
+
+    def __init__(self, values, indices, dense_shape=None):
+        from .tensor import convert_to_tensor
+        self.values = convert_to_tensor(values)
+        self.indices = convert_to_tensor(indices)
+        self.dense_shape = None if dense_shape is None else convert_to_tensor(dense_shape)
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+    def __repr__(self):
+        return (f"IndexedSlices(indices={self.indices!r}, values={self.values!r}"
+                + (f", dense_shape={self.dense_shape!r})" if self.dense_shape is not None
+                   else ")"))
+
+
+class Variable:
+    """A mutable tensor, e.g. the weights of a model.
+
+    >>> v = ts.Variable([[1., 2., 3.], [4., 5., 6.]])
+    >>> v.assign(2 * v)
+    >>> v[0, 1].assign(42.)
+    >>> v.scatter_nd_update(indices=[[0, 0], [1, 2]], updates=[100., 200.])
+    """
+
+    _is_variable = True
+    __array_priority__ = 100
+    __slots__ = ("_data", "_dtype", "_device", "_name", "_trainable", "_shared",
+                 "constraint", "__weakref__")
+
+    def __init__(self, initial_value=None, trainable=True, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None, synchronization=None, aggregation=None,
+                 shape=None, experimental_enable_variable_lifting=True):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        if callable(initial_value) and not isinstance(initial_value, (Tensor, Variable)):
+            initial_value = initial_value()
+        if dtype is not None:
+            d = dtypes.as_dtype(dtype)
+            arr = _convert(initial_value, d, None, "Variable")
+        else:
+            arr, d = infer(initial_value)
+        if shape is not None and TensorShape(shape).is_fully_defined() and \
+                tuple(TensorShape(shape)) != arr.shape:
+            raise ValueError(f"The initial value's shape ({arr.shape}) is not compatible "
+                             f"with the explicitly supplied `shape` argument ({shape}).")
+        dev = placement.device
+        self._data = dev.backend.from_numpy(np.array(arr))  # always a private, writable array
+        self._dtype = d
+        self._device = dev
+        self._name = "Variable" if name is None else str(name)
+        self._trainable = bool(trainable)
+        self._shared = False
+        self.constraint = constraint
+
+    # -- reading -------------------------------------------------------------------------------
+    def value(self) -> Tensor:
+        """The current value as an immutable Tensor (later assigns do not change it)."""
+        self._shared = True
+        t = _new(Tensor)
+        t._data = self._data
+        t._dtype = self._dtype
+        t._device = self._device
+        return t
+
+    read_value = value
+
+    def numpy(self):
+        return self.value().numpy()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.value().__array__(dtype, copy)
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._data.shape)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def device(self) -> str:
+        return self._device.name
+
+    @property
+    def name(self) -> str:
+        return f"{self._name}:0"
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    def ref(self) -> Reference:
+        return Reference(self)
+
+    experimental_ref = ref
+
+    def __hash__(self):
+        raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
+
+    def __repr__(self):
+        text = self.value()._numpy_text(True)
+        return (f"<ts.Variable '{self.name}' shape={self.shape} dtype={self._dtype.name}, "
+                f"device=/{self._device.short}, numpy={text}>")
+
+    def __str__(self):
+        return repr(self)
+
+    def __len__(self):
+        return len(self.value())
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __bool__(self):
+        return bool(self.value())
+
+    def __float__(self):
+        return float(self.value())
+
+    def __int__(self):
+        return int(self.value())
+
+    def __index__(self):
+        return self.value().__index__()
+
+    def __getitem__(self, key):
+        """A read of ``self[key]`` that also has ``assign``: ``v[0, 1].assign(42)``."""
+        t = self.value()[key]
+        sl = _new(VariableSlice)
+        sl._data, sl._dtype, sl._device = t._data, t._dtype, t._device
+        sl._variable = self
+        sl._key = key
+        return sl
+
+    def __setitem__(self, key, value):
+        raise TypeError("'Variable' object does not support item assignment; use "
+                        f"v[{_key_text(key)}].assign(value)")
+
+    def __reduce__(self):
+        return _rebuild, (self.numpy(), self._dtype.name, self._name, self._trainable)
+
+    # -- writing -------------------------------------------------------------------------------
+    def _target(self, value, what):
+        """``value`` as an array of this Variable's dtype on its device, or ValueError."""
+        arr = _convert(value, self._dtype, self, what)
+        return self._device.backend.from_numpy(arr) if self._device.backend.name != "numpy" \
+            else arr
+
+    def _writable(self):
+        if self._shared:
+            self._data = self._data.copy()
+            self._shared = False
+        return self._data
+
+    def _done(self, read_value):
+        return self if read_value else None
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Replace the value; it must have this Variable's shape and dtype."""
+        arr = self._target(value, "assign")
+        if arr.shape != self._data.shape:
+            raise ValueError(f"Cannot assign value to variable '{self.name}': Shape mismatch. "
+                             f"The variable shape {self.shape}, and the assigned value shape "
+                             f"{TensorShape(arr.shape)} are incompatible.")
+        # A tensor's array is shared with that tensor: copy it only if we write in place.
+        self._data = arr if isinstance(arr, np.ndarray) or not hasattr(arr, "dtype") \
+            or self._device.backend.name != "numpy" else np.asarray(arr)
+        self._shared = isinstance(value, (Tensor, Variable))
+        return self._done(read_value)
+
+    def _update(self, value, ufunc_name, what, read_value):
+        arr = self._target(value, what)
+        if arr.shape != self._data.shape:
+            raise ValueError(f"{what}: cannot update variable '{self.name}' with shape "
+                             f"{fmt_shape(self._data.shape)} using a value with shape "
+                             f"{fmt_shape(arr.shape)}; shapes must be equal")
+        ufunc = getattr(self._device.backend.xp, ufunc_name)
+        if self._shared:
+            self._data = ufunc(self._data, arr)
+            self._shared = False
+            if not hasattr(self._data, "shape") or self._data.ndim == 0:
+                self._data = self._device.backend.xp.asarray(self._data)
+        else:
+            ufunc(self._data, arr, out=self._data)
+        return self._done(read_value)
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """Add ``delta`` (same shape and dtype) in place."""
+        self._numeric("assign_add")
+        return self._update(delta, "add", "assign_add", read_value)
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """Subtract ``delta`` (same shape and dtype) in place."""
+        self._numeric("assign_sub")
+        return self._update(delta, "subtract", "assign_sub", read_value)
+
+    def _numeric(self, what):
+        if self._dtype.is_bool or self._dtype.is_string:
+            raise ValueError(f"{what} is not defined for a {self._dtype.name} Variable")
+
+    def _assign_slice(self, key, value):
+        idx = normalize_index(key)
+        try:
+            view = self._data[idx]
+        except IndexError as e:
+            from .ops.indexing import _index_error
+            raise _index_error(self.value(), idx, e) from None
+        arr = self._target(value, "assign")
+        shape = np.shape(view)
+        try:
+            ok = np.broadcast_shapes(arr.shape, shape) == shape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"Cannot assign a value of shape {fmt_shape(arr.shape)} to the "
+                             f"slice v[{_key_text(key)}] of shape {fmt_shape(shape)}")
+        w = self._writable()
+        w[idx] = arr
+        return self
+
+    # -- scatter -------------------------------------------------------------------------------
+    def _rows(self, sparse_delta, what):
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"{what} takes a ts.IndexedSlices(values, indices), got "
+                            f"{type(sparse_delta).__name__}")
+        idx = sparse_delta.indices
+        if not idx.dtype.is_integer:
+            raise ValueError(f"{what}: indices must be integers, got {idx.dtype.name}")
+        if self._data.ndim == 0:
+            raise ValueError(f"{what} needs a Variable of rank >= 1")
+        ind = np.asarray(idx).astype(np.int64)
+        _check_range(ind, self._data.shape[0], what, "indices")
+        vals = self._target(sparse_delta.values, what)
+        want = ind.shape + self._data.shape[1:]
+        if vals.shape != want:
+            raise ValueError(f"{what}: updates have shape {fmt_shape(vals.shape)} but must "
+                             f"have shape {fmt_shape(want)} (indices.shape + "
+                             f"variable.shape[1:])")
+        return ind, vals
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Replace the rows ``sparse_delta.indices`` with ``sparse_delta.values``."""
+        ind, vals = self._rows(sparse_delta, "scatter_update")
+        self._writable()[ind] = vals
+        return self
+
+    def _scatter_ufunc(self, sparse_delta, ufunc_name, what):
+        self._numeric(what)
+        ind, vals = self._rows(sparse_delta, what)
+        getattr(self._device.backend.xp, ufunc_name).at(self._writable(), ind, vals)
+        return self
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        """Add ``sparse_delta.values`` to the given rows (repeated rows add up)."""
+        return self._scatter_ufunc(sparse_delta, "add", "scatter_add")
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_ufunc(sparse_delta, "subtract", "scatter_sub")
+
+    def scatter_max(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_ufunc(sparse_delta, "maximum", "scatter_max")
+
+    def scatter_min(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_ufunc(sparse_delta, "minimum", "scatter_min")
+
+    def scatter_mul(self, sparse_delta, use_locking=False, name=None):
+        return self._scatter_ufunc(sparse_delta, "multiply", "scatter_mul")
+
+    def _nd(self, indices, updates, what):
+        from .tensor import convert_to_tensor
+        idx = convert_to_tensor(indices)
+        if not idx.dtype.is_integer:
+            raise ValueError(f"{what}: indices must be integers, got {idx.dtype.name}")
+        ind = np.asarray(idx).astype(np.int64)
+        if ind.ndim == 0:
+            raise ValueError(f"{what}: indices must have rank >= 1")
+        k = ind.shape[-1]
+        if k > self._data.ndim:
+            raise ValueError(f"{what}: indices have inner dimension {k} but the variable has "
+                             f"rank {self._data.ndim}")
+        for j in range(k):
+            _check_range(ind[..., j], self._data.shape[j], what, f"indices[..., {j}]")
+        vals = self._target(updates, what)
+        want = ind.shape[:-1] + self._data.shape[k:]
+        if vals.shape != want:
+            raise ValueError(f"{what}: updates have shape {fmt_shape(vals.shape)} but must "
+                             f"have shape {fmt_shape(want)} (indices.shape[:-1] + "
+                             f"variable.shape[{k}:])")
+        return tuple(ind[..., j] for j in range(k)), vals
+
+    def scatter_nd_update(self, indices, updates, name=None):
+        """Write ``updates`` at the index tuples in the last dimension of ``indices``."""
+        where, vals = self._nd(indices, updates, "scatter_nd_update")
+        self._writable()[where] = vals
+        return self
+
+    def scatter_nd_add(self, indices, updates, name=None):
+        self._numeric("scatter_nd_add")
+        where, vals = self._nd(indices, updates, "scatter_nd_add")
+        self._device.backend.xp.add.at(self._writable(), where, vals)
+        return self
+
+    def scatter_nd_sub(self, indices, updates, name=None):
+        self._numeric("scatter_nd_sub")
+        where, vals = self._nd(indices, updates, "scatter_nd_sub")
+        self._device.backend.xp.subtract.at(self._writable(), where, vals)
+        return self
+
+    # -- no in-place operators -----------------------------------------------------------------
+    def _no_inplace(self, method):
+        raise RuntimeError(f"`variable {method}= value` is not supported: it would rebind the "
+                           "name to a new Tensor. Use variable.assign_add(value) / "
+                           "assign_sub(value) / assign(...) to modify the variable, or "
+                           "`out = variable + value` for a new Tensor.")
+
+
+def _check_range(ind, limit, what, label):
+    bad = (ind < 0) | (ind >= limit)
+    if bad.any():
+        pos = tuple(int(i) for i in np.argwhere(bad)[0]) if ind.ndim else ()
+        raise InvalidArgumentError(
+            None, None, f"{what}: {label}[{','.join(map(str, pos))}] = {ind[pos]} is not in "
+                        f"[0, {limit})", op_name=what, kind="index")
+
+
+def _key_text(key) -> str:
+    key = key if isinstance(key, tuple) else (key,)
+    parts = []
+    for k in key:
+        if isinstance(k, slice):
+            parts.append(":".join("" if v is None else str(v)
+                                  for v in (k.start, k.stop) + ((k.step,) if k.step else ())))
+        elif k is Ellipsis:
+            parts.append("...")
+        else:
+            parts.append(repr(k))
+    return ", ".join(parts)
+
+
+def _convert(value, dtype, var, what) -> np.ndarray:
+    """Assign-style conversion: tensors must match the dtype; Python values and arrays must
+    convert losslessly. Every refusal is a ValueError that leaves the Variable untouched."""
+    if isinstance(value, (Tensor, Variable)):
+        if value.dtype is not dtype:
+            raise ValueError(f"{what}: cannot use a {value.dtype.name} value for a "
+                             f"{dtype.name} variable; use ts.cast(value, ts.{dtype.name})")
+        t = value.value() if isinstance(value, Variable) else value
+        if var is not None and t._device is not var._device:
+            t = on_device(t, var._device)
+        data = t._data
+        return data if isinstance(data, np.ndarray) or not hasattr(data, "dtype") \
+            or t._device.backend.name != "numpy" else np.asarray(data)
+    try:
+        return to_dtype(value, dtype, constructor=True)
+    except (TypeError, ValueError, OpError) as e:
+        raise ValueError(f"{what}: {e}") from None
+
+
+def _rebuild(value, dtype, name, trainable):
+    return Variable(value, dtype=dtype, name=name, trainable=trainable)
+
+
+class VariableSlice(Tensor):
+    """``v[key]``: the sliced value (a Tensor) that can also be assigned to."""
+
+    __slots__ = ("_variable", "_key")
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Write ``value`` (broadcast to the slice's shape) into the Variable."""
+        self._variable._assign_slice(self._key, value)
+        return self._variable if read_value else None
+
+
+def _delegate(name, fn):
+    def method(self, *args):
+        return fn(self.value(), *args)
+    method.__name__ = name
+    return method
+
+
+for _name, _fn in TENSOR_METHODS.items():
+    if _name not in ("__getitem__",):
+        setattr(Variable, _name, _delegate(_name, _fn))
+for _op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or",
+            "xor"):
+    setattr(Variable, f"__i{_op}__",
+            (lambda o: lambda self, other: self._no_inplace(o))(
+                {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//",
+                 "mod": "%", "pow": "**", "matmul": "@", "and": "&", "or": "|",
+                 "xor": "^"}[_op]))
+Variable.__hash__ = Variable.__dict__["__hash__"]
+del _name, _fn, _op

@@ -1,0 +1,6 @@
+"""`ts.linalg`: generated from the op registry's table (see engine/ops)."""
+
+from .engine.ops.registry import NAMESPACES as _NAMESPACES
+
+globals().update(_NAMESPACES["linalg"])
+__all__ = sorted(_NAMESPACES["linalg"])

@@ -1,0 +1,6 @@
+"""`ts.math`: generated from the op registry's table (see engine/ops)."""
+
+from .engine.ops.registry import NAMESPACES as _NAMESPACES
+
+globals().update(_NAMESPACES["math"])
+__all__ = sorted(_NAMESPACES["math"])
