@@ -116,13 +116,18 @@ def _square(t, op_name):
                       f"shape {list(s)}", [describe(t, "input")], kind="shape")
 
 
+def _lapack_ready(t):
+    """LAPACK has no half precision: float16 is computed in float32 and rounded back."""
+    return t._data.astype(np.float32) if t.dtype.size == 2 else t._data
+
+
 @op("inv", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.inv)
 def inv(input, adjoint=False, name=None):  # noqa: A002
     t = as_tensor(input, "inv", "input")
     if t.dtype not in FLOAT_COMPLEX:
         raise not_allowed(inv.op, t, "input")
     _square(t, "inv")
-    data = run(inv.op, t._data, inputs=(t,), labels=("input",))
+    data = run(inv.op, _lapack_ready(t), inputs=(t,), labels=("input",))
     if adjoint:
         data = data.swapaxes(-1, -2).conj()
     return out(data.astype(t.dtype._np, copy=False), t.dtype)
@@ -134,7 +139,7 @@ def det(input, name=None):  # noqa: A002
     if t.dtype not in FLOAT_COMPLEX:
         raise not_allowed(det.op, t, "input")
     _square(t, "det")
-    data = run(det.op, t._data, inputs=(t,), labels=("input",))
+    data = run(det.op, _lapack_ready(t), inputs=(t,), labels=("input",))
     return out(t._device.backend.xp.asarray(data).astype(t.dtype._np), t.dtype)
 
 
@@ -179,7 +184,8 @@ def diag(diagonal, name=None, k=0):
     xp = t._device.backend.xp
     x = t._data
     n = x.shape[-1] + abs(int(k))
-    res = xp.zeros(x.shape[:-1] + (n, n), dtype=x.dtype)
+    res = xp.zeros(x.shape[:-1] + (n, n), dtype=x.dtype) if not t.dtype.is_string else \
+        np.full(x.shape[:-1] + (n, n), b"", dtype=object)
     i = xp.arange(x.shape[-1])
     rows, cols = (i, i + k) if k >= 0 else (i - k, i)
     res[..., rows, cols] = x

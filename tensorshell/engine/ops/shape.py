@@ -292,10 +292,12 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     xp = t._device.backend.xp
     mode = mode.upper()
     if mode == "CONSTANT":
-        cv = as_tensor(constant_values, "pad", "constant_values", t.dtype)
-        return out(xp.pad(t._data, pairs, mode="constant",
-                          constant_values=cv._data.reshape(()).item()
-                          if not t.dtype.is_string else cv._data.reshape(())[()]), t.dtype)
+        if type(constant_values) is int and constant_values == 0:
+            fill = b"" if t.dtype.is_string else t.dtype._np.type(0)  # the dtype's zero
+        else:
+            cv = as_tensor(constant_values, "pad", "constant_values", t.dtype)
+            fill = cv._data.reshape(())[()]
+        return out(xp.pad(t._data, pairs, mode="constant", constant_values=fill), t.dtype)
     if mode in ("REFLECT", "SYMMETRIC"):
         limit = 1 if mode == "REFLECT" else 0
         for i, (a, b) in enumerate(pairs):

@@ -1,0 +1,732 @@
+"""Every registered op, checked from the registry's own table against a NumPy reference over
+every dtype: allowed dtypes must match the reference (value, shape and dtype), disallowed
+dtypes must raise InvalidArgumentError. A new op cannot skip this: the coverage test fails
+until it has an entry here."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+from tensorshell.engine import dtypes as D
+from tensorshell.engine.ops.registry import OPS
+from tensorshell.errors import InvalidArgumentError
+
+ALL = D.ALL
+
+
+def sample(dtype, shape=(2, 3), domain="any", seed=0):
+    """Deterministic inputs of ``dtype`` inside an op's domain."""
+    rng = np.random.default_rng(seed)
+    if dtype is D.bool:
+        return rng.random(shape) > 0.5
+    if dtype is D.string:
+        words = np.array([b"a", b"bc", b"", b"xyz", b"q", b"tensor"], dtype=object)
+        return words[rng.integers(0, len(words), shape)]
+    if dtype.is_integer:
+        if domain in ("pos", "nonzero", "shift"):
+            lo, hi = (1, 5) if domain != "shift" else (0, 4)
+        elif domain == "exponent":
+            lo, hi = 0, 4
+        else:
+            lo, hi = (0, 6) if dtype.is_unsigned else (-3, 4)
+        return rng.integers(lo, hi, shape).astype(dtype.np_dtype)
+    real = {"any": rng.uniform(-2, 2, shape), "pos": rng.uniform(0.5, 2, shape),
+            "unit": rng.uniform(-0.9, 0.9, shape), "nonzero": rng.uniform(0.5, 2, shape)
+            * rng.choice([-1, 1], shape), "exponent": rng.uniform(-2, 2, shape),
+            "shift": rng.uniform(0, 3, shape)}[domain]
+    if dtype.is_complex:
+        imag = rng.uniform(0.1, 1, shape)
+        return (real + 1j * imag).astype(dtype.np_dtype)
+    return real.astype(dtype.np_dtype)
+
+
+def tolerance(dtype):
+    return {D.float16: 2e-3, D.float32: 2e-6, D.complex64: 2e-6}.get(dtype, 1e-12)
+
+
+def wide(a):
+    """Reference computations run in float64 / complex128 / int64."""
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        return a.astype(np.float64)
+    if a.dtype.kind == "c":
+        return a.astype(np.complex128)
+    if a.dtype.kind in "iu":
+        return a.astype(np.int64)
+    return a
+
+
+def assert_matches(t, expected, dtype):
+    assert isinstance(t, ts.Tensor)
+    expected = np.asarray(expected)
+    assert t.dtype is dtype, f"dtype {t.dtype} != {dtype}"
+    got = t.numpy()
+    assert np.asarray(got).dtype == dtype.np_dtype, "the array's dtype disagrees with t.dtype"
+    assert tuple(t.shape) == expected.shape
+    if dtype.is_floating or dtype.is_complex:
+        np.testing.assert_allclose(np.asarray(got).astype(expected.dtype if
+                                   expected.dtype.kind in "fc" else np.float64), expected,
+                                   rtol=tolerance(dtype) * 10, atol=tolerance(dtype) * 10,
+                                   equal_nan=True)
+    else:
+        np.testing.assert_array_equal(got, expected.astype(dtype.np_dtype))
+
+
+# ------------------------------------------------------------------------------------------------
+# Elementwise: reference, input domain, result dtype rule
+# ------------------------------------------------------------------------------------------------
+SAME = None
+BOOL_RESULT = lambda d: D.bool  # noqa: E731
+
+
+def truediv_dtype(d):
+    if d.is_integer:
+        return D.float32 if d.size <= 2 else D.float64
+    return d
+
+
+UNARY = {
+    "negative": (lambda x: -x, "any", SAME),
+    "abs": (np.abs, "any", lambda d: d.real_dtype),
+    "sign": (lambda x: np.sign(x) if x.dtype.kind != "c" else x / np.abs(x), "any", SAME),
+    "square": (lambda x: x * x, "any", SAME),
+    "sqrt": (np.sqrt, "pos", SAME),
+    "rsqrt": (lambda x: 1 / np.sqrt(x), "pos", SAME),
+    "exp": (np.exp, "any", SAME),
+    "expm1": (np.expm1, "any", SAME),
+    "log": (np.log, "pos", SAME),
+    "log1p": (np.log1p, "pos", SAME),
+    "sin": (np.sin, "unit", SAME),
+    "cos": (np.cos, "unit", SAME),
+    "tan": (np.tan, "unit", SAME),
+    "tanh": (np.tanh, "any", SAME),
+    "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), "any", SAME),
+    "round": (np.round, "any", SAME),
+    "floor": (np.floor, "any", SAME),
+    "ceil": (np.ceil, "any", SAME),
+    "reciprocal": (lambda x: 1 / x, "pos", SAME),
+    "logical_not": (np.logical_not, "any", SAME),
+    "invert": (np.invert, "any", SAME),
+    "relu": (lambda x: np.where(x > 0, x, 0), "any", SAME),
+    "relu6": (lambda x: np.clip(x, 0, 6), "any", SAME),
+    "elu": (lambda x: np.where(x > 0, x, np.exp(x) - 1), "any", SAME),
+    "selu": (lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 *
+                                                     (np.exp(x) - 1)), "any", SAME),
+    "softplus": (lambda x: np.log1p(np.exp(x)), "any", SAME),
+}
+
+
+def _floordiv(x, y):
+    return np.floor(x / y) if x.dtype.kind == "f" else x // y
+
+
+def _floormod(x, y):
+    return x - np.floor(x / y) * y if x.dtype.kind == "f" else x % y
+
+
+BINARY = {
+    "add": (np.add, "any", "any", SAME),
+    "subtract": (np.subtract, "any", "any", SAME),
+    "multiply": (np.multiply, "any", "any", SAME),
+    "truediv": (lambda x, y: x / y, "any", "nonzero", truediv_dtype),
+    "divide": (lambda x, y: x / y, "any", "nonzero", truediv_dtype),
+    "floordiv": (_floordiv, "any", "nonzero", SAME),
+    "floormod": (_floormod, "any", "nonzero", SAME),
+    "pow": (lambda x, y: x ** y, "pos", "exponent", SAME),
+    "maximum": (np.maximum, "any", "any", SAME),
+    "minimum": (np.minimum, "any", "any", SAME),
+    "squared_difference": (lambda x, y: (x - y) * np.conj(x - y), "any", "any", SAME),
+    "equal": (np.equal, "any", "any", BOOL_RESULT),
+    "not_equal": (np.not_equal, "any", "any", BOOL_RESULT),
+    "less": (np.less, "any", "any", BOOL_RESULT),
+    "less_equal": (np.less_equal, "any", "any", BOOL_RESULT),
+    "greater": (np.greater, "any", "any", BOOL_RESULT),
+    "greater_equal": (np.greater_equal, "any", "any", BOOL_RESULT),
+    "logical_and": (np.logical_and, "any", "any", SAME),
+    "logical_or": (np.logical_or, "any", "any", SAME),
+    "logical_xor": (np.logical_xor, "any", "any", SAME),
+    "bitwise_and": (np.bitwise_and, "any", "any", SAME),
+    "bitwise_or": (np.bitwise_or, "any", "any", SAME),
+    "bitwise_xor": (np.bitwise_xor, "any", "any", SAME),
+    "left_shift": (np.left_shift, "any", "shift", SAME),
+    "right_shift": (np.right_shift, "any", "shift", SAME),
+}
+
+
+def _int_mean(x, axis, keepdims):
+    s = np.sum(x, axis=axis, keepdims=keepdims)
+    n = x.size if axis is None else np.prod([x.shape[a] for a in np.atleast_1d(axis)])
+    return np.trunc(s / n).astype(np.int64) if n else s * 0
+
+
+def _mean(x, axis, keepdims):
+    if x.dtype.kind in "iu":
+        return _int_mean(x, axis, keepdims)
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+REDUCTIONS = {
+    "reduce_sum": np.sum,
+    "reduce_prod": np.prod,
+    "reduce_max": np.max,
+    "reduce_min": np.min,
+    "reduce_mean": _mean,
+    "reduce_any": np.any,
+    "reduce_all": np.all,
+    "reduce_variance": np.var,
+    "reduce_std": np.std,
+    "reduce_logsumexp": lambda x, axis, keepdims: np.log(np.sum(np.exp(x), axis=axis,
+                                                                keepdims=keepdims)),
+}
+AXES = [None, 0, -1, [0, 1], (1,)]
+
+
+def _wrap_to(expected, dtype):
+    """Integer references wrap around like the dtype (TensorFlow's and NumPy's behaviour)."""
+    expected = np.asarray(expected)
+    if dtype.is_integer:
+        return expected.astype(np.int64).astype(dtype.np_dtype)
+    return expected
+
+
+def _call(op_name, *args, **kw):
+    return OPS[op_name].fn(*args, **kw)
+
+
+def _ids(cases):
+    return [f"{n}-{d.name}" for n, d in cases]
+
+
+def _cases(table, kind):
+    return [(n, d) for n in table for d in ALL if OPS[n].kind == kind or True]
+
+
+@pytest.mark.parametrize("name,dtype", _cases(UNARY, "unary"), ids=_ids(_cases(UNARY, "unary")))
+def test_unary(name, dtype, device):
+    ref, domain, rule = UNARY[name]
+    x = sample(dtype, domain=domain)
+    if dtype not in OPS[name].dtypes:
+        with pytest.raises(InvalidArgumentError, match="does not accept"):
+            _call(name, ts.constant(x))
+        return
+    got = _call(name, ts.constant(x))
+    want = rule(dtype) if rule else dtype
+    assert_matches(got, _wrap_to(ref(wide(x)), dtype), want)
+    # Rank-0 inputs take the same path as any other
+    assert_matches(_call(name, ts.constant(x[0, 0])), _wrap_to(ref(wide(x[0, 0])), dtype),
+                   want)
+
+
+@pytest.mark.parametrize("name,dtype", _cases(BINARY, "binary"),
+                         ids=_ids(_cases(BINARY, "binary")))
+def test_binary(name, dtype, device):
+    ref, dx, dy, rule = BINARY[name]
+    x, y = sample(dtype, domain=dx, seed=1), sample(dtype, domain=dy, seed=2)
+    if dtype not in OPS[name].dtypes:
+        with pytest.raises(InvalidArgumentError, match="does not accept"):
+            _call(name, ts.constant(x), ts.constant(y))
+        return
+    want = rule(dtype) if rule else dtype
+    expected = _wrap_to(ref(wide(x), wide(y)), dtype if want is dtype else want)
+    assert_matches(_call(name, ts.constant(x), ts.constant(y)), expected, want)
+    # broadcasting a row against the matrix
+    row = y[:1]
+    assert_matches(_call(name, ts.constant(x), ts.constant(row)),
+                   _wrap_to(ref(wide(x), wide(row)), dtype if want is dtype else want), want)
+
+
+@pytest.mark.parametrize("name,dtype", _cases(REDUCTIONS, "reduction"),
+                         ids=_ids(_cases(REDUCTIONS, "reduction")))
+def test_reduction(name, dtype, device):
+    ref = REDUCTIONS[name]
+    x = sample(dtype, shape=(3, 4), domain="any", seed=3)
+    if dtype not in OPS[name].dtypes:
+        with pytest.raises(InvalidArgumentError, match="does not accept"):
+            _call(name, ts.constant(x))
+        return
+    for axis in AXES:
+        for keepdims in (False, True):
+            ax = tuple(axis) if isinstance(axis, list) else axis
+            expected = _wrap_to(ref(wide(x), axis=ax, keepdims=keepdims), dtype)
+            assert_matches(_call(name, ts.constant(x), axis=axis, keepdims=keepdims),
+                           expected, dtype)
+
+
+# ------------------------------------------------------------------------------------------------
+# Hand-written ops: one checking function each, run for every dtype the op accepts; ops that
+# restrict dtypes also name how to call them with a rejected dtype.
+# ------------------------------------------------------------------------------------------------
+CUSTOM = {}
+REJECT = {}
+
+
+def case(name, reject=None):
+    def deco(fn):
+        CUSTOM[name] = fn
+        if reject is not None:
+            REJECT[name] = reject
+        return fn
+    return deco
+
+
+@case("identity")
+def _(d):
+    x = sample(d)
+    assert_matches(ts.identity(ts.constant(x)), x, d)
+
+
+@case("cast")
+def _(d):
+    x = sample(d, domain="pos")
+    for target in (D.float32, D.int32, D.bool, D.float64, D.complex64):
+        if d.is_string:
+            with pytest.raises(ts.errors.UnimplementedError):
+                ts.cast(ts.constant(x), target)
+            continue
+        src = x.real if d.is_complex and not target.is_complex else x
+        assert_matches(ts.cast(ts.constant(x), target), src.astype(target.np_dtype), target)
+
+
+@case("reshape")
+def _(d):
+    x = sample(d, (2, 6))
+    assert_matches(ts.reshape(ts.constant(x), [3, -1]), x.reshape(3, 4), d)
+    assert_matches(ts.reshape(ts.constant(x), ts.constant([4, 3])), x.reshape(4, 3), d)
+    with pytest.raises(InvalidArgumentError, match="12 values"):
+        ts.reshape(ts.constant(x), [5, -1])
+
+
+@case("squeeze")
+def _(d):
+    x = sample(d, (1, 3, 1))
+    assert_matches(ts.squeeze(ts.constant(x)), x.reshape(3), d)
+    assert_matches(ts.squeeze(ts.constant(x), axis=-1), x.reshape(1, 3), d)
+    with pytest.raises(InvalidArgumentError, match="squeeze dim"):
+        ts.squeeze(ts.constant(x), axis=1)
+
+
+@case("expand_dims")
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.expand_dims(ts.constant(x), 1), x[:, None], d)
+    assert_matches(ts.expand_dims(ts.constant(x), -1), x[..., None], d)
+
+
+@case("transpose")
+def _(d):
+    x = sample(d, (2, 3, 4))
+    assert_matches(ts.transpose(ts.constant(x)), x.transpose(), d)
+    assert_matches(ts.transpose(ts.constant(x), perm=[0, 2, 1]), x.transpose(0, 2, 1), d)
+
+
+@case("tile")
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.tile(ts.constant(x), [2, 1]), np.tile(x, (2, 1)), d)
+
+
+@case("concat")
+def _(d):
+    a, b = sample(d, (2, 3), seed=1), sample(d, (1, 3), seed=2)
+    assert_matches(ts.concat([ts.constant(a), ts.constant(b)], 0), np.concatenate([a, b]), d)
+    with pytest.raises(InvalidArgumentError, match="incompatible shapes"):
+        ts.concat([ts.constant(a), ts.constant(b)], 1)
+
+
+@case("stack")
+def _(d):
+    a, b = sample(d, seed=1), sample(d, seed=2)
+    assert_matches(ts.stack([ts.constant(a), ts.constant(b)], axis=1), np.stack([a, b], 1), d)
+
+
+@case("unstack")
+def _(d):
+    x = sample(d, (2, 3))
+    parts = ts.unstack(ts.constant(x), axis=1)
+    assert len(parts) == 3
+    for i, p in enumerate(parts):
+        assert_matches(p, x[:, i], d)
+
+
+@case("split")
+def _(d):
+    x = sample(d, (6, 2))
+    a, b, c = ts.split(ts.constant(x), 3)
+    assert_matches(b, x[2:4], d)
+    a, b = ts.split(ts.constant(x), [2, -1])
+    assert_matches(b, x[2:], d)
+
+
+@case("broadcast_to")
+def _(d):
+    x = sample(d, (1, 3))
+    assert_matches(ts.broadcast_to(ts.constant(x), [4, 3]), np.broadcast_to(x, (4, 3)), d)
+
+
+@case("shape")
+def _(d):
+    assert_matches(ts.shape(ts.constant(sample(d, (2, 5)))), np.array([2, 5]), D.int32)
+
+
+@case("size")
+def _(d):
+    assert_matches(ts.size(ts.constant(sample(d, (2, 5))), out_type=ts.int64), np.array(10),
+                   D.int64)
+
+
+@case("rank")
+def _(d):
+    assert_matches(ts.rank(ts.constant(sample(d, (2, 5)))), np.array(2), D.int32)
+
+
+@case("pad")
+def _(d):
+    x = sample(d, (2, 3))
+    fill = {D.string: b"", D.bool: False}.get(d, 0)
+    assert_matches(ts.pad(ts.constant(x), [[1, 0], [0, 2]]),
+                   np.pad(x, [(1, 0), (0, 2)], constant_values=fill), d)
+    assert_matches(ts.pad(ts.constant(x), [[1, 1], [1, 1]], mode="REFLECT"),
+                   np.pad(x, 1, mode="reflect"), d)
+
+
+@case("reverse")
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.reverse(ts.constant(x), [1]), x[:, ::-1], d)
+
+
+@case("one_hot")
+def _(d):
+    idx = np.array([0, 2, 5])
+    expected = np.eye(3)[[0, 2]].tolist() + [[0, 0, 0]]
+    if d in (D.string,):
+        return
+    on = sample(d, (), domain="pos")
+    got = ts.one_hot(ts.constant(idx), 3, on_value=ts.constant(on),
+                     off_value=ts.zeros((), d) if not d.is_string else None)
+    assert_matches(got, np.where(np.array(expected, bool), on, np.zeros((), d.np_dtype)), d)
+
+
+@case("gather")
+def _(d):
+    x = sample(d, (4, 3))
+    assert_matches(ts.gather(ts.constant(x), [3, 0, 3]), x[[3, 0, 3]], d)
+    assert_matches(ts.gather(ts.constant(x), [[2], [1]], axis=1), np.take(x, [[2], [1]], 1),
+                   d)
+    assert_matches(ts.gather(ts.constant(x[:2]), [[0, 1], [2, 2]], axis=1, batch_dims=1),
+                   np.array([x[0, [0, 1]], x[1, [2, 2]]]), d)
+    with pytest.raises(InvalidArgumentError, match=r"indices\[1\] = 4 is not in \[0, 4\)"):
+        ts.gather(ts.constant(x), [0, 4])
+
+
+@case("boolean_mask")
+def _(d):
+    x = sample(d, (3, 2))
+    m = np.array([True, False, True])
+    assert_matches(ts.boolean_mask(ts.constant(x), m), x[m], d)
+
+
+@case("where")
+def _(d):
+    x, y = sample(d, seed=1), sample(d, seed=2)
+    c = sample(D.bool, seed=3)
+    assert_matches(ts.where(c, ts.constant(x), ts.constant(y)), np.where(c, x, y), d)
+    assert_matches(ts.where(ts.constant(c)), np.argwhere(c), D.int64)
+
+
+MATMUL_REJECT = lambda t: ts.matmul(t, t)  # noqa: E731
+
+
+@case("matmul", reject=lambda t: ts.matmul(t, t))
+def _(d):
+    a, b = sample(d, (2, 3), seed=1), sample(d, (3, 4), seed=2)
+    assert_matches(ts.matmul(ts.constant(a), ts.constant(b)), _wrap_to(wide(a) @ wide(b), d), d)
+    assert_matches(ts.constant(a) @ ts.constant(b), _wrap_to(wide(a) @ wide(b), d), d)
+    batch = sample(d, (5, 3, 2), seed=4)
+    assert_matches(ts.matmul(ts.constant(batch), ts.constant(a), transpose_a=True,
+                             transpose_b=True),
+                   _wrap_to(wide(batch).transpose(0, 2, 1) @ wide(a).T, d), d)
+
+
+@case("tensordot", reject=lambda t: ts.tensordot(t, t, 1))
+def _(d):
+    a, b = sample(d, (2, 3), seed=1), sample(d, (3, 4), seed=2)
+    assert_matches(ts.tensordot(ts.constant(a), ts.constant(b), 1),
+                   _wrap_to(np.tensordot(wide(a), wide(b), 1), d), d)
+    assert_matches(ts.tensordot(ts.constant(a), ts.constant(a), [[0, 1], [0, 1]]),
+                   _wrap_to(np.tensordot(wide(a), wide(a), [[0, 1], [0, 1]]), d), d)
+
+
+@case("einsum", reject=lambda t: ts.einsum("ij->j", t))
+def _(d):
+    a, b = sample(d, (2, 3), seed=1), sample(d, (3, 4), seed=2)
+    assert_matches(ts.einsum("ij,jk->ik", ts.constant(a), ts.constant(b)),
+                   _wrap_to(np.einsum("ij,jk->ik", wide(a), wide(b)), d), d)
+
+
+def _spd(d, n=3):
+    a = sample(d, (n, n), domain="unit", seed=5)
+    return (a + np.eye(n) * 3).astype(d.np_dtype)
+
+
+@case("inv", reject=lambda t: ts.linalg.inv(ts.reshape(t[:2, :2], [2, 2])))
+def _(d):
+    m = _spd(d)
+    assert_matches(ts.linalg.inv(ts.constant(m)), np.linalg.inv(wide(m)), d)
+
+
+@case("det", reject=lambda t: ts.linalg.det(t[:2, :2]))
+def _(d):
+    m = _spd(d)
+    assert_matches(ts.linalg.det(ts.constant(m)), np.linalg.det(wide(m)), d)
+
+
+@case("norm", reject=lambda t: ts.norm(t))
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.norm(ts.constant(x)), np.linalg.norm(wide(x)), d.real_dtype)
+    assert_matches(ts.norm(ts.constant(x), axis=1), np.linalg.norm(wide(x), axis=1),
+                   d.real_dtype)
+    assert_matches(ts.norm(ts.constant(x), ord=1, axis=-1, keepdims=True),
+                   np.sum(np.abs(wide(x)), axis=-1, keepdims=True), d.real_dtype)
+
+
+@case("diag")
+def _(d):
+    v = sample(d, (3,))
+    expected = np.full((3, 3), {D.string: b"", D.bool: False}.get(d, 0), dtype=d.np_dtype)
+    np.fill_diagonal(expected, v)
+    assert_matches(ts.linalg.diag(ts.constant(v)), expected, d)
+
+
+@case("diag_part")
+def _(d):
+    x = sample(d, (3, 3))
+    assert_matches(ts.linalg.diag_part(ts.constant(x)), np.diagonal(x), d)
+
+
+@case("trace", reject=lambda t: ts.linalg.trace(t))
+def _(d):
+    x = sample(d, (3, 3))
+    assert_matches(ts.linalg.trace(ts.constant(x)), _wrap_to(np.trace(wide(x)), d), d)
+
+
+@case("matrix_transpose")
+def _(d):
+    x = sample(d, (2, 2, 3))
+    assert_matches(ts.linalg.matrix_transpose(ts.constant(x)), x.transpose(0, 2, 1), d)
+
+
+def _log_softmax_ref(x, axis=-1):
+    z = x - x.max(axis=axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+@case("softmax", reject=lambda t: ts.nn.softmax(t))
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.nn.softmax(ts.constant(x)), np.exp(_log_softmax_ref(wide(x))), d)
+    assert_matches(ts.math.softmax(ts.constant(x), axis=0),
+                   np.exp(_log_softmax_ref(wide(x), 0)), d)
+
+
+@case("log_softmax", reject=lambda t: ts.nn.log_softmax(t))
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.nn.log_softmax(ts.constant(x)), _log_softmax_ref(wide(x)), d)
+
+
+@case("gelu", reject=lambda t: ts.nn.gelu(t))
+def _(d):
+    x = sample(d, (2, 3))
+    erf = np.vectorize(math.erf)
+    assert_matches(ts.nn.gelu(ts.constant(x)), 0.5 * wide(x) * (1 + erf(wide(x) / 2 ** .5)),
+                   d)
+    c = math.sqrt(2 / math.pi)
+    w = wide(x)
+    assert_matches(ts.nn.gelu(ts.constant(x), approximate=True),
+                   0.5 * w * (1 + np.tanh(c * (w + 0.044715 * w ** 3))), d)
+
+
+@case("l2_loss", reject=lambda t: ts.nn.l2_loss(t))
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.nn.l2_loss(ts.constant(x)), np.sum(wide(x) ** 2) / 2, d)
+
+
+@case("sigmoid_cross_entropy_with_logits",
+      reject=lambda t: ts.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=t))
+def _(d):
+    x = sample(d, (2, 3)) * 20  # large logits stay finite: the stable form
+    z = (sample(D.bool, (2, 3), seed=7)).astype(d.np_dtype)
+    w = wide(x)
+    p = 1 / (1 + np.exp(-w))
+    with np.errstate(divide="ignore"):
+        ref = np.maximum(w, 0) - w * z + np.log1p(np.exp(-np.abs(w)))
+    got = ts.nn.sigmoid_cross_entropy_with_logits(labels=ts.constant(z), logits=ts.constant(x))
+    assert_matches(got, ref, d)
+    assert np.all(np.isfinite(got.numpy()))
+    del p
+
+
+@case("softmax_cross_entropy_with_logits",
+      reject=lambda t: ts.nn.softmax_cross_entropy_with_logits(t, t))
+def _(d):
+    x = sample(d, (2, 3))
+    labels = np.array([[0, 1, 0], [0.5, 0.5, 0]], d.np_dtype)
+    assert_matches(ts.nn.softmax_cross_entropy_with_logits(ts.constant(labels),
+                                                           ts.constant(x)),
+                   -(wide(labels) * _log_softmax_ref(wide(x))).sum(-1), d)
+
+
+@case("sparse_softmax_cross_entropy_with_logits",
+      reject=lambda t: ts.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1],
+                                                                      logits=t[:2]))
+def _(d):
+    x = sample(d, (2, 3))
+    y = np.array([2, 0])
+    ref = -_log_softmax_ref(wide(x))[[0, 1], y]
+    assert_matches(ts.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
+                                                                  logits=ts.constant(x)),
+                   ref, d)
+    with pytest.raises(InvalidArgumentError, match="not in"):
+        ts.nn.sparse_softmax_cross_entropy_with_logits(labels=[3, 0], logits=ts.constant(x))
+
+
+@case("clip_by_value", reject=lambda t: ts.clip_by_value(t, t, t))
+def _(d):
+    x = sample(d, (2, 3))
+    lo, hi = (1, 2) if d.is_integer else (-0.5, 0.5)
+    assert_matches(ts.clip_by_value(ts.constant(x), lo, hi),
+                   np.clip(x, np.asarray(lo, d.np_dtype), np.asarray(hi, d.np_dtype)), d)
+
+
+@case("zeros")
+def _(d):
+    assert_matches(ts.zeros([2, 3], d), np.zeros((2, 3), d.np_dtype) if not d.is_string
+                   else np.full((2, 3), b"", object), d)
+
+
+@case("ones")
+def _(d):
+    if d.is_string:
+        with pytest.raises(InvalidArgumentError):
+            ts.ones([2], d)
+        return
+    assert_matches(ts.ones((2, 3), dtype=d), np.ones((2, 3), d.np_dtype), d)
+
+
+@case("zeros_like")
+def _(d):
+    x = sample(d)
+    assert_matches(ts.zeros_like(ts.constant(x)), np.zeros_like(x) if not d.is_string
+                   else np.full(x.shape, b"", object), d)
+
+
+@case("ones_like")
+def _(d):
+    if d.is_string:
+        return
+    assert_matches(ts.ones_like(ts.constant(sample(d))), np.ones((2, 3), d.np_dtype), d)
+
+
+@case("fill")
+def _(d):
+    v = sample(d, ())
+    assert_matches(ts.fill([2, 2], ts.constant(v)), np.full((2, 2), v, dtype=d.np_dtype), d)
+
+
+@case("range")
+def _(d):
+    if not (d.is_integer or d.is_floating):
+        return
+    assert_matches(ts.range(1, 5, 2, dtype=d), np.array([1, 3], d.np_dtype), d)
+
+
+@case("eye")
+def _(d):
+    if d.is_string:
+        return
+    assert_matches(ts.eye(2, 3, dtype=d), np.eye(2, 3, dtype=d.np_dtype), d)
+    assert_matches(ts.eye(2, batch_shape=[3], dtype=d),
+                   np.broadcast_to(np.eye(2, dtype=d.np_dtype), (3, 2, 2)), d)
+
+
+@case("linspace")
+def _(d):
+    if not d.is_floating:
+        return
+    assert_matches(ts.linspace(ts.constant(0, d), ts.constant(1, d), 5),
+                   np.linspace(0, 1, 5), d)
+
+
+@case("normal")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.normal([2], dtype=d)
+        return
+    ts.random.set_seed(42)
+    a = ts.random.normal([2000], mean=3.0, stddev=0.5, dtype=d)
+    ts.random.set_seed(42)
+    b = ts.random.normal([2000], mean=3.0, stddev=0.5, dtype=d)
+    assert a.dtype is d and a.shape == (2000,)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert abs(float(ts.reduce_mean(ts.cast(a, ts.float64))) - 3) < 0.05
+
+
+@case("uniform")
+def _(d):
+    if d.is_integer:
+        u = ts.random.uniform([1000], 2, 5, dtype=d)
+        assert u.dtype is d and set(np.unique(u.numpy())) <= {2, 3, 4}
+        return
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.uniform([2], dtype=d)
+        return
+    u = ts.random.uniform([1000], -1, 1, dtype=d, seed=3).numpy()
+    assert u.dtype == d.np_dtype and u.min() >= -1 and u.max() < 1
+
+
+@case("argmax", reject=lambda t: ts.argmax(t))
+def _(d):
+    x = sample(d, (3, 4))
+    assert_matches(ts.argmax(ts.constant(x)), np.argmax(x, 0), D.int64)
+    assert_matches(ts.math.argmax(ts.constant(x), axis=-1, output_type=ts.int32),
+                   np.argmax(x, -1), D.int32)
+
+
+@case("argmin", reject=lambda t: ts.argmin(t))
+def _(d):
+    x = sample(d, (3, 4))
+    assert_matches(ts.argmin(ts.constant(x), axis=1), np.argmin(x, 1), D.int64)
+
+
+def test_every_registered_op_is_in_the_test_table():
+    tested = set(UNARY) | set(BINARY) | set(REDUCTIONS) | set(CUSTOM)
+    missing = sorted(set(OPS) - tested)
+    assert not missing, f"ops without an entry in the test table: {missing}"
+    stale = sorted(tested - set(OPS))
+    assert not stale, f"test entries for ops that are not registered: {stale}"
+
+
+def test_restricted_custom_ops_say_how_to_reject():
+    missing = [n for n in CUSTOM if OPS[n].dtypes != D.ALL_SET and n not in REJECT]
+    assert not missing, f"ops with a dtype restriction but no rejection case: {missing}"
+
+
+CUSTOM_CASES = [(n, d) for n in CUSTOM for d in ALL]
+
+
+@pytest.mark.parametrize("name,dtype", CUSTOM_CASES, ids=_ids(CUSTOM_CASES))
+def test_custom(name, dtype, device):
+    if dtype in OPS[name].dtypes:
+        CUSTOM[name](dtype)
+    else:
+        with pytest.raises(InvalidArgumentError, match="does not accept"):
+            REJECT[name](ts.constant(sample(dtype, (3, 3))))

@@ -1,0 +1,154 @@
+"""Tensor behaviour: metadata, Python protocols, immutability, repr and str, indexing."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+from tensorshell.errors import InvalidArgumentError
+
+
+def test_metadata(device):
+    t = ts.constant([[1., 2., 3.], [4., 5., 6.]])
+    assert t.shape == (2, 3) and t.shape == [2, 3] and t.shape.as_list() == [2, 3]
+    assert repr(t.shape) == "TensorShape([2, 3])" and str(t.shape) == "(2, 3)"
+    assert t.dtype is ts.float32 and t.ndim == 2 and len(t) == 2
+    assert t.device.endswith("device:CPU:0") and t.device.startswith("/job:localhost")
+    assert ts.is_tensor(t) and not ts.is_tensor(np.ones(2))
+
+
+def test_repr_and_str_follow_tensorflow_with_the_device():
+    t = ts.constant([[1., 2., 3.], [4., 5., 6.]])
+    assert repr(t) == ("<ts.Tensor: shape=(2, 3), dtype=float32, device=/cpu:0, numpy=\n"
+                       "array([[1., 2., 3.],\n       [4., 5., 6.]], dtype=float32)>")
+    assert str(t) == ("ts.Tensor(\n[[1. 2. 3.]\n [4. 5. 6.]], shape=(2, 3), dtype=float32, "
+                      "device=/cpu:0)")
+    assert repr(ts.constant(42)) == "<ts.Tensor: shape=(), dtype=int32, device=/cpu:0, numpy=42>"
+    assert repr(ts.constant("hi")) == \
+        "<ts.Tensor: shape=(), dtype=string, device=/cpu:0, numpy=b'hi'>"
+
+
+def test_scalar_conversions():
+    assert float(ts.constant(2.5)) == 2.5
+    assert int(ts.constant(2.7)) == 2
+    assert bool(ts.constant(True)) is True
+    assert [10, 20, 30][ts.constant(1)] == 20
+    assert ts.constant(3).__index__() == 3
+    with pytest.raises(TypeError):
+        ts.constant(1.0).__index__()
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(ts.constant([1, 2]))
+    with pytest.raises(TypeError, match="len"):
+        len(ts.constant(1))
+    with pytest.raises(TypeError, match="scalar"):
+        iter(ts.constant(1))
+    assert [int(x) for x in ts.constant([4, 5])] == [4, 5]
+
+
+def test_unhashable_points_to_ref():
+    t = ts.constant(1)
+    with pytest.raises(TypeError, match=r"tensor\.ref\(\)"):
+        hash(t)
+    d = {t.ref(): "value"}
+    assert d[t.ref()] == "value" and t.ref().deref() is t
+
+
+def test_no_T_attribute_explains_itself():
+    t = ts.constant([[1, 2]])
+    with pytest.raises(AttributeError, match=r"ts\.transpose"):
+        t.T
+    assert not hasattr(t, "T")
+    with pytest.raises(AttributeError, match=r"ts\.reduce_sum"):
+        t.sum()
+
+
+def test_immutability():
+    t = ts.constant([1., 2.])
+    with pytest.raises(AttributeError):
+        t.shape = (3,)
+    view = np.asarray(t)
+    assert not view.flags.writeable
+    with pytest.raises(ValueError):
+        view[0] = 5
+    copy_ = t.numpy()
+    copy_[0] = 99
+    assert t.numpy()[0] == 1
+    with pytest.raises(TypeError):
+        t[0] = 3
+    with pytest.raises(TypeError):
+        ts.Tensor([1, 2])
+
+
+def test_copy_pickle_and_format():
+    t = ts.constant([1.5, 2.5])
+    assert copy.copy(t) is t and copy.deepcopy(t) is t
+    u = pickle.loads(pickle.dumps(t))
+    assert u.dtype is ts.float32 and u.numpy().tolist() == [1.5, 2.5]
+    assert f"{ts.constant(3.14159):.2f}" == "3.14"
+
+
+@pytest.mark.parametrize("key", [
+    0, -1, (1, 2), slice(None, None, 2), (slice(None), 1), (Ellipsis, 0), (None, 0),
+    (0, None, slice(1, None)), (slice(None, None, -1),), (), (Ellipsis,),
+])
+def test_indexing_matches_numpy(key, device):
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    t = ts.constant(x)
+    got = t[key]
+    np.testing.assert_array_equal(got.numpy(), x[key])
+    assert got.dtype is ts.float32
+
+
+def test_index_with_scalar_tensors_and_masks():
+    t = ts.constant([10, 20, 30, 40])
+    assert int(t[ts.constant(2)]) == 30
+    assert t[ts.constant(1):ts.constant(3)].numpy().tolist() == [20, 30]
+    assert t[ts.constant([True, False, True, False])].numpy().tolist() == [10, 30]
+    assert t[ts.newaxis].shape == (1, 4)
+
+
+def test_bad_indices():
+    t = ts.constant([[1, 2, 3]])
+    with pytest.raises(InvalidArgumentError, match="index 5 of dimension 1 out of bounds"):
+        t[0, 5]
+    with pytest.raises(InvalidArgumentError, match="dimension 0"):
+        t[3]
+    with pytest.raises(InvalidArgumentError, match="too many indices"):
+        t[0, 0, 0]
+    with pytest.raises(TypeError, match=r"ts\.gather"):
+        t[[0, 0]]
+    with pytest.raises(TypeError):
+        t[0.5]
+    with pytest.raises(InvalidArgumentError):
+        t[:, ::0]
+
+
+def test_equality_follows_tensorflow():
+    a = ts.constant([1, 2])
+    assert (a == ts.constant([1, 3])).numpy().tolist() == [True, False]
+    assert (a != ts.constant([1, 3])).numpy().tolist() == [False, True]
+    assert (a == ts.constant([1, 2, 3])) is False
+    assert (a != ts.constant([1, 2, 3])) is True
+    assert (a == None) is False  # noqa: E711
+    with pytest.raises(InvalidArgumentError, match="never converts implicitly"):
+        a == ts.constant([1., 2.])
+
+
+def test_operators_are_the_registry_ops():
+    a, b = ts.constant([[1., 2.], [3., 4.]]), ts.constant([[5., 6.], [7., 8.]])
+    pairs = [(a + b, ts.add(a, b)), (a - b, ts.subtract(a, b)), (a * b, ts.multiply(a, b)),
+             (a / b, ts.divide(a, b)), (a // b, ts.math.floordiv(a, b)),
+             (a % b, ts.math.floormod(a, b)), (a ** 2, ts.pow(a, 2)), (a @ b, ts.matmul(a, b)),
+             (-a, ts.negative(a)), (abs(-a), a), (a < b, ts.less(a, b)),
+             (a >= b, ts.greater_equal(a, b)), (2 - a, ts.subtract(2., a)),
+             (2 / a, ts.divide(2., a)), (2 ** a, ts.pow(2., a))]
+    for got, want in pairs:
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    i, j = ts.constant([3, 6]), ts.constant([5, 3])
+    assert (i & j).numpy().tolist() == [1, 2] and (i | j).numpy().tolist() == [7, 7]
+    assert (i ^ j).numpy().tolist() == [6, 5] and (~i).numpy().tolist() == [-4, -7]
+    p, q = ts.constant([True, False]), ts.constant([True, True])
+    assert (p & q).numpy().tolist() == [True, False] and (~p).numpy().tolist() == [False, True]
+    assert (p ^ q).numpy().tolist() == [False, True] and (p | q).numpy().tolist() == [True, True]

@@ -1,0 +1,114 @@
+"""No implicit type conversion, and no silent data loss: the chapter's rule and ours."""
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+from tensorshell.errors import InvalidArgumentError
+
+
+def test_mixed_dtypes_raise_with_the_fix():
+    with pytest.raises(InvalidArgumentError) as info:
+        ts.constant(2.0) + ts.constant(40)
+    e = info.value
+    assert "add cannot combine float32 (x) with int32 (y)" in str(e)
+    assert e.op_name == "add" and e.kind == "dtype"
+    assert [o.dtype for o in e.operands] == ["float32", "int32"]
+    assert [o.label for o in e.operands] == ["x", "y"]
+    assert e.operands[0].shape == () and e.operands[0].device == "cpu:0"
+    assert e.hint == "ts.cast(y, ts.float32)"
+    with pytest.raises(InvalidArgumentError) as info:
+        ts.constant(2.0) + ts.constant(40., dtype=ts.float64)
+    assert info.value.hint == "ts.cast(x, ts.float64)"  # the cast that loses nothing
+
+
+def test_weak_python_values_adopt_the_tensor_dtype():
+    f = ts.constant([1., 2.])
+    i = ts.constant([1, 2])
+    assert (f + 10).dtype is ts.float32
+    assert (i + 2).dtype is ts.int32
+    assert (10 - i).numpy().tolist() == [9, 8]
+    assert (ts.constant([1, 2], ts.int8) * 3).dtype is ts.int8
+    assert (f + np.array([1.5, 2.5])).dtype is ts.float32  # float64 array: rounding only
+    assert (np.array([1.5, 2.5], np.float32) + f).dtype is ts.float32
+    assert (f + [1, 2]).dtype is ts.float32
+    assert (ts.constant(2., ts.float16) + 3).dtype is ts.float16
+
+
+@pytest.mark.parametrize("expr,fix", [
+    (lambda: ts.constant(1) + 1.5, "ts.cast(x, ts.float32)"),
+    (lambda: ts.constant(1) + 2.0, "ts.cast(x, ts.float32)"),
+    (lambda: ts.constant(1) + np.float64(1.5), "ts.cast(x, ts.float64)"),
+    (lambda: ts.constant(1) + 2**40, "ts.cast(x, ts.int64)"),
+    (lambda: ts.constant(1, ts.uint8) + (-1), None),
+    (lambda: ts.constant(1.) + 1e300, "ts.cast(x, ts.float64)"),
+    (lambda: ts.constant(1., ts.float16) + 70000., "ts.cast(x, ts.float32)"),
+    (lambda: ts.constant([1, 2]) + np.array([0.5, 1.0]), None),
+    (lambda: ts.constant(1) + True, None),
+    (lambda: ts.constant(True) + ts.constant(True), "ts.cast(x, ts.int32)"),
+])
+def test_lossy_values_raise_instead_of_truncating(expr, fix):
+    with pytest.raises(InvalidArgumentError) as info:
+        expr()
+    if fix:
+        assert fix in info.value.hint
+
+
+def test_division_and_integer_rules():
+    assert (ts.constant(7) / ts.constant(2)).dtype is ts.float64
+    assert float(ts.constant(7) / 2) == 3.5
+    assert (ts.constant(7, ts.int16) / ts.constant(2, ts.int16)).dtype is ts.float32
+    assert int(ts.constant(-7) // 2) == -4 and int(ts.constant(-7) % 2) == 1
+    with pytest.raises(InvalidArgumentError, match="Integer division by zero"):
+        ts.constant(7) // 0
+    with pytest.raises(InvalidArgumentError, match="Integer division by zero"):
+        ts.constant([7, 1]) % ts.constant([1, 0])
+    with pytest.raises(InvalidArgumentError, match="negative integer powers"):
+        ts.constant(2) ** -1
+    assert float(ts.constant(1.) / 0.) == float("inf")  # floats follow IEEE, silently
+    with pytest.raises(InvalidArgumentError, match="does not accept int32"):
+        ts.math.exp(ts.constant(1))
+    with pytest.raises(InvalidArgumentError, match="does not accept int32"):
+        ts.sqrt(ts.constant(4))
+    assert (ts.constant(1) < ts.constant(2)).dtype is ts.bool
+
+
+def test_failed_op_leaves_inputs_untouched():
+    a = ts.constant([1., 2.])
+    before = a.numpy().copy()
+    with pytest.raises(InvalidArgumentError):
+        a + ts.constant([1, 2, 3.])
+    np.testing.assert_array_equal(a.numpy(), before)
+
+
+def test_shape_errors_name_both_shapes():
+    with pytest.raises(InvalidArgumentError, match=r"incompatible shapes \[2,3\] vs. \[3,2\]") \
+            as info:
+        ts.ones((2, 3)) + ts.ones((3, 2))
+    assert info.value.kind == "shape" and "dimension -1" in str(info.value)
+    with pytest.raises(InvalidArgumentError,
+                       match=r"matmul: incompatible shapes \[2,3\] and \[2,3\]"):
+        ts.matmul(ts.ones((2, 3)), ts.ones((2, 3)))
+    with pytest.raises(InvalidArgumentError, match="rank >= 2"):
+        ts.ones(3) @ ts.ones(3)
+
+
+def test_no_raw_numpy_exception_escapes():
+    calls = [lambda: ts.linalg.inv(ts.zeros((2, 2))),
+             lambda: ts.reshape(ts.ones(6), [4, -1]),
+             lambda: ts.einsum("ij,jk->ik", ts.ones((2, 3)), ts.ones((2, 3))),
+             lambda: ts.tile(ts.ones(2), [1, 2]),
+             lambda: ts.constant([1, 2])[5]]
+    for call in calls:
+        with pytest.raises(ts.errors.OpError):
+            call()
+
+
+def test_float_edge_cases_are_silent_outside_pytest():
+    import subprocess
+    import sys
+    code = ("import tensorshell as ts; ts.constant(1.) / 0.; ts.math.log(ts.constant(-1.));"
+            "ts.reduce_mean(ts.constant([], ts.float32)); ts.constant(1e300)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and r.stderr == ""
