@@ -27,10 +27,16 @@ class DType:
     """A tensor element type with TensorFlow's name and attributes (``ts.float32``)."""
 
     __slots__ = ("name", "_np", "is_floating", "is_integer", "is_complex", "is_bool",
-                 "is_unsigned", "is_string", "size", "min", "max", "__weakref__")
+                 "is_unsigned", "is_string", "size", "min", "max", "index", "weak_int",
+                 "weak_float", "__weakref__")
+
+    _count = 0
 
     def __init__(self, name: str, np_dtype):
         self.name = name
+        # A small integer per dtype: the hot path indexes lists with it instead of hashing
+        self.index = DType._count
+        DType._count += 1
         self._np = np.dtype(np_dtype)
         kind = self._np.kind
         self.is_floating = kind == "f"
@@ -50,6 +56,12 @@ class DType:
             self.min, self.max = False, True
         else:
             self.min = self.max = None
+        # Ranges a weak Python int / float must lie in to adopt this dtype on the hot path;
+        # anything else (NaN, inf, other kinds) takes the slow path and its full rule.
+        big = float(np.finfo(self._np).max) if kind in "fc" else None
+        self.weak_int = (self.min, self.max) if self.is_integer else (
+            (-big, big) if big is not None else (1, 0))
+        self.weak_float = (-big, big) if big is not None else (1.0, 0.0)
 
     @property
     def as_numpy_dtype(self):

@@ -390,6 +390,13 @@ def infer(value) -> tuple[np.ndarray, DType]:
 
 
 def _infer_sequence(value) -> tuple[np.ndarray, DType]:
+    kinds = set(map(type, value))
+    if kinds == {float} or kinds == {float, int}:  # the common flat list of numbers
+        return np.array(value, np.float32), dtypes.float32
+    if kinds == {int}:
+        arr = np.array(value)
+        if arr.dtype == np.int64 and arr.min() >= -2**31 and arr.max() < 2**31:
+            return arr.astype(np.int32), dtypes.int32
     if value and all(isinstance(v, Tensor) or getattr(v, "_is_variable", False)
                      for v in value):
         first = value[0].dtype
@@ -562,6 +569,9 @@ def _place(arr: np.ndarray, dtype: DType) -> Tensor:
     return wrap(arr, dtype, dev)
 
 
+_NUMBERS = frozenset({float, int})
+
+
 def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     """An immutable tensor holding ``value``.
 
@@ -569,6 +579,10 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     >>> ts.constant(42)                              # int32 scalar
     >>> ts.constant(1, shape=(2, 2))                 # a scalar fills the shape
     """
+    if dtype is None and shape is None and type(value) is list:
+        kinds = set(map(type, value))
+        if float in kinds and kinds <= _NUMBERS and placement.device.backend.name == "numpy":
+            return wrap(np.array(value, np.float32), dtypes.float32, placement.device)
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
         if isinstance(value, Tensor) or getattr(value, "_is_variable", False):

@@ -11,6 +11,7 @@ from ..tensor import Tensor, wrap
 from .registry import describe, on_device, out, placement
 from .shape import boolean_mask
 
+_new = object.__new__
 _SIMPLE = (int, slice, type(None), type(Ellipsis))
 
 
@@ -51,10 +52,15 @@ def _is_mask(key) -> bool:
 
 def getitem(t: Tensor, key):
     """``t[key]`` — a new tensor (the backing array is never written, so views are safe)."""
-    if type(key) is int and t._data.ndim:
-        n = t._data.shape[0]
-        if -n <= key < n and t._device is placement.device:
-            return out(t._data[key], t._dtype)
+    tk = type(key)
+    if (tk is slice or tk is int) and t._device is placement.device:
+        data = t._data
+        if data.ndim and (tk is slice and key.step != 0 or -data.shape[0] <= key < data.shape[0]):
+            r = _new(Tensor)
+            r._data = data[key]
+            r._dtype = t._dtype
+            r._device = t._device
+            return r
     if _is_mask(key):
         return boolean_mask(t, key)
     idx = normalize_index(key)

@@ -8,6 +8,7 @@ from ..dtypes import FLOAT_COMPLEX, NUMERIC
 from ..errors import incompatible_shapes, invalid
 from ..shapes import matmul_shapes, normalize_axes
 from ..tensor import Tensor
+from ..devices import NUMPY
 from .registry import (_new, as_tensor, describe, kernel_error, not_allowed, op, out,
                        placement, run, unify)
 
@@ -30,8 +31,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if (dev is placement.device and b._device is dev and a._dtype is b._dtype
                 and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
                 and a._dtype in MATMUL_DTYPES and a._data.ndim >= 2 and b._data.ndim >= 2):
+            kernel = _kernels[dev.backend]
             try:
-                data = matmul.op.bind(dev.backend)(a._data, b._data)
+                data = kernel(a._data, b._data)
             except Exception as e:  # noqa: BLE001
                 raise _matmul_error(a, b, e) from None
             t = _new(Tensor)
@@ -60,6 +62,10 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise incompatible_shapes("matmul", [describe(at, "a"), describe(bt, "b")], why,
                                   joiner=" and ")
     return out(run(matmul.op, x, y, inputs=(at, bt), labels=("a", "b")), at.dtype)
+
+
+_kernels = matmul.op.kernels
+matmul.op.bind(NUMPY)
 
 
 def _matmul_error(a, b, exc):

@@ -53,16 +53,18 @@ class OpDef:
         self.doc = doc
         self.fn = None
 
-    def result_map(self) -> dict[DType, DType]:
-        """Allowed input dtype -> result dtype; a single dict lookup on the hot path."""
+    def result_map(self) -> list[DType | None]:
+        """Result dtype by ``dtype.index``, None where the op refuses the dtype: one list
+        subscript on the hot path answers both "allowed?" and "what comes out?"."""
         r = self.result
-        out = {}
+        out = [None] * len(dtypes.ALL)
         for d in self.dtypes:
-            out[d] = d if r is None else (r if isinstance(r, DType) else r(d))
+            out[d.index] = d if r is None else (r if isinstance(r, DType) else r(d))
         return out
 
     def bind(self, backend: Backend) -> Callable:
-        """The kernel for ``backend``, resolved once and cached."""
+        """The kernel for ``backend``, resolved once and cached (every op is bound to a
+        backend when the backend is first used, so the hot path can subscript)."""
         k = self.kernels.get(backend)
         if k is None:
             spec = self.kernel_spec
@@ -72,6 +74,13 @@ class OpDef:
 
     def __repr__(self):
         return f"OpDef({self.name!r}, kind={self.kind!r}, exports={self.exports})"
+
+
+def bind_all(backend: Backend) -> None:
+    """Resolve every op's kernel for a backend that is about to run its first op."""
+    for op in OPS.values():
+        if op.kernel_spec is not None:
+            op.bind(backend)
 
 
 def register(op: OpDef, fn: Callable) -> Callable:
@@ -261,10 +270,11 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
         if type(x) is Tensor:
             dev = x._device
             if dev is placement.device:
-                rdt = rmap.get(x._dtype)
+                rdt = rmap[x._dtype.index]
                 if rdt is not None:
+                    kernel = kernels[dev.backend]
                     try:
-                        data = (kernels.get(dev.backend) or op.bind(dev.backend))(x._data)
+                        data = kernel(x._data)
                     except Exception as e:  # noqa: BLE001
                         raise kernel_error(op, e, (x,)) from None
                     t = _new(Tensor)
@@ -273,12 +283,13 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
                     t._device = dev
                     return t
         x = as_tensor(x, op.name)
-        rdt = rmap.get(x._dtype)
+        rdt = rmap[x._dtype.index]
         if rdt is None:
             raise not_allowed(op, x)
         return out(run(op, x._data, inputs=(x,)), rdt)
 
     kernels = op.kernels
+    op.bind(NUMPY)
     return register(op, fn)
 
 
@@ -296,13 +307,21 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
                 if ty is Tensor:
                     ok = y._dtype is dt and y._device is dev
                     yd = y._data
-                else:
-                    ok = (ty is float or ty is int) and dtypes.python_scalar_fits(y, dt)
+                elif ty is float:
+                    lo, hi = dt.weak_float
+                    ok = lo <= y <= hi
                     yd = y
-                rdt = rmap.get(dt)
+                elif ty is int:
+                    lo, hi = dt.weak_int
+                    ok = lo <= y <= hi
+                    yd = y
+                else:
+                    ok = False
+                rdt = rmap[dt.index]
                 if ok and rdt is not None:
+                    kernel = kernels[dev.backend]
                     try:
-                        data = (kernels.get(dev.backend) or op.bind(dev.backend))(x._data, yd)
+                        data = kernel(x._data, yd)
                     except Exception as e:  # noqa: BLE001
                         raise kernel_error(op, e, (x, y)) from None
                     t = _new(Tensor)
@@ -312,12 +331,13 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
                     return t
         return binary_slow(op, rmap, x, y)
 
+    op.bind(NUMPY)
     return register(op, fn)
 
 
 def binary_slow(op: OpDef, rmap, x, y):
     xt, yt = unify(op.name, (x, y), ("x", "y"))
-    rdt = rmap.get(xt._dtype)
+    rdt = rmap[xt._dtype.index]
     if rdt is None:
         raise not_allowed(op, xt, "x", f"{public_name(op)}({{x}}, y)")
     return out(run(op, xt._data, yt._data, inputs=(xt, yt)), rdt)
@@ -333,19 +353,26 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
         x = input_tensor
         if type(x) is not Tensor or x._device is not placement.device:
             x = as_tensor(x, op.name, "input_tensor")
-        rdt = rmap.get(x._dtype)
+        rdt = rmap[x._dtype.index]
         if rdt is None:
             raise not_allowed(op, x, "input_tensor")
         if axis is not None:
             if type(axis) is Tensor:
                 axis = axis.numpy().tolist()
             axis = normalize_axes(axis, x._data.ndim, op.name)
+        kernel = kernels[x._device.backend]
         try:
-            data = op.bind(x._device.backend)(x._data, axis, bool(keepdims))
+            data = kernel(x._data, axis, bool(keepdims))
         except Exception as e:  # noqa: BLE001
             raise kernel_error(op, e, (x,), ("input_tensor",)) from None
-        return out(data, rdt)
+        t = _new(Tensor)
+        t._data = data
+        t._dtype = rdt
+        t._device = x._device
+        return t
 
+    kernels = op.kernels
+    op.bind(NUMPY)
     return register(op, fn)
 
 
