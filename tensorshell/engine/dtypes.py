@@ -246,6 +246,8 @@ def array_fits(arr: np.ndarray, dtype: DType) -> str | None:
     """Why ``arr`` cannot be converted to ``dtype`` without loss, or None when it can."""
     src = arr.dtype
     kind = src.kind
+    if arr.size == 0:
+        return None  # nothing to lose
     if dtype.is_string:
         return None if kind in "OSU" else f"{src} values are not strings"
     if kind in "OSU":

@@ -37,6 +37,13 @@ def _logical_or_bitwise(logical, bitwise, reflected=False):
     return method
 
 
+def _scalar_bool(value):
+    import numpy as np
+    from ..dtypes import bool as bool_
+    from .registry import out
+    return out(np.bool_(value), bool_)
+
+
 def _install():
     for name, fn in _FORWARD.items():
         tensor_method(name)(fn)
@@ -58,15 +65,15 @@ def _install():
 
     @tensor_method("__eq__")
     def __eq__(self, other):
-        """Elementwise equality; False when ``other`` is None or the shapes cannot broadcast
-        (TensorFlow's rule), and an error for mismatched dtypes (no implicit conversion)."""
+        """Elementwise equality. As in TensorFlow: a scalar False tensor when the shapes
+        cannot broadcast, Python False against None, and an error for mismatched dtypes."""
         if other is None:
             return False
         try:
             return e.equal(self, other)
         except InvalidArgumentError as err:
             if err.kind == "shape":
-                return False
+                return _scalar_bool(False)
             raise
 
     @tensor_method("__ne__")
@@ -77,7 +84,7 @@ def _install():
             return e.not_equal(self, other)
         except InvalidArgumentError as err:
             if err.kind == "shape":
-                return True
+                return _scalar_bool(True)
             raise
 
     Tensor.__hash__ = Tensor.__dict__["__hash__"]

@@ -1,0 +1,116 @@
+"""TensorFlow as an oracle, never a dependency: where it is installed, the same programs give
+the same values, shapes and dtypes (or both refuse). Skipped cleanly without TensorFlow."""
+
+import os
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+tf = pytest.importorskip("tensorflow")
+
+PROGRAMS = [
+    "tf.constant([[1., 2., 3.], [4., 5., 6.]]) + 10",
+    "tf.constant([1, 2, 3]) * 2",
+    "tf.constant(7) / tf.constant(2)",
+    "tf.constant(7, tf.int8) / tf.constant(2, tf.int8)",
+    "tf.constant(-7) // tf.constant(2)",
+    "tf.constant(-7) % tf.constant(2)",
+    "tf.constant(1, tf.uint8) - tf.constant(2, tf.uint8)",
+    "tf.reduce_mean(tf.constant([-3, 0]))",
+    "tf.reduce_sum(tf.constant([], tf.int32))",
+    "tf.reduce_max(tf.constant([], tf.float32))",
+    "tf.reduce_max(tf.constant([], tf.int32))",
+    "tf.reduce_prod(tf.constant([], tf.float32))",
+    "tf.reduce_any(tf.constant([], tf.bool))",
+    "tf.reduce_all(tf.constant([], tf.bool))",
+    "tf.reduce_sum(tf.constant([[1, 2], [3, 4]], tf.int8), axis=[0, 1])",
+    "tf.math.reduce_std(tf.constant([[1., 2.], [3., 5.]]), axis=0, keepdims=True)",
+    "tf.argmax(tf.constant([[1, 5], [3, 2]]))",
+    "tf.math.round(tf.constant([0.5, 1.5, 2.5, -0.5]))",
+    "tf.cast(tf.constant([1.7, -1.7]), tf.int32)",
+    "tf.range(5)", "tf.range(1., 3.)", "tf.range(10, 2, -3)",
+    "tf.linspace(0., 1., 5)", "tf.eye(2, 3)", "tf.fill([2], 3)",
+    "tf.one_hot([0, 2, 5], 3)", "tf.one_hot([1], 3, axis=0)",
+    "tf.shape(tf.ones((2, 3)))", "tf.size(tf.ones((2, 3)))", "tf.rank(tf.ones((2, 3)))",
+    "tf.split(tf.range(6), [2, -1])[1]", "tf.unstack(tf.ones((2, 3)), axis=1)[0]",
+    "tf.pad(tf.ones((1, 2)), [[1, 1], [0, 1]])",
+    "tf.pad(tf.reshape(tf.range(6), (2, 3)), [[1, 1], [2, 2]], mode='SYMMETRIC')",
+    "tf.reverse(tf.range(3), [0])",
+    "tf.gather(tf.range(5) * 2, [0, 3])",
+    "tf.gather(tf.reshape(tf.range(12), (2, 3, 2)), [[1, 0], [2, 2]], axis=1, batch_dims=1)",
+    "tf.boolean_mask(tf.range(4), [True, False, True, False])",
+    "tf.where([True, False])", "tf.where([True, False], 1, 2)",
+    "tf.clip_by_value(tf.constant([1, 5, 9]), 2, 6)",
+    "tf.nn.l2_loss(tf.constant([1., 2.]))", "tf.linalg.norm(tf.constant([3., 4.]))",
+    "tf.linalg.diag(tf.constant([1., 2.]))",
+    "tf.tensordot(tf.ones((2, 3)), tf.ones((3,)), 1)",
+    "tf.einsum('ij,j->i', tf.ones((2, 3)), tf.ones(3))",
+    "tf.nn.gelu(tf.constant([-1., 0., 1.5]))",
+    "tf.nn.gelu(tf.constant([-1., 0., 1.5]), approximate=True)",
+    "tf.nn.selu(tf.constant([-1., 2.]))", "tf.nn.elu(tf.constant([-1., 2.]))",
+    "tf.nn.relu6(tf.constant([-1., 3., 9.]))", "tf.nn.softplus(tf.constant([-100., 0., 50.]))",
+    "tf.nn.softmax(tf.constant([[1., 2., 3.], [1., 1., 1000.]]))",
+    "tf.nn.log_softmax(tf.constant([1., 2., 3.]))",
+    "tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant([0., 1.]), "
+    "logits=tf.constant([-50., 3.]))",
+    "tf.nn.softmax_cross_entropy_with_logits(tf.constant([[0., 1.]]), tf.constant([[2., 3.]]))",
+    "tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 2], "
+    "logits=[[1., 2., 3.], [1., 2., 3.]])",
+    "tf.linalg.inv(tf.constant([[1., 2.], [3., 4.]]))",
+    "tf.linalg.det(tf.constant([[1., 2.], [3., 4.]]))",
+    "tf.constant([[1, 2, 3]])[0, ::2]", "tf.constant(5)[()]",
+    "tf.constant([1, 2]) == tf.constant([1, 2, 3])",
+    "tf.constant(3) & tf.constant(5)", "~tf.constant(3)",
+    "tf.square(np.array([2., 4.]))", "tf.constant([1, 2.5])", "tf.constant(2**31)",
+    "tf.math.floormod(tf.constant([-7., 7.]), tf.constant([2., -2.]))",
+    "tf.math.squared_difference(tf.constant([1., 5.]), tf.constant([3., 2.]))",
+    "tf.math.reduce_logsumexp(tf.constant([[1., 2.], [3., 1000.]]), axis=1)",
+    "tf.expand_dims(tf.ones((2, 3)), -1)", "tf.squeeze(tf.ones((1, 2, 1)))",
+    "tf.tile(tf.constant([[1, 2]]), [2, 2])", "tf.broadcast_to(tf.constant([1, 2]), [2, 2])",
+    "tf.transpose(tf.reshape(tf.range(6), (1, 2, 3)), perm=[2, 0, 1])",
+    "tf.matmul(tf.ones((2, 3, 4)), tf.ones((2, 3, 4)), transpose_a=True)",
+]
+ERRORS = [
+    "tf.constant(2.0) + tf.constant(40)", "tf.constant(1) + 1.5",
+    "tf.constant(7) // tf.constant(0)", "tf.constant(2) ** tf.constant(-1)",
+    "tf.math.exp(tf.constant(1))", "tf.constant([1, 2, 3])[5]",
+    "tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))", "tf.ones((2, 3)) + tf.ones((3, 2))",
+    "tf.reshape(tf.ones(6), (4, -1))", "tf.gather(tf.range(5), [7])",
+    "tf.argmax(tf.constant([], tf.float32))", "tf.constant(True) + tf.constant(True)",
+]
+
+
+def _value(x):
+    if isinstance(x, (list, tuple)):
+        return [_value(v) for v in x]
+    return np.asarray(x), getattr(x, "dtype", None)
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_same_result_as_tensorflow(program):
+    want = eval(program, {"tf": tf, "np": np})
+    got = eval(program, {"tf": ts, "np": np})
+    if isinstance(want, bool):
+        assert got is want
+        return
+    w, wd = _value(want)
+    g, gd = _value(got)
+    assert gd.name == wd.name, f"dtype {gd.name} != TensorFlow's {wd.name}"
+    assert g.shape == w.shape
+    if w.dtype.kind in "fc":
+        np.testing.assert_allclose(g, w, rtol=2e-6, atol=1e-6)
+    else:
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("program", ERRORS)
+def test_both_refuse(program):
+    with pytest.raises(Exception):
+        eval(program, {"tf": tf, "np": np})
+    with pytest.raises(ts.errors.InvalidArgumentError):
+        eval(program, {"tf": ts, "np": np})
