@@ -16,7 +16,7 @@ from .engine.variable import IndexedSlices, Variable
 
 globals().update(_NAMESPACES[""])
 
-from . import bitwise, config, errors, linalg, math, nn, random  # noqa: E402
+from . import bitwise, config, errors, experimental, linalg, math, nn, random  # noqa: E402
 
 newaxis = None
 __version__ = "0.1.0"

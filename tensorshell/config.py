@@ -1,15 +1,21 @@
-"""Explicit, resettable global state (``ts.config``).
+"""Explicit, resettable global state (``ts.config``): devices, placement, printing.
 
 Everything a user can switch lives on one object so tests can reset it (``config.reset()``)
-and front-ends can show it.
+and front-ends can show it. Device listing and configuration follow ``tf.config``.
 """
 
 from __future__ import annotations
+
+import types
+from typing import NamedTuple
+
+from .engine import devices as _devices
 
 
 class _State:
     def __init__(self):
         self.soft_device_placement = True
+        self.op_determinism = False
         self.print_options = {"precision": 8, "threshold": 1000, "edgeitems": 3,
                               "linewidth": 75}
 
@@ -45,3 +51,127 @@ def get_print_options() -> dict:
 def reset() -> None:
     """Restore every setting to its default (tests call this between cases)."""
     _state.reset()
+
+
+# ---------------------------------------------------------------------------------------------
+# Devices, as tf.config shows them
+# ---------------------------------------------------------------------------------------------
+
+class PhysicalDevice(NamedTuple):
+    name: str
+    device_type: str
+
+
+class LogicalDevice(NamedTuple):
+    name: str
+    device_type: str
+
+
+class LogicalDeviceConfiguration(NamedTuple):
+    """One logical device carved out of a physical one (``memory_limit`` is for GPUs)."""
+
+    memory_limit: int | None = None
+    experimental_priority: int | None = None
+    experimental_device_ordinal: int | None = None
+
+
+def _matches(kind, device_type):
+    return device_type is None or kind == str(device_type).upper()
+
+
+def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice]:
+    """The machine's devices: ``[PhysicalDevice(name='/physical_device:CPU:0', ...)]``.
+
+    Does not initialise the runtime on a CPU-only machine, so logical devices can still be
+    configured afterwards.
+    """
+    found = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
+    if _devices.placement.initialized:
+        gpus = [d for d in _devices.placement.devices.values() if d.device_type == "GPU"]
+        found += [PhysicalDevice(f"/physical_device:GPU:{d.index}", "GPU") for d in gpus]
+    else:
+        import importlib.util
+        if importlib.util.find_spec("cupy") is not None:
+            _devices.initialize()
+            return list_physical_devices(device_type)
+    return [d for d in found if _matches(d.device_type, device_type)]
+
+
+def list_logical_devices(device_type: str | None = None) -> list[LogicalDevice]:
+    """The devices ops can be placed on; initialises the runtime, as in TensorFlow."""
+    return [LogicalDevice(f"/device:{d.device_type}:{d.index}", d.device_type)
+            for d in _devices.all_devices() if _matches(d.device_type, device_type)]
+
+
+def set_logical_device_configuration(device: PhysicalDevice, logical_devices) -> None:
+    """Split a physical CPU into several logical CPUs (``/cpu:0``, ``/cpu:1``, ...), so
+    placement and copies can be exercised without a second device. Only before the first
+    tensor exists; afterwards it raises RuntimeError, as TensorFlow does."""
+    if _devices.placement.initialized:
+        raise RuntimeError("Virtual devices cannot be modified after being initialized")
+    if getattr(device, "device_type", None) != "CPU":
+        raise ValueError("tensorshell splits only the CPU into logical devices; GPUs keep "
+                         f"one logical device each (got {device!r})")
+    n = len(list(logical_devices))
+    if n < 1:
+        raise ValueError("at least one LogicalDeviceConfiguration is needed")
+    _devices.placement.logical_cpus = n
+
+
+def get_logical_device_configuration(device: PhysicalDevice):
+    if getattr(device, "device_type", None) == "CPU" and _devices.placement.logical_cpus > 1:
+        return [LogicalDeviceConfiguration()] * _devices.placement.logical_cpus
+    return None
+
+
+def get_visible_devices(device_type: str | None = None) -> list[PhysicalDevice]:
+    return list_physical_devices(device_type)
+
+
+def _memory_info(device: str) -> dict:
+    """Current and peak bytes in use on a GPU: ``{"current": ..., "peak": ...}``."""
+    dev = _devices.lookup(device)
+    if not dev.backend.is_gpu:
+        raise ValueError(f"memory info is tracked for GPU devices; {device!r} is a "
+                         f"{dev.device_type}")
+    return dev.backend.memory_info()
+
+
+def _reset_memory_stats(device: str) -> None:
+    dev = _devices.lookup(device)
+    if not dev.backend.is_gpu:
+        raise ValueError(f"memory stats are tracked for GPU devices; {device!r} is a "
+                         f"{dev.device_type}")
+    dev.backend.reset_peak()
+
+
+def _enable_op_determinism() -> None:
+    """Make GPU reductions and matmuls reproducible bit for bit, at some cost in speed:
+    CuPy's CUB/cuTENSOR accelerators (whose reductions may reorder additions) are turned
+    off for the session. CPU kernels are deterministic already."""
+    _state.op_determinism = True
+    if any(d.backend.is_gpu for d in _devices.placement.devices.values()):
+        from .engine import gpu
+        gpu.set_deterministic(True)
+
+
+def _disable_op_determinism() -> None:
+    _state.op_determinism = False
+    if any(d.backend.is_gpu for d in _devices.placement.devices.values()):
+        from .engine import gpu
+        gpu.set_deterministic(False)
+
+
+def op_determinism_enabled() -> bool:
+    return _state.op_determinism
+
+
+experimental = types.SimpleNamespace(
+    get_memory_info=_memory_info,
+    reset_memory_stats=_reset_memory_stats,
+    enable_op_determinism=_enable_op_determinism,
+    disable_op_determinism=_disable_op_determinism,
+    set_virtual_device_configuration=set_logical_device_configuration,
+    list_physical_devices=list_physical_devices,
+    list_logical_devices=list_logical_devices,
+)

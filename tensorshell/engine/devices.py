@@ -1,14 +1,22 @@
 """Devices: interned Device objects, the backends that run their kernels, and placement.
 
-``/cpu:0`` always exists. The op registry places every op on ``placement.device`` — the
-device of the innermost ``ts.device(...)`` scope, else the default device — and compares
-devices by identity on the hot path. A backend carries its array module (``xp``): NumPy for
-CPUs. Kernels are bound to a backend once, never sniffed per call.
+``/cpu:0`` always exists; ``ts.config.set_logical_device_configuration`` splits the CPU into
+logical devices before first use; ``/gpu:N`` exist when CuPy sees GPUs. The op registry
+places every op on ``placement.device`` — the device of the innermost ``ts.device(...)``
+scope, else the default device (the first GPU when there is one, else ``/cpu:0``) — and
+compares devices by identity on the hot path.
+
+A backend carries its array module (``xp``): NumPy for CPUs, CuPy for a GPU. Kernels are
+bound to a backend once, never sniffed per call. CuPy is imported only when devices are first
+initialised (the first tensor) on a machine where it is installed, never at import.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+import warnings
 
 import numpy as np
 
@@ -16,9 +24,9 @@ _JOB = "/job:localhost/replica:0/task:0"
 
 
 class Backend:
-    """An array module that runs kernels (NumPy on CPUs)."""
+    """An array module that runs kernels: NumPy for CPUs (this class)."""
 
-    __slots__ = ("name", "xp")
+    is_gpu = False
 
     def __init__(self, name: str, xp):
         self.name = name
@@ -29,8 +37,20 @@ class Backend:
         return data
 
     def from_numpy(self, arr):
-        """``arr`` as this backend's array."""
+        """``arr`` (a host array) as this backend's array."""
         return arr
+
+    def adopt(self, data, src: "Backend"):
+        """``data`` living on ``src``'s device as this backend's array."""
+        if src is self or (not src.is_gpu and not self.is_gpu):
+            return data  # CPU devices share host memory; tensors are immutable
+        return self.from_numpy(src.to_numpy(data))
+
+    def activate(self):
+        """Make this backend current for the thread (selects the CUDA device on GPUs)."""
+
+    def synchronize(self):
+        """Wait for queued work to finish (a no-op on CPUs)."""
 
     def __repr__(self):
         return f"Backend({self.name!r})"
@@ -40,7 +60,10 @@ NUMPY = Backend("numpy", np)
 
 
 class Device:
-    """A device tensors live on: ``Device('/job:localhost/replica:0/task:0/device:CPU:0')``."""
+    """A device tensors live on: ``Device('/job:localhost/replica:0/task:0/device:CPU:0')``.
+
+    ``name`` is the full name (``t.device``); ``short`` the form displays show (``cpu:0``).
+    """
 
     __slots__ = ("name", "device_type", "index", "backend", "short")
 
@@ -59,21 +82,75 @@ class Device:
 
 
 CPU0 = Device("CPU", 0, NUMPY)
-_devices: dict[tuple[str, int], Device] = {("CPU", 0): CPU0}
 
 
 class Placement:
     """Where the next op runs. ``device`` is read on every op; keep it one attribute."""
 
-    __slots__ = ("device", "stack", "default")
+    __slots__ = ("device", "stack", "default", "initialized", "devices", "logical_cpus",
+                 "gpu_error", "warned")
 
     def __init__(self):
         self.default = CPU0
         self.device = CPU0
-        self.stack: list[Device | None] = []
+        self.stack: list[Device] = []
+        self.initialized = False
+        self.devices: dict[tuple[str, int], Device] = {("CPU", 0): CPU0}
+        self.logical_cpus = 1
+        self.gpu_error: str | None = None  # why no GPU is used, for banners and reports
+        self.warned: set[str] = set()
 
 
 placement = Placement()
+
+
+def initialize() -> None:
+    """Create the logical devices and find GPUs: runs once, at the first tensor."""
+    if placement.initialized:
+        return
+    placement.initialized = True
+    for i in range(1, placement.logical_cpus):
+        placement.devices[("CPU", i)] = Device("CPU", i, NUMPY)
+    for i, backend in enumerate(_gpu_backends()):
+        placement.devices[("GPU", i)] = Device("GPU", i, backend)
+    gpu0 = placement.devices.get(("GPU", 0))
+    if gpu0 is not None:
+        placement.default = gpu0
+        if not placement.stack:
+            placement.device = gpu0
+            gpu0.backend.activate()
+
+
+def current() -> Device:
+    """The device the next op runs on (initialising devices on first use)."""
+    if not placement.initialized:
+        initialize()
+    return placement.device
+
+
+def _gpu_backends() -> list[Backend]:
+    if os.environ.get("TENSORSHELL_DISABLE_GPU"):
+        placement.gpu_error = "disabled by TENSORSHELL_DISABLE_GPU"
+        return []
+    if importlib.util.find_spec("cupy") is None:
+        placement.gpu_error = "CuPy is not installed (pip install 'tensorshell[gpu]')"
+        return []
+    try:
+        from . import gpu
+        return gpu.backends()
+    except Exception as e:  # noqa: BLE001 - a broken CUDA setup means "no GPU", said once
+        placement.gpu_error = f"CuPy could not use a GPU: {type(e).__name__}: {e}"
+        return []
+
+
+def synchronize_all() -> None:
+    for dev in placement.devices.values():
+        dev.backend.synchronize()
+
+
+# ---------------------------------------------------------------------------------------------
+# Device specifications and scopes
+# ---------------------------------------------------------------------------------------------
 
 _SPEC = re.compile(
     r"^(?:/job:[\w-]+)?(?:/replica:\d+)?(?:/task:\d+)?"
@@ -84,7 +161,7 @@ _SPEC = re.compile(
 
 def parse_spec(spec: str) -> tuple[str | None, int | None]:
     """``"/gpu:0"``, ``"GPU:0"``, ``"/device:CPU:1"`` or the full form -> (type, index)."""
-    m = _SPEC.match(spec.strip())
+    m = _SPEC.match(spec.strip()) if isinstance(spec, str) else None
     if not m or not spec.strip():
         raise ValueError(
             f"Malformed device specification {spec!r}: expected a form like '/cpu:0', "
@@ -95,56 +172,92 @@ def parse_spec(spec: str) -> tuple[str | None, int | None]:
             int(index) if index not in (None, "*") else None)
 
 
-def resolve(spec: str) -> Device:
-    """The Device a spec names, falling back to the CPU when it does not exist."""
-    kind, index = parse_spec(spec)
-    kind = kind or "CPU"
-    dev = _devices.get((kind, index or 0))
-    if dev is None:
-        import warnings
+class _Unplaceable(Backend):
+    """Stands in for a device that does not exist when soft placement is off: any op that
+    would run there raises the placement error TensorFlow raises."""
+
+    def __init__(self, spec):
+        super().__init__("unplaceable", None)
+        self.spec = spec
+
+    def _fail(self):
         from .errors import InvalidArgumentError
-        from .. import config
-        if not config.get_soft_device_placement():
-            available = ", ".join(d.name for d in _devices.values())
-            raise InvalidArgumentError(
-                None, None,
-                f"Could not satisfy device specification '{spec}'. "
-                f"Available devices: {available}", kind="device")
-        warnings.warn(f"device {spec!r} does not exist; running on {CPU0.short} instead "
+        available = ", ".join(d.name for d in placement.devices.values())
+        raise InvalidArgumentError(
+            None, None, f"Could not satisfy device specification '{self.spec}'. "
+                        f"Available devices: {available}. Soft device placement is off "
+                        "(ts.config.set_soft_device_placement(True) falls back to the CPU).",
+            kind="device", hint="ts.config.set_soft_device_placement(True)")
+
+    def __getattribute__(self, name):
+        if name in ("xp", "from_numpy", "to_numpy", "adopt", "is_gpu"):
+            object.__getattribute__(self, "_fail")()
+        return object.__getattribute__(self, name)
+
+
+def resolve(spec: str | None) -> Device:
+    """The Device a spec names; a missing one falls back to the CPU under soft placement."""
+    initialize()
+    if spec is None or spec == "":
+        return placement.default
+    kind, index = parse_spec(spec)
+    if kind is None:
+        return placement.device
+    dev = placement.devices.get((kind, index or 0))
+    if dev is not None:
+        return dev
+    from .. import config
+    if not config.get_soft_device_placement():
+        return Device(kind, index or 0, _Unplaceable(spec))
+    if spec not in placement.warned:
+        placement.warned.add(spec)
+        warnings.warn(f"device {spec!r} does not exist; running on /{CPU0.short} instead "
                       "(soft device placement)", RuntimeWarning, stacklevel=3)
-        dev = CPU0
-    return dev
+    return CPU0
 
 
 class device:  # noqa: N801 - TensorFlow's name for the scope
-    """Run ops and create tensors on a device: ``with ts.device("/cpu:0"): ...``.
+    """Run ops and create tensors on a device: ``with ts.device("/gpu:0"): ...``.
 
-    ``ts.device(None)`` resets to the default device inside the scope.
+    Accepts ``"/cpu:1"``, ``"GPU:0"``, ``"/device:CPU:1"`` and the full
+    ``/job:localhost/replica:0/task:0/device:CPU:0`` form; ``ts.device(None)`` resets to the
+    default device inside the scope.
     """
 
-    def __init__(self, device_name: str | None):
+    def __init__(self, device_name):
         if device_name is not None and not isinstance(device_name, str):
             device_name = getattr(device_name, "name", device_name)
-            if not isinstance(device_name, str):
-                raise ValueError(f"Malformed device specification {device_name!r}")
         if device_name is not None:
             parse_spec(device_name)  # malformed specs fail at the `with` line
         self.spec = device_name
 
     def __enter__(self):
-        target = placement.default if self.spec in (None, "") else resolve(self.spec)
+        target = resolve(self.spec)
         placement.stack.append(placement.device)
         placement.device = target
+        target.backend.activate()
         return self
 
     def __exit__(self, *exc):
         placement.device = placement.stack.pop()
+        placement.device.backend.activate()
         return False
+
+    def __repr__(self):
+        return f"ts.device({self.spec!r})"
 
 
 def all_devices() -> list[Device]:
-    return list(_devices.values())
+    initialize()
+    return list(placement.devices.values())
 
 
-def current() -> Device:
-    return placement.device
+def lookup(name: str) -> Device:
+    """The existing Device a name or spec names, or ValueError."""
+    initialize()
+    kind, index = parse_spec(name)
+    dev = placement.devices.get((kind or "CPU", index or 0))
+    if dev is None:
+        raise ValueError(f"No device named {name!r}; available: "
+                         + ", ".join(d.short for d in placement.devices.values()))
+    return dev

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .devices import placement
+from .devices import current, placement
 from .dtypes import DType, from_numpy
 from .errors import value_does_not_fit
 
@@ -204,7 +204,7 @@ class Tensor:
     def numpy(self):
         """A writeable NumPy copy of the value (a NumPy scalar for rank 0)."""
         data = self._data
-        if self._device.backend.name != "numpy":
+        if self._device.backend.is_gpu:
             data = self._device.backend.to_numpy(data)
         if data.ndim == 0:
             return data[()]
@@ -212,7 +212,7 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         data = self._data
-        if self._device.backend.name != "numpy":
+        if self._device.backend.is_gpu:
             data = self._device.backend.to_numpy(data)
         if copy:
             return np.array(data, dtype=dtype)
@@ -221,6 +221,29 @@ class Tensor:
             view = view.view()
             view.flags.writeable = False
         return view
+
+    # -- devices ------------------------------------------------------------------------------
+    def cpu(self, index: int = 0) -> "Tensor":
+        """A copy of this tensor on ``/cpu:index`` (itself when it already lives there)."""
+        return _to(self, f"/cpu:{index}")
+
+    def gpu(self, index: int = 0) -> "Tensor":
+        """A copy of this tensor on ``/gpu:index``; raises when that GPU does not exist."""
+        return _to(self, f"/gpu:{index}")
+
+    def __dlpack__(self, **kwargs):
+        """Zero-copy export to PyTorch, JAX, CuPy or NumPy (``np.from_dlpack(t)``). The
+        consumer shares this tensor's memory and must not write to it."""
+        data = self._data
+        if isinstance(data, np.generic):
+            data = np.asarray(data)
+        return data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        data = self._data
+        if isinstance(data, np.generic):
+            return (1, 0)  # kDLCPU
+        return data.__dlpack_device__()
 
     # -- Python protocols ---------------------------------------------------------------------
     def __len__(self):
@@ -308,12 +331,20 @@ class Tensor:
                 f"dtype={self._dtype.name}, device=/{self._device.short})")
 
 
+def _to(t: Tensor, spec: str) -> Tensor:
+    from .devices import lookup
+    dev = lookup(spec)
+    if t._device is dev:
+        return t
+    return wrap(dev.backend.adopt(t._data, t._device.backend), t._dtype, dev)
+
+
 def wrap(data, dtype: DType, device=None) -> Tensor:
     """A Tensor around a backend array the caller will never write to again."""
     t = _new(Tensor)
     t._data = data
     t._dtype = dtype
-    t._device = device if device is not None else placement.device
+    t._device = device if device is not None else current()
     return t
 
 
@@ -504,7 +535,7 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
     raise value_does_not_fit(op_name, text, dtype.name, why,
                              operand=Operand(label, _natural(value).name,
                                              tuple(np.shape(value)) if arr is None
-                                             else arr.shape, placement.device.short),
+                                             else arr.shape, current().short),
                              hint=hint)
 
 
@@ -563,8 +594,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 
 def _place(arr: np.ndarray, dtype: DType) -> Tensor:
-    dev = placement.device
-    if dev.backend.name != "numpy":
+    dev = current()
+    if dev.backend.is_gpu:
+        if dtype.is_string:  # strings live on the host, as in TensorFlow
+            return wrap(arr, dtype, placement.devices[("CPU", 0)])
         arr = dev.backend.from_numpy(arr)
     return wrap(arr, dtype, dev)
 
@@ -581,8 +614,9 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     """
     if dtype is None and shape is None and type(value) is list:
         kinds = set(map(type, value))
-        if float in kinds and kinds <= _NUMBERS and placement.device.backend.name == "numpy":
-            return wrap(np.array(value, np.float32), dtypes.float32, placement.device)
+        dev = placement.device if placement.initialized else current()
+        if float in kinds and kinds <= _NUMBERS and not dev.backend.is_gpu:
+            return wrap(np.array(value, np.float32), dtypes.float32, dev)
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
         if isinstance(value, Tensor) or getattr(value, "_is_variable", False):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .devices import placement
+from .devices import current, lookup
 from .errors import InvalidArgumentError, OpError, fmt_shape, invalid
 from .ops.indexing import normalize_index
 from .ops.registry import TENSOR_METHODS, describe, on_device
@@ -74,7 +74,9 @@ class Variable:
                 tuple(TensorShape(shape)) != arr.shape:
             raise ValueError(f"The initial value's shape ({arr.shape}) is not compatible "
                              f"with the explicitly supplied `shape` argument ({shape}).")
-        dev = placement.device
+        dev = current()
+        if dev.backend.is_gpu and d.is_string:
+            dev = lookup("/cpu:0")  # strings live on the host, as in TensorFlow
         self._data = dev.backend.from_numpy(np.array(arr))  # always a private, writable array
         self._dtype = d
         self._device = dev
@@ -182,8 +184,7 @@ class Variable:
     def _target(self, value, what):
         """``value`` as an array of this Variable's dtype on its device, or ValueError."""
         arr = _convert(value, self._dtype, self, what)
-        return self._device.backend.from_numpy(arr) if self._device.backend.name != "numpy" \
-            else arr
+        return self._device.backend.from_numpy(arr) if self._device.backend.is_gpu else arr
 
     def _writable(self):
         if self._shared:
@@ -202,8 +203,7 @@ class Variable:
                              f"The variable shape {self.shape}, and the assigned value shape "
                              f"{TensorShape(arr.shape)} are incompatible.")
         # A tensor's array is shared with that tensor: copy it only if we write in place.
-        self._data = arr if isinstance(arr, np.ndarray) or not hasattr(arr, "dtype") \
-            or self._device.backend.name != "numpy" else np.asarray(arr)
+        self._data = np.asarray(arr) if isinstance(arr, np.generic) else arr
         self._shared = isinstance(value, (Tensor, Variable))
         return self._done(read_value)
 
@@ -286,7 +286,7 @@ class Variable:
     def _scatter_ufunc(self, sparse_delta, ufunc_name, what):
         self._numeric(what)
         ind, vals = self._rows(sparse_delta, what)
-        getattr(self._device.backend.xp, ufunc_name).at(self._writable(), ind, vals)
+        _scatter(self._device.backend, ufunc_name, self._writable(), ind, vals)
         return self
 
     def scatter_add(self, sparse_delta, use_locking=False, name=None):
@@ -336,13 +336,13 @@ class Variable:
     def scatter_nd_add(self, indices, updates, name=None):
         self._numeric("scatter_nd_add")
         where, vals = self._nd(indices, updates, "scatter_nd_add")
-        self._device.backend.xp.add.at(self._writable(), where, vals)
+        _scatter(self._device.backend, "add", self._writable(), where, vals)
         return self
 
     def scatter_nd_sub(self, indices, updates, name=None):
         self._numeric("scatter_nd_sub")
         where, vals = self._nd(indices, updates, "scatter_nd_sub")
-        self._device.backend.xp.subtract.at(self._writable(), where, vals)
+        _scatter(self._device.backend, "subtract", self._writable(), where, vals)
         return self
 
     # -- no in-place operators -----------------------------------------------------------------
@@ -351,6 +351,29 @@ class Variable:
                            "name to a new Tensor. Use variable.assign_add(value) / "
                            "assign_sub(value) / assign(...) to modify the variable, or "
                            "`out = variable + value` for a new Tensor.")
+
+
+def _scatter(backend, ufunc_name, a, index, vals):
+    """``ufunc.at(a, index, vals)``: repeated indices accumulate. NumPy has it for every
+    ufunc; on GPUs cupyx has scatter_add/max/min, and multiply goes through the host."""
+    if not backend.is_gpu:
+        getattr(np, ufunc_name).at(a, index, vals)
+        return
+    import cupyx
+    index = tuple(backend.from_numpy(i) for i in index) if isinstance(index, tuple) \
+        else backend.from_numpy(index)
+    if ufunc_name == "add":
+        cupyx.scatter_add(a, index, vals)
+    elif ufunc_name == "subtract":
+        cupyx.scatter_add(a, index, -vals)
+    elif ufunc_name in ("maximum", "minimum"):
+        getattr(cupyx, "scatter_" + ufunc_name[:3])(a, index, vals)
+    else:
+        host = backend.to_numpy(a)
+        host_index = tuple(backend.to_numpy(i) for i in index) if isinstance(index, tuple) \
+            else backend.to_numpy(index)
+        getattr(np, ufunc_name).at(host, host_index, backend.to_numpy(vals))
+        a[...] = backend.from_numpy(host)
 
 
 def _check_range(ind, limit, what, label):
@@ -387,8 +410,7 @@ def _convert(value, dtype, var, what) -> np.ndarray:
         if var is not None and t._device is not var._device:
             t = on_device(t, var._device)
         data = t._data
-        return data if isinstance(data, np.ndarray) or not hasattr(data, "dtype") \
-            or t._device.backend.name != "numpy" else np.asarray(data)
+        return np.asarray(data) if isinstance(data, np.generic) else data
     try:
         return to_dtype(value, dtype, constructor=True)
     except (TypeError, ValueError, OpError) as e:

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tensorshell as ts
+from tensorshell.engine.devices import lookup
 from tensorshell.errors import InvalidArgumentError
 
 
@@ -25,12 +26,13 @@ def test_chapter_walkthrough(v):
     assert v.numpy().tolist() == [[100, 42, 0], [1, 2, 3]]
 
 
-def test_metadata_and_repr(v):
+def test_metadata_and_repr(v, device):
     assert v.shape == (2, 3) and v.dtype is ts.float32 and v.trainable
     assert v.name == "Variable:0" and ts.Variable(1, name="w").name == "w:0"
-    assert v.device.endswith("CPU:0") and ts.is_tensor(v)
+    dev = lookup(device)
+    assert v.device == dev.name and ts.is_tensor(v)
     assert repr(v).startswith("<ts.Variable 'Variable:0' shape=(2, 3) dtype=float32, "
-                              "device=/cpu:0, numpy=")
+                              f"device=/{dev.short}, numpy=")
     assert ts.Variable(1., trainable=False).trainable is False
     with pytest.raises(TypeError, match="ref"):
         hash(v)

@@ -8,12 +8,13 @@ from .. import dtypes
 from ..dtypes import float32
 from ..errors import invalid
 from ..tensor import Tensor, infer
-from .registry import as_tensor, op, out, placement
+from ..devices import current
+from .registry import as_tensor, op, out
 from .shape import int_list
 
 
 def _xp():
-    return placement.device.backend.xp
+    return current().backend.xp
 
 
 def _shape(shape, op_name):
@@ -28,7 +29,7 @@ def zeros(shape, dtype=float32, name=None, layout=None):
     d = dtypes.as_dtype(dtype)
     dims = _shape(shape, "zeros")
     if d.is_string:
-        return out(np.full(dims, b"", dtype=object), d)
+        return out(np.full(dims, b"", dtype=object), d)  # out() keeps strings on the host
     return out(_xp().zeros(dims, dtype=d._np), d)
 
 

@@ -163,17 +163,17 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     else:
         axes = normalize_axes(axis, x.ndim, "norm")
     if ord in ("euclidean", "fro") or (ord == 2 and len(axes) == 1):
-        r = xp.sqrt(xp.add.reduce((x * x.conj()).real if t.dtype.is_complex else x * x,
+        r = xp.sqrt(xp.sum((x * x.conj()).real if t.dtype.is_complex else x * x,
                                   axis=axes, keepdims=bool(keepdims)))
     elif len(axes) == 1:
         a = xp.absolute(x)
         p = float(ord)
         if p == np.inf:
-            r = xp.maximum.reduce(a, axis=axes, keepdims=bool(keepdims))
+            r = xp.max(a, axis=axes, keepdims=bool(keepdims))
         elif p <= 0:
             raise invalid("norm", f"ord must be positive, got {ord!r}")
         else:
-            r = xp.add.reduce(a ** p, axis=axes, keepdims=bool(keepdims)) ** (1 / p)
+            r = xp.sum(a ** p, axis=axes, keepdims=bool(keepdims)) ** (1 / p)
     elif len(axes) == 2 and ord in (1, 2, np.inf):
         r = run(norm.op, x, ord, axes, bool(keepdims), inputs=(t,), labels=("tensor",))
     else:

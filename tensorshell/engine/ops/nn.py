@@ -21,7 +21,7 @@ def _float_input(op_def, value, label):
 def _log_softmax_data(xp, x, axis):
     m = xp.max(x, axis=axis, keepdims=True) if x.size else x
     z = x - m
-    return z - xp.log(xp.add.reduce(xp.exp(z), axis=axis, keepdims=True, dtype=x.dtype))
+    return z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True, dtype=x.dtype))
 
 
 @op("softmax", "custom", FLOATING, ("math", "nn"))
@@ -80,7 +80,7 @@ def l2_loss(t, name=None):
     """``sum(t ** 2) / 2``."""
     x = _float_input(l2_loss.op, t, "t")
     xp = x._device.backend.xp
-    return out(xp.asarray(xp.add.reduce((x._data * x._data).reshape(-1), dtype=x._data.dtype)
+    return out(xp.asarray(xp.sum((x._data * x._data).reshape(-1), dtype=x._data.dtype)
                           / 2).astype(x.dtype._np), x.dtype)
 
 
@@ -118,7 +118,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     xp = x._device.backend.xp
     ax = normalize_axis(int(axis), x.ndim, "softmax_cross_entropy_with_logits")
     ls = _log_softmax_data(xp, x._data, ax)
-    return out(-xp.add.reduce(z._data * ls, axis=ax, dtype=x._data.dtype), x.dtype)
+    return out(-xp.sum(z._data * ls, axis=ax, dtype=x._data.dtype), x.dtype)
 
 
 @op("sparse_softmax_cross_entropy_with_logits", "custom", FLOATING, ("nn",))

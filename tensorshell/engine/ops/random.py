@@ -10,7 +10,8 @@ from .. import dtypes
 from ..dtypes import float32
 from ..errors import invalid
 from .creation import _shape
-from .registry import as_tensor, op, out, placement
+from ..devices import current
+from .registry import as_tensor, op, out
 
 
 class _Seeds:
@@ -44,7 +45,7 @@ def _rng(seed):
 
 
 def _place(arr):
-    return placement.device.backend.from_numpy(arr)
+    return current().backend.from_numpy(arr)
 
 
 @op("normal", exports=("random",), differentiable=False)

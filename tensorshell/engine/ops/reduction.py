@@ -28,33 +28,60 @@ def _count(shape, axis):
     return n
 
 
+def _reducer(xp, ufunc_name, function_name):
+    """``f(x, axis, dtype, keepdims)``: NumPy's ufunc.reduce (the fastest form there), the
+    array module's named function elsewhere (CuPy)."""
+    if xp is np:
+        return getattr(np, ufunc_name).reduce
+    f = getattr(xp, function_name)
+    return lambda x, axis=None, dtype=None, keepdims=False: f(x, axis=axis, dtype=dtype,
+                                                              keepdims=keepdims)
+
+
 def _sum(xp):
-    return lambda x, axis, keepdims: xp.add.reduce(x, axis=axis, dtype=x.dtype,
-                                                   keepdims=keepdims)
+    add = _reducer(xp, "add", "sum")
+    return lambda x, axis, keepdims: add(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
 
 
 def _prod(xp):
-    return lambda x, axis, keepdims: xp.multiply.reduce(x, axis=axis, dtype=x.dtype,
-                                                        keepdims=keepdims)
+    mul = _reducer(xp, "multiply", "prod")
+    return lambda x, axis, keepdims: mul(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
+
+
+def _reduced_shape(shape, axis, keepdims):
+    if axis is None:
+        return (1,) * len(shape) if keepdims else ()
+    return tuple(1 if i in axis else d for i, d in enumerate(shape)
+                 if keepdims or i not in axis)
 
 
 def _extreme(xp, ufunc_name, lowest):
-    ufunc = getattr(xp, ufunc_name)
+    """max/min with TensorFlow's identities on empty inputs (the lowest / highest value)."""
+    def identity(dt):
+        if dt.kind == "f":
+            return -np.inf if lowest else np.inf
+        info = np.iinfo(dt)
+        return info.min if lowest else info.max
+
+    if xp is np:
+        ufunc = getattr(np, ufunc_name)
+        return lambda x, axis, keepdims: ufunc.reduce(x, axis=axis, keepdims=keepdims,
+                                                      initial=identity(x.dtype))
+    f = xp.max if lowest else xp.min
 
     def k(x, axis, keepdims):
-        dt = x.dtype
-        if dt.kind == "f":
-            initial = -np.inf if lowest else np.inf
-        else:
-            info = np.iinfo(dt)
-            initial = info.min if lowest else info.max
-        return ufunc.reduce(x, axis=axis, keepdims=keepdims, initial=initial)
+        if x.size == 0:
+            return xp.full(_reduced_shape(x.shape, axis, keepdims), identity(x.dtype),
+                           dtype=x.dtype)
+        return f(x, axis=axis, keepdims=keepdims)
     return k
 
 
 def mean_kernel(xp):
+    add = _reducer(xp, "add", "sum")
+
     def k(x, axis, keepdims):
-        s = xp.add.reduce(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
+        s = add(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
         n = _count(x.shape, axis)
         if x.dtype.kind in "iu":
             if n == 0:
@@ -81,16 +108,22 @@ def _std(xp):
 
 
 def _logsumexp(xp):
+    maximum = _extreme(xp, "maximum", True)
+
     def k(x, axis, keepdims):
-        m = xp.maximum.reduce(x, axis=axis, keepdims=True, initial=-np.inf)
+        m = maximum(x, axis, True)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
-        s = xp.log(xp.add.reduce(xp.exp(x - m), axis=axis, keepdims=True, dtype=x.dtype))
+        s = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True, dtype=x.dtype))
         r = s + m
         if not keepdims:
-            r = r.reshape([d for i, d in enumerate(r.shape)
-                           if not (axis is None or i in axis)])
+            r = r.reshape(_reduced_shape(x.shape, axis, False))
         return r
     return k
+
+
+def _logical(xp, ufunc_name, function_name):
+    f = _reducer(xp, ufunc_name, function_name)
+    return lambda x, axis, keepdims: f(x, axis=axis, keepdims=keepdims)
 
 
 reduce_sum = reduction("reduce_sum", NUMERIC, _sum)
@@ -98,10 +131,8 @@ reduce_prod = reduction("reduce_prod", NUMERIC, _prod)
 reduce_max = reduction("reduce_max", REAL, lambda xp: _extreme(xp, "maximum", True))
 reduce_min = reduction("reduce_min", REAL, lambda xp: _extreme(xp, "minimum", False))
 reduce_mean = reduction("reduce_mean", NUMERIC, mean_kernel)
-reduce_any = reduction("reduce_any", BOOL, lambda xp: lambda x, axis, keepdims:
-                       xp.logical_or.reduce(x, axis=axis, keepdims=keepdims))
-reduce_all = reduction("reduce_all", BOOL, lambda xp: lambda x, axis, keepdims:
-                       xp.logical_and.reduce(x, axis=axis, keepdims=keepdims))
+reduce_any = reduction("reduce_any", BOOL, lambda xp: _logical(xp, "logical_or", "any"))
+reduce_all = reduction("reduce_all", BOOL, lambda xp: _logical(xp, "logical_and", "all"))
 reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",))
 reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",))
 reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("math",))

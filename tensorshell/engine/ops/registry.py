@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from .. import dtypes
-from ..devices import NUMPY, Backend, placement
+from ..devices import NUMPY, Backend, current, placement
 from ..dtypes import DType
 from ..errors import Operand, dtype_mismatch, dtype_not_allowed, from_kernel, invalid
 from ..tensor import Tensor, to_dtype, infer, wrap
@@ -123,7 +123,7 @@ def describe(t, label: str) -> Operand:
     except (TypeError, ValueError):
         name = type(t).__name__
     return Operand(label, name, tuple(np.shape(t)) if not isinstance(t, (str, bytes)) else (),
-                   placement.device.short)
+                   current().short)
 
 
 def _strong(v) -> bool:
@@ -134,18 +134,14 @@ def on_device(t: Tensor, dev) -> Tensor:
     """``t`` on ``dev``: the same tensor when it is already there, else a copy."""
     if t._device is dev:
         return t
-    src = t._device.backend
-    data = t._data
-    if src is not dev.backend:
-        data = dev.backend.from_numpy(src.to_numpy(data) if src is not NUMPY else data)
-    return wrap(data, t._dtype, dev)
+    return wrap(dev.backend.adopt(t._data, t._device.backend), t._dtype, dev)
 
 
 def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
               anchor: str | None = None) -> Tensor:
     """One input of an op as a Tensor on the op's device. A non-tensor value adopts ``dtype``
     when given (losslessly, or raising), else gets its natural dtype."""
-    dev = placement.device
+    dev = current()
     if type(value) is Tensor:
         t = value
     elif getattr(value, "_is_variable", False):
@@ -249,13 +245,16 @@ def kernel_error(op: OpDef, exc: BaseException, inputs, labels=("x", "y")):
 def run(op: OpDef, *arrays, inputs=(), labels=("x", "y"), **kwargs):
     """Call ``op``'s kernel on the current device, translating any failure."""
     try:
-        return op.bind(placement.device.backend)(*arrays, **kwargs)
+        return op.bind(current().backend)(*arrays, **kwargs)
     except Exception as e:  # noqa: BLE001 - every kernel failure is translated
         raise kernel_error(op, e, inputs or arrays, labels) from None
 
 
 def out(data, dtype: DType) -> Tensor:
-    return wrap(data, dtype, placement.device)
+    dev = placement.device if placement.initialized else current()
+    if dtype.is_string and dev.backend.is_gpu:
+        dev = placement.devices[("CPU", 0)]  # strings live on the host, as in TensorFlow
+    return wrap(data, dtype, dev)
 
 
 # ---------------------------------------------------------------------------------------------
