@@ -175,7 +175,13 @@ def from_kernel(op_name: str, exc: BaseException, operands: list[Operand]) -> Op
     if isinstance(exc, OpError):
         return exc
     text = str(exc)
-    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
+    if type(exc).__name__ == "OutOfMemoryError":  # CuPy: name the request and what is free
+        from .devices import current
+        from .gpu import out_of_memory
+        err = out_of_memory(current().backend, exc)
+        err.op_name, err.operands = op_name, tuple(operands)
+        return err
+    if isinstance(exc, MemoryError):
         return invalid(op_name, f"out of memory: {text}", operands, kind="memory",
                        cls=ResourceExhaustedError)
     if isinstance(exc, ZeroDivisionError):

@@ -77,10 +77,24 @@ class OpDef:
 
 
 def bind_all(backend: Backend) -> None:
-    """Resolve every op's kernel for a backend that is about to run its first op."""
+    """Resolve every op's kernel for a backend that is about to run its first op. An op the
+    backend's array module cannot express gets a kernel that says so when called."""
     for op in OPS.values():
-        if op.kernel_spec is not None:
+        if op.kernel_spec is None:
+            continue
+        try:
             op.bind(backend)
+        except Exception as e:  # noqa: BLE001
+            op.kernels[backend] = _missing_kernel(op.name, backend, e)
+
+
+def _missing_kernel(name, backend, exc):
+    def kernel(*args, **kwargs):
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, f"{name} has no kernel on {backend.name}: {exc}",
+                                 op_name=name, kind="device",
+                                 hint="run it under ts.device('/cpu:0')")
+    return kernel
 
 
 def register(op: OpDef, fn: Callable) -> Callable:
