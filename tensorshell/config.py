@@ -16,8 +16,10 @@ class _State:
     def __init__(self):
         self.soft_device_placement = True
         self.op_determinism = False
-        self.print_options = {"precision": 8, "threshold": 1000, "edgeitems": 3,
-                              "linewidth": 75}
+        # How the display layer prints values (repr() keeps TensorFlow's NumPy format)
+        self.print_options = {"precision": 4, "threshold": 1000, "edgeitems": 3,
+                              "linewidth": 80}
+        self.show_internal_frames = False
 
     def reset(self):
         self.__init__()
@@ -36,7 +38,9 @@ def set_soft_device_placement(enabled: bool) -> None:
 
 
 def set_print_options(**options) -> None:
-    """Precision, threshold, edgeitems and linewidth used to print tensor values."""
+    """How the display layer prints values: ``precision`` (decimals, default 4),
+    ``threshold`` (elements before the middle is elided, 1000), ``edgeitems`` (3) and
+    ``linewidth`` (80)."""
     unknown = set(options) - set(_state.print_options)
     if unknown:
         raise ValueError(f"unknown print options {sorted(unknown)}; "
@@ -46,6 +50,15 @@ def set_print_options(**options) -> None:
 
 def get_print_options() -> dict:
     return dict(_state.print_options)
+
+
+def set_show_internal_frames(enabled: bool) -> None:
+    """Show tensorshell's own frames in error tracebacks (hidden by default)."""
+    _state.show_internal_frames = bool(enabled)
+
+
+def get_show_internal_frames() -> bool:
+    return _state.show_internal_frames
 
 
 def reset() -> None:

@@ -311,16 +311,23 @@ class Tensor:
 
     # -- text ---------------------------------------------------------------------------------
     def _numpy_text(self, is_repr: bool) -> str:
-        from .. import config
+        """The value as TensorFlow's repr shows it: NumPy's own printing (the display layer
+        has tensorshell's stable format)."""
         value = self.numpy()
         if self._data.ndim == 0:
             text = repr(value) if self._dtype.is_string else str(value)
         else:
-            opts = config.get_print_options()
-            with np.printoptions(precision=opts["precision"], threshold=opts["threshold"],
-                                 edgeitems=opts["edgeitems"], linewidth=opts["linewidth"]):
-                text = repr(value) if is_repr else str(value)
+            text = repr(value) if is_repr else str(value)
         return "\n" + text if "\n" in text else text
+
+    # -- display protocols: the display layer is imported on first use, never at import ----
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from ..display.render import mimebundle
+        return mimebundle(self, include, exclude)
+
+    def __rich_console__(self, console, options):
+        from ..display.render import TensorView
+        yield TensorView(self)
 
     def __repr__(self):
         return (f"<ts.Tensor: shape={self.shape}, dtype={self._dtype.name}, "

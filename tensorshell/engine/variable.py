@@ -146,6 +146,14 @@ class Variable:
     def __str__(self):
         return repr(self)
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from ..display.render import mimebundle
+        return mimebundle(self, include, exclude)
+
+    def __rich_console__(self, console, options):
+        from ..display.render import TensorView
+        yield TensorView(self)
+
     def __len__(self):
         return len(self.value())
 

@@ -17,7 +17,8 @@ import numpy as np
 from .. import dtypes
 from ..devices import NUMPY, Backend, current, placement
 from ..dtypes import DType
-from ..errors import Operand, dtype_mismatch, dtype_not_allowed, from_kernel, invalid
+from ..errors import (InvalidArgumentError, Operand, dtype_mismatch, dtype_not_allowed,
+                      from_kernel, invalid)
 from ..tensor import Tensor, to_dtype, infer, wrap
 
 _new = object.__new__
@@ -131,6 +132,8 @@ def describe(t, label: str) -> Operand:
         return Operand(label, t.dtype.name, tuple(np.shape(t._data if isinstance(t, Tensor)
                                                             else t.value()._data)),
                        t._device.short)
+    if type(t) in (int, float, bool, complex):
+        return Operand(label, f"Python {type(t).__name__} {t!r}", (), current().short)
     try:
         _, d = infer(t)
         name = d.name
@@ -192,7 +195,15 @@ def unify(op_name: str, values, labels) -> list[Tensor]:
         d, anchor_label = infer(first)[1], None
     else:
         d, anchor_label = anchor[0], anchor[2]
-    return [as_tensor(v, op_name, lab, d, anchor_label) for v, lab in zip(values, labels)]
+    try:
+        return [as_tensor(v, op_name, lab, d, anchor_label) for v, lab in zip(values, labels)]
+    except InvalidArgumentError as e:
+        if anchor is not None and e.kind == "dtype":  # show the tensor beside the value
+            bad = next((i for i, v in enumerate(values) if not _strong(v)
+                        and labels[i] == (e.operands[0].label if e.operands else None)), None)
+            if bad is not None:
+                e.operands = (describe(anchor[1], anchor[2]), describe(values[bad], labels[bad]))
+        raise
 
 
 def mismatch(op_name, a, la, b, lb):
