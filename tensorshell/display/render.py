@@ -125,7 +125,8 @@ def format_values(host: np.ndarray, cut: tuple, family: str, precision: int,
     align = str.ljust if family == "string" else str.rjust
     cells = np.array([align(s, width) for s in texts], dtype=object).reshape(host.shape)
     edge = _options()["edgeitems"]
-    return _block(cells, cut, edge, 0, linewidth, width)
+    text = _block(cells, cut, edge, 0, linewidth, width)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
 def _block(cells, cut, edge, axis, linewidth, width):

@@ -313,7 +313,7 @@ class Tensor:
     def _numpy_text(self, is_repr: bool) -> str:
         """The value as TensorFlow's repr shows it: NumPy's own printing (the display layer
         has tensorshell's stable format)."""
-        value = self.numpy()
+        value = self.numpy() if self._data.ndim == 0 else np.asarray(self)  # a view, no copy
         if self._data.ndim == 0:
             text = repr(value) if self._dtype.is_string else str(value)
         else:
