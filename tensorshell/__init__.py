@@ -19,4 +19,11 @@ globals().update(_NAMESPACES[""])
 from . import bitwise, config, errors, experimental, linalg, math, nn, random  # noqa: E402
 
 newaxis = None
+
+
+def load_ipython_extension(ip):
+    """``%load_ext tensorshell``: make this IPython shell a tensorshell."""
+    from .shell import load_ipython_extension as load
+    load(ip)
+
 __version__ = "0.1.0"

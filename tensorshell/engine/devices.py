@@ -247,6 +247,15 @@ class device:  # noqa: N801 - TensorFlow's name for the scope
         return f"ts.device({self.spec!r})"
 
 
+def set_default(dev: Device) -> None:
+    """Make ``dev`` the device ops run on outside any scope (``%device`` in the shell)."""
+    initialize()
+    placement.default = dev
+    if not placement.stack:
+        placement.device = dev
+        dev.backend.activate()
+
+
 def all_devices() -> list[Device]:
     initialize()
     return list(placement.devices.values())

@@ -58,6 +58,12 @@ class OpError(Exception):
             return f"{self.message}\n  fix: {self.hint}"
         return self.message
 
+    def _render_traceback_(self):
+        """IPython's hook: the user's frames and the explanation panel, in any IPython or
+        Jupyter session (the display layer is imported here, on first error)."""
+        from ..shell.errors import render_traceback
+        return render_traceback(self)
+
     def __reduce__(self):
         return (_rebuild, (type(self), self.message, self.op_name, self.operands, self.hint,
                            self.kind, self.detail))

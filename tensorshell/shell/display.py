@@ -1,0 +1,37 @@
+"""Display formatters: tensors and Variables show the display layer's text (coloured in a
+colour terminal), and its HTML in notebooks through ``_repr_mimebundle_``."""
+
+from __future__ import annotations
+
+import io
+
+from ..engine.tensor import Tensor
+from ..engine.variable import Variable
+from .state import state
+
+
+def tensor_text(obj) -> str:
+    from ..display.render import TensorView, render_text
+    if not state.color:
+        return render_text(obj)
+    from rich.console import Console
+    buf = io.StringIO()
+    Console(file=buf, force_terminal=True, color_system="standard", width=state.width,
+            legacy_windows=False).print(TensorView(obj), end="")
+    return buf.getvalue()
+
+
+def _printer(obj, p, cycle):
+    p.text(tensor_text(obj))
+
+
+def register(ip) -> None:
+    plain = ip.display_formatter.formatters["text/plain"]
+    for cls in (Tensor, Variable):
+        plain.for_type(cls, _printer)
+
+
+def unregister(ip) -> None:
+    plain = ip.display_formatter.formatters["text/plain"]
+    for cls in (Tensor, Variable):
+        plain.type_printers.pop(cls, None)

@@ -1,0 +1,100 @@
+"""Magics: ``%device`` (show or set the session's default device), ``%tensors`` / ``%whos_t``
+(the tensors in the workspace) and ``%tstimeit`` (``%timeit`` that waits for the GPU)."""
+
+from __future__ import annotations
+
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+
+from ..engine import devices
+from ..engine.tensor import Tensor
+from ..engine.variable import Variable
+from .errors import to_text
+
+
+def device_table():
+    from rich.table import Table
+    table = Table(title="devices", title_justify="left", show_edge=False)
+    for col in ("", "device", "type", "name"):
+        table.add_column(col)
+    for d in devices.all_devices():
+        mark = "*" if d is devices.placement.default else ""
+        table.add_row(mark, d.short, d.device_type, d.name)
+    return table
+
+
+def workspace_rows(namespace: dict):
+    """(name, kind, shape, dtype, device, bytes) for every tensor and Variable, by name.
+    Reads metadata only: no value is computed, copied or printed."""
+    rows = []
+    for name, value in sorted(namespace.items()):
+        if name.startswith("_"):
+            continue
+        if isinstance(value, (Tensor, Variable)):
+            kind = "Variable" if isinstance(value, Variable) else "Tensor"
+            data = value._data
+            nbytes = int(data.size * value._dtype.size) if not value._dtype.is_string else \
+                int(data.size * 8)
+            rows.append((name, kind, tuple(data.shape), value._dtype.name, value._device.short,
+                         nbytes))
+    return rows
+
+
+def workspace_table(namespace: dict):
+    from rich.table import Table
+
+    from ..display.summary import human_bytes
+    rows = workspace_rows(namespace)
+    table = Table(show_edge=False)
+    for col, justify in (("name", "left"), ("kind", "left"), ("shape", "left"),
+                         ("dtype", "left"), ("device", "left"), ("memory", "right")):
+        table.add_column(col, justify=justify)
+    totals: dict[str, int] = {}
+    for name, kind, shape, dtype, dev, nbytes in rows:
+        table.add_row(name, kind, "[" + ", ".join(map(str, shape)) + "]", dtype, dev,
+                      human_bytes(nbytes))
+        totals[dev] = totals.get(dev, 0) + nbytes
+    for dev, total in sorted(totals.items()):
+        table.add_row(f"total on {dev}", "", "", "", dev, human_bytes(total), style="bold")
+    return table, rows
+
+
+@magics_class
+class TensorMagics(Magics):
+    @line_magic
+    def device(self, line):
+        """%device [SPEC]: show the devices, or make SPEC the session's default device."""
+        spec = line.strip().strip("'\"")
+        if spec:
+            dev = devices.lookup(spec)
+            devices.set_default(dev)
+            print(f"default device: {dev.short} ({dev.name})")
+            return
+        print(to_text(device_table()))
+
+    @line_magic
+    def tensors(self, line):
+        """%tensors: every tensor and Variable in the namespace: name, kind, shape, dtype,
+        device and memory, with a total per device."""
+        table, rows = workspace_table(self.shell.user_ns)
+        if not rows:
+            print("no tensors in the workspace")
+            return
+        print(to_text(table))
+
+    @line_magic
+    def whos_t(self, line):
+        """%whos_t: alias of %tensors."""
+        return self.tensors(line)
+
+    @line_cell_magic
+    def tstimeit(self, line, cell=None):
+        """%tstimeit: %timeit that synchronises every device before reading the clock, so
+        GPU timings measure the work, not the launch."""
+        self.shell.user_ns["_tensorshell_sync"] = devices.synchronize_all
+        if cell is None:
+            return self.shell.run_line_magic("timeit", f"{line}; _tensorshell_sync()")
+        return self.shell.run_cell_magic("timeit", line, f"{cell}\n_tensorshell_sync()")
+
+
+def register(ip) -> None:
+    ip.register_magics(TensorMagics)
