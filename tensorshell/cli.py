@@ -22,9 +22,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("files", nargs="+")
         p.add_argument("--update", action="store_true",
                        help="rewrite the expected output in place")
+        p.add_argument("--device", default="/cpu:0",
+                       help="the session's default device while testing (default /cpu:0)")
         args = p.parse_args(argv[1:])
         from .script import run_tests
-        return max(run_tests(f, update=args.update) for f in args.files)
+        return max(run_tests(f, update=args.update, device=args.device) for f in args.files)
     if argv[:1] in (["-h"], ["--help"]):
         print(__doc__.split("\n\n", 1)[1])
         return 0

@@ -25,8 +25,14 @@ from dataclasses import dataclass, field
 from .shell.state import state
 
 
-def make_shell():
-    """A non-terminal IPython shell with the tensorshell extension: the execution core."""
+_SHELL_CLASS = None
+
+
+def _shell_class():
+    """The script shell's class, defined on first use so importing this module stays light."""
+    global _SHELL_CLASS
+    if _SHELL_CLASS is not None:
+        return _SHELL_CLASS
     from IPython.core.displayhook import DisplayHook
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -46,9 +52,24 @@ def make_shell():
         def _showtraceback(self, etype, evalue, stb):
             print(self.InteractiveTB.stb2text(stb), file=sys.stderr)
 
-    if ScriptShell.initialized():
-        return ScriptShell.instance()
-    shell = ScriptShell.instance(cache_size=0, colors="NoColor" if not state.color else "Linux")
+    _SHELL_CLASS = ScriptShell
+    return ScriptShell
+
+
+def make_shell(fresh: bool = False):
+    """A non-terminal IPython shell with the tensorshell extension: the execution core.
+    ``fresh`` empties the namespace (each script or test file starts clean)."""
+    cls = _shell_class()
+    if cls.initialized():
+        shell = cls.instance()
+        if fresh:
+            shell.reset(new_session=False)
+            import numpy as np
+
+            import tensorshell as ts
+            shell.push({"ts": ts, "np": np}, interactive=False)
+        return shell
+    shell = cls.instance(cache_size=0, colors="NoColor" if not state.color else "Linux")
     from .shell import load_ipython_extension
     load_ipython_extension(shell)
     shell.set_custom_exc((Exception,), _script_handler)
@@ -209,25 +230,48 @@ def run_example(shell, ex: Example, filename: str) -> tuple[list[str], BaseExcep
     lines = text.rstrip("\n").splitlines() if text.strip() else []
     if error is not None:
         lines.append(f"!! {type(error).__name__}")
+        lines.extend(_explanation(error))
     return lines, error
 
 
+def _explanation(error) -> list[str]:
+    """The error's plain explanation (the panel's text without its title)."""
+    from .display.errors import error_text
+    text = error_text(error)
+    body = text.split("\n", 1)[1] if text and "\n" in text else str(error)
+    return body.splitlines()
+
+
+def _split_error(lines):
+    for k, line in enumerate(lines):
+        if line.startswith("!! "):
+            return lines[:k], line[3:].strip(), lines[k + 1:]
+    return lines, None, []
+
+
 def _error_matches(expected: list[str], error, got: list[str]) -> bool:
-    want = expected[-1][3:].strip() if expected and expected[-1].startswith("!! ") else None
+    """Output before ``!! Name`` must match; the error must be (a subclass of) Name; lines
+    after it, when given, must match the explanation (``...`` skips what is not shown)."""
+    out_e, want, explain_e = _split_error(expected)
+    out_g, _, explain_g = _split_error(got)
     if want is None:
         return error is None and output_matches(expected, got)
-    if error is None:
+    if error is None or want not in {c.__name__ for c in type(error).__mro__}:
         return False
-    names = {c.__name__ for c in type(error).__mro__}
-    return want in names and output_matches(expected[:-1], got[:-1])
+    return output_matches(out_e, out_g) and (
+        not explain_e or output_matches(explain_e, explain_g))
 
 
-def run_tests(path: str, update: bool = False) -> int:
-    """``tensorshell test FILE.tsh``: check every example; exit 1 when any differs."""
+def run_tests(path: str, update: bool = False, device: str = "/cpu:0") -> int:
+    """``tensorshell test FILE.tsh``: check every example; exit 1 when any differs. The
+    session's default device is pinned (``/cpu:0`` unless asked), so expected output does not
+    depend on the machine having a GPU."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     state.color = False
-    shell = make_shell()
+    shell = make_shell(fresh=True)
+    from .engine import devices
+    devices.set_default(devices.lookup(device))
     examples = parse_examples(text)
     passed = failed = 0
     results = []

@@ -229,6 +229,19 @@ def render_text(t) -> str:
     return "\n".join(out)
 
 
+def render_compact(t, limit: int = 60) -> str:
+    """One line, for a tensor inside a tuple, list or dict: the header, then the values when
+    they fit on the line."""
+    try:
+        _, header, values, _ = _lines(t)
+    except Exception:  # noqa: BLE001
+        return repr(t)
+    head = "".join(p for p, _ in header)
+    if "\n" not in values and len(head) + len(values) < limit:
+        return f"<{head} {values}>"
+    return f"<{head}>"
+
+
 class TensorView:
     """A rich renderable of a tensor or Variable: ``rich.print(TensorView(t))``."""
 

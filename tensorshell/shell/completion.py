@@ -25,15 +25,11 @@ def _device_names():
 @context_matcher()
 def tensorshell_matcher(context):
     line = context.line_with_cursor
-    token = context.token
     m = _DTYPE.search(line)
-    if m:
+    if m:  # the token is "flo" or "ts.flo": either way it becomes "ts.float32"
         prefix = m.group(1)
-        names = [d.name for d in dtypes.ALL if d.name.startswith(prefix)]
-        full = line[m.start(1) - 3:m.start(1)] == "ts."
-        return {"completions": [SimpleCompletion(n if full or "ts." in token else f"ts.{n}")
-                                for n in names] if prefix or True else [],
-                "suppress": bool(names)}
+        names = [f"ts.{d.name}" for d in dtypes.ALL if d.name.startswith(prefix)]
+        return {"completions": [SimpleCompletion(n) for n in names], "suppress": bool(names)}
     m = _DEVICE.search(line)
     if m and ("'" in line[line.rfind("device"):] or '"' in line[line.rfind("device"):]
               or line.lstrip().startswith("%device")):

@@ -22,7 +22,11 @@ def tensor_text(obj) -> str:
 
 
 def _printer(obj, p, cycle):
-    p.text(tensor_text(obj))
+    if len(getattr(p, "stack", ())) > 1:  # inside a tuple, list or dict: one line each
+        from ..display.render import render_compact
+        p.text(render_compact(obj))
+    else:
+        p.text(tensor_text(obj))
 
 
 def register(ip) -> None:

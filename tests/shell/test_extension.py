@@ -1,0 +1,121 @@
+"""The IPython extension: preloads, formatters, magics, completions, name suggestions."""
+
+import io
+import re
+import subprocess
+import sys
+import time
+from contextlib import redirect_stdout
+
+import pytest
+
+import tensorshell as ts
+from tensorshell.engine.tensor import Tensor
+from IPython.core.completer import provisionalcompleter
+
+from tensorshell.script import make_shell
+
+
+@pytest.fixture(scope="module")
+def shell():
+    return make_shell()
+
+
+def completions(shell, text):
+    with provisionalcompleter():
+        return {c.text for c in shell.Completer.completions(text, len(text))}
+
+
+def test_preloads_and_formatter(shell):
+    assert shell.user_ns["ts"] is ts and shell.user_ns["np"].__name__ == "numpy"
+    data, _ = shell.display_formatter.format(ts.constant([1., 2.]))
+    assert data["text/plain"] == "Tensor[2] float32 cpu:0\n[1.0 2.0]"
+    assert data["text/html"].startswith('<div class="tensorshell-tensor"')
+
+
+def test_tensors_magic_lists_the_workspace(shell):
+    shell.user_ns.update(a=ts.ones((2, 3)), w=ts.Variable([1, 2], name="w"), n=3)
+    with ts.device("/cpu:1"):
+        shell.user_ns["b"] = ts.zeros(256, ts.float64)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        shell.run_line_magic("tensors", "")
+    text = out.getvalue()
+    assert re.search(r"\ba\s+│ Tensor\s+│ \[2, 3\]\s+│ float32\s+│ cpu:0\s+│\s+24 B", text)
+    assert re.search(r"\bw\s+│ Variable\s+│ \[2\]\s+│ int32", text)
+    assert re.search(r"\bb\s+│ Tensor\s+│ \[256\]\s+│ float64\s+│ cpu:1\s+│\s+2.0 KiB", text)
+    assert re.search(r"total on cpu:0 .*32 B", text) and re.search(r"total on cpu:1 .*2.0 KiB",
+                                                                  text)
+    assert " n " not in text
+    with redirect_stdout(io.StringIO()) as alias:
+        shell.run_line_magic("whos_t", "")
+    assert alias.getvalue() == text
+
+
+def test_device_magic_shows_and_sets_the_default(shell):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        shell.run_line_magic("device", "")
+    assert "cpu:1" in out.getvalue() and "/job:localhost/replica:0/task:0/device:CPU:1" in \
+        out.getvalue()
+    with redirect_stdout(io.StringIO()):
+        shell.run_line_magic("device", "/cpu:1")
+    try:
+        assert ts.constant(1.).device.endswith("CPU:1")
+    finally:
+        with redirect_stdout(io.StringIO()):
+            shell.run_line_magic("device", "/cpu:0")
+    assert ts.constant(1.).device.endswith("CPU:0")
+
+
+def test_tstimeit_synchronises_and_times(shell):
+    shell.user_ns["x"] = ts.ones(100)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        shell.run_line_magic("tstimeit", "-n 10 -r 2 x + x")
+    assert "per loop" in out.getvalue()
+
+
+def test_completions_know_dtypes_and_devices(shell):
+    floats = {"ts.float16", "ts.float32", "ts.float64"}
+    assert completions(shell, "ts.zeros(3, dtype=ts.flo") == floats
+    assert completions(shell, "ts.zeros(3, dtype=flo") == floats
+    assert "ts.int32" in completions(shell, "ts.ones(2, dtype=")
+    got = completions(shell, 'with ts.device("/c')
+    assert {"/cpu:0", "/cpu:1"} <= got
+
+
+def test_attribute_completion_never_touches_values(shell, monkeypatch):
+    shell.user_ns["big"] = ts.zeros((2048, 2048))
+
+    def forbidden(*a, **k):
+        raise AssertionError("completion read a tensor's value")
+    monkeypatch.setattr(Tensor, "numpy", forbidden)
+    monkeypatch.setattr(Tensor, "__array__", forbidden)
+    monkeypatch.setattr(Tensor, "__repr__", forbidden)
+    start = time.perf_counter()
+    got = completions(shell, "big.")
+    assert {"big.shape", "big.dtype", "big.device"} <= got or {"shape", "dtype"} <= got
+    assert time.perf_counter() - start < 5
+
+
+def test_load_ext_in_plain_ipython(env, tmp_path):
+    script = tmp_path / "s.ipy"
+    script.write_text("%load_ext tensorshell\n"
+                      "t = ts.ones(2)\n"
+                      "display(t)\n"
+                      "%tensors\n")
+    r = subprocess.run([sys.executable, "-m", "IPython", "--quick", "--no-banner",
+                        str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "Tensor[2] float32 cpu:0\n[1.0 1.0]" in r.stdout
+    assert re.search(r"t\s+│ Tensor", r.stdout)
+
+
+def test_tensorshell_errors_render_in_any_ipython(env, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "IPython", "--quick", "--no-banner", "-c",
+                        "import tensorshell as ts; ts.constant(1.) + ts.constant(1)"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    out = r.stdout + r.stderr
+    assert "add cannot combine float32 (x) with int32 (y)" in out
+    assert "fix: ts.cast(y, ts.float32)" in out
