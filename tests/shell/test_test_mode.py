@@ -65,7 +65,12 @@ def test_update_rewrites_expected_output(tsh, tmp_path):
         """)
     r = tsh("test", "--update", "u.tsh")
     assert r.returncode == 0
-    assert path.read_text() == ("# prose stays\ntsh> ts.constant([1, 2]) + 1\n"
-                                "Tensor[2] int32 cpu:0\n[2 3]\ntsh> ts.constant(1) + 1.5\n"
-                                "!! InvalidArgumentError\n")
+    assert path.read_text() == (
+        "# prose stays\ntsh> ts.constant([1, 2]) + 1\n"
+        "Tensor[2] int32 cpu:0\n[2 3]\ntsh> ts.constant(1) + 1.5\n"
+        "!! InvalidArgumentError\n"
+        "add: 1.5 cannot become int32 without losing data (it is a float); tensorshell "
+        "refuses instead of truncating or wrapping\n\n"
+        "  x  int32             []  cpu:0\n  y  Python float 1.5  []  cpu:0\n\n"
+        "fix: ts.cast(x, ts.float32)\n")
     assert tsh("test", "u.tsh").returncode == 0
