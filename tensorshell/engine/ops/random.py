@@ -17,8 +17,14 @@ from .registry import as_tensor, op, out
 class _Seeds:
     def __init__(self):
         self.global_seed = None
-        self.rng = np.random.default_rng()
+        self._rng = None  # created on first use: numpy.random costs start-up time
         self.op_counters: dict[int, int] = {}
+
+    @property
+    def rng(self):
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.global_seed)
+        return self._rng
 
 
 _seeds = _Seeds()
@@ -27,7 +33,7 @@ _seeds = _Seeds()
 def set_seed(seed):
     """Make random ops reproducible: the same seed gives the same sequence of values."""
     _seeds.global_seed = None if seed is None else int(seed)
-    _seeds.rng = np.random.default_rng(_seeds.global_seed)
+    _seeds._rng = None
     _seeds.op_counters.clear()
 
 
