@@ -5,6 +5,7 @@ No logic of its own.
     tensorshell -c CODE              run CODE and exit
     tensorshell FILE.tsh [ARGS...]   run a script (--keep-going reports every error)
     tensorshell test FILE.tsh...     check a script's expected output (--update rewrites it)
+    tensorshell kernel install       install the Jupyter kernel (--user, --sys-prefix, --prefix)
     echo CODE | tensorshell          run piped input as a script
 """
 
@@ -27,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         args = p.parse_args(argv[1:])
         from .script import run_tests
         return max(run_tests(f, update=args.update, device=args.device) for f in args.files)
+    if argv[:1] == ["kernel"]:
+        from .kernel.install import main as kernel_main
+        return kernel_main(argv[1:])
     if argv[:1] in (["-h"], ["--help"]):
         print(__doc__.split("\n\n", 1)[1])
         return 0

@@ -118,7 +118,7 @@ def start(argv: list[str]) -> int:
         c.TerminalInteractiveShell.true_color = False
     if not os.environ.get("IPYTHONDIR"):
         c.BaseIPythonApplication.ipython_dir = data_dir()
-    state.color = state.colour_allowed(sys.stdout)
+    state.color = state.color_errors = state.colour_allowed(sys.stdout)
     state.width = shutil.get_terminal_size((100, 24)).columns
     app = TerminalIPythonApp.instance(config=c)
     app.initialize(argv)

@@ -69,7 +69,11 @@ def make_shell(fresh: bool = False):
             import tensorshell as ts
             shell.push({"ts": ts, "np": np}, interactive=False)
         return shell
-    shell = cls.instance(cache_size=0, colors="NoColor" if not state.color else "Linux")
+    from traitlets.config import Config
+    config = Config()
+    config.HistoryManager.enabled = False  # a script records no history
+    shell = cls.instance(config=config, cache_size=0,
+                         colors="NoColor" if not state.color else "Linux")
     from .shell import load_ipython_extension
     load_ipython_extension(shell)
     shell.set_custom_exc((Exception,), _script_handler)
@@ -122,6 +126,7 @@ def run_source(source: str, filename: str, argv: list[str] | None = None,
                keep_going: bool = False) -> int:
     """Run ``source`` as a script; the exit status (0, or 1 after any error)."""
     state.color = state.colour_allowed(sys.stdout)
+    state.color_errors = state.colour_allowed(sys.stderr)
     shell = make_shell()
     sys.argv = [filename] + list(argv or [])
     failed = False
@@ -268,7 +273,7 @@ def run_tests(path: str, update: bool = False, device: str = "/cpu:0") -> int:
     depend on the machine having a GPU."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    state.color = False
+    state.color = state.color_errors = False
     shell = make_shell(fresh=True)
     from .engine import devices
     devices.set_default(devices.lookup(device))

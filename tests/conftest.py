@@ -7,7 +7,22 @@ one (those cases carry the ``gpu`` marker).
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
+
+# Nothing a test runs may touch the home folder: IPython, Jupyter and tensorshell's data go
+# to a temporary directory, removed when the interpreter exits (after IPython's own atexit
+# handlers, which were registered later and so run first).
+_HOME = tempfile.mkdtemp(prefix="tensorshell-tests-")
+for _var, _sub in (("IPYTHONDIR", "ipython"), ("XDG_DATA_HOME", "data"),
+                   ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_DATA_DIR", "jupyter-data"),
+                   ("JUPYTER_CONFIG_DIR", "jupyter-config"), ("MPLCONFIGDIR", "mpl")):
+    os.environ[_var] = os.path.join(_HOME, _sub)
+atexit.register(shutil.rmtree, _HOME, True)
 
 import tensorshell as ts
 from tensorshell import config

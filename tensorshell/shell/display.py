@@ -17,7 +17,7 @@ def tensor_text(obj) -> str:
     from rich.console import Console
     buf = io.StringIO()
     Console(file=buf, force_terminal=True, color_system="standard", width=state.width,
-            legacy_windows=False).print(TensorView(obj), end="")
+            force_jupyter=False, legacy_windows=False).print(TensorView(obj), end="")
     return buf.getvalue()
 
 
@@ -33,9 +33,29 @@ def register(ip) -> None:
     plain = ip.display_formatter.formatters["text/plain"]
     for cls in (Tensor, Variable):
         plain.for_type(cls, _printer)
+    register_inspector(ip)
 
 
 def unregister(ip) -> None:
     plain = ip.display_formatter.formatters["text/plain"]
     for cls in (Tensor, Variable):
         plain.type_printers.pop(cls, None)
+
+
+def register_inspector(ip) -> None:
+    """``t?`` and Shift-Tab show the tensor's header, values and summary as its string form
+    (IPython would show the TensorFlow-like str, without the summary)."""
+    inspector = ip.inspector
+    if getattr(inspector, "_tensorshell_wrapped", False):
+        return
+    original = inspector.info
+
+    def info(obj, *args, **kwargs):
+        out = original(obj, *args, **kwargs)
+        if isinstance(obj, (Tensor, Variable)):
+            from ..display.render import render_text
+            out["string_form"] = render_text(obj)
+        return out
+
+    inspector.info = info
+    inspector._tensorshell_wrapped = True

@@ -15,11 +15,14 @@ from ..display.errors import render_error, user_frames
 from .state import state
 
 
-def to_text(renderable) -> str:
+def to_text(renderable, color: bool | None = None) -> str:
+    """A rich renderable as text (ANSI when colour is on). Never rich's Jupyter display: the
+    text goes where the caller sends it, e.g. into an error message's traceback."""
     from rich.console import Console
+    color = (state.color or state.color_errors) if color is None else color
     buf = io.StringIO()
-    Console(file=buf, force_terminal=state.color, no_color=not state.color,
-            color_system="standard" if state.color else None, width=state.width,
+    Console(file=buf, force_terminal=color, no_color=not color, force_jupyter=False,
+            color_system="standard" if color else None, width=state.width,
             legacy_windows=False).print(renderable, end="")
     return buf.getvalue()
 
@@ -77,6 +80,19 @@ def _suggestion_panel(exc, found):
                  border_style="red", expand=False)
 
 
+def _cell_number(filename: str) -> int | None:
+    """The execution count of a cell's code, from IPython's file name or ipykernel's map."""
+    m = _CELL.match(filename)
+    if m:
+        return int(m.group(1))
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+        return shell.compile._filename_map.get(filename) if shell is not None else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def _frames_text(tb) -> str:
     import IPython
     ipython_dir = IPython.__file__.rsplit("/", 1)[0]
@@ -86,13 +102,13 @@ def _frames_text(tb) -> str:
             continue  # IPython's own run_code frame
         filename, lineno = f.filename, f.lineno
         mapped = state.sources.get(filename)
-        cell = _CELL.match(filename)
+        cell = _cell_number(filename)
         if mapped is not None:
             filename, lineno = mapped[0], lineno + mapped[1]
             lines.append(f'  File "{filename}", line {lineno}, in {f.name}')
-        elif cell:
+        elif cell is not None:
             where = "" if f.name == "<module>" else f", in {f.name}"
-            lines.append(f"  In [{cell.group(1)}], line {lineno}{where}")
+            lines.append(f"  In [{cell}], line {lineno}{where}")
         else:
             lines.append(f'  File "{filename}", line {lineno}, in {f.name}')
         if f.line:

@@ -8,7 +8,8 @@ import os
 
 class ShellState:
     def __init__(self):
-        self.color = False          # the terminal REPL turns this on for a colour terminal
+        self.color = False          # coloured values: the REPL turns it on for a colour tty
+        self.color_errors = False   # coloured error panels: a colour tty, or a notebook
         self.width = 100            # error panels wrap at this width
         self.sources: dict[str, tuple[str, int]] = {}  # cell filename -> (script, offset)
 

@@ -53,7 +53,7 @@ def test_golden_plain(dtype, shape_name):
 
 def _ansi(t, width=80):
     buf = io.StringIO()
-    Console(file=buf, force_terminal=True, color_system="standard", width=width,
+    Console(file=buf, force_terminal=True, force_jupyter=False, color_system="standard", width=width,
             legacy_windows=False).print(TensorView(t))
     return buf.getvalue()
 
