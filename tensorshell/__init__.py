@@ -10,6 +10,7 @@ from .engine.devices import device
 from .engine.dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16,  # noqa: A004
                             float32, float64, half, int8, int16, int32, int64, string, uint8,
                             uint16, uint32, uint64)
+from .engine.autodiff import GradientTape, custom_gradient
 from .engine.ops.registry import NAMESPACES as _NAMESPACES
 from .engine.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from .engine.variable import IndexedSlices, Variable

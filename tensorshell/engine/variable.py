@@ -8,13 +8,16 @@ a tensor read from a Variable never changes afterwards.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from . import dtypes
+from .autodiff import TrackedTensor, register_tracked
 from .devices import current, lookup
 from .errors import InvalidArgumentError, OpError, fmt_shape, invalid
 from .ops.indexing import normalize_index
-from .ops.registry import TENSOR_METHODS, describe, on_device
+from .ops.registry import RECORDING, TENSOR_METHODS, describe, on_device
 from .tensor import Reference, Tensor, TensorShape, infer, to_dtype, wrap
 
 _new = object.__new__
@@ -93,6 +96,9 @@ class Variable:
         t._data = self._data
         t._dtype = self._dtype
         t._device = self._device
+        if RECORDING:  # inside a GradientTape: the read links gradients back to this Variable
+            from .autodiff import read_variable
+            return read_variable(self, t)
         return t
 
     read_value = value
@@ -175,11 +181,13 @@ class Variable:
     def __getitem__(self, key):
         """A read of ``self[key]`` that also has ``assign``: ``v[0, 1].assign(42)``."""
         t = self.value()[key]
-        sl = _new(VariableSlice)
-        sl._data, sl._dtype, sl._device = t._data, t._dtype, t._device
-        sl._variable = self
-        sl._key = key
-        return sl
+        if type(t) is Tensor:
+            t.__class__ = VariableSlice
+        elif type(t) is TrackedTensor:  # read inside a GradientTape: stays differentiable
+            t.__class__ = TrackedVariableSlice
+        _SLICES[id(t)] = (self, key)
+        weakref.finalize(t, _SLICES.pop, id(t), None)
+        return t
 
     def __setitem__(self, key, value):
         raise TypeError("'Variable' object does not support item assignment; use "
@@ -429,15 +437,29 @@ def _rebuild(value, dtype, name, trainable):
     return Variable(value, dtype=dtype, name=name, trainable=trainable)
 
 
-class VariableSlice(Tensor):
-    """``v[key]``: the sliced value (a Tensor) that can also be assigned to."""
+# id(slice tensor) -> (Variable, key); an entry goes when its slice is collected. (Tensors
+# are unhashable, as in TensorFlow, so this is keyed by id with a finalizer.)
+_SLICES: dict[int, tuple] = {}
 
-    __slots__ = ("_variable", "_key")
+
+class VariableSlice(Tensor):
+    """``v[key]``: the sliced value (a Tensor) that can also be assigned to. Same layout as
+    Tensor (the Variable and key live in a side table), so tapes can track it."""
+
+    __slots__ = ()
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Write ``value`` (broadcast to the slice's shape) into the Variable."""
-        self._variable._assign_slice(self._key, value)
-        return self._variable if read_value else None
+        variable, key = _SLICES[id(self)]
+        variable._assign_slice(key, value)
+        return variable if read_value else None
+
+
+class TrackedVariableSlice(VariableSlice, TrackedTensor):
+    __slots__ = ()
+
+
+register_tracked(VariableSlice, TrackedVariableSlice)
 
 
 def _delegate(name, fn):

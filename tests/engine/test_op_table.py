@@ -111,6 +111,7 @@ UNARY = {
     "reciprocal": (lambda x: 1 / x, "pos", SAME),
     "logical_not": (np.logical_not, "any", SAME),
     "invert": (np.invert, "any", SAME),
+    "conj": (np.conj, "any", SAME),
     "relu": (lambda x: np.where(x > 0, x, 0), "any", SAME),
     "relu6": (lambda x: np.clip(x, 0, 6), "any", SAME),
     "elu": (lambda x: np.where(x > 0, x, np.exp(x) - 1), "any", SAME),
@@ -705,6 +706,36 @@ def _(d):
 def _(d):
     x = sample(d, (3, 4))
     assert_matches(ts.argmin(ts.constant(x), axis=1), np.argmin(x, 1), D.int64)
+
+
+@case("stop_gradient")
+def _(d):
+    x = sample(d)
+    assert_matches(ts.stop_gradient(ts.constant(x)), x, d)
+
+
+@case("unsorted_segment_sum", reject=lambda t: ts.math.unsorted_segment_sum(t, [0, 1, 0], 2))
+def _(d):
+    x = sample(d, (3, 2))
+    expected = np.zeros((3, 2), dtype=np.int64 if d.is_integer else np.complex128)
+    for row, seg in zip(wide(x), [2, 0, 2]):
+        expected[seg] += row
+    assert_matches(ts.math.unsorted_segment_sum(ts.constant(x), [2, 0, 2], 3),
+                   _wrap_to(expected, d), d)
+
+
+@case("scatter_slice", reject=lambda t: OPS["scatter_slice"].fn(t, 0, [3, 3, 3]))
+def _(d):
+    x = sample(d, (2,))
+    expected = np.zeros((3, 2), dtype=d.np_dtype)
+    expected[1] = x
+    assert_matches(OPS["scatter_slice"].fn(ts.constant(x), 1, [3, 2]), expected, d)
+
+
+@case("getitem")
+def _(d):
+    x = sample(d, (3, 4))
+    assert_matches(ts.constant(x)[1:, ::2], x[1:, ::2], d)
 
 
 def test_every_registered_op_is_in_the_test_table():

@@ -41,6 +41,11 @@ def ones(shape, dtype=float32, name=None, layout=None):
     return out(_xp().ones(_shape(shape, "ones"), dtype=d._np), d)
 
 
+def _reduce_all(g):
+    from .reduction import reduce_sum
+    return reduce_sum(g)
+
+
 @op("zeros_like", differentiable=False)
 def zeros_like(input, dtype=None, name=None, layout=None):  # noqa: A002
     t = as_tensor(input, "zeros_like", "input")
@@ -53,7 +58,8 @@ def ones_like(input, dtype=None, name=None, layout=None):  # noqa: A002
     return ones(t._data.shape, t.dtype if dtype is None else dtype)
 
 
-@op("fill")
+@op("fill", grad=lambda g, ans, dims, value, name=None, layout=None:
+    (None, _reduce_all(g)))
 def fill(dims, value, name=None, layout=None):
     """A tensor of shape ``dims`` filled with ``value`` (whose dtype it takes)."""
     v = as_tensor(value, "fill", "value")

@@ -73,72 +73,149 @@ def _selu(xp):
     return lambda x: _SELU_SCALE * xp.where(x > 0, x, _SELU_ALPHA * xp.expm1(x))
 
 
+# -- gradients: vector-Jacobian products written with these same ops (so they differentiate
+# again for second derivatives). `g` is the upstream gradient, `ans` the op's output.
+# Complex inputs follow TensorFlow's convention: g times the conjugate derivative.
+
+def _c(t):
+    d = getattr(t, "dtype", None)
+    return conj(t) if d is not None and d.is_complex else t
+
+
+def _ub(g, like):
+    from .shape import unbroadcast
+    return unbroadcast(g, like)
+
+
+def _mask(cond, g):
+    from .shape import where
+    from .creation import zeros_like
+    return where(cond, g, zeros_like(g))
+
+
+def _pow_grad(g, ans, x, y):
+    from .shape import where
+    from .creation import zeros_like
+    safe_x = where(x > 0, x, ones_like_(x)) if not x.dtype.is_complex else x
+    gy = g * _c(ans * log(safe_x))
+    if not x.dtype.is_complex:
+        gy = where(x > 0, gy, zeros_like(gy))
+    return _ub(g * _c(y * pow(x, y - 1)), x), _ub(gy, y)
+
+
+def ones_like_(t):
+    from .creation import ones_like
+    return ones_like(t)
+
+
 # -- arithmetic ---------------------------------------------------------------------------------
-add = binary("add", NUMERIC, "add")
-subtract = binary("subtract", NUMERIC, "subtract")
-multiply = binary("multiply", NUMERIC, "multiply")
-truediv = binary("truediv", NUMERIC, _truediv, result=result_float)
-divide = binary("divide", NUMERIC, _truediv, result=result_float)
+add = binary("add", NUMERIC, "add", grad=lambda g, ans, x, y: (_ub(g, x), _ub(g, y)))
+subtract = binary("subtract", NUMERIC, "subtract",
+                  grad=lambda g, ans, x, y: (_ub(g, x), _ub(-g, y)))
+multiply = binary("multiply", NUMERIC, "multiply",
+                  grad=lambda g, ans, x, y: (_ub(g * _c(y), x), _ub(g * _c(x), y)))
+truediv = binary("truediv", NUMERIC, _truediv, result=result_float,
+                 grad=lambda g, ans, x, y: (_ub(g / _c(y), x), _ub(-g * _c(ans / y), y)))
+divide = binary("divide", NUMERIC, _truediv, result=result_float,
+                grad=lambda g, ans, x, y: (_ub(g / _c(y), x), _ub(-g * _c(ans / y), y)))
 floordiv = binary("floordiv", REAL, lambda xp: _checked_int(xp, "floor_divide"),
-                  exports=("math",))
+                  exports=("math",), differentiable=False)  # piecewise constant, as TF
 floormod = binary("floormod", REAL, lambda xp: _checked_int(xp, "remainder"),
-                  exports=("math", "math:mod"))
-pow = binary("pow", SIGNED_NUMERIC, "power")  # noqa: A001 - TensorFlow's name
-maximum = binary("maximum", REAL, "maximum")
-minimum = binary("minimum", REAL, "minimum")
+                  exports=("math", "math:mod"),
+                  grad=lambda g, ans, x, y: (_ub(g, x), _ub(-g * floordiv(x, y), y)))
+pow = binary("pow", SIGNED_NUMERIC, "power", grad=_pow_grad)  # noqa: A001 - TF's name
+maximum = binary("maximum", REAL, "maximum",
+                 grad=lambda g, ans, x, y: (_ub(_mask(x >= y, g), x), _ub(_mask(x < y, g), y)))
+minimum = binary("minimum", REAL, "minimum",
+                 grad=lambda g, ans, x, y: (_ub(_mask(x <= y, g), x), _ub(_mask(x > y, g), y)))
 squared_difference = binary("squared_difference", NUMERIC, _squared_difference,
-                            exports=("math",))
+                            exports=("math",),
+                            grad=lambda g, ans, x, y: (_ub(2 * g * _c(x - y), x),
+                                                       _ub(-2 * g * _c(x - y), y)))
 
-negative = unary("negative", SIGNED_NUMERIC, "negative")
-abs = unary("abs", FLOATING | SIGNED | COMPLEX, "absolute", result=_real_of)  # noqa: A001
-sign = unary("sign", FLOATING | SIGNED | COMPLEX, "sign")
-square = unary("square", NUMERIC, "square")
-sqrt = unary("sqrt", FLOAT_COMPLEX, "sqrt")
-rsqrt = unary("rsqrt", FLOAT_COMPLEX, _rsqrt, exports=("math",))
-exp = unary("exp", FLOAT_COMPLEX, "exp")
-expm1 = unary("expm1", FLOAT_COMPLEX, "expm1", exports=("math",))
-log = unary("log", FLOAT_COMPLEX, "log", exports=("math",))  # no ts.log, as in TensorFlow
-log1p = unary("log1p", FLOAT_COMPLEX, "log1p", exports=("math",))
-sin = unary("sin", FLOAT_COMPLEX, "sin")
-cos = unary("cos", FLOAT_COMPLEX, "cos")
-tan = unary("tan", FLOAT_COMPLEX, "tan")
-tanh = unary("tanh", FLOAT_COMPLEX, "tanh", exports=("", "math", "nn"))
-sigmoid = unary("sigmoid", FLOAT_COMPLEX, _sigmoid, exports=("", "math", "nn"))
-round = unary("round", FLOATING | INTEGER, _round)  # noqa: A001 - half to even, as TF
-floor = unary("floor", FLOATING, "floor")
-ceil = unary("ceil", FLOATING, "ceil", exports=("math",))
-reciprocal = unary("reciprocal", FLOAT_COMPLEX, "reciprocal", exports=("math",))
+negative = unary("negative", SIGNED_NUMERIC, "negative", grad=lambda g, ans, x: -g)
+abs = unary("abs", FLOATING | SIGNED | COMPLEX, "absolute", result=_real_of,  # noqa: A001
+            grad=lambda g, ans, x: g * sign(x))
+sign = unary("sign", FLOATING | SIGNED | COMPLEX, "sign",
+             grad=lambda g, ans, x: g * 0)  # zero almost everywhere, as TF
+square = unary("square", NUMERIC, "square", grad=lambda g, ans, x: g * 2 * _c(x))
+sqrt = unary("sqrt", FLOAT_COMPLEX, "sqrt", grad=lambda g, ans, x: g / (2 * _c(ans)))
+rsqrt = unary("rsqrt", FLOAT_COMPLEX, _rsqrt, exports=("math",),
+              grad=lambda g, ans, x: g * -0.5 * _c(ans * ans * ans))
+exp = unary("exp", FLOAT_COMPLEX, "exp", grad=lambda g, ans, x: g * _c(ans))
+expm1 = unary("expm1", FLOAT_COMPLEX, "expm1", exports=("math",),
+              grad=lambda g, ans, x: g * _c(ans + 1))
+log = unary("log", FLOAT_COMPLEX, "log", exports=("math",),  # no ts.log, as in TensorFlow
+            grad=lambda g, ans, x: g / _c(x))
+log1p = unary("log1p", FLOAT_COMPLEX, "log1p", exports=("math",),
+              grad=lambda g, ans, x: g / _c(1 + x))
+sin = unary("sin", FLOAT_COMPLEX, "sin", grad=lambda g, ans, x: g * _c(cos(x)))
+cos = unary("cos", FLOAT_COMPLEX, "cos", grad=lambda g, ans, x: -g * _c(sin(x)))
+tan = unary("tan", FLOAT_COMPLEX, "tan", grad=lambda g, ans, x: g * _c(1 + ans * ans))
+tanh = unary("tanh", FLOAT_COMPLEX, "tanh", exports=("", "math", "nn"),
+             grad=lambda g, ans, x: g * _c(1 - ans * ans))
+sigmoid = unary("sigmoid", FLOAT_COMPLEX, _sigmoid, exports=("", "math", "nn"),
+                grad=lambda g, ans, x: g * _c(ans * (1 - ans)))
+round = unary("round", FLOATING | INTEGER, _round,  # noqa: A001 - half to even, as TF
+              differentiable=False)
+floor = unary("floor", FLOATING, "floor", differentiable=False)
+ceil = unary("ceil", FLOATING, "ceil", exports=("math",), differentiable=False)
+reciprocal = unary("reciprocal", FLOAT_COMPLEX, "reciprocal", exports=("math",),
+                   grad=lambda g, ans, x: -g * _c(ans * ans))
+conj = unary("conj", NUMERIC, lambda xp: lambda x: xp.conj(x) if x.dtype.kind == "c" else x,
+             exports=("math",), grad=lambda g, ans, x: conj(g))
 
-# -- comparisons and logic -----------------------------------------------------------------------
-equal = binary("equal", ALL_SET, "equal", result=bool_)
-not_equal = binary("not_equal", ALL_SET, "not_equal", result=bool_)
-less = binary("less", REAL, "less", result=bool_)
-less_equal = binary("less_equal", REAL, "less_equal", result=bool_)
-greater = binary("greater", REAL, "greater", result=bool_)
-greater_equal = binary("greater_equal", REAL, "greater_equal", result=bool_)
-logical_and = binary("logical_and", BOOL, "logical_and")
-logical_or = binary("logical_or", BOOL, "logical_or")
-logical_xor = binary("logical_xor", BOOL, "logical_xor", exports=("math",))
-logical_not = unary("logical_not", BOOL, "logical_not")
+# -- comparisons and logic: not differentiable -----------------------------------------------------
+_ND = dict(differentiable=False)
+equal = binary("equal", ALL_SET, "equal", result=bool_, **_ND)
+not_equal = binary("not_equal", ALL_SET, "not_equal", result=bool_, **_ND)
+less = binary("less", REAL, "less", result=bool_, **_ND)
+less_equal = binary("less_equal", REAL, "less_equal", result=bool_, **_ND)
+greater = binary("greater", REAL, "greater", result=bool_, **_ND)
+greater_equal = binary("greater_equal", REAL, "greater_equal", result=bool_, **_ND)
+logical_and = binary("logical_and", BOOL, "logical_and", **_ND)
+logical_or = binary("logical_or", BOOL, "logical_or", **_ND)
+logical_xor = binary("logical_xor", BOOL, "logical_xor", exports=("math",), **_ND)
+logical_not = unary("logical_not", BOOL, "logical_not", **_ND)
 
-bitwise_and = binary("bitwise_and", INTEGER, "bitwise_and", exports=("bitwise",))
-bitwise_or = binary("bitwise_or", INTEGER, "bitwise_or", exports=("bitwise",))
-bitwise_xor = binary("bitwise_xor", INTEGER, "bitwise_xor", exports=("bitwise",))
-left_shift = binary("left_shift", INTEGER, "left_shift", exports=("bitwise",))
-right_shift = binary("right_shift", INTEGER, "right_shift", exports=("bitwise",))
-invert = unary("invert", INTEGER, "invert", exports=("bitwise",))
+bitwise_and = binary("bitwise_and", INTEGER, "bitwise_and", exports=("bitwise",), **_ND)
+bitwise_or = binary("bitwise_or", INTEGER, "bitwise_or", exports=("bitwise",), **_ND)
+bitwise_xor = binary("bitwise_xor", INTEGER, "bitwise_xor", exports=("bitwise",), **_ND)
+left_shift = binary("left_shift", INTEGER, "left_shift", exports=("bitwise",), **_ND)
+right_shift = binary("right_shift", INTEGER, "right_shift", exports=("bitwise",), **_ND)
+invert = unary("invert", INTEGER, "invert", exports=("bitwise",), **_ND)
 
 # -- activations (ts.nn) ---------------------------------------------------------------------------
-relu = unary("relu", REAL, lambda xp: lambda x: xp.maximum(x, 0), exports=("nn",))
+relu = unary("relu", REAL, lambda xp: lambda x: xp.maximum(x, 0), exports=("nn",),
+             grad=lambda g, ans, x: _mask(x > 0, g))
 relu6 = unary("relu6", REAL, lambda xp: lambda x: xp.minimum(xp.maximum(x, 0), 6),
-              exports=("nn",))
-elu = unary("elu", FLOATING, _elu, exports=("nn",))
-selu = unary("selu", FLOATING, _selu, exports=("nn",))
+              exports=("nn",), grad=lambda g, ans, x: _mask((x > 0) & (x < 6), g))
+elu = unary("elu", FLOATING, _elu, exports=("nn",),
+            grad=lambda g, ans, x: _where_pos(x, g, g * (ans + 1)))
+selu = unary("selu", FLOATING, _selu, exports=("nn",),
+             grad=lambda g, ans, x: _where_pos(x, g * _SELU_SCALE,
+                                               g * (ans + _SELU_SCALE * _SELU_ALPHA)))
 softplus = unary("softplus", FLOATING, lambda xp: lambda x: xp.logaddexp(0, x),
-                 exports=("math", "nn"))
+                 exports=("math", "nn"), grad=lambda g, ans, x: g * sigmoid(x))
 
 
-@op("clip_by_value", "custom", REAL)
+def _where_pos(x, a, b):
+    from .shape import where
+    return where(x > 0, a, b)
+
+
+def _clip_grad(g, ans, t, lo, hi):
+    inside = (t >= lo) & (t <= hi)
+    return (_mask(inside, g), _ub(_mask(t < lo, g), lo) if _is_tensor(lo) else None,
+            _ub(_mask(t > hi, g), hi) if _is_tensor(hi) else None)
+
+
+def _is_tensor(v):
+    from ..tensor import Tensor
+    return isinstance(v, Tensor) or getattr(v, "_is_variable", False)
+
+
+@op("clip_by_value", "custom", REAL, grad=_clip_grad)
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clip values to [clip_value_min, clip_value_max]; the bounds adopt ``t``'s dtype.
 

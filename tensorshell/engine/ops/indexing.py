@@ -8,8 +8,9 @@ import numpy as np
 
 from ..errors import invalid
 from ..tensor import Tensor, wrap
-from .registry import describe, on_device, out, placement
-from .shape import boolean_mask
+from .registry import (RECORDING, OpDef, describe, on_device, out, placement, record,
+                       register)
+from .shape import boolean_mask, scatter_slice
 
 _new = object.__new__
 _SIMPLE = (int, slice, type(None), type(Ellipsis))
@@ -53,7 +54,7 @@ def _is_mask(key) -> bool:
 def getitem(t: Tensor, key):
     """``t[key]`` — a new tensor (the backing array is never written, so views are safe)."""
     tk = type(key)
-    if (tk is slice or tk is int) and t._device is placement.device:
+    if (tk is slice or tk is int) and type(t) is Tensor and t._device is placement.device:
         data = t._data
         if data.ndim and (tk is slice and key.step != 0 or -data.shape[0] <= key < data.shape[0]):
             r = _new(Tensor)
@@ -63,6 +64,12 @@ def getitem(t: Tensor, key):
             return r
     if _is_mask(key):
         return boolean_mask(t, key)
+    if RECORDING and type(t) is not Tensor:
+        return record(getitem.op, _getitem, (t, key), {})
+    return _getitem(t, key)
+
+
+def _getitem(t, key):
     idx = normalize_index(key)
     try:
         data = t._data[idx]
@@ -73,6 +80,11 @@ def getitem(t: Tensor, key):
     if t._device is not placement.device:
         return on_device(wrap(data, t._dtype, t._device), placement.device)
     return out(data, t._dtype)
+
+
+register(OpDef("getitem", "custom", exports=(),
+               grad=lambda g, ans, t, key: (scatter_slice(g, key, list(t.shape)),)),
+         getitem, records_itself=True)
 
 
 def _index_error(t, idx, exc):

@@ -9,8 +9,8 @@ from ..errors import incompatible_shapes, invalid
 from ..shapes import matmul_shapes, normalize_axes
 from ..tensor import Tensor
 from ..devices import NUMPY
-from .registry import (_new, as_tensor, describe, kernel_error, not_allowed, op, out,
-                       placement, run, unify)
+from .registry import (RECORDING, _new, as_tensor, defgrad, describe, kernel_error,
+                       not_allowed, op, out, placement, record, run, unify)
 
 MATMUL_DTYPES = NUMERIC
 
@@ -19,7 +19,8 @@ def _matmul_kernel(xp):
     return xp.matmul
 
 
-@op("matmul", "binary", MATMUL_DTYPES, ("", "linalg"), kernel=_matmul_kernel)
+@op("matmul", "binary", MATMUL_DTYPES, ("", "linalg"), kernel=_matmul_kernel,
+    records_itself=True)
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
     """Matrix product of the last two dimensions, batched over the rest (``a @ b``).
@@ -41,6 +42,15 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             t._dtype = a._dtype
             t._device = dev
             return t
+    flags = dict(transpose_a=transpose_a, transpose_b=transpose_b, adjoint_a=adjoint_a,
+                 adjoint_b=adjoint_b)
+    if RECORDING:
+        return record(matmul.op, _matmul_slow, (a, b), flags)
+    return _matmul_slow(a, b, **flags)
+
+
+def _matmul_slow(a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
+                 adjoint_b=False):
     at, bt = unify("matmul", (a, b), ("a", "b"))
     if at.dtype not in MATMUL_DTYPES:
         raise not_allowed(matmul.op, at, "a", "ts.matmul({x}, b)")
@@ -225,3 +235,161 @@ def matrix_transpose(a, name=None, conjugate=False):
         raise invalid("matrix_transpose", "a must have rank >= 2", kind="shape")
     data = t._data.swapaxes(-1, -2)
     return out(data.conj() if conjugate and t.dtype.is_complex else data, t.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients
+# ---------------------------------------------------------------------------------------------
+
+def _matmul_grad(g, ans, a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
+                 adjoint_b=False, **_):
+    from .shape import unbroadcast
+    ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    if adjoint_a or adjoint_b:
+        from .elementwise import conj
+        g = conj(g)
+    if not ta and not tb:
+        ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
+    elif not ta and tb:
+        ga, gb = matmul(g, b), matmul(g, a, transpose_a=True)
+    elif ta and not tb:
+        ga, gb = matmul(b, g, transpose_b=True), matmul(a, g)
+    else:
+        ga, gb = matmul(b, g, transpose_a=True, transpose_b=True), \
+            matmul(g, a, transpose_a=True, transpose_b=True)
+    if adjoint_a or adjoint_b:
+        from .elementwise import conj
+        ga, gb = conj(ga), conj(gb)
+    return unbroadcast(ga, a), unbroadcast(gb, b)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_parts(equation, n):
+    eq = equation.replace(" ", "")
+    if "..." in eq:
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, "einsum: gradients of equations with '...' are "
+                                 "not supported; name the dimensions", op_name="einsum")
+    if "->" in eq:
+        lhs, out_sub = eq.split("->")
+    else:
+        lhs = eq
+        counts = {c: lhs.count(c) for c in set(lhs) if c.isalpha()}
+        out_sub = "".join(sorted(c for c, k in counts.items() if k == 1))
+    subs = lhs.split(",")
+    return subs, out_sub
+
+
+def _einsum_grad(g, ans, equation, *inputs, **kwargs):
+    """Each operand's gradient is an einsum of the upstream gradient with the others;
+    dimensions summed only within that operand come back by broadcasting."""
+    from .shape import broadcast_to, reshape
+    subs, out_sub = _einsum_parts(equation, len(inputs))
+    grads = [None]
+    for i, (sub, x) in enumerate(zip(subs, inputs)):
+        others = [(s, t) for j, (s, t) in enumerate(zip(subs, inputs)) if j != i]
+        seen = set(out_sub) | {c for s, _ in others for c in s}
+        keep = "".join(dict.fromkeys(c for c in sub if c in seen))
+        spec = ",".join([out_sub] + [s for s, _ in others]) + "->" + keep
+        r = einsum(spec, g, *[t for _, t in others])
+        if keep != sub:
+            if len(set(sub)) != len(sub):
+                from ..errors import UnimplementedError
+                raise UnimplementedError(None, None, "einsum: gradients of repeated indices "
+                                         "within one operand are not supported",
+                                         op_name="einsum")
+            shape = [x.shape[sub.index(c)] if c in keep else 1 for c in sub]
+            order = [c for c in sub if c in keep]
+            if order != list(keep):
+                r = einsum(f"{keep}->{''.join(order)}", r)
+            r = broadcast_to(reshape(r, shape), list(x.shape))
+        grads.append(r)
+    return tuple(grads)
+
+
+def _tensordot_grad(g, ans, a, b, axes, name=None):
+    """tensordot is an einsum with letters for every dimension; reuse einsum's gradient."""
+    if hasattr(axes, "numpy"):
+        axes = axes.numpy().tolist()
+    if isinstance(axes, int):
+        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        ax_a, ax_b = axes
+        ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
+        ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
+    ax_a = [x % a.ndim for x in ax_a]
+    ax_b = [x % b.ndim for x in ax_b]
+    letters = iter(_LETTERS)
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(ax_a, ax_b):
+        sb[j] = sa[i]
+    out = [c for k, c in enumerate(sa) if k not in ax_a] + \
+        [c for k, c in enumerate(sb) if k not in ax_b]
+    eq = f"{''.join(sa)},{''.join(sb)}->{''.join(out)}"
+    _, ga, gb = _einsum_grad(g, ans, eq, a, b)
+    return ga, gb
+
+
+def _last_two(t):
+    from .shape import expand_dims
+    return expand_dims(expand_dims(t, -1), -1)
+
+
+def _norm_grad(g, ans, tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002
+    from .elementwise import abs as abs_, sign, pow as pow_
+    from .reduction import _expand
+    nd = tensor.ndim
+    axes = None if axis is None else axis
+    gb = _expand(g, tensor, axes, bool(keepdims))
+    nb = _expand(ans, tensor, axes, bool(keepdims))
+    two_axes = axis is not None and not isinstance(axis, int) and len(axis) == 2
+    if ord in ("euclidean", "fro") or (ord == 2 and not two_axes and (axis is not None or
+                                                                      nd == 1)):
+        return (gb * tensor / nb,)
+    if two_axes or (axis is None and nd > 1 and ord not in ("euclidean", "fro")):
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, f"norm: the gradient of the matrix norm "
+                                 f"ord={ord!r} is not implemented", op_name="norm")
+    p = float(ord)
+    if p == np.inf:
+        from .elementwise import equal
+        from .shape import cast
+        hit = cast(equal(abs_(tensor), nb), tensor.dtype)
+        from .reduction import reduce_sum
+        count = reduce_sum(hit, axes, keepdims=True)
+        return (gb * sign(tensor) * hit / count,)
+    if p == 1:
+        return (gb * sign(tensor),)
+    return (gb * sign(tensor) * pow_(abs_(tensor), p - 1) / pow_(nb, p - 1),)
+
+
+defgrad(matmul, _matmul_grad)
+defgrad(tensordot, _tensordot_grad)
+defgrad(einsum, _einsum_grad)
+defgrad(inv, lambda g, ans, x, adjoint=False, name=None:
+        (-matmul(ans, matmul(g, ans, transpose_b=True), transpose_a=True),))
+defgrad(det, lambda g, ans, x, name=None:
+        (_last_two(g * ans) * matrix_transpose(inv(x)),))
+defgrad(norm, _norm_grad)
+defgrad(diag, lambda g, ans, d, name=None, k=0: (diag_part(g, k=k),))
+defgrad(diag_part, lambda g, ans, x, name=None, k=0: (_diag_embed(g, x, k),))
+defgrad(trace, lambda g, ans, x, name=None: (_last_two(g) * _eye_like(x),))
+defgrad(matrix_transpose, lambda g, ans, a, name=None, conjugate=False:
+        (matrix_transpose(g, conjugate=conjugate),))
+
+
+def _eye_like(x):
+    from .creation import eye
+    return eye(x.shape[-2], x.shape[-1], dtype=x.dtype)
+
+
+def _diag_embed(g, x, k):
+    """diag(g) padded to x's (possibly non-square) last two dimensions."""
+    from .shape import pad
+    m = diag(g, k=k)
+    rows, cols = x.shape[-2], x.shape[-1]
+    pads = [[0, 0]] * (m.ndim - 2) + [[0, rows - m.shape[-2]], [0, cols - m.shape[-1]]]
+    return pad(m, pads) if rows != m.shape[-2] or cols != m.shape[-1] else m

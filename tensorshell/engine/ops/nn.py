@@ -8,7 +8,7 @@ import math
 from ..dtypes import FLOATING, INTEGER
 from ..errors import incompatible_shapes, invalid
 from ..shapes import normalize_axis
-from .registry import as_tensor, describe, not_allowed, op, out, run, unify
+from .registry import as_tensor, defgrad, describe, not_allowed, op, out, run, unify
 
 
 def _float_input(op_def, value, label):
@@ -144,3 +144,71 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
 
 
 del run
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients
+# ---------------------------------------------------------------------------------------------
+
+def _axis_of(logits_ndim, axis):
+    return -1 if axis is None else int(axis)
+
+
+def _softmax_grad(g, ans, logits, axis=None, name=None):
+    from .reduction import reduce_sum
+    ax = _axis_of(ans.ndim, axis)
+    return (ans * (g - reduce_sum(g * ans, ax, keepdims=True)),)
+
+
+def _log_softmax_grad(g, ans, logits, axis=None, name=None):
+    from .elementwise import exp
+    from .reduction import reduce_sum
+    ax = _axis_of(ans.ndim, axis)
+    return (g - exp(ans) * reduce_sum(g, ax, keepdims=True),)
+
+
+def _gelu_grad(g, ans, features, approximate=False, name=None):
+    from .creation import ones_like, zeros_like
+    from .elementwise import exp, tanh
+    from .shape import where
+    x = features
+    if approximate:
+        c = math.sqrt(2 / math.pi)
+        t = tanh(c * (x + 0.044715 * x * x * x))
+        return (g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)),)
+    # gelu(x) = x Φ(x), so Φ(x) = gelu(x) / x, with Φ(0) = 1/2
+    cdf = where(x == 0, zeros_like(x) + 0.5, ans / where(x == 0, ones_like(x), x))
+    pdf = exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return (g * (cdf + x * pdf),)
+
+
+def _sigmoid_ce_grad(g, ans, labels=None, logits=None, name=None):
+    from .elementwise import sigmoid
+    return (g * -logits, g * (sigmoid(logits) - labels))
+
+
+def _softmax_ce_grad(g, ans, labels, logits, axis=-1, name=None):
+    from .reduction import reduce_sum
+    from .shape import expand_dims
+    gb = expand_dims(g, int(axis))
+    ls = log_softmax(logits, axis=int(axis))
+    from .elementwise import exp
+    total = reduce_sum(labels, int(axis), keepdims=True)
+    return (gb * -ls, gb * (exp(ls) * total - labels))
+
+
+def _sparse_ce_grad(g, ans, labels=None, logits=None, name=None):
+    from .elementwise import exp
+    from .shape import expand_dims, one_hot
+    probs = exp(log_softmax(logits))
+    return (None, expand_dims(g, -1) * (probs - one_hot(labels, logits.shape[-1],
+                                                           dtype=logits.dtype)))
+
+
+defgrad(softmax, _softmax_grad)
+defgrad(log_softmax, _log_softmax_grad)
+defgrad(gelu, _gelu_grad)
+defgrad(l2_loss, lambda g, ans, t, name=None: (g * t,))
+defgrad(sigmoid_cross_entropy_with_logits, _sigmoid_ce_grad)
+defgrad(softmax_cross_entropy_with_logits, _softmax_ce_grad)
+defgrad(sparse_softmax_cross_entropy_with_logits, _sparse_ce_grad)

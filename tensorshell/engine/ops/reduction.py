@@ -126,16 +126,96 @@ def _logical(xp, ufunc_name, function_name):
     return lambda x, axis, keepdims: f(x, axis=axis, keepdims=keepdims)
 
 
-reduce_sum = reduction("reduce_sum", NUMERIC, _sum)
-reduce_prod = reduction("reduce_prod", NUMERIC, _prod)
-reduce_max = reduction("reduce_max", REAL, lambda xp: _extreme(xp, "maximum", True))
-reduce_min = reduction("reduce_min", REAL, lambda xp: _extreme(xp, "minimum", False))
-reduce_mean = reduction("reduce_mean", NUMERIC, mean_kernel)
-reduce_any = reduction("reduce_any", BOOL, lambda xp: _logical(xp, "logical_or", "any"))
-reduce_all = reduction("reduce_all", BOOL, lambda xp: _logical(xp, "logical_and", "all"))
-reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",))
-reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",))
-reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("math",))
+# -- gradients: the upstream gradient broadcast back over the reduced axes ----------------------
+
+def _axes(axis, nd):
+    from ..shapes import normalize_axes
+    if axis is None:
+        return tuple(range(nd))
+    if hasattr(axis, "numpy"):
+        axis = axis.numpy().tolist()
+    return normalize_axes(axis, nd)
+
+
+def _expand(g, x, axis, keepdims):
+    """``g`` reshaped so it broadcasts against ``x`` (the reduced axes back as size 1)."""
+    from .shape import reshape
+    if keepdims:
+        return g
+    axes = _axes(axis, x.ndim)
+    return reshape(g, [1 if i in axes else d for i, d in enumerate(x.shape)])
+
+
+def _spread(g, x, axis, keepdims):
+    from .shape import broadcast_to
+    return broadcast_to(_expand(g, x, axis, keepdims), list(x.shape))
+
+
+def _n(x, axis):
+    n = 1
+    for a in _axes(axis, x.ndim):
+        n *= x.shape[a]
+    return n
+
+
+def _extreme_grad(g, ans, x, axis=None, keepdims=False):
+    """Ties share the gradient equally, as in TensorFlow."""
+    from .elementwise import equal
+    from .shape import cast
+    hit = cast(equal(x, _expand(ans, x, axis, keepdims)), x.dtype)
+    count = reduce_sum(hit, axis, keepdims=True)
+    return (_spread(g, x, axis, keepdims) * hit / count,)
+
+
+def _prod_grad(g, ans, x, axis=None, keepdims=False):
+    """The product of the other elements, right also where x holds zeros."""
+    from .creation import ones_like, zeros_like
+    from .shape import cast, where
+    zero = x == 0
+    nonzero = where(zero, ones_like(x), x)
+    prod_nz = reduce_prod(nonzero, axis, keepdims=True)
+    zeros = reduce_sum(cast(zero, x.dtype), axis, keepdims=True)
+    others = where(zero, where(zeros == 1, prod_nz * ones_like(x), zeros_like(x)),
+                   where(zeros == 0, prod_nz / nonzero, zeros_like(x)))
+    return (_spread(g, x, axis, keepdims) * others,)
+
+
+def _variance_grad(g, ans, x, axis=None, keepdims=False):
+    mean = reduce_mean(x, axis, keepdims=True)
+    return (_spread(g, x, axis, keepdims) * 2 * (x - mean) / _n(x, axis),)
+
+
+def _std_grad(g, ans, x, axis=None, keepdims=False):
+    mean = reduce_mean(x, axis, keepdims=True)
+    return (_spread(g, x, axis, keepdims) * (x - mean) / (_n(x, axis)
+                                                          * _expand(ans, x, axis, keepdims)),)
+
+
+def _logsumexp_grad(g, ans, x, axis=None, keepdims=False):
+    from .elementwise import exp
+    return (_spread(g, x, axis, keepdims) * exp(x - _expand(ans, x, axis, keepdims)),)
+
+
+reduce_sum = reduction("reduce_sum", NUMERIC, _sum,
+                       grad=lambda g, ans, x, axis=None, keepdims=False:
+                       (_spread(g, x, axis, keepdims),))
+reduce_prod = reduction("reduce_prod", NUMERIC, _prod, grad=_prod_grad)
+reduce_max = reduction("reduce_max", REAL, lambda xp: _extreme(xp, "maximum", True),
+                       grad=_extreme_grad)
+reduce_min = reduction("reduce_min", REAL, lambda xp: _extreme(xp, "minimum", False),
+                       grad=_extreme_grad)
+reduce_mean = reduction("reduce_mean", NUMERIC, mean_kernel,
+                        grad=lambda g, ans, x, axis=None, keepdims=False:
+                        (_spread(g, x, axis, keepdims) / _n(x, axis),))
+reduce_any = reduction("reduce_any", BOOL, lambda xp: _logical(xp, "logical_or", "any"),
+                       differentiable=False)
+reduce_all = reduction("reduce_all", BOOL, lambda xp: _logical(xp, "logical_and", "all"),
+                       differentiable=False)
+reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",),
+                            grad=_variance_grad)
+reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",), grad=_std_grad)
+reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("math",),
+                             grad=_logsumexp_grad)
 
 
 def _arg(name, xp_name):

@@ -29,6 +29,16 @@ _new = object.__new__
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tensorshell\.engine")
 
 OPS: dict[str, "OpDef"] = {}
+
+# The GradientTapes now recording (innermost last). Empty — the common case — means ops
+# never look at autodiff at all; `record` is installed by engine/autodiff.py.
+RECORDING: list = []
+_record_impl = None  # set by engine/autodiff.py
+
+
+def record(op, fn, args, kwargs):
+    """Run an op under the recording tapes (see engine/autodiff.py)."""
+    return _record_impl(op, fn, args, kwargs)
 NAMESPACES: dict[str, dict[str, Callable]] = {
     "": {}, "math": {}, "linalg": {}, "nn": {}, "random": {}, "bitwise": {}}
 TENSOR_METHODS: dict[str, Callable] = {}
@@ -38,7 +48,7 @@ class OpDef:
     """One op: its name, where it is exported, which dtypes it takes and how it runs."""
 
     __slots__ = ("name", "fn", "exports", "dtypes", "kind", "kernel_spec", "kernels",
-                 "result", "differentiable", "grad", "doc")
+                 "result", "differentiable", "grad", "doc", "_signature")
 
     def __init__(self, name, kind, dtypes_=dtypes.ALL_SET, exports=("",), kernel=None,
                  result=None, differentiable=None, grad=None, doc=None):
@@ -49,10 +59,11 @@ class OpDef:
         self.kernel_spec = kernel
         self.kernels: dict[Backend, Callable] = {}
         self.result = result
-        self.differentiable = differentiable
+        self.differentiable = differentiable if grad is None else True
         self.grad = grad
         self.doc = doc
         self.fn = None
+        self._signature = None
 
     def result_map(self) -> list[DType | None]:
         """Result dtype by ``dtype.index``, None where the op refuses the dtype: one list
@@ -98,10 +109,13 @@ def _missing_kernel(name, backend, exc):
     return kernel
 
 
-def register(op: OpDef, fn: Callable) -> Callable:
-    """Publish ``fn`` as ``op`` in every namespace the table entry names."""
+def register(op: OpDef, fn: Callable, records_itself: bool = False) -> Callable:
+    """Publish ``fn`` as ``op`` in every namespace the table entry names. Unless the op's
+    own slow path handles it, calls go through ``record`` while a GradientTape records."""
     if op.name in OPS:
         raise ValueError(f"op {op.name!r} is registered twice")
+    if not records_itself:
+        fn = _recordable(op, fn)
     fn.__name__ = fn.__qualname__ = op.name
     if op.doc:
         fn.__doc__ = op.doc
@@ -115,10 +129,30 @@ def register(op: OpDef, fn: Callable) -> Callable:
     return fn
 
 
-def op(name, kind="custom", dtypes_=dtypes.ALL_SET, exports=("",), **kw):
+def defgrad(fn, grad) -> None:
+    """Attach a vector-Jacobian product ``grad(g, ans, *args, **kwargs)`` to an op function
+    (for ops whose gradient reads better after the op than inside its decorator)."""
+    fn.op.grad = grad
+    fn.op.differentiable = True
+
+
+def _recordable(op, raw):
+    import functools
+
+    @functools.wraps(raw)
+    def public(*args, **kwargs):
+        if RECORDING:
+            return record(op, raw, args, kwargs)
+        return raw(*args, **kwargs)
+    public.raw = raw
+    return public
+
+
+def op(name, kind="custom", dtypes_=dtypes.ALL_SET, exports=("",), records_itself=False,
+       **kw):
     """Decorator for ops whose function is written by hand (shape, linalg, creation ...)."""
     def deco(fn):
-        return register(OpDef(name, kind, dtypes_, exports, **kw), fn)
+        return register(OpDef(name, kind, dtypes_, exports, **kw), fn, records_itself)
     return deco
 
 
@@ -306,6 +340,11 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
                     t._dtype = rdt
                     t._device = dev
                     return t
+        if RECORDING:
+            return record(op, slow, (x,), {})
+        return slow(x)
+
+    def slow(x, name=None):
         x = as_tensor(x, op.name)
         rdt = rmap[x._dtype.index]
         if rdt is None:
@@ -314,7 +353,7 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
 
     kernels = op.kernels
     op.bind(NUMPY)
-    return register(op, fn)
+    return register(op, fn, records_itself=True)
 
 
 def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Callable:
@@ -353,10 +392,15 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
                     t._dtype = rdt
                     t._device = dev
                     return t
+        if RECORDING:
+            return record(op, slow, (x, y), {})
+        return binary_slow(op, rmap, x, y)
+
+    def slow(x, y, name=None):
         return binary_slow(op, rmap, x, y)
 
     op.bind(NUMPY)
-    return register(op, fn)
+    return register(op, fn, records_itself=True)
 
 
 def binary_slow(op: OpDef, rmap, x, y):
@@ -375,6 +419,8 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
 
     def fn(input_tensor, axis=None, keepdims=False, name=None):
         x = input_tensor
+        if RECORDING and type(x) is not Tensor:
+            return record(op, fn, (x, axis, keepdims), {})
         if type(x) is not Tensor or x._device is not placement.device:
             x = as_tensor(x, op.name, "input_tensor")
         rdt = rmap[x._dtype.index]
@@ -397,7 +443,7 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
 
     kernels = op.kernels
     op.bind(NUMPY)
-    return register(op, fn)
+    return register(op, fn, records_itself=True)
 
 
 def tensor_method(name: str):

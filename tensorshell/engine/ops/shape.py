@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..dtypes import ALL_SET, INTEGER, int32, int64
+from ..dtypes import ALL_SET, INTEGER, NUMERIC, int32, int64
 from ..errors import UnimplementedError, fmt_shape, incompatible_shapes, invalid
 from ..shapes import broadcast_shapes, normalize_axes, normalize_axis
 from ..tensor import Tensor, TensorShape
-from .registry import as_tensor, describe, op, out, run, unify
+from .registry import as_tensor, defgrad, describe, not_allowed, op, out, unify
 
 INDEX_DTYPES = frozenset({int32, int64})
 
@@ -45,6 +45,13 @@ def _x(value, op_name, label="tensor"):
 def identity(input, name=None):  # noqa: A002
     """The same value, placed on the current device (a copy when it lives elsewhere)."""
     return _x(input, "identity", "input")
+
+
+@op("stop_gradient", differentiable=False)
+def stop_gradient(input, name=None):  # noqa: A002
+    """The same value, but gradients do not flow through it."""
+    t = _x(input, "stop_gradient", "input")
+    return out(t._data, t.dtype)
 
 
 @op("cast")
@@ -438,3 +445,209 @@ def where(condition, x=None, y=None, name=None):
                                             describe(yt, "y")])
     xp = c._device.backend.xp
     return out(xp.where(c._data, xt._data, yt._data), xt.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ops that exist for gradients: unsorted_segment_sum (gather's gradient) and scatter_slice
+# (indexing's gradient). Both differentiate again, for second derivatives.
+# ---------------------------------------------------------------------------------------------
+
+@op("unsorted_segment_sum", dtypes_=NUMERIC, exports=("math",))
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    """Sum the rows of ``data`` into ``num_segments`` buckets by ``segment_ids``.
+
+    >>> ts.math.unsorted_segment_sum([1., 2., 3.], [0, 2, 0], 3)   # [4., 0., 2.]
+    """
+    d = _x(data, "unsorted_segment_sum", "data")
+    if d.dtype not in NUMERIC:
+        raise not_allowed(unsorted_segment_sum.op, d, "data")
+    ids = _x(segment_ids, "unsorted_segment_sum", "segment_ids")
+    if not ids.dtype.is_integer:
+        raise invalid("unsorted_segment_sum", f"segment_ids must be integers, got "
+                      f"{ids.dtype.name}", [describe(ids, "segment_ids")], kind="dtype")
+    n = int(num_segments)
+    k = ids._data.ndim
+    if d._data.shape[:k] != ids._data.shape:
+        raise incompatible_shapes("unsorted_segment_sum", [describe(d, "data"),
+                                                           describe(ids, "segment_ids")],
+                                  "segment_ids must match the leading dimensions of data")
+    _check_indices(ids, n, "unsorted_segment_sum", "segment_ids")
+    backend = d._device.backend
+    rest = d._data.shape[k:]
+    flat = d._data.reshape((-1,) + rest)
+    idx = ids._data.reshape(-1)
+    result = backend.xp.zeros((n,) + rest, dtype=d._data.dtype)
+    from ..variable import _scatter
+    _scatter(backend, "add", result, backend.to_numpy(idx) if backend.is_gpu else idx, flat)
+    return out(result, d.dtype)
+
+
+@op("scatter_slice", dtypes_=NUMERIC, exports=())
+def scatter_slice(updates, key, shape, name=None):
+    """A tensor of ``shape`` that is zero except ``result[key] = updates`` (indexing's
+    gradient)."""
+    u = _x(updates, "scatter_slice", "updates")
+    if u.dtype not in NUMERIC:
+        raise not_allowed(scatter_slice.op, u, "updates")
+    xp = u._device.backend.xp
+    result = xp.zeros(tuple(shape), dtype=u._data.dtype)
+    from .indexing import normalize_index
+    result[normalize_index(key)] = u._data
+    return out(result, u.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients
+# ---------------------------------------------------------------------------------------------
+
+def unbroadcast(g, like):
+    """Sum ``g`` over the dimensions broadcasting added or stretched, back to ``like``'s
+    shape: the gradient of every broadcasting op."""
+    from .reduction import reduce_sum
+    shape = tuple(like.shape) if hasattr(like, "shape") and not isinstance(like, (int, float)) \
+        else ()
+    gshape = tuple(g.shape)
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = list(range(lead)) + [lead + i for i, d in enumerate(shape)
+                                if d == 1 and gshape[lead + i] != 1]
+    if axes:
+        g = reduce_sum(g, axes, keepdims=True)
+    return reshape(g, list(shape))
+
+
+def _float_cast_grad(g, ans, x, dtype, name=None):
+    src = x.dtype
+    if (src.is_floating or src.is_complex) and (ans.dtype.is_floating or ans.dtype.is_complex):
+        return (cast(g, src),)
+    return (None,)
+
+
+def _transpose_grad(g, ans, a, perm=None, conjugate=False, name=None):
+    nd = a.ndim
+    p = list(range(nd))[::-1] if perm is None else int_list(perm, "transpose", "perm")
+    inverse = [0] * nd
+    for i, j in enumerate(p):
+        inverse[j] = i
+    return (transpose(g, inverse, conjugate),)
+
+
+def _tile_grad(g, ans, x, multiples, name=None):
+    from .reduction import reduce_sum
+    m = int_list(multiples, "tile", "multiples")
+    split_shape = []
+    for k, d in zip(m, x.shape):
+        split_shape += [k, d]
+    summed = reduce_sum(reshape(g, split_shape), list(range(0, 2 * len(m), 2)))
+    return (summed,)
+
+
+def _concat_grad(g, ans, values, axis, name=None):
+    sizes = [v.shape[int(axis) % max(len(v.shape), 1)] for v in values]
+    return (split(g, sizes, axis=int(axis)),)
+
+
+def _zeros_for(gs, like):
+    from .creation import zeros_like
+    return [zeros_like(t) if gi is None else gi for gi, t in zip(gs, like)]
+
+
+def _pad_grad(g, ans, tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    p = int_list(paddings, "pad", "paddings")
+    mode = mode.upper()
+    for axis, d in enumerate(tensor.shape):
+        a, b = p[2 * axis], p[2 * axis + 1]
+        size = g.shape[axis]
+        core = _slice_axis(g, axis, a, size - b)
+        if mode != "CONSTANT":
+            off = 1 if mode == "REFLECT" else 0
+            if a:
+                pre = reverse(_slice_axis(g, axis, 0, a), [axis])
+                core = core + _pad_axis(pre, axis, off, d - a - off)
+            if b:
+                post = reverse(_slice_axis(g, axis, size - b, size), [axis])
+                core = core + _pad_axis(post, axis, d - b - off, off)
+        g = core
+    return (g,) + (None,) * 3
+
+
+def _slice_axis(t, axis, start, stop):
+    idx = [slice(None)] * t.ndim
+    idx[axis] = slice(start, stop)
+    return t[tuple(idx)]
+
+
+def _pad_axis(t, axis, before, after):
+    pads = [[0, 0] for _ in range(t.ndim)]
+    pads[axis] = [before, after]
+    return pad(t, pads)
+
+
+def _gather_grad(g, ans, params, indices, validate_indices=None, axis=None, batch_dims=0,
+                 name=None):
+    idx = as_tensor(indices, "gather", "indices")
+    b = int(batch_dims) % (idx.ndim + 1) if batch_dims else 0
+    ax = b if axis is None else int(axis) % params.ndim
+    if b:
+        rows = [_gather_grad(g[i], None, params[i], idx[i], axis=ax - b)[0]
+                for i in range(params.shape[0])]
+        return (stack(rows),)
+    n = params.shape[ax]
+    k = idx.ndim
+    # move the gathered axis to the front, sum the rows into their sources, move it back
+    g_nd = g.ndim
+    front = list(range(ax, ax + k)) + list(range(0, ax)) + list(range(ax + k, g_nd))
+    summed = unsorted_segment_sum(transpose(g, front), idx, n)
+    back = list(range(1, ax + 1)) + [0] + list(range(ax + 1, params.ndim))
+    return (transpose(summed, back),)
+
+
+def _boolean_mask_grad(g, ans, tensor, mask, axis=None, name=None):
+    m = as_tensor(mask, "boolean_mask", "mask")
+    ax = 0 if axis is None else int(axis) % tensor.ndim
+    k = m.ndim
+    lead = list(tensor.shape[ax:ax + k])
+    n = 1
+    for d in lead:
+        n *= d
+    positions = reshape(where(reshape(m, [-1])), [-1])
+    front = [ax] + list(range(0, ax)) + list(range(ax + 1, g.ndim))
+    summed = unsorted_segment_sum(transpose(g, front), positions, n)
+    summed = reshape(summed, lead + list(summed.shape[1:]))
+    back = list(range(k, k + ax)) + list(range(0, k)) + list(range(k + ax, summed.ndim))
+    return (transpose(summed, back),)
+
+
+def _where_grad(g, ans, condition, x=None, y=None, name=None):
+    from .creation import zeros_like
+    zero = zeros_like(g)
+    return (None, unbroadcast(where(condition, g, zero), x),
+            unbroadcast(where(condition, zero, g), y))
+
+
+def _getitem_grad(g, ans, t, key):
+    return (scatter_slice(g, key, list(t.shape)),)
+
+
+defgrad(identity, lambda g, ans, x, name=None: (g,))
+defgrad(cast, _float_cast_grad)
+defgrad(reshape, lambda g, ans, t, shape, name=None: (reshape(g, list(t.shape)),))
+defgrad(squeeze, lambda g, ans, x, axis=None, name=None: (reshape(g, list(x.shape)),))
+defgrad(expand_dims, lambda g, ans, x, axis, name=None: (reshape(g, list(x.shape)),))
+defgrad(transpose, _transpose_grad)
+defgrad(tile, _tile_grad)
+defgrad(concat, _concat_grad)
+defgrad(stack, lambda g, ans, values, axis=0, name=None: (unstack(g, axis=axis),))
+defgrad(unstack, lambda g, ans, value, num=None, axis=0, name=None:
+        (stack(_zeros_for(g, ans), axis=axis),))
+defgrad(split, lambda g, ans, value, sizes, axis=0, num=None, name=None:
+        (concat(_zeros_for(g, ans), axis),))
+defgrad(broadcast_to, lambda g, ans, x, shape, name=None: (unbroadcast(g, x),))
+defgrad(pad, _pad_grad)
+defgrad(reverse, lambda g, ans, t, axis, name=None: (reverse(g, axis),))
+defgrad(gather, _gather_grad)
+defgrad(boolean_mask, _boolean_mask_grad)
+defgrad(where, _where_grad)
+defgrad(unsorted_segment_sum, lambda g, ans, data, ids, n, name=None: (gather(g, ids),))
+defgrad(scatter_slice, lambda g, ans, updates, key, shape, name=None: (g[key],))

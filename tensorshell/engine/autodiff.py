@@ -1,0 +1,469 @@
+"""Reverse-mode autodiff: GradientTape, custom_gradient, stop_gradient.
+
+Recording costs nothing when no tape is active, and nothing for tensors no tape watches:
+a watched tensor (and every result computed from one while a tape records) has the class
+``TrackedTensor``, a layout-identical subclass of Tensor, so the ops' fast paths — which
+check ``type(x) is Tensor`` — send it down the slow path, where ``record`` runs the op and
+adds a node to every recording tape that tracks one of its inputs. Gradients are vector-
+Jacobian products defined beside each op (``grad=`` in the op tables) and written with
+tensorshell's own ops, so a tape that records while another computes its gradient gets
+second derivatives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from . import dtypes
+from .devices import device as device_scope
+from .ops import registry
+from .ops.registry import OPS, RECORDING
+from .tensor import Tensor
+
+_new = object.__new__
+
+
+class TrackedTensor(Tensor):
+    """A tensor some GradientTape is watching. Same layout as Tensor: a tape marks a tensor
+    by assigning this class, and restores ``Tensor`` when it stops recording."""
+
+    __slots__ = ()
+
+
+# plain class <-> tracked class (same layout, so a tape can switch an object between them)
+TRACKED_CLASS: dict[type, type] = {Tensor: TrackedTensor}
+PLAIN_CLASS: dict[type, type] = {TrackedTensor: Tensor}
+
+
+def register_tracked(plain: type, tracked: type) -> None:
+    TRACKED_CLASS[plain] = tracked
+    PLAIN_CLASS[tracked] = plain
+
+
+def _differentiable_dtype(d) -> bool:
+    return d.is_floating or d.is_complex
+
+
+class Node:
+    __slots__ = ("op", "args", "kwargs", "ans", "inputs", "device", "vjp")
+
+    def __init__(self, op, args, kwargs, ans, inputs, device, vjp=None):
+        self.op = op              # OpDef (or None for custom_gradient and variable reads)
+        self.args = args          # the call's positional arguments
+        self.kwargs = kwargs
+        self.ans = ans            # the output tensor
+        self.inputs = inputs      # [(path, source)]: where each tracked input sits in args
+        self.device = device      # gradients run on the device of the forward op
+        self.vjp = vjp            # explicit vjp(g) -> grads per input (custom_gradient)
+
+
+def _paths(args):
+    """(path, value) for every tensor-like argument, lists and tuples flattened one level
+    (concat, stack, einsum take sequences)."""
+    for i, a in enumerate(args):
+        if isinstance(a, (list, tuple)):
+            for j, b in enumerate(a):
+                yield (i, j), b
+        else:
+            yield (i,), a
+
+
+def _tracking_tapes(value):
+    if isinstance(value, TrackedTensor):
+        return [t for t in RECORDING if id(value) in t._tracked]
+    if getattr(value, "_is_variable", False):
+        return [t for t in RECORDING if t._watches_variable(value)]
+    return []
+
+
+def _positional(op, fn, args, kwargs):
+    """The call with every argument that can be positional made positional, so gradient
+    functions see tensors passed by keyword (``labels=..., logits=...``) in their place."""
+    sig = getattr(op, "_signature", None)
+    if sig is None:
+        import inspect
+        sig = op._signature = inspect.signature(fn)
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError:
+        return args, kwargs  # the call itself will raise the right error
+    return bound.args, bound.kwargs
+
+
+def record(op, fn, args, kwargs):
+    """Run ``fn(*args, **kwargs)`` for ``op`` and add a node to every recording tape that
+    tracks one of its inputs."""
+    if kwargs:
+        args, kwargs = _positional(op, fn, args, kwargs)
+    interested: dict[int, object] = {}
+    inputs = []
+    for path, value in _paths(args):
+        tapes = _tracking_tapes(value)
+        if tapes:
+            inputs.append((path, value))
+            for t in tapes:
+                interested[id(t)] = t
+    if kwargs:
+        for key, value in kwargs.items():
+            tapes = _tracking_tapes(value)
+            if tapes:
+                inputs.append((key, value))
+                for t in tapes:
+                    interested[id(t)] = t
+    saved = RECORDING[:]
+    RECORDING.clear()
+    try:
+        ans = fn(*args, **kwargs)
+    finally:
+        RECORDING[:] = saved
+    if not interested or op.grad is None or op.differentiable is False:
+        return ans
+    if any(ans is value for _, value in inputs):
+        ans = _fresh(ans)  # identity-like ops return their input: the output needs its own id
+    outs = ans if isinstance(ans, (list, tuple)) else [ans]
+    from .devices import current
+    for k, out in enumerate(outs):
+        if not isinstance(out, Tensor) or not _differentiable_dtype(out._dtype):
+            continue
+        node = Node(op, args, kwargs, ans, inputs, current())
+        _track(out, interested.values(), node, k if isinstance(ans, (list, tuple)) else None)
+    return ans
+
+
+def _fresh(t: Tensor) -> Tensor:
+    c = _new(Tensor)
+    c._data, c._dtype, c._device = t._data, t._dtype, t._device
+    return c
+
+
+def _track(out, tapes, node, index):
+    tracked = TRACKED_CLASS.get(type(out))
+    if tracked is not None:
+        out.__class__ = tracked
+    for t in tapes:
+        t._tracked[id(out)] = out
+        t._nodes.append((node, out, index))
+
+
+class GradientTape:
+    """Record operations for automatic differentiation.
+
+    >>> x = ts.Variable(3.0)
+    >>> with ts.GradientTape() as tape:
+    ...     y = x * x
+    >>> tape.gradient(y, x)   # 6.0
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._persistent = persistent
+        self._watch_accessed = watch_accessed_variables
+        self._tracked: dict[int, Tensor] = {}
+        self._nodes: list = []
+        self._variables: dict[int, object] = {}
+        self._used = False
+        self._recording = False
+
+    # -- recording ----------------------------------------------------------------------------
+    def __enter__(self):
+        self._start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop()
+        return False
+
+    def _start(self):
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to "
+                             "re-enter an already-active tape.")
+        self._recording = True
+        RECORDING.append(self)
+
+    def _stop(self):
+        if self in RECORDING:
+            RECORDING.remove(self)
+        self._recording = False
+        _untrack_if_unused(self._tracked.values())
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording: ops inside are not differentiated by this tape."""
+        if not self._recording:
+            raise ValueError("Tape is not recording.")
+        self._stop_keep_tracking()
+        try:
+            yield
+        finally:
+            self._recording = True
+            RECORDING.append(self)
+
+    def _stop_keep_tracking(self):
+        RECORDING.remove(self)
+        self._recording = False
+
+    def reset(self):
+        """Forget everything recorded so far (the tape keeps recording if it was)."""
+        _untrack_if_unused(self._tracked.values(), exclude=self)
+        self._tracked.clear()
+        self._nodes.clear()
+        self._variables.clear()
+
+    def watch(self, tensor):
+        """Track ``tensor`` (or each tensor / Variable in a structure). Integer tensors are
+        not differentiable and are ignored, as in TensorFlow."""
+        for t in _flatten(tensor):
+            if getattr(t, "_is_variable", False):
+                if _differentiable_dtype(t.dtype):
+                    self._variables[id(t)] = t
+                continue
+            if not isinstance(t, Tensor):
+                raise ValueError(f"Passed in object of type {type(t).__name__}, not tf.Tensor "
+                                 "or tf.Variable")
+            if not _differentiable_dtype(t._dtype):
+                continue
+            tracked = TRACKED_CLASS.get(type(t))
+            if tracked is not None:
+                t.__class__ = tracked
+            self._tracked[id(t)] = t
+
+    def _watches_variable(self, v) -> bool:
+        if id(v) in self._variables:
+            return True
+        if self._watch_accessed and v.trainable and _differentiable_dtype(v.dtype):
+            self._variables[id(v)] = v
+            return True
+        return False
+
+    def watched_variables(self):
+        return tuple(self._variables.values())
+
+    # -- gradients ----------------------------------------------------------------------------
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients="none"):
+        """d(sum of target) / d(each source), in the structure of ``sources``."""
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians)")
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got "
+                             f"{unconnected_gradients!r}")
+        self._used = True
+        targets = _flatten(target)
+        seeds = _flatten(output_gradients) if output_gradients is not None else \
+            [None] * len(targets)
+        if len(seeds) != len(targets):
+            raise ValueError("output_gradients must have the structure of target")
+        flat_sources = _flatten(sources)
+        was_recording = self._recording
+        if was_recording:
+            self._stop_keep_tracking()
+        try:
+            grads = self._backward(targets, seeds)
+        finally:
+            if was_recording:
+                self._recording = True
+                RECORDING.append(self)
+        results = []
+        from .ops import creation
+        for s in flat_sources:
+            g = grads.get(id(s))
+            if g is None and unconnected_gradients == "zero":
+                g = creation.zeros_like(s)
+            results.append(g)
+        return _pack(sources, results)
+
+    def _backward(self, targets, seeds):
+        from .ops import creation, elementwise
+        grads: dict[int, Tensor] = {}
+        for t, seed in zip(targets, seeds):
+            if not isinstance(t, Tensor) and not getattr(t, "_is_variable", False):
+                continue
+            if seed is None:
+                seed = creation.ones_like(t)
+            key = id(t)
+            grads[key] = seed if key not in grads else elementwise.add(grads[key], seed)
+        for node, out, index in reversed(self._nodes):
+            g = grads.get(id(out))
+            if g is None:
+                continue
+            if index is not None:
+                upstream = [None] * len(node.ans)
+                upstream[index] = g
+                g = upstream
+            with device_scope(node.device.name):
+                in_grads = _vjp(node, g)
+                for (path, source), ig in zip(node.inputs, in_grads):
+                    if ig is None:
+                        continue
+                    key = id(source)
+                    grads[key] = ig if key not in grads else elementwise.add(grads[key], ig)
+        return grads
+
+    def jacobian(self, target, sources, unconnected_gradients="none",
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """d target[i...] / d source[j...], shaped target.shape + source.shape."""
+        from .ops import shape as shape_ops
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
+                               "set of gradients (or jacobians)")
+        self._used = True
+        flat_sources = _flatten(sources)
+        n = int(target._data.size)
+        rows = [[] for _ in flat_sources]
+        for i in range(n):
+            seed = shape_ops.reshape(shape_ops.one_hot(i, n, dtype=target.dtype),
+                                     list(target.shape))
+            grads = self._backward([target], [seed])
+            for k, s in enumerate(flat_sources):
+                g = grads.get(id(s))
+                if g is None and unconnected_gradients == "zero":
+                    from .ops.creation import zeros_like
+                    g = zeros_like(s)
+                rows[k].append(g)
+        out = []
+        for k, s in enumerate(flat_sources):
+            if any(g is None for g in rows[k]):
+                out.append(None)
+                continue
+            from .ops.creation import zeros
+            stacked = shape_ops.stack(rows[k]) if rows[k] else zeros(
+                [0] + list(s.shape), s.dtype)
+            out.append(shape_ops.reshape(stacked, list(target.shape) + list(s.shape)))
+        return _pack(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none",
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example jacobians: target [b, ...], source [b, ...] -> [b, t..., s...]."""
+        from .ops import shape as shape_ops
+        full = self.jacobian(target, source, unconnected_gradients)
+        if full is None:
+            return None
+        b = target.shape[0]
+        if source.shape[0] != b:
+            raise ValueError("Need first dimension of target shape and source shape to match")
+        t_rest, s_rest = list(target.shape)[1:], list(source.shape)[1:]
+        blocks = [full[(i,) + (slice(None),) * len(t_rest) + (i,)] for i in range(b)]
+        return shape_ops.stack(blocks) if blocks else shape_ops.reshape(
+            full, [0] + t_rest + s_rest)
+
+
+def _vjp(node, g):
+    """Gradients for each tracked input of ``node`` given the upstream gradient ``g``."""
+    if node.vjp is not None:
+        grads = node.vjp(g)
+    else:
+        grads = node.op.grad(g, node.ans, *node.args, **node.kwargs)
+    if not isinstance(grads, (list, tuple)):
+        grads = (grads,)
+    out = []
+    for path, _ in node.inputs:
+        if isinstance(path, str):
+            out.append(None)
+            continue
+        value = grads[path[0]] if path[0] < len(grads) else None
+        if len(path) == 2 and value is not None:
+            value = value[path[1]]
+        out.append(value)
+    return out
+
+
+def _untrack_if_unused(tensors, exclude=None):
+    """Give tensors their plain class back once no recording tape tracks them, so the ops'
+    fast paths apply to them again."""
+    for t in list(tensors):
+        plain = PLAIN_CLASS.get(type(t))
+        if plain is not None and not any(
+                id(t) in tape._tracked for tape in RECORDING if tape is not exclude):
+            t.__class__ = plain
+
+
+def _flatten(structure):
+    if isinstance(structure, dict):
+        return [v for k in sorted(structure) for v in _flatten(structure[k])]
+    if isinstance(structure, (list, tuple)):
+        return [v for s in structure for v in _flatten(s)]
+    return [structure]
+
+
+def _pack(structure, flat):
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, dict):
+            return {k: build(s[k]) for k in sorted(s)}
+        if isinstance(s, (list, tuple)):
+            return type(s)(build(v) for v in s)
+        return next(it)
+    return build(structure)
+
+
+# ---------------------------------------------------------------------------------------------
+# Variables read inside a tape, stop_gradient, custom_gradient
+# ---------------------------------------------------------------------------------------------
+
+def read_variable(v, value: Tensor) -> Tensor:
+    """``v.value()`` while tapes record: a tracked tensor whose gradient flows to ``v``."""
+    tapes = [t for t in RECORDING if t._watches_variable(v)]
+    if not tapes:
+        return value
+    from .devices import current
+    node = Node(OPS["identity"], (v,), {}, value, [((0,), v)], current())
+    _track(value, tapes, node, None)
+    return value
+
+
+def custom_gradient(f=None):
+    """Define a function's gradient yourself: ``f`` returns ``(y, grad_fn)`` and
+    ``grad_fn(upstream)`` returns the gradient for each tensor argument.
+
+    >>> @ts.custom_gradient
+    ... def softplus(x):
+    ...     e = ts.exp(x)
+    ...     def grad(upstream):
+    ...         return upstream * (1 - 1 / (1 + e))
+    ...     return ts.math.log(1 + e), grad
+    """
+    if f is None:
+        return custom_gradient
+
+    def wrapper(*args, **kwargs):
+        tapes_inputs = []
+        interested = {}
+        for path, value in _paths(args):
+            tapes = _tracking_tapes(value)
+            if tapes:
+                tapes_inputs.append((path, value))
+                for t in tapes:
+                    interested[id(t)] = t
+        saved = RECORDING[:]
+        RECORDING.clear()
+        try:
+            y, grad_fn = f(*args, **kwargs)
+        finally:
+            RECORDING[:] = saved
+        if not interested:
+            return y
+        variables = [v for v in kwargs.get("variables", ()) or ()]
+
+        def vjp(g):
+            grads = grad_fn(*g) if isinstance(g, list) else grad_fn(g)
+            if variables:
+                grads = grads[0]
+            if not isinstance(grads, (list, tuple)):
+                grads = (grads,)
+            return grads
+        from .devices import current
+        outs = y if isinstance(y, (list, tuple)) else [y]
+        for k, out in enumerate(outs):
+            if isinstance(out, Tensor) and _differentiable_dtype(out._dtype):
+                node = Node(None, args, {}, y, tapes_inputs, current(), vjp)
+                _track(out, interested.values(), node,
+                       k if isinstance(y, (list, tuple)) else None)
+        return y
+
+    import functools
+    return functools.wraps(f)(wrapper)
+
+
+registry._record_impl = record  # the slow paths call it while a tape records
+_ = dtypes  # noqa: F841 - dtypes kept for _differentiable_dtype's callers

@@ -1,0 +1,198 @@
+"""Gradients: every op with a gradient passes a numerical check in float64 (central finite
+differences along random directions, against the tape's vector-Jacobian product), generated
+from the same tables as the forward tests; ops declared non-differentiable give None."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+from tensorshell.engine import dtypes as D
+from tensorshell.engine.ops.registry import OPS
+
+from .test_op_table import BINARY, REDUCTIONS, UNARY, sample
+
+F64 = D.float64
+EPS = 1e-6
+
+
+def check_vjp(fn, *arrays, rtol=1e-5, atol=1e-7, seed=0):
+    """<u, J v> by finite differences equals <grad(u), v> from the tape."""
+    rng = np.random.default_rng(seed)
+    xs = [ts.constant(np.asarray(a, np.float64)) for a in arrays]
+    with ts.GradientTape() as tape:
+        for x in xs:
+            tape.watch(x)
+        y = fn(*xs)
+    u = rng.standard_normal(np.shape(y.numpy()))
+    grads = tape.gradient(y, xs, output_gradients=ts.constant(u))
+    vs = [rng.standard_normal(np.shape(a)) for a in arrays]
+    plus = fn(*[ts.constant(np.asarray(a, np.float64) + EPS * v)
+                for a, v in zip(arrays, vs)]).numpy()
+    minus = fn(*[ts.constant(np.asarray(a, np.float64) - EPS * v)
+                 for a, v in zip(arrays, vs)]).numpy()
+    numeric = np.sum(u * (plus - minus) / (2 * EPS))
+    analytic = sum(np.sum(g.numpy() * v) for g, v in zip(grads, vs) if g is not None)
+    assert all(g is None or g.dtype is F64 for g in grads)
+    np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol)
+    return grads
+
+
+def _fn(name):
+    return OPS[name].fn
+
+
+DIFF_UNARY = [n for n in UNARY if OPS[n].differentiable and F64 in OPS[n].dtypes]
+DIFF_BINARY = [n for n in BINARY if OPS[n].differentiable and F64 in OPS[n].dtypes]
+DIFF_REDUCE = [n for n in REDUCTIONS if OPS[n].differentiable]
+
+
+@pytest.mark.parametrize("name", DIFF_UNARY)
+def test_unary_gradient(name):
+    _, domain, _ = UNARY[name]
+    x = sample(F64, (3, 4), domain=domain, seed=11)
+    if name in ("abs", "relu", "relu6", "elu", "selu", "sign"):
+        x = np.where(np.abs(x) < 0.05, 0.3, x)  # away from the kink
+    check_vjp(_fn(name), x)
+
+
+@pytest.mark.parametrize("name", DIFF_BINARY)
+def test_binary_gradient(name):
+    _, dx, dy, _ = BINARY[name]
+    x, y = sample(F64, (3, 4), domain=dx, seed=1), sample(F64, (3, 4), domain=dy, seed=2)
+    if name in ("maximum", "minimum"):
+        y = y + 0.01  # no ties
+    check_vjp(_fn(name), x, y)
+    check_vjp(_fn(name), x, y[:1])  # broadcasting reduces back to each input's shape
+    check_vjp(lambda a: _fn(name)(a, 2.0 if dy != "exponent" else 2.0), x)
+
+
+@pytest.mark.parametrize("axis", [None, 0, -1, [0, 1]])
+@pytest.mark.parametrize("name", DIFF_REDUCE)
+def test_reduction_gradient(name, axis):
+    x = sample(F64, (3, 4), domain="pos" if name == "reduce_prod" else "any", seed=4)
+    for keepdims in (False, True):
+        check_vjp(lambda a: _fn(name)(a, axis=axis, keepdims=keepdims), x)
+
+
+def test_prod_gradient_with_zeros():
+    x = np.array([[2., 0., 3.], [0., 0., 1.], [1., 2., 4.]])
+    with ts.GradientTape() as tape:
+        t = ts.constant(x)
+        tape.watch(t)
+        y = ts.reduce_prod(t, axis=1)
+    g = tape.gradient(y, t).numpy()
+    np.testing.assert_allclose(g, [[0., 6., 0.], [0., 0., 0.], [8., 4., 2.]])
+
+
+def test_max_gradient_shares_ties():
+    t = ts.constant([1., 3., 3.], ts.float64)
+    with ts.GradientTape() as tape:
+        tape.watch(t)
+        y = ts.reduce_max(t)
+    assert tape.gradient(y, t).numpy().tolist() == [0., 0.5, 0.5]
+
+
+# Hand-written ops: a call whose every tensor argument is differentiated.
+def _m(shape, seed=0, domain="any"):
+    return sample(F64, shape, domain=domain, seed=seed)
+
+
+GRAD_CASES = {
+    "identity": (lambda x: ts.identity(x), [_m((2, 3))]),
+    "cast": (lambda x: ts.cast(x, ts.float64), [_m((2, 3))]),
+    "reshape": (lambda x: ts.reshape(x, [3, -1]), [_m((2, 3))]),
+    "squeeze": (lambda x: ts.squeeze(x, 1), [_m((2, 1, 3))]),
+    "expand_dims": (lambda x: ts.expand_dims(x, -1), [_m((2, 3))]),
+    "transpose": (lambda x: ts.transpose(x, [2, 0, 1]), [_m((2, 3, 4))]),
+    "tile": (lambda x: ts.tile(x, [2, 3]), [_m((2, 3))]),
+    "concat": (lambda x, y: ts.concat([x, y, x], 1), [_m((2, 3), 1), _m((2, 1), 2)]),
+    "stack": (lambda x, y: ts.stack([x, y], 1), [_m((2, 3), 1), _m((2, 3), 2)]),
+    "unstack": (lambda x: ts.unstack(x, axis=1)[2] * 2 + ts.unstack(x, axis=1)[0],
+                [_m((2, 3))]),
+    "split": (lambda x: ts.split(x, [1, 2], axis=1)[1] * 3, [_m((2, 3))]),
+    "broadcast_to": (lambda x: ts.broadcast_to(x, [4, 2, 3]), [_m((2, 1))]),
+    "pad": (lambda x: ts.pad(x, [[1, 1], [0, 1]]) + ts.pad(x, [[1, 1], [1, 0]],
+                                                          mode="REFLECT")
+            + ts.pad(x, [[2, 0], [0, 1]], mode="SYMMETRIC"), [_m((3, 3))]),
+    "reverse": (lambda x: ts.reverse(x, [0, 1]), [_m((2, 3))]),
+    "gather": (lambda x: ts.gather(x, [2, 0, 2]) + ts.reduce_sum(
+        ts.gather(x, [[1], [3]], axis=1)), [_m((3, 4))]),
+    "boolean_mask": (lambda x: ts.boolean_mask(x, [True, False, True]), [_m((3, 2))]),
+    "where": (lambda x, y: ts.where([[True, False, True]], x, y), [_m((2, 3), 1),
+                                                                   _m((1, 3), 2)]),
+    "getitem": (lambda x: x[1:, ::2] * x[0, 1], [_m((3, 4))]),
+    "scatter_slice": (lambda x: OPS["scatter_slice"].fn(x, (slice(1, 3),), [4, 2]),
+                      [_m((2, 2))]),
+    "unsorted_segment_sum": (lambda x: ts.math.unsorted_segment_sum(x, [1, 0, 1], 3),
+                             [_m((3, 2))]),
+    "clip_by_value": (lambda x, lo: ts.clip_by_value(x, lo, 0.8),
+                      [_m((3, 4), 5) * 2, np.full((1, 4), -0.7)]),
+    "matmul": (lambda a, b: ts.matmul(a, b) + ts.matmul(b, a, transpose_a=True,
+                                                        transpose_b=True)[:, :1],
+               [_m((2, 3), 1), _m((3, 2), 2)]),
+    "tensordot": (lambda a, b: ts.tensordot(a, b, [[0], [1]]), [_m((3, 2), 1),
+                                                                 _m((4, 3), 2)]),
+    "einsum": (lambda a, b: ts.einsum("ij,jk->ik", a, b) + ts.einsum("ij->j", a)[:2],
+               [_m((2, 3), 1), _m((3, 2), 2)]),
+    "inv": (lambda m: ts.linalg.inv(m), [_m((3, 3), 3, "unit") + 3 * np.eye(3)]),
+    "det": (lambda m: ts.linalg.det(m), [_m((2, 3, 3), 3, "unit") + 2 * np.eye(3)]),
+    "norm": (lambda x: ts.norm(x) + ts.norm(x, ord=1, axis=1)[0]
+             + ts.norm(x, ord=3, axis=0)[1], [_m((3, 4))]),
+    "diag": (lambda d: ts.linalg.diag(d), [_m((3,))]),
+    "diag_part": (lambda m: ts.linalg.diag_part(m), [_m((3, 4))]),
+    "trace": (lambda m: ts.linalg.trace(m), [_m((2, 3, 3))]),
+    "matrix_transpose": (lambda m: ts.linalg.matrix_transpose(m), [_m((2, 3, 4))]),
+    "softmax": (lambda x: ts.nn.softmax(x) + ts.nn.softmax(x, axis=0), [_m((3, 4))]),
+    "log_softmax": (lambda x: ts.nn.log_softmax(x), [_m((3, 4))]),
+    "gelu": (lambda x: ts.nn.gelu(x) + ts.nn.gelu(x, approximate=True), [_m((3, 4))]),
+    "l2_loss": (lambda x: ts.nn.l2_loss(x), [_m((3, 4))]),
+    "sigmoid_cross_entropy_with_logits": (
+        lambda z, x: ts.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
+        [np.abs(_m((2, 3), 1)) / 2, _m((2, 3), 2) * 3]),
+    "softmax_cross_entropy_with_logits": (
+        lambda z, x: ts.nn.softmax_cross_entropy_with_logits(z, x),
+        [np.abs(_m((2, 3), 1)), _m((2, 3), 2)]),
+    "sparse_softmax_cross_entropy_with_logits": (
+        lambda x: ts.nn.sparse_softmax_cross_entropy_with_logits(labels=[2, 0], logits=x),
+        [_m((2, 3))]),
+    "fill": (lambda v: ts.fill([2, 3], v), [np.array(1.5)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_CASES))
+def test_custom_op_gradient(name):
+    fn, arrays = GRAD_CASES[name]
+    check_vjp(fn, *arrays)
+
+
+def test_every_op_declares_its_gradient_and_has_a_check():
+    undeclared = sorted(n for n, o in OPS.items() if o.grad is None and o.differentiable
+                        is not False)
+    assert not undeclared, f"ops neither differentiable nor declared not to be: {undeclared}"
+    checked = set(DIFF_UNARY) | set(DIFF_BINARY) | set(DIFF_REDUCE) | set(GRAD_CASES)
+    missing = sorted(n for n, o in OPS.items() if o.grad is not None and n not in checked)
+    assert not missing, f"differentiable ops without a numerical gradient check: {missing}"
+
+
+NONDIFF = {
+    "floordiv": lambda x: ts.math.floordiv(x, 2.0),
+    "round": ts.round, "floor": ts.floor, "ceil": ts.math.ceil,
+    "equal": lambda x: ts.cast(ts.equal(x, x), ts.float64),
+    "less": lambda x: ts.cast(ts.less(x, 0.5), ts.float64),
+    "argmax": lambda x: ts.cast(ts.argmax(x), ts.float64),
+    "stop_gradient": ts.stop_gradient,
+    "zeros_like": ts.zeros_like, "ones_like": ts.ones_like,
+    "shape": lambda x: ts.cast(ts.shape(x), ts.float64),
+    "cast to int": lambda x: ts.cast(ts.cast(x, ts.int32), ts.float64),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NONDIFF))
+def test_non_differentiable_ops_give_none(name):
+    x = ts.constant([[0.3, 1.7], [2.2, -0.4]], ts.float64)
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = NONDIFF[name](x)
+    assert tape.gradient(y, x) is None

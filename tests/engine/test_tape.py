@@ -1,0 +1,208 @@
+"""GradientTape semantics, as TensorFlow defines them."""
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+from tensorshell.engine.autodiff import TrackedTensor
+from tensorshell.engine.tensor import Tensor
+
+
+def test_variables_are_watched_when_read():
+    w = ts.Variable([[1., 2.], [3., 4.]])
+    b = ts.Variable([1., 1.])
+    frozen = ts.Variable([2., 2.], trainable=False)
+    x = ts.constant([[1., 0.]])
+    with ts.GradientTape() as tape:
+        y = ts.reduce_sum(x @ w + b + frozen)
+    gw, gb, gf = tape.gradient(y, [w, b, frozen])
+    assert gw.numpy().tolist() == [[1., 1.], [0., 0.]] and gb.numpy().tolist() == [1., 1.]
+    assert gf is None
+    assert {id(v) for v in tape.watched_variables()} == {id(w), id(b)}
+
+
+def test_watch_accessed_variables_off_and_explicit_watch():
+    v = ts.Variable(2.0)
+    with ts.GradientTape(watch_accessed_variables=False) as tape:
+        y = v * v
+    assert tape.gradient(y, v) is None
+    with ts.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(v)
+        y = v * v
+    assert float(tape.gradient(y, v)) == 4.0
+
+
+def test_non_persistent_tape_is_single_use():
+    x = ts.constant(3.0)
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    tape.gradient(y, x)
+    with pytest.raises(RuntimeError, match="non-persistent GradientTape"):
+        tape.gradient(y, x)
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y, z = x * x, x * x * x
+    assert float(tape.gradient(y, x)) == 6.0 and float(tape.gradient(z, x)) == 27.0
+
+
+def test_structures_targets_and_output_gradients():
+    a, b = ts.constant([1., 2.]), ts.constant(3.)
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch([a, b])
+        y = a * b
+        total = ts.reduce_sum(y)
+    g = tape.gradient(y, {"a": a, "b": b})
+    assert g["a"].numpy().tolist() == [3., 3.] and float(g["b"]) == 3.0  # non-scalar: summed
+    g = tape.gradient(y, (a, [b]), output_gradients=ts.constant([1., 10.]))
+    assert isinstance(g, tuple) and g[0].numpy().tolist() == [3., 30.]
+    assert float(g[1][0]) == 21.0
+    g = tape.gradient([y, total], a)
+    assert g.numpy().tolist() == [6., 6.]
+
+
+def test_unconnected_gradients():
+    x, z = ts.constant(1.), ts.constant(2.)
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch([x, z])
+        y = x * 2
+    assert tape.gradient(y, z) is None
+    assert float(tape.gradient(y, z, unconnected_gradients="zero")) == 0.0
+    with pytest.raises(ValueError):
+        tape.gradient(y, z, unconnected_gradients="sometimes")
+
+
+def test_integers_are_not_watched():
+    i = ts.constant([1, 2])
+    with ts.GradientTape() as tape:
+        tape.watch(i)
+        y = i * 2
+    assert tape.gradient(y, i) is None and type(i) is Tensor
+
+
+def test_stop_recording_reset_and_stop_gradient():
+    x = ts.constant(2.0)
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        with tape.stop_recording():
+            z = x * 10
+        w = ts.stop_gradient(x) * x
+    assert float(tape.gradient(y, x)) == 4.0
+    assert tape.gradient(z, x) is None
+    assert float(tape.gradient(w, x)) == 2.0
+    tape.reset()
+    assert tape.gradient(y, x) is None
+
+
+def test_tracking_costs_nothing_after_the_tape():
+    x = ts.constant([1., 2.])
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = x * 3
+        assert type(x) is TrackedTensor and type(y) is TrackedTensor
+    assert type(x) is Tensor and type(y) is Tensor  # fast paths apply again
+    assert tape.gradient(y, x).numpy().tolist() == [3., 3.]
+
+
+def test_second_derivatives_with_nested_tapes():
+    x = ts.constant([0.5, 1.5], ts.float64)
+    with ts.GradientTape() as outer:
+        outer.watch(x)
+        with ts.GradientTape() as inner:
+            inner.watch(x)
+            y = ts.reduce_sum(ts.sin(x) * x ** 3)
+        g = inner.gradient(y, x)
+    h = outer.gradient(g, x)
+    xs = x.numpy()
+    expected = -np.sin(xs) * xs ** 3 + 6 * np.cos(xs) * xs ** 2 + 6 * np.sin(xs) * xs
+    np.testing.assert_allclose(h.numpy(), expected, rtol=1e-10)
+
+
+def test_hessian_vector_product_matches_finite_differences():
+    a = np.array([[2., 1.], [1., 3.]])
+    v = ts.constant([1., -1.], ts.float64)
+
+    def f(x):
+        return ts.reduce_sum(ts.exp(ts.linalg.matmul(ts.reshape(x, [1, 2]), a)))
+
+    def grad(x):
+        with ts.GradientTape() as t:
+            t.watch(x)
+            y = f(x)
+        return t.gradient(y, x)
+
+    x = ts.constant([0.2, -0.1], ts.float64)
+    with ts.GradientTape() as outer:
+        outer.watch(x)
+        g = grad(x)
+        gv = ts.reduce_sum(g * v)
+    hvp = outer.gradient(gv, x).numpy()
+    eps = 1e-6
+    numeric = (grad(x + eps * v).numpy() - grad(x - eps * v).numpy()) / (2 * eps)
+    np.testing.assert_allclose(hvp, numeric, rtol=1e-6)
+
+
+def test_jacobian_and_batch_jacobian():
+    x = ts.constant([[1., 2.], [3., 4.]], ts.float64)
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x * ts.constant([1., 10.], ts.float64)
+    j = tape.jacobian(y, x)
+    assert j.shape == (2, 2, 2, 2)
+    expected = np.zeros((2, 2, 2, 2))
+    for i in range(2):
+        for k in range(2):
+            expected[i, k, i, k] = 2 * x.numpy()[i, k] * [1, 10][k]
+    np.testing.assert_allclose(j.numpy(), expected)
+    bj = tape.batch_jacobian(y, x)
+    assert bj.shape == (2, 2, 2)
+    np.testing.assert_allclose(bj.numpy(), expected[[0, 1], :, [0, 1], :])
+
+
+def test_custom_gradient_chapter_softplus():
+    @ts.custom_gradient
+    def my_softplus(z):
+        exp = ts.exp(z)
+
+        def my_softplus_gradients(grad):
+            return grad / (1 + 1 / exp)
+        result = ts.math.log(exp + 1)
+        return result, my_softplus_gradients
+
+    @ts.custom_gradient
+    def stable_softplus(z):
+        exp = ts.exp(-ts.abs(z))
+
+        def grads(grad):
+            return grad * ts.where(z > 0, 1 / (1 + exp), exp / (1 + exp))
+        return ts.nn.relu(z) + ts.math.log1p(exp), grads
+
+    x = ts.Variable([-50., 0., 100.])
+    with ts.GradientTape() as tape:
+        z = my_softplus(x)
+    g = tape.gradient(z, [x])
+    assert np.isfinite(g[0].numpy()).all()
+    np.testing.assert_allclose(g[0].numpy(), [0., 0.5, 1.], atol=1e-6)
+    with ts.GradientTape() as tape:
+        z = stable_softplus(x)
+    np.testing.assert_allclose(z.numpy(), [0., np.log(2), 100.], atol=1e-6)
+    np.testing.assert_allclose(tape.gradient(z, x).numpy(), [0., 0.5, 1.], atol=1e-6)
+
+
+def test_gradients_run_on_the_forward_ops_device():
+    with ts.device("/cpu:1"):
+        x = ts.constant([1., 2.])
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        with ts.device("/cpu:1"):
+            y = x * x
+    g = tape.gradient(y, x)
+    assert g.device.endswith("CPU:1")
+
+
+def test_variable_slices_and_assign_inside_a_tape():
+    v = ts.Variable([1., 2., 3.])
+    with ts.GradientTape() as tape:
+        y = v[1] * v[2]
+    assert tape.gradient(y, v).numpy().tolist() == [0., 3., 2.]
