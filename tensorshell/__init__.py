@@ -17,7 +17,7 @@ from .engine.variable import IndexedSlices, Variable
 
 globals().update(_NAMESPACES[""])
 
-from . import bitwise, config, errors, experimental, linalg, math, nn, random  # noqa: E402
+from . import bitwise, config, errors, experimental, linalg, math, nn, optimizers, random  # noqa: E402,E501
 
 newaxis = None
 

@@ -1,0 +1,346 @@
+"""Optimizers with Keras 3's update formulas and default hyper-parameters, for custom
+training loops: SGD (momentum, Nesterov), RMSprop, Adam (AMSGrad), Nadam, Adagrad.
+
+>>> opt = ts.optimizers.Adam(learning_rate=0.01)
+>>> with ts.GradientTape() as tape:
+...     loss = my_loss(model_variables)
+>>> grads = tape.gradient(loss, model_variables)
+>>> opt.apply_gradients(zip(grads, model_variables))
+
+State variables are created on first use, on each variable's own device.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import warnings
+
+from .engine import dtypes
+from .engine.devices import device
+from .engine.ops import creation, elementwise as E, reduction, shape as S
+from .engine.tensor import Tensor
+from .engine.variable import Variable
+from .linalg import norm
+
+
+# ---------------------------------------------------------------------------------------------
+# Learning-rate schedules
+# ---------------------------------------------------------------------------------------------
+
+class LearningRateSchedule:
+    """A learning rate as a function of the optimizer's step count."""
+
+    def __call__(self, step):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent floored
+    with ``staircase=True``)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="ExponentialDecay"):
+        if decay_steps <= 0:
+            raise ValueError(f"decay_steps must be > 0, got {decay_steps}")
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.decay_steps = decay_steps
+        self.decay_rate = float(decay_rate)
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step):
+        p = float(step) / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return self.initial_learning_rate * self.decay_rate ** p
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """``values[0]`` up to ``boundaries[0]`` (inclusive), ``values[1]`` up to
+    ``boundaries[1]``, ..., ``values[-1]`` after the last boundary."""
+
+    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+        if len(values) != len(boundaries) + 1:
+            raise ValueError("The length of boundaries should be 1 less than the length of "
+                             f"values; got {len(boundaries)} boundaries and {len(values)} "
+                             "values")
+        self.boundaries = list(boundaries)
+        self.values = [float(v) for v in values]
+        self.name = name
+
+    def __call__(self, step):
+        step = float(step)
+        for b, v in zip(self.boundaries, self.values):
+            if step <= b:
+                return v
+        return self.values[-1]
+
+    def get_config(self):
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+schedules = types.SimpleNamespace(LearningRateSchedule=LearningRateSchedule,
+                                  ExponentialDecay=ExponentialDecay,
+                                  PiecewiseConstantDecay=PiecewiseConstantDecay)
+
+
+# ---------------------------------------------------------------------------------------------
+# Optimizers
+# ---------------------------------------------------------------------------------------------
+
+class Optimizer:
+    """The shared machinery: learning rate (a float or a schedule), gradient clipping,
+    lazily created state, ``apply_gradients`` and ``minimize``."""
+
+    def __init__(self, learning_rate=0.001, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, name=None):
+        if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of clipnorm, clipvalue and global_clipnorm can be set")
+        self._learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.name = name or type(self).__name__.lower()
+        with device("/cpu:0"):
+            self.iterations = Variable(0, dtype=dtypes.int64, trainable=False,
+                                       name="iteration")
+        self._slots: dict[int, dict[str, Variable]] = {}
+
+    # -- learning rate ------------------------------------------------------------------------
+    @property
+    def learning_rate(self) -> float:
+        """The learning rate for the next step (a schedule evaluated at ``iterations``)."""
+        lr = self._learning_rate
+        if callable(lr):
+            lr = lr(int(self.iterations.numpy()))
+        return float(lr)
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = value
+
+    # -- state --------------------------------------------------------------------------------
+    def add_slot(self, var, name, initial=0.0) -> Variable:
+        slots = self._slots.setdefault(id(var), {})
+        if name not in slots:
+            with device(var.device):
+                value = creation.zeros_like(var) + initial if initial else \
+                    creation.zeros_like(var)
+                slots[name] = Variable(value, trainable=False,
+                                       name=f"{var.name.split(':')[0]}/{name}")
+        return slots[name]
+
+    def get_slot(self, var, name) -> Variable:
+        return self._slots[id(var)][name]
+
+    @property
+    def variables(self) -> list:
+        return [self.iterations] + [v for s in self._slots.values() for v in s.values()]
+
+    # -- applying -----------------------------------------------------------------------------
+    def _clip(self, grads):
+        if self.clipvalue is not None:
+            return [None if g is None else E.clip_by_value(g, -self.clipvalue, self.clipvalue)
+                    for g in grads]
+        if self.clipnorm is not None:
+            return [None if g is None else _clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm is not None:
+            present = [g for g in grads if g is not None]
+            if not present:
+                return grads
+            total = math.sqrt(sum(float(reduction.reduce_sum(g * g)) for g in present))
+            scale = self.global_clipnorm / max(total, self.global_clipnorm)
+            return [None if g is None else g * scale for g in grads]
+        return grads
+
+    def apply_gradients(self, grads_and_vars, name=None):
+        """Update each variable from its gradient; pairs whose gradient is None are skipped
+        (with a warning, as in Keras). Returns ``iterations``."""
+        pairs = list(grads_and_vars)
+        grads = [g for g, _ in pairs]
+        variables = [v for _, v in pairs]
+        missing = [v.name for g, v in pairs if g is None]
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing "
+                          "the loss.", UserWarning, stacklevel=2)
+        grads = self._clip(grads)
+        lr = self.learning_rate
+        self._before_step()
+        for g, v in zip(grads, variables):
+            if g is None:
+                continue
+            if not isinstance(v, Variable):
+                raise TypeError(f"apply_gradients updates Variables; got {type(v).__name__}")
+            if isinstance(g, Tensor) and g.dtype is not v.dtype:
+                g = S.cast(g, v.dtype)
+            self.update_step(g, v, lr)
+            if getattr(v, "constraint", None) is not None:
+                v.assign(v.constraint(v))
+        self.iterations.assign_add(1)
+        return self.iterations
+
+    def minimize(self, loss, var_list, tape=None):
+        """Compute gradients of ``loss`` (a callable, or a tensor recorded on ``tape``) and
+        apply them to ``var_list``."""
+        from .engine.autodiff import GradientTape
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if callable(loss):
+            with GradientTape() as t:
+                value = loss()
+        else:
+            if tape is None:
+                raise ValueError("`tape` is required when a `Tensor` loss is passed.")
+            t, value = tape, loss
+        grads = t.gradient(value, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def _before_step(self):
+        """Per-step state shared by all variables (Nadam's momentum product)."""
+
+    def update_step(self, gradient, variable, learning_rate):
+        raise NotImplementedError
+
+    def _step(self) -> float:
+        return float(int(self.iterations.numpy()) + 1)
+
+    def get_config(self) -> dict:
+        lr = self._learning_rate
+        return {"name": self.name, "learning_rate": lr if not callable(lr) else
+                lr.get_config(), "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                "global_clipnorm": self.global_clipnorm}
+
+
+def _clip_by_norm(g, clip):
+    n = float(norm(g))
+    return g if n <= clip else g * (clip / n)
+
+
+class SGD(Optimizer):
+    """Gradient descent, with optional momentum and Nesterov momentum (Keras's form)."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD",
+                 **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        if not 0 <= momentum <= 1:
+            raise ValueError("`momentum` must be a float between [0, 1].")
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    def update_step(self, g, v, lr):
+        if self.momentum:
+            m = self.add_slot(v, "momentum")
+            m.assign(m * self.momentum - g * lr)
+            if self.nesterov:
+                v.assign_add(m * self.momentum - g * lr)
+            else:
+                v.assign_add(m)
+        else:
+            v.assign_sub(g * lr)
+
+
+class RMSprop(Optimizer):
+    """Divide the gradient by a running root mean square (optionally centered, with
+    momentum)."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, name="rmsprop", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def update_step(self, g, v, lr):
+        vel = self.add_slot(v, "velocity")
+        vel.assign(vel * self.rho + (1 - self.rho) * g * g)
+        if self.centered:
+            avg = self.add_slot(v, "average_gradient")
+            avg.assign(avg * self.rho + (1 - self.rho) * g)
+            denominator = vel - avg * avg + self.epsilon
+        else:
+            denominator = vel + self.epsilon
+        increment = lr * g / E.sqrt(denominator)
+        if self.momentum > 0:
+            mom = self.add_slot(v, "momentum")
+            mom.assign(mom * self.momentum + increment)
+            v.assign_sub(mom)
+        else:
+            v.assign_sub(increment)
+
+
+class Adam(Optimizer):
+    """Adaptive moment estimation (Kingma & Ba), bias-corrected, optionally AMSGrad."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="adam", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+
+    def update_step(self, g, v, lr):
+        t = self._step()
+        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        m = self.add_slot(v, "m")
+        vel = self.add_slot(v, "v")
+        m.assign_add((g - m) * (1 - self.beta_1))
+        vel.assign_add((g * g - vel) * (1 - self.beta_2))
+        second = vel
+        if self.amsgrad:
+            vhat = self.add_slot(v, "vhat")
+            vhat.assign(E.maximum(vhat, vel))
+            second = vhat
+        v.assign_sub(m * alpha / (E.sqrt(second) + self.epsilon))
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum (Dozat), with Keras's momentum schedule."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name="nadam", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self._u_product = 1.0
+
+    def _before_step(self):
+        t = self._step()
+        self._u_product *= self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
+
+    def update_step(self, g, v, lr):
+        t = self._step()
+        u_t = self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
+        u_t_1 = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+        u_product_t = self._u_product
+        u_product_t_1 = u_product_t * u_t_1
+        m = self.add_slot(v, "m")
+        vel = self.add_slot(v, "v")
+        m.assign_add((g - m) * (1 - self.beta_1))
+        vel.assign_add((g * g - vel) * (1 - self.beta_2))
+        m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * g / (1 - u_product_t)
+        v_hat = vel / (1 - self.beta_2 ** t)
+        v.assign_sub(m_hat * lr / (E.sqrt(v_hat) + self.epsilon))
+
+
+class Adagrad(Optimizer):
+    """Per-coordinate learning rates from the accumulated squared gradients."""
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 name="adagrad", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def update_step(self, g, v, lr):
+        acc = self.add_slot(v, "accumulator", self.initial_accumulator_value)
+        acc.assign_add(g * g)
+        v.assign_sub(lr * g / E.sqrt(acc + self.epsilon))
+
+
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Nadam", "Adagrad", "schedules",
+           "ExponentialDecay", "PiecewiseConstantDecay", "LearningRateSchedule"]
