@@ -93,13 +93,25 @@ def _script_handler(shell, etype, evalue, tb, tb_offset=None):
 
 def statements(source: str, shell) -> list[tuple[int, str]]:
     """Top-level statements as (first line, 0-based; source text). IPython's transforms keep
-    line numbers, so magics and ``!`` lines split like ordinary statements."""
+    line numbers (leading blank lines aside, which are skipped here), so magics and ``!``
+    lines split like ordinary statements; if a transform ever changes the line count, the
+    whole source runs as one cell instead."""
     lines = source.splitlines(keepends=True)
-    transformed = shell.transform_cell(source)
+    skip = 0
+    while skip < len(lines) and not lines[skip].strip():
+        skip += 1
+    lines = lines[skip:]
+    body = "".join(lines)
+    transformed = shell.transform_cell(body)
+    if not body.strip():
+        return []
+    if len(transformed.rstrip("\n").splitlines()) != len(body.rstrip("\n").splitlines()):
+        return [(skip, body)]
     try:
         tree = ast.parse(transformed)
-    except SyntaxError:
-        return [(0, source)]  # let the shell report the syntax error with its location
+    except SyntaxError as e:
+        e.lineno = (e.lineno or 1) + skip
+        raise
     spans: list[list[int]] = []
     for node in tree.body:
         start = node.lineno - 1
@@ -109,7 +121,7 @@ def statements(source: str, shell) -> list[tuple[int, str]]:
             spans[-1][1] = max(spans[-1][1], node.end_lineno)
         else:
             spans.append([start, node.end_lineno])
-    return [(start, "".join(lines[start:end])) for start, end in spans]
+    return [(skip + start, "".join(lines[start:end])) for start, end in spans]
 
 
 def run_chunk(shell, code: str, filename: str, start: int):
@@ -130,7 +142,16 @@ def run_source(source: str, filename: str, argv: list[str] | None = None,
     shell = make_shell()
     sys.argv = [filename] + list(argv or [])
     failed = False
-    for start, code in statements(source, shell):
+    try:
+        chunks = statements(source, shell)
+    except SyntaxError as e:
+        line = (e.text or "").rstrip("\n")
+        caret = " " * max((e.offset or 1) - 1, 0) + "^"
+        print(f'  File "{filename}", line {e.lineno}\n    {line.strip()}\n'
+              f"    {caret[len(line) - len(line.lstrip()):]}\nSyntaxError: {e.msg}",
+              file=sys.stderr)
+        return 1
+    for start, code in chunks:
         result = run_chunk(shell, code, filename, start)
         if not result.success:
             failed = True

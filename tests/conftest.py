@@ -47,6 +47,18 @@ def _reset_state():
     placement.device = placement.default
 
 
+@pytest.fixture
+def env(tmp_path):
+    """The environment for a front-end subprocess: its folders in tmp_path, a terminal
+    pexpect can drive (no cursor-position requests), colour allowed."""
+    e = dict(os.environ)
+    e.update(IPYTHONDIR=str(tmp_path / "ipython"), XDG_DATA_HOME=str(tmp_path / "data"),
+             JUPYTER_PATH=str(tmp_path / "jupyter"), PROMPT_TOOLKIT_NO_CPR="1",
+             TERM="xterm-256color", COLUMNS="100", LINES="30")
+    e.pop("NO_COLOR", None)
+    return e
+
+
 @pytest.fixture(params=DEVICES)
 def device(request):
     with ts.device(request.param):

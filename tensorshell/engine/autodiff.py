@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 
 from . import dtypes
-from .devices import device as device_scope
+from .devices import current, on as on_device
 from .ops import registry
 from .ops.registry import OPS, RECORDING
 from .tensor import Tensor
@@ -121,11 +121,11 @@ def record(op, fn, args, kwargs):
     if any(ans is value for _, value in inputs):
         ans = _fresh(ans)  # identity-like ops return their input: the output needs its own id
     outs = ans if isinstance(ans, (list, tuple)) else [ans]
-    from .devices import current
+    dev = current()
     for k, out in enumerate(outs):
         if not isinstance(out, Tensor) or not _differentiable_dtype(out._dtype):
             continue
-        node = Node(op, args, kwargs, ans, inputs, current())
+        node = Node(op, args, kwargs, ans, inputs, dev)
         _track(out, interested.values(), node, k if isinstance(ans, (list, tuple)) else None)
     return ans
 
@@ -273,7 +273,7 @@ class GradientTape:
         return _pack(sources, results)
 
     def _backward(self, targets, seeds):
-        from .ops import creation, elementwise
+        from .ops import creation, elementwise  # noqa: F811 - cached after the first call
         grads: dict[int, Tensor] = {}
         for t, seed in zip(targets, seeds):
             if not isinstance(t, Tensor) and not getattr(t, "_is_variable", False):
@@ -290,7 +290,7 @@ class GradientTape:
                 upstream = [None] * len(node.ans)
                 upstream[index] = g
                 g = upstream
-            with device_scope(node.device.name):
+            with on_device(node.device):
                 in_grads = _vjp(node, g)
                 for (path, source), ig in zip(node.inputs, in_grads):
                     if ig is None:

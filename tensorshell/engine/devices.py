@@ -256,6 +256,19 @@ def set_default(dev: Device) -> None:
         dev.backend.activate()
 
 
+class on(device):  # noqa: N801
+    """``with on(dev):`` for a Device object already resolved (no spec to parse)."""
+
+    def __init__(self, dev: Device):
+        self.target = dev
+
+    def __enter__(self):
+        placement.stack.append(placement.device)
+        placement.device = self.target
+        self.target.backend.activate()
+        return self
+
+
 def all_devices() -> list[Device]:
     initialize()
     return list(placement.devices.values())

@@ -3,21 +3,10 @@ with IPython's and tensorshell's folders in temporary directories (nothing touch
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
-
-
-@pytest.fixture
-def env(tmp_path):
-    e = dict(os.environ)
-    e.update(IPYTHONDIR=str(tmp_path / "ipython"), XDG_DATA_HOME=str(tmp_path / "data"),
-             JUPYTER_PATH=str(tmp_path / "jupyter"), PROMPT_TOOLKIT_NO_CPR="1",
-             TERM="xterm-256color", COLUMNS="100", LINES="30")
-    e.pop("NO_COLOR", None)
-    return e
 
 
 @pytest.fixture

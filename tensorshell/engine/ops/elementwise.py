@@ -12,6 +12,7 @@ from ..dtypes import (BOOL, COMPLEX, FLOAT_COMPLEX, FLOATING, INTEGER, NUMERIC, 
                       ALL_SET, bool as bool_, result_float)
 from ..errors import invalid
 from ..shapes import broadcast_shapes
+from . import creation as _creation, shape as _shape
 from .registry import binary, describe, incompatible_shapes_for, not_allowed, op, out, unary, unify
 
 SIGNED_NUMERIC = FLOATING | SIGNED | COMPLEX
@@ -83,29 +84,19 @@ def _c(t):
 
 
 def _ub(g, like):
-    from .shape import unbroadcast
-    return unbroadcast(g, like)
+    return _shape.unbroadcast(g, like)
 
 
 def _mask(cond, g):
-    from .shape import where
-    from .creation import zeros_like
-    return where(cond, g, zeros_like(g))
+    return _shape.where(cond, g, _creation.zeros_like(g))
 
 
 def _pow_grad(g, ans, x, y):
-    from .shape import where
-    from .creation import zeros_like
-    safe_x = where(x > 0, x, ones_like_(x)) if not x.dtype.is_complex else x
+    safe_x = _shape.where(x > 0, x, _creation.ones_like(x)) if not x.dtype.is_complex else x
     gy = g * _c(ans * log(safe_x))
     if not x.dtype.is_complex:
-        gy = where(x > 0, gy, zeros_like(gy))
+        gy = _shape.where(x > 0, gy, _creation.zeros_like(gy))
     return _ub(g * _c(y * pow(x, y - 1)), x), _ub(gy, y)
-
-
-def ones_like_(t):
-    from .creation import ones_like
-    return ones_like(t)
 
 
 # -- arithmetic ---------------------------------------------------------------------------------
@@ -200,8 +191,7 @@ softplus = unary("softplus", FLOATING, lambda xp: lambda x: xp.logaddexp(0, x),
 
 
 def _where_pos(x, a, b):
-    from .shape import where
-    return where(x > 0, a, b)
+    return _shape.where(x > 0, a, b)
 
 
 def _clip_grad(g, ans, t, lo, hi):

@@ -13,6 +13,7 @@ from ..dtypes import BOOL, FLOATING, INTEGER, NUMERIC, REAL, SIGNED, int64
 from .. import dtypes
 from ..errors import invalid
 from ..shapes import normalize_axis
+from . import shape as _shape
 from .registry import as_tensor, not_allowed, op, out, reduction, run, OPS
 
 
@@ -139,7 +140,7 @@ def _axes(axis, nd):
 
 def _expand(g, x, axis, keepdims):
     """``g`` reshaped so it broadcasts against ``x`` (the reduced axes back as size 1)."""
-    from .shape import reshape
+    reshape = _shape.reshape
     if keepdims:
         return g
     axes = _axes(axis, x.ndim)
@@ -147,8 +148,7 @@ def _expand(g, x, axis, keepdims):
 
 
 def _spread(g, x, axis, keepdims):
-    from .shape import broadcast_to
-    return broadcast_to(_expand(g, x, axis, keepdims), list(x.shape))
+    return _shape.broadcast_to(_expand(g, x, axis, keepdims), list(x.shape))
 
 
 def _n(x, axis):

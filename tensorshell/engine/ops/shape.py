@@ -504,9 +504,8 @@ def unbroadcast(g, like):
     """Sum ``g`` over the dimensions broadcasting added or stretched, back to ``like``'s
     shape: the gradient of every broadcasting op."""
     from .reduction import reduce_sum
-    shape = tuple(like.shape) if hasattr(like, "shape") and not isinstance(like, (int, float)) \
-        else ()
-    gshape = tuple(g.shape)
+    shape = tuple(like._data.shape) if hasattr(like, "_data") else tuple(np.shape(like))
+    gshape = tuple(g._data.shape)
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
