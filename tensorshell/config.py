@@ -64,6 +64,10 @@ def get_show_internal_frames() -> bool:
 def reset() -> None:
     """Restore every setting to its default (tests call this between cases)."""
     _state.reset()
+    from .engine import parallel
+    from .engine.ops import registry
+    parallel.state.__init__()
+    registry.configure_parallel()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,4 +191,57 @@ experimental = types.SimpleNamespace(
     set_virtual_device_configuration=set_logical_device_configuration,
     list_physical_devices=list_physical_devices,
     list_logical_devices=list_logical_devices,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads (tf.config.threading)
+# ---------------------------------------------------------------------------------------------
+
+def _set_intra_op_parallelism_threads(num_threads: int) -> None:
+    """Threads for one large CPU op (elementwise, reduction, cast); 0 means every available
+    CPU (the default), 1 turns the parallel path off."""
+    from .engine import parallel
+    from .engine.ops import registry
+    n = int(num_threads)
+    if n < 0:
+        raise ValueError(f"num_threads must be >= 0, got {n}")
+    parallel.state.threads = n or parallel.available_cpus()
+    registry.configure_parallel()
+
+
+def _get_intra_op_parallelism_threads() -> int:
+    from .engine import parallel
+    return parallel.state.threads
+
+
+def _set_inter_op_parallelism_threads(num_threads: int) -> None:
+    """Accepted for TensorFlow code; tensorshell runs one op at a time."""
+    _state.inter_op_threads = int(num_threads)
+
+
+def _get_inter_op_parallelism_threads() -> int:
+    return getattr(_state, "inter_op_threads", 0)
+
+
+def _set_min_parallel_elements(n: int) -> None:
+    """The size from which CPU ops split across threads (tensorshell's own knob)."""
+    from .engine import parallel
+    from .engine.ops import registry
+    parallel.state.min_elements = max(int(n), 1)
+    registry.configure_parallel()
+
+
+def _get_min_parallel_elements() -> int:
+    from .engine import parallel
+    return parallel.state.min_elements
+
+
+threading = types.SimpleNamespace(
+    set_intra_op_parallelism_threads=_set_intra_op_parallelism_threads,
+    get_intra_op_parallelism_threads=_get_intra_op_parallelism_threads,
+    set_inter_op_parallelism_threads=_set_inter_op_parallelism_threads,
+    get_inter_op_parallelism_threads=_get_inter_op_parallelism_threads,
+    set_min_parallel_elements=_set_min_parallel_elements,
+    get_min_parallel_elements=_get_min_parallel_elements,
 )

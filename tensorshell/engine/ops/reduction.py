@@ -13,6 +13,7 @@ from ..dtypes import BOOL, FLOATING, INTEGER, NUMERIC, REAL, SIGNED, int64
 from .. import dtypes
 from ..errors import invalid
 from ..shapes import normalize_axis
+from .. import parallel
 from . import shape as _shape
 from .registry import as_tensor, not_allowed, op, out, reduction, run, OPS
 
@@ -78,19 +79,23 @@ def _extreme(xp, ufunc_name, lowest):
     return k
 
 
+def mean_from_sum(xp, s, n, dtype):
+    """The mean from a sum of ``n`` elements, in ``dtype``: integer means truncate toward
+    zero (C division, as TensorFlow's), an empty float mean is NaN."""
+    if dtype.kind in "iu":
+        if n == 0:
+            return xp.zeros_like(s)
+        q = xp.floor_divide(xp.absolute(s), n) if dtype.kind == "i" else s // n
+        return (xp.where(s < 0, -q, q) if dtype.kind == "i" else q).astype(dtype)
+    return xp.true_divide(s, n, dtype=dtype) if n else s * xp.nan
+
+
 def mean_kernel(xp):
     add = _reducer(xp, "add", "sum")
 
     def k(x, axis, keepdims):
         s = add(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
-        n = _count(x.shape, axis)
-        if x.dtype.kind in "iu":
-            if n == 0:
-                return xp.zeros_like(s)
-            # C-style division, truncating toward zero as TensorFlow's integer mean does
-            q = xp.floor_divide(xp.absolute(s), n) if x.dtype.kind == "i" else s // n
-            return (xp.where(s < 0, -q, q) if x.dtype.kind == "i" else q).astype(x.dtype)
-        return xp.true_divide(s, n, dtype=x.dtype) if n else s * xp.nan
+        return mean_from_sum(xp, s, _count(x.shape, axis), x.dtype)
     return k
 
 
@@ -196,21 +201,32 @@ def _logsumexp_grad(g, ans, x, axis=None, keepdims=False):
     return (_spread(g, x, axis, keepdims) * exp(x - _expand(ans, x, axis, keepdims)),)
 
 
-reduce_sum = reduction("reduce_sum", NUMERIC, _sum,
+# parallel=(None, None): partial results of chunks reduce again with the same kernel
+ASSOCIATIVE = (None, None)
+
+reduce_sum = reduction("reduce_sum", NUMERIC, _sum, parallel=(parallel.blocked_sum, None),
                        grad=lambda g, ans, x, axis=None, keepdims=False:
                        (_spread(g, x, axis, keepdims),))
-reduce_prod = reduction("reduce_prod", NUMERIC, _prod, grad=_prod_grad)
+reduce_prod = reduction("reduce_prod", NUMERIC, _prod, grad=_prod_grad, parallel=ASSOCIATIVE)
 reduce_max = reduction("reduce_max", REAL, lambda xp: _extreme(xp, "maximum", True),
-                       grad=_extreme_grad)
+                       grad=_extreme_grad, parallel=ASSOCIATIVE)
 reduce_min = reduction("reduce_min", REAL, lambda xp: _extreme(xp, "minimum", False),
-                       grad=_extreme_grad)
+                       grad=_extreme_grad, parallel=ASSOCIATIVE)
+
+
+def _mean_finish(data, axis):
+    n = _count(data.shape, axis)
+    return lambda total: mean_from_sum(np, total, n, data.dtype)
+
+
 reduce_mean = reduction("reduce_mean", NUMERIC, mean_kernel,
+                        parallel=(parallel.blocked_sum, _mean_finish),  # sums, then / n
                         grad=lambda g, ans, x, axis=None, keepdims=False:
                         (_spread(g, x, axis, keepdims) / _n(x, axis),))
 reduce_any = reduction("reduce_any", BOOL, lambda xp: _logical(xp, "logical_or", "any"),
-                       differentiable=False)
+                       differentiable=False, parallel=ASSOCIATIVE)
 reduce_all = reduction("reduce_all", BOOL, lambda xp: _logical(xp, "logical_and", "all"),
-                       differentiable=False)
+                       differentiable=False, parallel=ASSOCIATIVE)
 reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",),
                             grad=_variance_grad)
 reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",), grad=_std_grad)

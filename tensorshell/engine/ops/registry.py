@@ -19,6 +19,7 @@ from ..devices import NUMPY, Backend, current, placement
 from ..dtypes import DType
 from ..errors import (InvalidArgumentError, Operand, dtype_mismatch, dtype_not_allowed,
                       from_kernel, invalid)
+from .. import parallel
 from ..tensor import Tensor, to_dtype, infer, wrap
 
 _new = object.__new__
@@ -35,6 +36,15 @@ OPS: dict[str, "OpDef"] = {}
 RECORDING: list = []
 _record_impl = None  # set by engine/autodiff.py
 
+# Elementwise ops on CPU arrays with at least this many elements run on every core
+# (engine/parallel.py); `configure_parallel` keeps it in step with ts.config.threading.
+PARALLEL_MIN = 1 << 20
+
+
+def configure_parallel() -> None:
+    global PARALLEL_MIN
+    PARALLEL_MIN = parallel.state.min_elements if parallel.state.threads > 1 else 1 << 62
+
 
 def record(op, fn, args, kwargs):
     """Run an op under the recording tapes (see engine/autodiff.py)."""
@@ -48,10 +58,10 @@ class OpDef:
     """One op: its name, where it is exported, which dtypes it takes and how it runs."""
 
     __slots__ = ("name", "fn", "exports", "dtypes", "kind", "kernel_spec", "kernels",
-                 "result", "differentiable", "grad", "doc", "_signature")
+                 "result", "differentiable", "grad", "doc", "_signature", "parallel")
 
     def __init__(self, name, kind, dtypes_=dtypes.ALL_SET, exports=("",), kernel=None,
-                 result=None, differentiable=None, grad=None, doc=None):
+                 result=None, differentiable=None, grad=None, doc=None, parallel=None):
         self.name = name
         self.kind = kind
         self.dtypes = frozenset(dtypes_)
@@ -64,6 +74,7 @@ class OpDef:
         self.doc = doc
         self.fn = None
         self._signature = None
+        self.parallel = parallel  # reductions: "combine" when partial results reduce again
 
     def result_map(self) -> list[DType | None]:
         """Result dtype by ``dtype.index``, None where the op refuses the dtype: one list
@@ -331,8 +342,12 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
                 rdt = rmap[x._dtype.index]
                 if rdt is not None:
                     kernel = kernels[dev.backend]
+                    xd = x._data
                     try:
-                        data = kernel(x._data)
+                        if xd.size < PARALLEL_MIN or dev.backend is not NUMPY:
+                            data = kernel(xd)
+                        else:
+                            data = parallel.elementwise(kernel, (xd,), rdt._np)
                     except Exception as e:  # noqa: BLE001
                         raise kernel_error(op, e, (x,)) from None
                     t = _new(Tensor)
@@ -383,8 +398,12 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
                 rdt = rmap[dt.index]
                 if ok and rdt is not None:
                     kernel = kernels[dev.backend]
+                    xd = x._data
                     try:
-                        data = kernel(x._data, yd)
+                        if xd.size < PARALLEL_MIN or dev.backend is not NUMPY:
+                            data = kernel(xd, yd)
+                        else:
+                            data = parallel.elementwise(kernel, (xd, yd), rdt._np)
                     except Exception as e:  # noqa: BLE001
                         raise kernel_error(op, e, (x, y)) from None
                     t = _new(Tensor)
@@ -408,6 +427,13 @@ def binary_slow(op: OpDef, rmap, x, y):
     rdt = rmap[xt._dtype.index]
     if rdt is None:
         raise not_allowed(op, xt, "x", f"{public_name(op)}({{x}}, y)")
+    if max(xt._data.size, yt._data.size) >= PARALLEL_MIN and \
+            placement.device.backend is NUMPY:
+        kernel = op.bind(NUMPY)
+        try:
+            return out(parallel.elementwise(kernel, (xt._data, yt._data), rdt._np), rdt)
+        except Exception as e:  # noqa: BLE001
+            raise kernel_error(op, e, (xt, yt)) from None
     return out(run(op, xt._data, yt._data, inputs=(xt, yt)), rdt)
 
 
@@ -432,7 +458,11 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
             axis = normalize_axes(axis, x._data.ndim, op.name)
         kernel = kernels[x._device.backend]
         try:
-            data = kernel(x._data, axis, bool(keepdims))
+            data = None
+            if x._data.size >= PARALLEL_MIN and x._device.backend is NUMPY:
+                data = _parallel_reduce(op, kernel, x._data, axis, bool(keepdims))
+            if data is None:
+                data = kernel(x._data, axis, bool(keepdims))
         except Exception as e:  # noqa: BLE001
             raise kernel_error(op, e, (x,), ("input_tensor",)) from None
         t = _new(Tensor)
@@ -444,6 +474,22 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
     kernels = op.kernels
     op.bind(NUMPY)
     return register(op, fn, records_itself=True)
+
+
+def _parallel_reduce(op, kernel, data, axis, keepdims):
+    """Chunk a big reduction: along a kept axis when there is one, else (for associative
+    reductions) into partial results reduced once more. None: run it on one core."""
+    full = tuple(range(data.ndim)) if axis is None else axis
+    if len(full) < data.ndim:
+        result = parallel.reduce_split(kernel, data, full, keepdims)
+        if result is not None:
+            return result
+    if op.parallel is None:
+        return None
+    combine, finish = op.parallel
+    partial_kernel = combine.bind(NUMPY) if isinstance(combine, OpDef) else (combine or kernel)
+    return parallel.reduce_combine(partial_kernel, data, axis, keepdims,
+                                   finish=finish(data, axis) if finish else None)
 
 
 def tensor_method(name: str):

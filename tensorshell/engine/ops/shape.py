@@ -13,6 +13,8 @@ from ..dtypes import ALL_SET, INTEGER, NUMERIC, int32, int64
 from ..errors import UnimplementedError, fmt_shape, incompatible_shapes, invalid
 from ..shapes import broadcast_shapes, normalize_axes, normalize_axis
 from ..tensor import Tensor, TensorShape
+from .. import parallel
+from . import registry
 from .registry import as_tensor, defgrad, describe, not_allowed, op, out, unify
 
 INDEX_DTYPES = frozenset({int32, int64})
@@ -72,6 +74,8 @@ def cast(x, dtype, name=None):
     xp = t._device.backend.xp
     if t.dtype.is_complex and not target.is_complex:
         data = xp.real(data)
+    if data.size >= registry.PARALLEL_MIN and not t._device.backend.is_gpu:
+        return out(parallel.cast(data, target._np), target)
     return out(data.astype(target._np), target)
 
 
