@@ -104,6 +104,9 @@ class Pool:
                 done.put(None)
             except BaseException as e:  # noqa: BLE001 - handed back to the caller
                 done.put(e)
+            # Drop the task now: its closure holds views of the output, and a buffer is
+            # recycled only when nothing refers to it.
+            fn = done = None
 
     def run(self, fns):
         done = queue.SimpleQueue()
