@@ -10,12 +10,15 @@ import types
 from typing import NamedTuple
 
 from .engine import devices as _devices
+from .engine import parallel as _parallel
+from .engine.ops import registry as _registry
 
 
 class _State:
     def __init__(self):
         self.soft_device_placement = True
         self.op_determinism = False
+        self.inter_op_threads = 0
         # How the display layer prints values (repr() keeps TensorFlow's NumPy format)
         self.print_options = {"precision": 4, "threshold": 1000, "edgeitems": 3,
                               "linewidth": 80}
@@ -64,10 +67,8 @@ def get_show_internal_frames() -> bool:
 def reset() -> None:
     """Restore every setting to its default (tests call this between cases)."""
     _state.reset()
-    from .engine import parallel
-    from .engine.ops import registry
-    parallel.state.__init__()
-    registry.configure_parallel()
+    _parallel.state.__init__()
+    _registry.configure_parallel()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,18 +202,15 @@ experimental = types.SimpleNamespace(
 def _set_intra_op_parallelism_threads(num_threads: int) -> None:
     """Threads for one large CPU op (elementwise, reduction, cast); 0 means every available
     CPU (the default), 1 turns the parallel path off."""
-    from .engine import parallel
-    from .engine.ops import registry
     n = int(num_threads)
     if n < 0:
         raise ValueError(f"num_threads must be >= 0, got {n}")
-    parallel.state.threads = n or parallel.available_cpus()
-    registry.configure_parallel()
+    _parallel.state.threads = n or _parallel.available_cpus()
+    _registry.configure_parallel()
 
 
 def _get_intra_op_parallelism_threads() -> int:
-    from .engine import parallel
-    return parallel.state.threads
+    return _parallel.state.threads
 
 
 def _set_inter_op_parallelism_threads(num_threads: int) -> None:
@@ -221,20 +219,17 @@ def _set_inter_op_parallelism_threads(num_threads: int) -> None:
 
 
 def _get_inter_op_parallelism_threads() -> int:
-    return getattr(_state, "inter_op_threads", 0)
+    return _state.inter_op_threads
 
 
 def _set_min_parallel_elements(n: int) -> None:
     """The size from which CPU ops split across threads (tensorshell's own knob)."""
-    from .engine import parallel
-    from .engine.ops import registry
-    parallel.state.min_elements = max(int(n), 1)
-    registry.configure_parallel()
+    _parallel.state.min_elements = max(int(n), 1)
+    _registry.configure_parallel()
 
 
 def _get_min_parallel_elements() -> int:
-    from .engine import parallel
-    return parallel.state.min_elements
+    return _parallel.state.min_elements
 
 
 threading = types.SimpleNamespace(

@@ -90,43 +90,52 @@ def _positional(op, fn, args, kwargs):
     return bound.args, bound.kwargs
 
 
-def record(op, fn, args, kwargs):
-    """Run ``fn(*args, **kwargs)`` for ``op`` and add a node to every recording tape that
-    tracks one of its inputs."""
-    if kwargs:
-        args, kwargs = _positional(op, fn, args, kwargs)
-    interested: dict[int, object] = {}
-    inputs = []
-    for path, value in _paths(args):
+def _watched_inputs(args, kwargs=None):
+    """The tracked tensors and watched Variables among a call's arguments, with where they
+    sit, and the tapes that track any of them."""
+    inputs, interested = [], {}
+    items = list(_paths(args)) + list((kwargs or {}).items())
+    for path, value in items:
         tapes = _tracking_tapes(value)
         if tapes:
             inputs.append((path, value))
             for t in tapes:
                 interested[id(t)] = t
-    if kwargs:
-        for key, value in kwargs.items():
-            tapes = _tracking_tapes(value)
-            if tapes:
-                inputs.append((key, value))
-                for t in tapes:
-                    interested[id(t)] = t
+    return inputs, interested
+
+
+def _unrecorded(fn, args, kwargs):
+    """``fn(*args, **kwargs)`` with every tape paused: an op's own inner ops are not nodes."""
     saved = RECORDING[:]
     RECORDING.clear()
     try:
-        ans = fn(*args, **kwargs)
+        return fn(*args, **kwargs)
     finally:
         RECORDING[:] = saved
+
+
+def _add_nodes(ans, inputs, interested, op, args, kwargs, vjp=None):
+    """One node per differentiable output, in every interested tape."""
+    dev = current()
+    multiple = isinstance(ans, (list, tuple))
+    for k, out in enumerate(ans if multiple else [ans]):
+        if isinstance(out, Tensor) and _differentiable_dtype(out._dtype):
+            node = Node(op, args, kwargs, ans, inputs, dev, vjp)
+            _track(out, interested.values(), node, k if multiple else None)
+
+
+def record(op, fn, args, kwargs):
+    """Run ``fn(*args, **kwargs)`` for ``op`` and add a node to every recording tape that
+    tracks one of its inputs."""
+    if kwargs:
+        args, kwargs = _positional(op, fn, args, kwargs)
+    inputs, interested = _watched_inputs(args, kwargs)
+    ans = _unrecorded(fn, args, kwargs)
     if not interested or op.grad is None or op.differentiable is False:
         return ans
     if any(ans is value for _, value in inputs):
         ans = _fresh(ans)  # identity-like ops return their input: the output needs its own id
-    outs = ans if isinstance(ans, (list, tuple)) else [ans]
-    dev = current()
-    for k, out in enumerate(outs):
-        if not isinstance(out, Tensor) or not _differentiable_dtype(out._dtype):
-            continue
-        node = Node(op, args, kwargs, ans, inputs, dev)
-        _track(out, interested.values(), node, k if isinstance(ans, (list, tuple)) else None)
+    _add_nodes(ans, inputs, interested, op, args, kwargs)
     return ans
 
 
@@ -406,7 +415,6 @@ def read_variable(v, value: Tensor) -> Tensor:
     tapes = [t for t in RECORDING if t._watches_variable(v)]
     if not tapes:
         return value
-    from .devices import current
     node = Node(OPS["identity"], (v,), {}, value, [((0,), v)], current())
     _track(value, tapes, node, None)
     return value
@@ -427,38 +435,18 @@ def custom_gradient(f=None):
         return custom_gradient
 
     def wrapper(*args, **kwargs):
-        tapes_inputs = []
-        interested = {}
-        for path, value in _paths(args):
-            tapes = _tracking_tapes(value)
-            if tapes:
-                tapes_inputs.append((path, value))
-                for t in tapes:
-                    interested[id(t)] = t
-        saved = RECORDING[:]
-        RECORDING.clear()
-        try:
-            y, grad_fn = f(*args, **kwargs)
-        finally:
-            RECORDING[:] = saved
+        inputs, interested = _watched_inputs(args)
+        y, grad_fn = _unrecorded(f, args, kwargs)
         if not interested:
             return y
-        variables = [v for v in kwargs.get("variables", ()) or ()]
+        variables = list(kwargs.get("variables", ()) or ())
 
         def vjp(g):
             grads = grad_fn(*g) if isinstance(g, list) else grad_fn(g)
             if variables:
                 grads = grads[0]
-            if not isinstance(grads, (list, tuple)):
-                grads = (grads,)
-            return grads
-        from .devices import current
-        outs = y if isinstance(y, (list, tuple)) else [y]
-        for k, out in enumerate(outs):
-            if isinstance(out, Tensor) and _differentiable_dtype(out._dtype):
-                node = Node(None, args, {}, y, tapes_inputs, current(), vjp)
-                _track(out, interested.values(), node,
-                       k if isinstance(y, (list, tuple)) else None)
+            return grads if isinstance(grads, (list, tuple)) else (grads,)
+        _add_nodes(y, inputs, interested, None, args, {}, vjp)
         return y
 
     import functools

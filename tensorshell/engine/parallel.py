@@ -196,21 +196,27 @@ def elementwise(kernel, operands, out_dtype):
     return out
 
 
+def _map_chunks(x, split, fn):
+    """``fn`` on each thread's chunk of ``x`` along axis ``split``, results in order."""
+    results = [None] * state.threads
+    ranges = list(_ranges(x.shape[split], state.threads))
+
+    def task(i, start, stop):
+        idx = [slice(None)] * x.ndim
+        idx[split] = slice(start, stop)
+        results[i] = fn(x[tuple(idx)])
+
+    pool().run([lambda i=i, s=s, e=e: task(i, s, e) for i, (s, e) in enumerate(ranges)])
+    return results
+
+
 def reduce_split(kernel, x, axis, keepdims):
     """A reduction over ``axis`` (a tuple) computed in chunks of a kept axis: every chunk
     yields its own slice of the result, so any reduction kernel works unchanged."""
     kept = _split_axis(x.shape, avoid=axis)
     if kept is None:
         return None
-    pieces = [None] * state.threads
-    ranges = list(_ranges(x.shape[kept], state.threads))
-
-    def task(i, start, stop):
-        idx = [slice(None)] * x.ndim
-        idx[kept] = slice(start, stop)
-        pieces[i] = kernel(x[tuple(idx)], axis, keepdims)
-
-    pool().run([lambda i=i, s=s, e=e: task(i, s, e) for i, (s, e) in enumerate(ranges)])
+    pieces = _map_chunks(x, kept, lambda chunk: kernel(chunk, axis, keepdims))
     out_axis = kept if keepdims else kept - sum(1 for a in axis if a < kept)
     return np.concatenate(pieces, axis=out_axis)
 
@@ -222,15 +228,7 @@ def reduce_combine(kernel, x, axis, keepdims, finish=None):
     split = _split_axis(x.shape, avoid=tuple(a for a in range(x.ndim) if a not in full))
     if split is None:
         return None
-    partials = [None] * state.threads
-    ranges = list(_ranges(x.shape[split], state.threads))
-
-    def task(i, start, stop):
-        idx = [slice(None)] * x.ndim
-        idx[split] = slice(start, stop)
-        partials[i] = kernel(x[tuple(idx)], full, True)
-
-    pool().run([lambda i=i, s=s, e=e: task(i, s, e) for i, (s, e) in enumerate(ranges)])
+    partials = _map_chunks(x, split, lambda chunk: kernel(chunk, full, True))
     total = kernel(np.concatenate(partials, axis=split), full, keepdims)
     return finish(total) if finish is not None else total
 

@@ -101,33 +101,29 @@ def test_ctrl_d_and_exit_leave_with_status_0(env):
     assert r.child.exitstatus == 0
 
 
-def test_no_color_gives_plain_output(env):
-    r = Repl(env, {"NO_COLOR": "1"})
-    r.child.send("ts.ones(2)\r")
+def raw_output_of(env, line, until, extra_env=None):
+    """The bytes the terminal receives for ``line``, escape sequences included."""
+    r = Repl(env, extra_env)
+    r.child.send(line + "\r")
     raw = ""
     deadline = time.monotonic() + 20
-    while "[1.0 1.0]" not in ANSI.sub("", raw) and time.monotonic() < deadline:
+    while until not in ANSI.sub("", raw) and time.monotonic() < deadline:
         try:
             raw += r.child.read_nonblocking(65536, timeout=0.2)
         except pexpect.TIMEOUT:
             pass
-    assert "[1.0 1.0]" in ANSI.sub("", raw)
-    assert "\x1b[36mfloat32" not in raw  # the dtype is not coloured
     r.child.close(force=True)
+    assert until in ANSI.sub("", raw)
+    return raw
+
+
+def test_no_color_gives_plain_output(env):
+    raw = raw_output_of(env, "ts.ones(2)", "[1.0 1.0]", {"NO_COLOR": "1"})
+    assert "\x1b[36mfloat32" not in raw  # the dtype is not coloured
 
 
 def test_colour_terminal_colours_the_dtype(env):
-    r = Repl(env)
-    r.child.send("ts.ones(2)\r")
-    raw = ""
-    deadline = time.monotonic() + 20
-    while "[1.0 1.0]" not in ANSI.sub("", raw) and time.monotonic() < deadline:
-        try:
-            raw += r.child.read_nonblocking(65536, timeout=0.2)
-        except pexpect.TIMEOUT:
-            pass
-    assert "\x1b[36mfloat32" in raw
-    r.child.close(force=True)
+    assert "\x1b[36mfloat32" in raw_output_of(env, "ts.ones(2)", "[1.0 1.0]")
 
 
 def test_history_is_kept_in_the_data_folder(env, tmp_path):
