@@ -69,6 +69,14 @@ def test_golden_colour(case):
     check_golden(f"colour-{case}", _ansi(t))
 
 
+@pytest.mark.parametrize("spec", ["/cpu:0", "/cpu:1"])
+def test_golden_per_device(spec):
+    with ts.device(spec):
+        t = ts.constant(values(D.float32, (3, 4)))
+    check_golden(f"plain-device-{spec.strip('/').replace(':', '')}", render_text(t))
+    check_golden(f"colour-device-{spec.strip('/').replace(':', '')}", _ansi(t))
+
+
 def test_device_shows_in_the_header(device):
     t = ts.constant([1., 2.])
     header = render_text(t).splitlines()[0]

@@ -133,3 +133,16 @@ def test_history_is_kept_in_the_data_folder(env, tmp_path):
     r.child.expect(pexpect.EOF)
     assert list((tmp_path / "ipython").glob("profile_default/history.sqlite")) or \
         list((tmp_path / "data").glob("**/history.sqlite"))
+
+
+def test_dumb_terminal_gets_a_simple_plain_prompt(env):
+    child = pexpect.spawn(sys.executable, ["-m", "tensorshell"], env=dict(env, TERM="dumb"),
+                          encoding="utf-8", timeout=30, dimensions=(30, 100))
+    child.expect_exact("ts cpu:0 [1]> ")
+    child.sendline("ts.ones(2)")
+    child.expect_exact("ts cpu:0 [2]> ")
+    assert "Tensor[2] float32 cpu:0" in child.before and "\x1b[" not in child.before
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
