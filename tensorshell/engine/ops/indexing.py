@@ -54,11 +54,14 @@ def _is_mask(key) -> bool:
 def getitem(t: Tensor, key):
     """``t[key]`` — a new tensor (the backing array is never written, so views are safe)."""
     tk = type(key)
-    if (tk is slice or tk is int) and type(t) is Tensor and t._device is placement.device:
-        data = t._data
-        if data.ndim and (tk is slice and key.step != 0 or -data.shape[0] <= key < data.shape[0]):
+    if (tk is int or tk is slice) and type(t) is Tensor and t._device is placement.device:
+        try:
+            data = t._data[key]
+        except (IndexError, ValueError, TypeError):
+            pass  # the slow path below explains the failure
+        else:
             r = _new(Tensor)
-            r._data = data[key]
+            r._data = data
             r._dtype = t._dtype
             r._device = t._device
             return r
