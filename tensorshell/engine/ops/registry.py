@@ -120,6 +120,9 @@ def _missing_kernel(name, backend, exc):
     return kernel
 
 
+_NO = object()  # "this operand cannot take the fast path"
+
+
 def register(op: OpDef, fn: Callable, records_itself: bool = False) -> Callable:
     """Publish ``fn`` as ``op`` in every namespace the table entry names. Unless the op's
     own slow path handles it, calls go through ``record`` while a GradientTape records."""
@@ -341,13 +344,15 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
             if dev is placement.device:
                 rdt = rmap[x._dtype.index]
                 if rdt is not None:
-                    kernel = kernels[dev.backend]
                     xd = x._data
+                    backend = dev.backend
                     try:
-                        if xd.size < PARALLEL_MIN or dev.backend is not NUMPY:
-                            data = kernel(xd)
+                        if backend is not NUMPY:
+                            data = kernels[backend](xd)
+                        elif xd.size < PARALLEL_MIN:
+                            data = cpu_kernel(xd)
                         else:
-                            data = parallel.elementwise(kernel, (xd,), rdt._np)
+                            data = parallel.elementwise(cpu_kernel, (xd,), rdt._np)
                     except Exception as e:  # noqa: BLE001
                         raise kernel_error(op, e, (x,)) from None
                     t = _new(Tensor)
@@ -367,7 +372,7 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
         return out(run(op, x._data, inputs=(x,)), rdt)
 
     kernels = op.kernels
-    op.bind(NUMPY)
+    cpu_kernel = op.bind(NUMPY)
     return register(op, fn, records_itself=True)
 
 
@@ -383,27 +388,26 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
                 dt = x._dtype
                 ty = type(y)
                 if ty is Tensor:
-                    ok = y._dtype is dt and y._device is dev
-                    yd = y._data
+                    yd = y._data if y._dtype is dt and y._device is dev else _NO
                 elif ty is float:
                     lo, hi = dt.weak_float
-                    ok = lo <= y <= hi
-                    yd = y
+                    yd = y if lo <= y <= hi else _NO
                 elif ty is int:
                     lo, hi = dt.weak_int
-                    ok = lo <= y <= hi
-                    yd = y
+                    yd = y if lo <= y <= hi else _NO
                 else:
-                    ok = False
+                    yd = _NO
                 rdt = rmap[dt.index]
-                if ok and rdt is not None:
-                    kernel = kernels[dev.backend]
+                if yd is not _NO and rdt is not None:
                     xd = x._data
+                    backend = dev.backend
                     try:
-                        if xd.size < PARALLEL_MIN or dev.backend is not NUMPY:
-                            data = kernel(xd, yd)
+                        if backend is not NUMPY:
+                            data = kernels[backend](xd, yd)
+                        elif xd.size < PARALLEL_MIN:
+                            data = cpu_kernel(xd, yd)
                         else:
-                            data = parallel.elementwise(kernel, (xd, yd), rdt._np)
+                            data = parallel.elementwise(cpu_kernel, (xd, yd), rdt._np)
                     except Exception as e:  # noqa: BLE001
                         raise kernel_error(op, e, (x, y)) from None
                     t = _new(Tensor)
@@ -418,7 +422,7 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
     def slow(x, y, name=None):
         return binary_slow(op, rmap, x, y)
 
-    op.bind(NUMPY)
+    cpu_kernel = op.bind(NUMPY)
     return register(op, fn, records_itself=True)
 
 
