@@ -20,7 +20,7 @@ class _State:
         self.op_determinism = False
         self.inter_op_threads = 0
         # How the display layer prints values (repr() keeps TensorFlow's NumPy format)
-        self.print_options = {"precision": 4, "threshold": 1000, "edgeitems": 3,
+        self.print_options = {"precision": 4, "threshold": 200, "edgeitems": 3,
                               "linewidth": 80}
         self.show_internal_frames = False
 
@@ -42,7 +42,7 @@ def set_soft_device_placement(enabled: bool) -> None:
 
 def set_print_options(**options) -> None:
     """How the display layer prints values: ``precision`` (decimals, default 4),
-    ``threshold`` (elements before the middle is elided, 1000), ``edgeitems`` (3) and
+    ``threshold`` (elements before the middle is elided, 200), ``edgeitems`` (3) and
     ``linewidth`` (80)."""
     unknown = set(options) - set(_state.print_options)
     if unknown:
