@@ -33,6 +33,12 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=7)
     args = p.parse_args(argv)
+    # An installed package has its bytecode compiled at install time; a source checkout may
+    # not (PYTHONDONTWRITEBYTECODE), and compiling on every start would be timed instead.
+    import compileall
+
+    import tensorshell
+    compileall.compile_dir(os.path.dirname(tensorshell.__file__), quiet=1)
     tmp = tempfile.mkdtemp()
     env = dict(os.environ, IPYTHONDIR=os.path.join(tmp, "ipy"), PROMPT_TOOLKIT_NO_CPR="1",
                XDG_DATA_HOME=os.path.join(tmp, "data"))
