@@ -5,6 +5,7 @@
 >>> t + 10, ts.square(t), t @ ts.transpose(t)
 """
 
+# ruff: noqa: F401 - this module is the public API: everything imported here is re-exported
 from .engine import ops as _ops  # fills the op registry
 from .engine.devices import device
 from .engine.dtypes import (DType, as_dtype, bool, complex64, complex128, double, float16,  # noqa: A004

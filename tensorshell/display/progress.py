@@ -56,7 +56,6 @@ class track:  # noqa: N801 - reads like a function at the call site
         return "  ".join(f"{k}={fmt_stat(v[-1])}" for k, v in self.history.items())
 
     def _html(self) -> str:
-        frac = self.done / self.total if self.total else 0
         spark = " ".join(f"{k} {html.escape(sparkline(_bins(v)))}"
                          for k, v in self.history.items())
         return (f'<div style="font-family:monospace">{html.escape(self.description)} '

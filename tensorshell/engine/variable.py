@@ -15,10 +15,10 @@ import numpy as np
 from . import dtypes
 from .autodiff import TrackedTensor, register_tracked
 from .devices import current, lookup
-from .errors import InvalidArgumentError, OpError, fmt_shape, invalid
+from .errors import InvalidArgumentError, OpError, fmt_shape
 from .ops.indexing import normalize_index
-from .ops.registry import RECORDING, TENSOR_METHODS, describe, on_device
-from .tensor import Reference, Tensor, TensorShape, infer, to_dtype, wrap
+from .ops.registry import RECORDING, TENSOR_METHODS, on_device
+from .tensor import Reference, Tensor, TensorShape, infer, to_dtype
 
 _new = object.__new__
 

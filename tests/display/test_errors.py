@@ -4,7 +4,6 @@ common failures, user frames kept and engine frames hidden."""
 import io
 import os
 
-import numpy as np
 import pytest
 from rich.console import Console
 

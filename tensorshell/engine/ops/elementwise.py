@@ -10,10 +10,9 @@ import numpy as np
 
 from ..dtypes import (BOOL, COMPLEX, FLOAT_COMPLEX, FLOATING, INTEGER, NUMERIC, REAL, SIGNED,
                       ALL_SET, bool as bool_, result_float)
-from ..errors import invalid
 from ..shapes import broadcast_shapes
 from . import creation as _creation, shape as _shape
-from .registry import binary, describe, incompatible_shapes_for, not_allowed, op, out, unary, unify
+from .registry import binary, incompatible_shapes_for, not_allowed, op, out, unary, unify
 
 SIGNED_NUMERIC = FLOATING | SIGNED | COMPLEX
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import BOOL, FLOATING, INTEGER, NUMERIC, REAL, SIGNED, int64
+from ..dtypes import BOOL, FLOATING, NUMERIC, REAL, int64
 from .. import dtypes
 from ..errors import invalid
 from ..shapes import normalize_axis
 from .. import parallel
 from . import shape as _shape
-from .registry import as_tensor, not_allowed, op, out, reduction, run, OPS
+from .registry import as_tensor, not_allowed, op, out, reduction, run
 
 
 def _count(shape, axis):

@@ -18,7 +18,7 @@ from .. import dtypes
 from ..devices import NUMPY, Backend, current, placement
 from ..dtypes import DType
 from ..errors import (InvalidArgumentError, Operand, dtype_mismatch, dtype_not_allowed,
-                      from_kernel, invalid)
+                      from_kernel)
 from .. import parallel
 from ..tensor import Tensor, to_dtype, infer, wrap
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..dtypes import ALL_SET, INTEGER, NUMERIC, int32, int64
+from ..dtypes import NUMERIC, int32, int64
 from ..errors import UnimplementedError, fmt_shape, incompatible_shapes, invalid
 from ..shapes import broadcast_shapes, normalize_axes, normalize_axis
 from ..tensor import Tensor, TensorShape
