@@ -12,6 +12,7 @@ overflow (TensorFlow silently does all three).
 from __future__ import annotations
 
 import builtins
+from typing import NamedTuple
 
 import numpy as np
 
@@ -242,42 +243,63 @@ def _float_max(dtype: DType) -> float:
     return float(real.max)
 
 
-def array_fits(arr: np.ndarray, dtype: DType) -> str | None:
+class Refusal(NamedTuple):
+    """Why a value cannot adopt a dtype. ``out_of_range``: the kind fits but the value is too
+    large (TensorFlow's constructor says ValueError); otherwise the kind itself does not fit
+    (TypeError)."""
+
+    why: str
+    out_of_range: bool
+
+
+def scalar_refusal(value, dtype: DType) -> Refusal:
+    """The reason a Python scalar that ``python_scalar_fits`` rejected does not fit."""
+    t = type(value)
+    same_kind = (t is int and (dtype.is_integer or dtype.is_floating or dtype.is_complex)) or \
+        (t is float and (dtype.is_floating or dtype.is_complex))
+    if not same_kind:
+        return Refusal(f"it is a {t.__name__}", False)
+    if dtype.is_integer:
+        return Refusal(f"it is outside [{dtype.min}, {dtype.max}]", True)
+    return Refusal(f"it overflows {dtype.name}", True)
+
+
+def array_fits(arr: np.ndarray, dtype: DType) -> Refusal | None:
     """Why ``arr`` cannot be converted to ``dtype`` without loss, or None when it can."""
     src = arr.dtype
     kind = src.kind
     if arr.size == 0:
         return None  # nothing to lose
     if dtype.is_string:
-        return None if kind in "OSU" else f"{src} values are not strings"
+        return None if kind in "OSU" else Refusal(f"{src} values are not strings", False)
     if kind in "OSU":
-        return f"strings cannot become {dtype.name}"
+        return Refusal(f"strings cannot become {dtype.name}", False)
     if dtype.is_bool:
-        return None if kind == "b" else f"{src} values are not booleans"
+        return None if kind == "b" else Refusal(f"{src} values are not booleans", False)
     if kind == "b":
-        return f"booleans do not become {dtype.name} implicitly"
+        return Refusal(f"booleans do not become {dtype.name} implicitly", False)
     if kind == "c" and not dtype.is_complex:
-        return f"complex values would lose their imaginary part in {dtype.name}"
+        return Refusal(f"complex values would lose their imaginary part in {dtype.name}",
+                       False)
     if dtype.is_integer:
         if kind == "f":
             with np.errstate(all="ignore"):
                 lossy = not np.all(np.isfinite(arr)) or np.any(arr != np.trunc(arr))
             if lossy:
-                return f"{src} values with a fractional part would be truncated to {dtype.name}"
-        if arr.size:
-            lo, hi = arr.min(), arr.max()
-            if lo < dtype.min or hi > dtype.max:
-                return (f"values in [{lo}, {hi}] do not fit {dtype.name} "
-                        f"[{dtype.min}, {dtype.max}]")
+                return Refusal(f"{src} values with a fractional part would be truncated to "
+                               f"{dtype.name}", False)
+        lo, hi = arr.min(), arr.max()
+        if lo < dtype.min or hi > dtype.max:
+            return Refusal(f"values in [{lo}, {hi}] do not fit {dtype.name} "
+                           f"[{dtype.min}, {dtype.max}]", True)
         return None
-    # floating or complex target
-    if arr.size and kind in "iuf":
+    if kind in "iuf":  # a floating or complex target
         limit = _float_max(dtype)
         with np.errstate(all="ignore"):
-            finite = np.isfinite(arr) if kind == "f" else None
-            big = np.abs(arr[finite] if finite is not None else arr)
+            big = np.abs(arr[np.isfinite(arr)] if kind == "f" else arr)
         if big.size and big.max() > limit:
-            return f"values up to {big.max()} overflow {dtype.name} (max {limit:g})"
+            return Refusal(f"values up to {big.max()} overflow {dtype.name} (max {limit:g})",
+                           True)
     return None
 
 

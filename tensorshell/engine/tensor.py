@@ -504,6 +504,7 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
                 return _strings(np.array(value, dtype=object))
             return np.array(value, dtype._np)
         arr = None
+        refusal = dtypes.scalar_refusal(value, dtype)
     else:
         if isinstance(value, Tensor) or getattr(value, "_is_variable", False):
             if value.dtype is not dtype:
@@ -511,39 +512,25 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
                                 f"with dtype {value.dtype.name}: use ts.cast")
             return np.asarray(value)
         arr, _ = infer(value)
-        why = dtypes.array_fits(arr, dtype)
-        if why is None:
+        refusal = dtypes.array_fits(arr, dtype)
+        if refusal is None:
             if dtype.is_string:
                 return arr
             with np.errstate(all="ignore"):
                 return arr.astype(dtype._np, copy=False)
-    # Explain the refusal.
     text = _short(value)
-    if arr is None:
-        kind_change = not (t is int and (dtype.is_integer or dtype.is_floating
-                                         or dtype.is_complex)) and not \
-            (t is float and (dtype.is_floating or dtype.is_complex))
-        why = ("it is a " + t.__name__ if kind_change else
-               f"it is outside [{dtype.min}, {dtype.max}]" if dtype.is_integer else
-               f"it overflows {dtype.name}")
-    else:
-        kind_change = why is not None and not ("fit" in why or "overflow" in why)
-    hint = None
-    if not constructor and op_name and anchor is not None:
-        hint = f"ts.cast({anchor}, ts.{_wider_for(value, dtype).name})"
     if constructor:
-        cls = TypeError if kind_change else ValueError
-        if kind_change:
-            err = TypeError(f"Cannot convert {text} to EagerTensor of dtype {dtype.name}: "
-                            f"{why}")
-            raise err
-        raise value_does_not_fit(None, text, dtype.name, why, cls=cls)
+        if refusal.out_of_range:
+            raise value_does_not_fit(None, text, dtype.name, refusal.why, cls=ValueError)
+        raise TypeError(f"Cannot convert {text} to EagerTensor of dtype {dtype.name}: "
+                        f"{refusal.why}")
+    hint = f"ts.cast({anchor}, ts.{_wider_for(value, dtype).name})" \
+        if op_name and anchor is not None else None
     from .errors import Operand
-    raise value_does_not_fit(op_name, text, dtype.name, why,
-                             operand=Operand(label, _natural(value).name,
-                                             tuple(np.shape(value)) if arr is None
-                                             else arr.shape, current().short),
-                             hint=hint)
+    shape = tuple(np.shape(value)) if arr is None else arr.shape
+    raise value_does_not_fit(op_name, text, dtype.name, refusal.why, hint=hint,
+                             operand=Operand(label, _natural(value).name, shape,
+                                             current().short))
 
 
 def _wider_for(value, dtype: DType) -> DType:
