@@ -66,8 +66,10 @@ def fill(dims, value, name=None, layout=None):
     if v.ndim:
         raise invalid("fill", f"value must be a scalar, got shape {list(v.shape)}",
                       kind="shape")
-    return out(_xp().full(_shape(dims, "fill"), v._data.reshape(()), dtype=v.dtype._np),
-               v.dtype)
+    fill_value = v.numpy()  # a host scalar: every array module's `full` takes one
+    if v.dtype.is_string:
+        return out(np.full(_shape(dims, "fill"), fill_value, dtype=object), v.dtype)
+    return out(_xp().full(_shape(dims, "fill"), fill_value, dtype=v.dtype._np), v.dtype)
 
 
 @op("range", differentiable=False)
@@ -115,5 +117,5 @@ def linspace(start, stop, num, name=None, axis=0):
     n = int(num)
     if n < 0:
         raise invalid("linspace", f"num must be >= 0, got {n}")
-    data = _xp().linspace(s._data, e._data, n, axis=int(axis)).astype(s.dtype._np)
+    data = _xp().linspace(s.numpy(), e.numpy(), n, axis=int(axis)).astype(s.dtype._np)
     return out(data, s.dtype)
