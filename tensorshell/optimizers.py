@@ -19,7 +19,7 @@ import warnings
 from .engine import dtypes
 from .engine.devices import device
 from .engine.ops import creation, elementwise as E, reduction, shape as S
-from .engine.tensor import Tensor
+from .engine.tensor import Tensor, wrap
 from .engine.variable import Variable
 from .linalg import norm
 
@@ -237,16 +237,19 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.nesterov = nesterov
 
-    def update_step(self, g, v, lr):
-        if self.momentum:
-            m = self.add_slot(v, "momentum")
-            m.assign(m * self.momentum - g * lr)
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        lr, mu = learning_rate, self.momentum
+        if mu:
+            m = self.add_slot(variable, "momentum")._writable()
+            m *= mu
+            m -= g * lr
             if self.nesterov:
-                v.assign_add(m * self.momentum - g * lr)
+                w += m * mu - g * lr
             else:
-                v.assign_add(m)
+                w += m
         else:
-            v.assign_sub(g * lr)
+            w -= g * lr
 
 
 class RMSprop(Optimizer):
@@ -258,22 +261,27 @@ class RMSprop(Optimizer):
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
 
-    def update_step(self, g, v, lr):
-        vel = self.add_slot(v, "velocity")
-        vel.assign(vel * self.rho + (1 - self.rho) * g * g)
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        rho = self.rho
+        vel = self.add_slot(variable, "velocity")._writable()
+        vel *= rho
+        vel += (1 - rho) * g * g
         if self.centered:
-            avg = self.add_slot(v, "average_gradient")
-            avg.assign(avg * self.rho + (1 - self.rho) * g)
+            avg = self.add_slot(variable, "average_gradient")._writable()
+            avg *= rho
+            avg += (1 - rho) * g
             denominator = vel - avg * avg + self.epsilon
         else:
             denominator = vel + self.epsilon
-        increment = lr * g / E.sqrt(denominator)
+        increment = learning_rate * g / xp.sqrt(denominator)
         if self.momentum > 0:
-            mom = self.add_slot(v, "momentum")
-            mom.assign(mom * self.momentum + increment)
-            v.assign_sub(mom)
+            mom = self.add_slot(variable, "momentum")._writable()
+            mom *= self.momentum
+            mom += increment
+            w -= mom
         else:
-            v.assign_sub(increment)
+            w -= increment
 
 
 class Adam(Optimizer):
@@ -284,19 +292,20 @@ class Adam(Optimizer):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
 
-    def update_step(self, g, v, lr):
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
         t = self._step()
-        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
-        m = self.add_slot(v, "m")
-        vel = self.add_slot(v, "v")
-        m.assign_add((g - m) * (1 - self.beta_1))
-        vel.assign_add((g * g - vel) * (1 - self.beta_2))
+        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        m = self.add_slot(variable, "m")._writable()
+        vel = self.add_slot(variable, "v")._writable()
+        m += (g - m) * (1 - self.beta_1)
+        vel += (g * g - vel) * (1 - self.beta_2)
         second = vel
         if self.amsgrad:
-            vhat = self.add_slot(v, "vhat")
-            vhat.assign(E.maximum(vhat, vel))
+            vhat = self.add_slot(variable, "vhat")._writable()
+            xp.maximum(vhat, vel, out=vhat)
             second = vhat
-        v.assign_sub(m * alpha / (E.sqrt(second) + self.epsilon))
+        w -= m * alpha / (xp.sqrt(second) + self.epsilon)
 
 
 class Nadam(Optimizer):
@@ -312,19 +321,20 @@ class Nadam(Optimizer):
         t = self._step()
         self._u_product *= self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
 
-    def update_step(self, g, v, lr):
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
         t = self._step()
         u_t = self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
         u_t_1 = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         u_product_t = self._u_product
         u_product_t_1 = u_product_t * u_t_1
-        m = self.add_slot(v, "m")
-        vel = self.add_slot(v, "v")
-        m.assign_add((g - m) * (1 - self.beta_1))
-        vel.assign_add((g * g - vel) * (1 - self.beta_2))
+        m = self.add_slot(variable, "m")._writable()
+        vel = self.add_slot(variable, "v")._writable()
+        m += (g - m) * (1 - self.beta_1)
+        vel += (g * g - vel) * (1 - self.beta_2)
         m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * g / (1 - u_product_t)
         v_hat = vel / (1 - self.beta_2 ** t)
-        v.assign_sub(m_hat * lr / (E.sqrt(v_hat) + self.epsilon))
+        w -= m_hat * learning_rate / (xp.sqrt(v_hat) + self.epsilon)
 
 
 class Adagrad(Optimizer):
@@ -336,10 +346,25 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
-    def update_step(self, g, v, lr):
-        acc = self.add_slot(v, "accumulator", self.initial_accumulator_value)
-        acc.assign_add(g * g)
-        v.assign_sub(lr * g / E.sqrt(acc + self.epsilon))
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        acc = self.add_slot(variable, "accumulator", self.initial_accumulator_value)._writable()
+        acc += g * g
+        w -= learning_rate * g / xp.sqrt(acc + self.epsilon)
+
+
+def _arrays(gradient, variable):
+    """(array module, gradient array, the variable's writable array). The updates run in
+    place on the variable's own device, as fused array expressions: optimizer state is not
+    differentiated, and one pass per formula beats a chain of ops on Variables."""
+    dev = variable._device
+    g = gradient if isinstance(gradient, Tensor) else S.identity(gradient)
+    if g._device is not dev:
+        g = wrap(dev.backend.adopt(g._data, g._device.backend), g._dtype, dev)
+    if tuple(g.shape) != tuple(variable.shape):
+        raise ValueError(f"gradient of shape {list(g.shape)} does not match variable "
+                         f"{variable.name} of shape {list(variable.shape)}")
+    return dev.backend.xp, g._data, variable._writable()
 
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Nadam", "Adagrad", "schedules",

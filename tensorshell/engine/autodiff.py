@@ -127,7 +127,8 @@ def _add_nodes(ans, inputs, interested, op, args, kwargs, vjp=None):
 def record(op, fn, args, kwargs):
     """Run ``fn(*args, **kwargs)`` for ``op`` and add a node to every recording tape that
     tracks one of its inputs."""
-    if kwargs:
+    if kwargs and any(isinstance(v, Tensor) or getattr(v, "_is_variable", False)
+                      for v in kwargs.values()):
         args, kwargs = _positional(op, fn, args, kwargs)
     inputs, interested = _watched_inputs(args, kwargs)
     ans = _unrecorded(fn, args, kwargs)
