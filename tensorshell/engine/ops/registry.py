@@ -491,6 +491,11 @@ def _parallel_reduce(op, kernel, data, axis, keepdims):
     if op.parallel is None:
         return None
     combine, finish = op.parallel
+    if combine is parallel.blocked_sum and data.dtype.kind == "f" and \
+            data.dtype.itemsize >= 4 and data.flags.c_contiguous and len(full) == data.ndim:
+        # BLAS runs the whole sum on its own threads: no chunks of ours on top of them
+        total = parallel.blocked_sum(data, None, keepdims)
+        return finish(data, axis)(total) if finish else total
     partial_kernel = combine.bind(NUMPY) if isinstance(combine, OpDef) else (combine or kernel)
     return parallel.reduce_combine(partial_kernel, data, axis, keepdims,
                                    finish=finish(data, axis) if finish else None)
