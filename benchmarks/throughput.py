@@ -90,6 +90,9 @@ def main(argv=None):
             line = f"{label:16}"
             ts_rate = None
             for name, (a, c, m) in libs.items():
+                # BLAS threads (large sums, matmul) and other libraries' pools spin for a while
+                # after a call and would slow the next threaded op: measure each on its own
+                time.sleep(1.0)
                 rate = work / best(lambda: call(m, a, c), args.repeat) / 1e9
                 if name == "tensorshell":
                     ts_rate = rate
