@@ -296,10 +296,7 @@ class Adam(Optimizer):
         xp, g, w = _arrays(gradient, variable)
         t = self._step()
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
-        m = self.add_slot(variable, "m")._writable()
-        vel = self.add_slot(variable, "v")._writable()
-        m += (g - m) * (1 - self.beta_1)
-        vel += (g * g - vel) * (1 - self.beta_2)
+        m, vel = _moments(self, variable, g)
         second = vel
         if self.amsgrad:
             vhat = self.add_slot(variable, "vhat")._writable()
@@ -328,10 +325,7 @@ class Nadam(Optimizer):
         u_t_1 = self.beta_1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         u_product_t = self._u_product
         u_product_t_1 = u_product_t * u_t_1
-        m = self.add_slot(variable, "m")._writable()
-        vel = self.add_slot(variable, "v")._writable()
-        m += (g - m) * (1 - self.beta_1)
-        vel += (g * g - vel) * (1 - self.beta_2)
+        m, vel = _moments(self, variable, g)
         m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * g / (1 - u_product_t)
         v_hat = vel / (1 - self.beta_2 ** t)
         w -= m_hat * learning_rate / (xp.sqrt(v_hat) + self.epsilon)
@@ -351,6 +345,15 @@ class Adagrad(Optimizer):
         acc = self.add_slot(variable, "accumulator", self.initial_accumulator_value)._writable()
         acc += g * g
         w -= learning_rate * g / xp.sqrt(acc + self.epsilon)
+
+
+def _moments(opt, variable, g):
+    """Adam's and Nadam's running first and second moments, updated in place."""
+    m = opt.add_slot(variable, "m")._writable()
+    vel = opt.add_slot(variable, "v")._writable()
+    m += (g - m) * (1 - opt.beta_1)
+    vel += (g * g - vel) * (1 - opt.beta_2)
+    return m, vel
 
 
 def _arrays(gradient, variable):

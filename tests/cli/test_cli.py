@@ -19,3 +19,11 @@ def test_import_does_not_pull_heavy_modules():
                        timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_help_lists_the_commands():
+    r = subprocess.run([sys.executable, "-m", "tensorshell", "--help"], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0
+    for word in ("tensorshell -c CODE", "tensorshell test", "tensorshell kernel install"):
+        assert word in r.stdout

@@ -23,6 +23,12 @@ def test_listing_uses_tensorflow_names_and_reprs():
     assert ts.config.list_logical_devices("TPU") == []
 
 
+def test_logical_configuration_is_reported():
+    cpu = ts.config.list_physical_devices("CPU")[0]
+    assert len(ts.config.get_logical_device_configuration(cpu)) == 2
+    assert ts.config.get_visible_devices("CPU") == [cpu]
+
+
 def test_logical_devices_cannot_change_once_in_use():
     with pytest.raises(RuntimeError, match="cannot be modified after being initialized"):
         ts.config.set_logical_device_configuration(

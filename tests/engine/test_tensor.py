@@ -153,3 +153,28 @@ def test_operators_are_the_registry_ops():
     p, q = ts.constant([True, False]), ts.constant([True, True])
     assert (p & q).numpy().tolist() == [True, False] and (~p).numpy().tolist() == [False, True]
     assert (p ^ q).numpy().tolist() == [False, True] and (p | q).numpy().tolist() == [True, True]
+
+
+def test_tensorshape_api():
+    s = ts.TensorShape([2, None, 3])
+    assert s.rank == 3 and not s.is_fully_defined() and s.num_elements() is None
+    assert s.is_compatible_with([2, 5, 3]) and not s.is_compatible_with([2, 5])
+    assert s.concatenate([4]) == ts.TensorShape([2, None, 3, 4])
+    assert s[1:] == ts.TensorShape([None, 3]) and s[0] == 2
+    assert ts.TensorShape([2, 3]).num_elements() == 6 and hash(ts.TensorShape([2, 3]))
+    unknown = ts.TensorShape(None)
+    assert unknown.rank is None and repr(unknown) == "TensorShape(None)"
+    with pytest.raises(ValueError):
+        unknown.as_list()
+
+
+def test_errors_pickle_with_their_fields():
+    import pickle
+    try:
+        ts.constant(1.) + ts.constant(1)
+    except ts.errors.InvalidArgumentError as e:
+        err = e
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is ts.errors.InvalidArgumentError
+    assert back.hint == err.hint and back.operands == err.operands and back.kind == "dtype"
+    assert ts.errors.NotFoundError(None, None, "gone").error_code == ts.errors.NOT_FOUND

@@ -124,3 +124,26 @@ def test_variable_dtypes_and_conversion():
     assert v.dtype is ts.int64
     with pytest.raises(ValueError):
         ts.Variable(None)
+
+
+def test_other_scatter_updates():
+    v = ts.Variable([1., 5., 3.])
+    v.scatter_sub(ts.IndexedSlices([1., 1.], [0, 0]))
+    v.scatter_max(ts.IndexedSlices([4.], [2]))
+    v.scatter_min(ts.IndexedSlices([2.], [1]))
+    v.scatter_mul(ts.IndexedSlices([3.], [1]))
+    assert v.numpy().tolist() == [-1., 6., 4.]
+    m = ts.Variable([[1, 2], [3, 4]])
+    m.scatter_nd_sub([[0, 1], [0, 1]], [1, 1])
+    assert m.numpy().tolist() == [[1, 0], [3, 4]]
+    with pytest.raises(ValueError):
+        ts.Variable([True]).scatter_add(ts.IndexedSlices([True], [0]))
+    with pytest.raises(TypeError, match="IndexedSlices"):
+        v.scatter_update([1., 2.])
+
+
+def test_variable_pickles():
+    import pickle
+    v = ts.Variable([1.5, 2.5], name="w", trainable=False)
+    u = pickle.loads(pickle.dumps(v))
+    assert u.name == "w:0" and not u.trainable and u.numpy().tolist() == [1.5, 2.5]

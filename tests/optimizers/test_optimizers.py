@@ -257,3 +257,16 @@ def test_matches_keras_when_installed(key):
             ko.apply_gradients([(t.gradient(loss, kv), kv)])
             to.minimize(lambda: ts.reduce_sum(tv * tv * tv), [tv])
     np.testing.assert_allclose(tv.numpy(), kv.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_config_variables_and_shape_checks():
+    opt = ts.optimizers.Adam(learning_rate=ts.optimizers.schedules.ExponentialDecay(0.1, 10,
+                                                                                    0.5))
+    v = ts.Variable([1.0, 2.0])
+    opt.apply_gradients([(ts.constant([0.1, 0.1]), v)])
+    assert opt.get_config()["learning_rate"]["decay_steps"] == 10
+    assert len(opt.variables) == 3  # iterations, m, v
+    before = v.numpy().copy()
+    with pytest.raises(ValueError, match="does not match"):
+        opt.apply_gradients([(ts.constant([0.1, 0.1, 0.1]), v)])
+    np.testing.assert_array_equal(v.numpy(), before)
