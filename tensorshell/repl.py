@@ -111,8 +111,10 @@ def start(argv: list[str]) -> int:
     c.TerminalInteractiveShell.prompts_class = TensorPrompts
     c.TerminalInteractiveShell.confirm_exit = False
     c.TerminalInteractiveShell.separate_in = ""
+    if "enable_tip" in TerminalInteractiveShell.class_trait_names():  # IPython >= 9
+        c.TerminalInteractiveShell.enable_tip = False  # our banner says what to try
     if plain:
-        c.InteractiveShell.colors = "NoColor"
+        c.InteractiveShell.colors = "nocolor"
         c.TerminalInteractiveShell.highlighting_style_overrides = {}
         c.TerminalInteractiveShell.simple_prompt = os.environ.get("TERM") == "dumb"
         c.TerminalInteractiveShell.true_color = False

@@ -73,7 +73,7 @@ def make_shell(fresh: bool = False):
     config = Config()
     config.HistoryManager.enabled = False  # a script records no history
     shell = cls.instance(config=config, cache_size=0,
-                         colors="NoColor" if not state.color else "Linux")
+                         colors="nocolor" if not state.color else "linux")
     from .shell import load_ipython_extension
     load_ipython_extension(shell)
     shell.set_custom_exc((Exception,), _script_handler)
