@@ -296,8 +296,13 @@ class Variable:
     def scatter_update(self, sparse_delta, use_locking=False, name=None):
         """Replace the rows ``sparse_delta.indices`` with ``sparse_delta.values``."""
         ind, vals = self._rows(sparse_delta, "scatter_update")
-        self._writable()[ind] = vals
+        self._writable()[self._device_index(ind)] = vals
         return self
+
+    def _device_index(self, index):
+        """Host index arrays (validated on the host) as arrays of this Variable's device."""
+        backend = self._device.backend
+        return backend.from_numpy(index) if backend.is_gpu else index
 
     def _scatter_ufunc(self, sparse_delta, ufunc_name, what):
         self._numeric(what)
@@ -346,7 +351,7 @@ class Variable:
     def scatter_nd_update(self, indices, updates, name=None):
         """Write ``updates`` at the index tuples in the last dimension of ``indices``."""
         where, vals = self._nd(indices, updates, "scatter_nd_update")
-        self._writable()[where] = vals
+        self._writable()[tuple(self._device_index(i) for i in where)] = vals
         return self
 
     def scatter_nd_add(self, indices, updates, name=None):
