@@ -76,14 +76,17 @@ def make_shell(fresh: bool = False):
                          colors="nocolor" if not state.color else "linux")
     from .shell import load_ipython_extension
     load_ipython_extension(shell)
-    shell.set_custom_exc((Exception,), _script_handler)
+    shell.set_custom_exc((Exception, KeyboardInterrupt), _script_handler)
     return shell
 
 
 def _script_handler(shell, etype, evalue, tb, tb_offset=None):
     """Every error in a script: the script's file and line, then the explanation panel (or
     the exception's own line for errors tensorshell has nothing to add to)."""
-    from .shell.errors import _frames_text, explained_traceback
+    from .shell.errors import _frames_text, _interrupted, explained_traceback
+    if isinstance(evalue, KeyboardInterrupt):
+        shell._showtraceback(etype, evalue, _interrupted(evalue))
+        return
     stb = explained_traceback(evalue, shell)
     if stb is None:
         stb = [_frames_text(evalue.__traceback__),
@@ -153,6 +156,8 @@ def run_source(source: str, filename: str, argv: list[str] | None = None,
         return 1
     for start, code in chunks:
         result = run_chunk(shell, code, filename, start)
+        if isinstance(result.error_in_exec, KeyboardInterrupt):
+            return 130  # Ctrl-C ends the script, even with --keep-going (as a shell's 128+2)
         if not result.success:
             failed = True
             if not keep_going:

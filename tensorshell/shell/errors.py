@@ -150,18 +150,26 @@ def render_traceback(evalue) -> list[str]:
     return stb if stb is not None else [str(evalue)]
 
 
+def _interrupted(evalue) -> list[str]:
+    """Ctrl-C: where the user's code was, without the engine's (or NumPy's) frames."""
+    return [_frames_text(evalue.__traceback__), "KeyboardInterrupt"]
+
+
 def _handler(shell, etype, evalue, tb, tb_offset=None):
     """Built-in exceptions (TypeError, ValueError, NameError, ...) raised by tensorshell or on
     ``ts``: IPython's run_code calls this and prints nothing itself, so this shows the result
     for both explained and ordinary tracebacks."""
-    stb = explained_traceback(evalue, shell)
+    if isinstance(evalue, KeyboardInterrupt) and not _verbose(shell):
+        stb = _interrupted(evalue)
+    else:
+        stb = explained_traceback(evalue, shell)
     if stb is None:
         stb = shell.InteractiveTB.structured_traceback(etype, evalue, tb, tb_offset=tb_offset)
     shell._showtraceback(etype, evalue, stb)
     return None
 
 
-CUSTOM = (NameError, AttributeError, TypeError, ValueError, RuntimeError)
+CUSTOM = (NameError, AttributeError, TypeError, ValueError, RuntimeError, KeyboardInterrupt)
 
 
 def register(ip) -> None:

@@ -91,3 +91,24 @@ def test_syntax_error_is_reported(tsh, tmp_path):
     write(tmp_path, "syn.tsh", "x = (1,\n")
     r = tsh("syn.tsh")
     assert r.returncode == 1 and "SyntaxError" in r.stderr
+
+
+def test_ctrl_c_ends_a_script_with_status_130(env, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    write(tmp_path, "loop.tsh", """
+        print("started", flush=True)
+        while True:
+            pass
+        """)
+    p = subprocess.Popen([sys.executable, "-m", "tensorshell", "--keep-going", "loop.tsh"],
+                         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    assert p.stdout.readline() == "started\n"
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 130
+    assert 'File "loop.tsh", line 2' in err and "KeyboardInterrupt" in err
