@@ -158,7 +158,17 @@ GRAD_CASES = {
         lambda x: ts.nn.sparse_softmax_cross_entropy_with_logits(labels=[2, 0], logits=x),
         [_m((2, 3))]),
     "fill": (lambda v: ts.fill([2, 3], v), [np.array(1.5)]),
+    "cumsum": (lambda x: ts.cumsum(x, 1) + ts.cumsum(x, 0, exclusive=True, reverse=True),
+               [_m((3, 4))]),
+    "sort": (lambda x: ts.sort(x) * ts.constant(np.arange(4.)) + ts.sort(x, axis=0,
+                                                                         direction="DESCENDING"),
+             [_m((3, 4))]),
 }
+
+
+def test_composites_differentiate_through_their_ops():
+    check_vjp(lambda x: ts.nn.l2_normalize(x, axis=1), _m((3, 4)))
+    check_vjp(lambda x: ts.math.l2_normalize(x), _m((5,)))
 
 
 @pytest.mark.parametrize("name", sorted(GRAD_CASES))

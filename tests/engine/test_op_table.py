@@ -112,6 +112,9 @@ UNARY = {
     "logical_not": (np.logical_not, "any", SAME),
     "invert": (np.invert, "any", SAME),
     "conj": (np.conj, "any", SAME),
+    "is_nan": (np.isnan, "any", BOOL_RESULT),
+    "is_inf": (np.isinf, "any", BOOL_RESULT),
+    "is_finite": (np.isfinite, "any", BOOL_RESULT),
     "relu": (lambda x: np.where(x > 0, x, 0), "any", SAME),
     "relu6": (lambda x: np.clip(x, 0, 6), "any", SAME),
     "elu": (lambda x: np.where(x > 0, x, np.exp(x) - 1), "any", SAME),
@@ -736,6 +739,33 @@ def _(d):
 def _(d):
     x = sample(d, (3, 4))
     assert_matches(ts.constant(x)[1:, ::2], x[1:, ::2], d)
+
+
+@case("cumsum", reject=lambda t: ts.cumsum(t))
+def _(d):
+    x = sample(d, (3, 4))
+    w = wide(x)
+    assert_matches(ts.cumsum(ts.constant(x)), _wrap_to(np.cumsum(w, 0), d), d)
+    assert_matches(ts.math.cumsum(ts.constant(x), axis=1, exclusive=True),
+                   _wrap_to(np.cumsum(w, 1) - w, d), d)
+    assert_matches(ts.cumsum(ts.constant(x), axis=-1, reverse=True),
+                   _wrap_to(np.flip(np.cumsum(np.flip(w, 1), 1), 1), d), d)
+
+
+@case("sort", reject=lambda t: ts.sort(t))
+def _(d):
+    x = sample(d, (3, 5))
+    assert_matches(ts.sort(ts.constant(x)), np.sort(x, -1), d)
+    assert_matches(ts.sort(ts.constant(x), axis=0, direction="DESCENDING"),
+                   np.flip(np.sort(x, 0), 0), d)
+
+
+@case("argsort", reject=lambda t: ts.argsort(t))
+def _(d):
+    x = sample(d, (3, 5))
+    assert_matches(ts.argsort(ts.constant(x)), np.argsort(x, -1, kind="stable"), D.int32)
+    got = ts.argsort(ts.constant(x), direction="DESCENDING").numpy()
+    np.testing.assert_array_equal(np.take_along_axis(x, got, -1), np.flip(np.sort(x, -1), -1))
 
 
 def test_every_registered_op_is_in_the_test_table():

@@ -72,6 +72,12 @@ PROGRAMS = [
     "tf.tile(tf.constant([[1, 2]]), [2, 2])", "tf.broadcast_to(tf.constant([1, 2]), [2, 2])",
     "tf.transpose(tf.reshape(tf.range(6), (1, 2, 3)), perm=[2, 0, 1])",
     "tf.matmul(tf.ones((2, 3, 4)), tf.ones((2, 3, 4)), transpose_a=True)",
+    "tf.math.cumsum(tf.constant([[1, 2, 3], [4, 5, 6]]), axis=1, exclusive=True, reverse=True)",
+    "tf.sort(tf.constant([[3., 1., 2.], [0., -1., 5.]]), direction='DESCENDING')",
+    "tf.argsort(tf.constant([3, 1, 2, 1]))",
+    "tf.math.is_nan(tf.constant([1., float('nan')]))",
+    "tf.math.is_finite(tf.constant([1., float('inf')]))",
+    "tf.nn.l2_normalize(tf.constant([[3., 4.], [1., 0.]]), axis=1)",
 ]
 ERRORS = [
     "tf.constant(2.0) + tf.constant(40)", "tf.constant(1) + 1.5",

@@ -8,7 +8,7 @@ import math
 from ..dtypes import FLOATING, INTEGER
 from ..errors import incompatible_shapes, invalid
 from ..shapes import normalize_axis
-from .registry import as_tensor, defgrad, describe, not_allowed, op, out, run, unify
+from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out, run, unify
 
 
 def _float_input(op_def, value, label):
@@ -212,3 +212,16 @@ defgrad(l2_loss, lambda g, ans, t, name=None: (g * t,))
 defgrad(sigmoid_cross_entropy_with_logits, _sigmoid_ce_grad)
 defgrad(softmax_cross_entropy_with_logits, _softmax_ce_grad)
 defgrad(sparse_softmax_cross_entropy_with_logits, _sparse_ce_grad)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``x / sqrt(max(sum(x ** 2, axis), epsilon))``. A composite of differentiable ops: it
+    needs no kernel and no gradient of its own."""
+    from .elementwise import maximum, rsqrt
+    from .reduction import reduce_sum
+    x = as_tensor(x, "l2_normalize", "x")
+    axis = dim if axis is None and dim is not None else axis
+    return x * rsqrt(maximum(reduce_sum(x * x, axis, keepdims=True), epsilon))
+
+
+composite(l2_normalize, ("math", "nn"))

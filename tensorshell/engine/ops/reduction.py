@@ -261,3 +261,89 @@ def _arg(name, xp_name):
 
 argmax = _arg("argmax", "argmax")
 argmin = _arg("argmin", "argmin")
+
+
+# ---------------------------------------------------------------------------------------------
+# Scans and sorting
+# ---------------------------------------------------------------------------------------------
+
+def _cumsum_kernel(xp):
+    def k(x, axis, exclusive, reverse):
+        if reverse:
+            x = xp.flip(x, axis)
+        r = xp.cumsum(x, axis=axis, dtype=x.dtype)
+        if exclusive:
+            r = xp.concatenate([xp.zeros_like(xp.take(r, [0], axis=axis)),
+                                xp.take(r, xp.arange(r.shape[axis] - 1), axis=axis)], axis)
+        return xp.flip(r, axis) if reverse else r
+    return k
+
+
+@op("cumsum", "custom", NUMERIC, ("", "math"), kernel=_cumsum_kernel,
+    grad=lambda g, ans, x, axis=0, exclusive=False, reverse=False, name=None:
+    (cumsum(g, axis, exclusive, not reverse),))
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running sums along ``axis``; ``exclusive`` leaves each element out of its own sum,
+    ``reverse`` sums from the end."""
+    t = as_tensor(x, "cumsum", "x")
+    if t.dtype not in NUMERIC:
+        raise not_allowed(cumsum.op, t, "x")
+    if t.ndim == 0:
+        raise invalid("cumsum", "x must have rank >= 1", kind="shape")
+    ax = normalize_axis(int(axis), t.ndim, "cumsum")
+    return out(run(cumsum.op, t._data, ax, bool(exclusive), bool(reverse), inputs=(t,)),
+               t.dtype)
+
+
+def _order(xp, x, axis, descending):
+    """Stable sorting indices; descending floats sort their negation (ties keep their
+    order), descending integers flip the ascending order (negation would overflow)."""
+    if descending and x.dtype.kind == "f":
+        return xp.argsort(-x, axis=axis, kind="stable")
+    idx = xp.argsort(x, axis=axis, kind="stable")
+    return xp.flip(idx, axis) if descending else idx
+
+
+def _direction(direction, op_name):
+    d = str(direction).upper()
+    if d not in ("ASCENDING", "DESCENDING"):
+        raise invalid(op_name, f"direction must be 'ASCENDING' or 'DESCENDING', got "
+                      f"{direction!r}")
+    return d == "DESCENDING"
+
+
+@op("argsort", "custom", REAL, ("",), differentiable=False)
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """The indices that sort ``values`` along ``axis`` (int32, stable)."""
+    t = as_tensor(values, "argsort", "values")
+    if t.dtype not in REAL:
+        raise not_allowed(argsort.op, t, "values")
+    ax = normalize_axis(int(axis), max(t.ndim, 1), "argsort")
+    xp = t._device.backend.xp
+    idx = _order(xp, t._data, ax, _direction(direction, "argsort"))
+    return out(idx.astype(np.int32), dtypes.int32)
+
+
+def _sort_grad(g, ans, values, axis=-1, direction="ASCENDING", name=None):
+    """Each sorted position sends its gradient back to where its value came from."""
+    from .shape import gather, transpose
+    nd = values.ndim
+    ax = int(axis) % nd
+    perm = list(range(nd))
+    perm[ax], perm[-1] = perm[-1], perm[ax]
+    inverse = argsort(argsort(values, axis=ax, direction=direction), axis=ax)
+    moved = gather(transpose(g, perm), transpose(inverse, perm), batch_dims=nd - 1,
+                   axis=nd - 1)
+    return (transpose(moved, perm),)
+
+
+@op("sort", "custom", REAL, ("",), grad=_sort_grad)
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """``values`` sorted along ``axis``."""
+    t = as_tensor(values, "sort", "values")
+    if t.dtype not in REAL:
+        raise not_allowed(sort.op, t, "values")
+    ax = normalize_axis(int(axis), max(t.ndim, 1), "sort")
+    xp = t._device.backend.xp
+    idx = _order(xp, t._data, ax, _direction(direction, "sort"))
+    return out(xp.take_along_axis(t._data, idx, axis=ax), t.dtype)

@@ -143,6 +143,19 @@ def register(op: OpDef, fn: Callable, records_itself: bool = False) -> Callable:
     return fn
 
 
+COMPOSITES: dict[str, Callable] = {}
+
+
+def composite(fn, exports) -> Callable:
+    """Publish a function built from other ops (no kernel, no gradient of its own: autodiff
+    sees the ops it calls)."""
+    COMPOSITES[fn.__name__] = fn
+    fn.__module__ = "tensorshell"
+    for ns in exports:
+        NAMESPACES[ns][fn.__name__] = fn
+    return fn
+
+
 def defgrad(fn, grad) -> None:
     """Attach a vector-Jacobian product ``grad(g, ans, *args, **kwargs)`` to an op function
     (for ops whose gradient reads better after the op than inside its decorator)."""
