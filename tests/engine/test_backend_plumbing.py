@@ -27,9 +27,11 @@ class StandInBackend(Backend):
     def __init__(self):
         super().__init__("stand-in", np)
         self.transfers = 0
+        self.bytes_to_host = 0
 
     def to_numpy(self, data):
         self.transfers += 1
+        self.bytes_to_host += np.asarray(data).nbytes
         return np.array(data).view(np.ndarray) if np.ndim(data) else np.asarray(data)[()]
 
     def from_numpy(self, arr):
@@ -105,3 +107,16 @@ def test_transfers_strings_and_placement(standin):
             y = ts.reduce_sum(d * d)
     g = tape.gradient(y, d)                          # on the forward ops' device
     assert g.device.endswith("GPU:7") and _host(g).tolist() == [4., 8., 12.]
+
+
+def test_displaying_a_big_device_tensor_copies_only_what_is_shown(standin):
+    from tensorshell.display import render_html, render_text
+    with ts.device("/gpu:7"):
+        big = ts.random.normal([2000, 2000])                 # 16 MB on the device
+    standin.backend.bytes_to_host = 0
+    text = render_text(big)
+    html = render_html(big)
+    assert text.splitlines()[0] == "Tensor[2000, 2000] float32 gpu:7"
+    assert 'aria-label="heatmap"' in html
+    # statistics from a bounded sample, edges for the values, a strided grid for the heatmap
+    assert standin.backend.bytes_to_host < 2 * (1 << 16) * 4 + 64 * 1024
