@@ -312,15 +312,21 @@ def _direction(direction, op_name):
     return d == "DESCENDING"
 
 
+def _sorting(fn, values, axis, direction):
+    """(tensor, axis, backend array module, stable sorting indices) for sort and argsort."""
+    name = fn.op.name
+    t = as_tensor(values, name, "values")
+    if t.dtype not in REAL:
+        raise not_allowed(fn.op, t, "values")
+    ax = normalize_axis(int(axis), max(t.ndim, 1), name)
+    xp = t._device.backend.xp
+    return t, ax, xp, _order(xp, t._data, ax, _direction(direction, name))
+
+
 @op("argsort", "custom", REAL, ("",), differentiable=False)
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     """The indices that sort ``values`` along ``axis`` (int32, stable)."""
-    t = as_tensor(values, "argsort", "values")
-    if t.dtype not in REAL:
-        raise not_allowed(argsort.op, t, "values")
-    ax = normalize_axis(int(axis), max(t.ndim, 1), "argsort")
-    xp = t._device.backend.xp
-    idx = _order(xp, t._data, ax, _direction(direction, "argsort"))
+    _, _, _, idx = _sorting(argsort, values, axis, direction)
     return out(idx.astype(np.int32), dtypes.int32)
 
 
@@ -340,10 +346,5 @@ def _sort_grad(g, ans, values, axis=-1, direction="ASCENDING", name=None):
 @op("sort", "custom", REAL, ("",), grad=_sort_grad)
 def sort(values, axis=-1, direction="ASCENDING", name=None):
     """``values`` sorted along ``axis``."""
-    t = as_tensor(values, "sort", "values")
-    if t.dtype not in REAL:
-        raise not_allowed(sort.op, t, "values")
-    ax = normalize_axis(int(axis), max(t.ndim, 1), "sort")
-    xp = t._device.backend.xp
-    idx = _order(xp, t._data, ax, _direction(direction, "sort"))
+    t, ax, xp, idx = _sorting(sort, values, axis, direction)
     return out(xp.take_along_axis(t._data, idx, axis=ax), t.dtype)
