@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 
-from . import dtypes
 from .devices import current, on as on_device
 from .ops import registry
 from .ops.registry import OPS, RECORDING
@@ -455,4 +454,3 @@ def custom_gradient(f=None):
 
 
 registry._record_impl = record  # the slow paths call it while a tape records
-_ = dtypes  # noqa: F841 - dtypes kept for _differentiable_dtype's callers

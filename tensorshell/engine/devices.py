@@ -121,6 +121,12 @@ def initialize() -> None:
             gpu0.backend.activate()
 
 
+def home_for(dtype, dev: Device) -> Device:
+    """Where a tensor of ``dtype`` placed on ``dev`` lives: strings stay on the host, as in
+    TensorFlow (GPUs have no string kernels)."""
+    return CPU0 if dtype.is_string and dev.backend.is_gpu else dev
+
+
 def current() -> Device:
     """The device the next op runs on (initialising devices on first use)."""
     if not placement.initialized:

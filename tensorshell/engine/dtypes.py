@@ -20,7 +20,7 @@ __all__ = [
     "DType", "as_dtype", "float16", "float32", "float64", "half", "double",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "string", "ALL", "NUMERIC", "REAL", "FLOATING",
-    "INTEGER", "SIGNED", "FLOAT_COMPLEX", "BOOL", "REAL_FLOAT",
+    "INTEGER", "SIGNED", "FLOAT_COMPLEX", "BOOL",
 ]
 
 
@@ -153,7 +153,6 @@ REAL = FLOATING | INTEGER
 NUMERIC = REAL | COMPLEX
 FLOAT_COMPLEX = FLOATING | COMPLEX
 SIGNED_NUMERIC = FLOATING | SIGNED | COMPLEX
-REAL_FLOAT = FLOATING
 BOOL = frozenset({bool})
 ALL_SET = frozenset(ALL)
 

@@ -122,14 +122,14 @@ def _dt(name: str) -> str:
     return f"ts.{name}"
 
 
-def dtype_mismatch(op_name: str, operands: list[Operand], target: str, cast_label: str,
-                   cast_expr: str) -> InvalidArgumentError:
+def dtype_mismatch(op_name: str, operands: list[Operand], target: str,
+                   cast_label: str) -> InvalidArgumentError:
     a, b = operands[0], operands[1]
     msg = (f"{op_name} cannot combine {a.dtype} ({a.label}) with {b.dtype} ({b.label}): "
            "tensorshell never converts implicitly")
     return InvalidArgumentError(
         None, None, msg, op_name=op_name, operands=operands, kind="dtype",
-        hint=f"ts.cast({cast_expr}, {_dt(target)})",
+        hint=f"ts.cast({cast_label}, {_dt(target)})",
         detail={"target": target, "cast_operand": cast_label})
 
 

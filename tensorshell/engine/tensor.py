@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .devices import current, placement
+from .devices import current, home_for, placement
 from .dtypes import DType, from_numpy
 from .errors import value_does_not_fit
 
@@ -216,10 +216,8 @@ class Tensor:
             data = self._device.backend.to_numpy(data)
         if copy:
             return np.array(data, dtype=dtype)
-        view = np.asarray(data, dtype=dtype)
-        if view is data or view.base is not None or not isinstance(data, np.ndarray):
-            view = view.view()
-            view.flags.writeable = False
+        view = np.asarray(data, dtype=dtype).view()  # never the tensor's own array object
+        view.flags.writeable = False
         return view
 
     # -- devices ------------------------------------------------------------------------------
@@ -588,10 +586,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 
 def _place(arr: np.ndarray, dtype: DType) -> Tensor:
-    dev = current()
+    dev = home_for(dtype, current())
     if dev.backend.is_gpu:
-        if dtype.is_string:  # strings live on the host, as in TensorFlow
-            return wrap(arr, dtype, placement.devices[("CPU", 0)])
         arr = dev.backend.from_numpy(arr)
     return wrap(arr, dtype, dev)
 

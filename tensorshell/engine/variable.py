@@ -14,7 +14,7 @@ import numpy as np
 
 from . import dtypes
 from .autodiff import TrackedTensor, register_tracked
-from .devices import current, lookup
+from .devices import current, home_for
 from .errors import InvalidArgumentError, OpError, fmt_shape
 from .ops.indexing import normalize_index
 from .ops.registry import RECORDING, TENSOR_METHODS, on_device
@@ -77,9 +77,7 @@ class Variable:
                 tuple(TensorShape(shape)) != arr.shape:
             raise ValueError(f"The initial value's shape ({arr.shape}) is not compatible "
                              f"with the explicitly supplied `shape` argument ({shape}).")
-        dev = current()
-        if dev.backend.is_gpu and d.is_string:
-            dev = lookup("/cpu:0")  # strings live on the host, as in TensorFlow
+        dev = home_for(d, current())
         self._data = dev.backend.from_numpy(np.array(arr))  # always a private, writable array
         self._dtype = d
         self._device = dev
@@ -484,5 +482,4 @@ for _op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", 
                 {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//",
                  "mod": "%", "pow": "**", "matmul": "@", "and": "&", "or": "|",
                  "xor": "^"}[_op]))
-Variable.__hash__ = Variable.__dict__["__hash__"]
 del _name, _fn, _op

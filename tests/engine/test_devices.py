@@ -157,6 +157,8 @@ def test_dlpack_with_numpy(device):
     assert u.dtype is ts.int16 and u.numpy().tolist() == [0, 1, 2, 3]
     s = ts.constant(2.5)
     assert float(np.from_dlpack(s)) == 2.5
+    capsule = ts.experimental.dlpack.to_dlpack(ts.Variable([1., 2.]))
+    assert type(capsule).__name__ == "PyCapsule"
 
 
 def test_dlpack_with_torch():

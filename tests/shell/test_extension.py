@@ -76,6 +76,32 @@ def test_tstimeit_synchronises_and_times(shell):
     assert "per loop" in out.getvalue()
 
 
+def test_tstimeit_cell_mode_and_device_errors(shell):
+    shell.user_ns["x"] = ts.ones(10)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        shell.run_cell_magic("tstimeit", "-n 3 -r 1", "y = x * 2\ny + 1")
+    assert "per loop" in out.getvalue()
+    with pytest.raises(ValueError, match="No device named"):
+        shell.run_line_magic("device", "/cpu:9")
+
+
+def test_verbose_mode_shows_the_engines_frames(shell):
+    from tensorshell.shell.errors import explained_traceback
+    try:
+        ts.constant(1.) + ts.constant(1)
+    except ts.errors.OpError as e:
+        err = e
+    terse = "\n".join(explained_traceback(err, shell))
+    shell.run_line_magic("xmode", "Verbose")
+    try:
+        verbose = "\n".join(explained_traceback(err, shell))
+    finally:
+        shell.run_line_magic("xmode", "Context")
+    assert "registry.py" not in terse and "registry.py" in verbose
+    assert "fix: ts.cast(y, ts.float32)" in terse and "fix: ts.cast(y, ts.float32)" in verbose
+
+
 def test_completions_know_dtypes_and_devices(shell):
     floats = {"ts.float16", "ts.float32", "ts.float64"}
     assert completions(shell, "ts.zeros(3, dtype=ts.flo") == floats

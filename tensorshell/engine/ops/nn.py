@@ -8,7 +8,7 @@ import math
 from ..dtypes import FLOATING, INTEGER
 from ..errors import incompatible_shapes, invalid
 from ..shapes import normalize_axis
-from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out, run, unify
+from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out, unify
 
 
 def _float_input(op_def, value, label):
@@ -143,27 +143,21 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     return out(-picked[..., 0], x.dtype)
 
 
-del run
-
 
 # ---------------------------------------------------------------------------------------------
 # Gradients
 # ---------------------------------------------------------------------------------------------
 
-def _axis_of(logits_ndim, axis):
-    return -1 if axis is None else int(axis)
-
-
 def _softmax_grad(g, ans, logits, axis=None, name=None):
     from .reduction import reduce_sum
-    ax = _axis_of(ans.ndim, axis)
+    ax = -1 if axis is None else int(axis)
     return (ans * (g - reduce_sum(g * ans, ax, keepdims=True)),)
 
 
 def _log_softmax_grad(g, ans, logits, axis=None, name=None):
     from .elementwise import exp
     from .reduction import reduce_sum
-    ax = _axis_of(ans.ndim, axis)
+    ax = -1 if axis is None else int(axis)
     return (g - exp(ans) * reduce_sum(g, ax, keepdims=True),)
 
 

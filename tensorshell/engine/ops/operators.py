@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor
 from . import elementwise as e
 from .indexing import getitem
 from .linalg import matmul
@@ -86,8 +85,6 @@ def _install():
             if err.kind == "shape":
                 return _scalar_bool(True)
             raise
-
-    Tensor.__hash__ = Tensor.__dict__["__hash__"]
 
 
 _install()

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from .. import dtypes
-from ..devices import NUMPY, Backend, current, placement
+from ..devices import NUMPY, Backend, current, home_for, placement
 from ..dtypes import DType
 from ..errors import (InvalidArgumentError, Operand, dtype_mismatch, dtype_not_allowed,
                       from_kernel)
@@ -269,9 +269,9 @@ def unify(op_name: str, values, labels) -> list[Tensor]:
 
 def mismatch(op_name, a, la, b, lb):
     target = dtypes.widening_target(a.dtype, b.dtype)
-    cast_label, other = (lb, la) if target is a.dtype else (la, lb)
+    cast_label = lb if target is a.dtype else la  # cast the narrower operand
     return dtype_mismatch(op_name, [describe(a, la), describe(b, lb)], target.name,
-                          cast_label, cast_label)
+                          cast_label)
 
 
 _FIX_ORDER = (dtypes.float32, dtypes.int32, dtypes.bool, dtypes.float64, dtypes.int64,
@@ -337,10 +337,8 @@ def run(op: OpDef, *arrays, inputs=(), labels=("x", "y"), **kwargs):
 
 
 def out(data, dtype: DType) -> Tensor:
-    dev = placement.device if placement.initialized else current()
-    if dtype.is_string and dev.backend.is_gpu:
-        dev = placement.devices[("CPU", 0)]  # strings live on the host, as in TensorFlow
-    return wrap(data, dtype, dev)
+    return wrap(data, dtype, home_for(dtype, placement.device if placement.initialized
+                                      else current()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,6 +521,3 @@ def tensor_method(name: str):
         return fn
     return deco
 
-
-def as_numpy_backend(xp):
-    return xp is np
