@@ -106,6 +106,38 @@ def test_float32_sum_of_ten_million_is_as_accurate_as_numpys():
     assert abs(ours - exact) <= max(2 * numpy_error, 1e-6 * exact)
 
 
+@pytest.mark.parametrize("op", [ts.reduce_sum, ts.reduce_mean])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [parallel.BLOCKED_SUM_MIN - 1, parallel.BLOCKED_SUM_MIN,
+                               parallel.BLOCKED_SUM_MIN + 1023, 3 * parallel.BLOCKED_SUM_MIN + 5])
+def test_whole_float_sums_on_one_core_agree_with_numpy(op, dtype, n):
+    # from BLOCKED_SUM_MIN elements whole sums take the BLAS route even below the threshold
+    # of the thread pool; any layout BLAS cannot take falls back to NumPy's own sum
+    ts.config.threading.set_intra_op_parallelism_threads(1)
+    a = np.random.default_rng(n).standard_normal(n).astype(dtype) + 0.5
+    exact = float(np.sum(a, dtype=np.longdouble))
+    if op is ts.reduce_mean:
+        exact /= n
+    tol = 4 * abs(float(np.add.reduce(a) / (n if op is ts.reduce_mean else 1)) - exact) \
+        + 1e-6 * abs(exact)
+    for x in (a, a.reshape(-1, 1) if n % 2 else a[: n - n % 4].reshape(4, -1)):
+        r = op(ts.constant(x))
+        assert r.dtype == dtype and r.shape == ()
+        ref = float(np.sum(x, dtype=np.longdouble)) / (x.size if op is ts.reduce_mean else 1)
+        assert abs(float(r) - ref) <= tol
+    k = op(ts.constant(a.reshape(1, -1)), keepdims=True)
+    assert k.shape == (1, 1)
+    strided = op(ts.constant(a)[::2])       # a view: not C-contiguous
+    ref = float(np.sum(a[::2], dtype=np.longdouble)) / (a[::2].size if op is ts.reduce_mean
+                                                         else 1)
+    assert abs(float(strided) - ref) <= tol
+    special = a.copy()
+    special[n // 2] = np.inf
+    assert float(op(ts.constant(special))) == np.inf
+    special[n // 3] = np.nan
+    assert np.isnan(float(op(ts.constant(special))))
+
+
 def test_thread_settings():
     assert ts.config.threading.get_intra_op_parallelism_threads() == \
         parallel.available_cpus()
@@ -145,9 +177,35 @@ def test_buffer_cache_respects_its_limit():
     cache = parallel.BufferCache(limit=1000)
     x = cache.empty((100,), np.float32)   # 400 bytes: cached
     y = cache.empty((100,), np.float32)   # in use: a second cached buffer
-    z = cache.empty((100,), np.float32)   # over the limit: plain allocation
-    assert cache.cached_bytes == 800 and z.base is None
+    z = cache.empty((100,), np.float32)   # over the limit, nothing idle: plain allocation
+    assert cache.cached_bytes == 800
+    assert all(a.ctypes.data % parallel.ALIGNMENT == 0 for a in (x, y, z))
     del x
     w = cache.empty((10, 10), np.float32)
     assert w.shape == (10, 10) and cache.cached_bytes == 800
     del y, z, w
+
+
+def test_buffer_cache_evicts_idle_buffers_of_other_sizes():
+    cache = parallel.BufferCache(limit=1000)
+    x = cache.empty((100,), np.float32)   # 400 bytes
+    y = cache.empty((50,), np.float32)    # 200 bytes, kept alive
+    view = y[10:20]
+    del x, y
+    z = cache.empty((150,), np.float32)   # 600 bytes: the idle 400 go, the viewed 200 stay
+    assert cache.cached_bytes == 800
+    z[:] = 7
+    view_before = view.copy()
+    u = cache.empty((50,), np.float32)    # the 200-byte buffer is still seen by `view`
+    u[:] = -1
+    np.testing.assert_array_equal(view, view_before)
+    del z, u, view
+
+
+@pytest.mark.parametrize("op", [lambda t: t + 1.0, ts.exp, lambda t: ts.cast(t, ts.float64)])
+def test_parallel_outputs_are_cache_line_aligned(op):
+    # NumPy's vector loops split every store of a misaligned output across two cache lines
+    ts.config.threading.set_intra_op_parallelism_threads(2)
+    ts.config.threading.set_min_parallel_elements(1024)
+    a = ts.constant(np.linspace(0, 1, 10_000, dtype=np.float32))
+    assert np.asarray(op(a)).ctypes.data % parallel.ALIGNMENT == 0

@@ -38,12 +38,15 @@ _record_impl = None  # set by engine/autodiff.py
 
 # Elementwise ops on CPU arrays with at least this many elements run on every core
 # (engine/parallel.py); `configure_parallel` keeps it in step with ts.config.threading.
-PARALLEL_MIN = 1 << 20
+PARALLEL_MIN = 1 << 62
 
 
 def configure_parallel() -> None:
     global PARALLEL_MIN
     PARALLEL_MIN = parallel.state.min_elements if parallel.state.threads > 1 else 1 << 62
+
+
+configure_parallel()
 
 
 def record(op, fn, args, kwargs):
