@@ -1,7 +1,7 @@
 """Large-tensor CPU throughput: tensorshell against NumPy (and TensorFlow eager / PyTorch
 when installed) in one run, next to the machine's measured memory-copy bandwidth.
 
-    python benchmarks/throughput.py [--sizes 1e6 1e7 1e8] [--repeat 5]
+    python benchmarks/throughput.py [--sizes 1e6 1e7 1e8] [--repeat 5] [--pause 1]
 
 Bytes moved count every input read and every output written (add: 3 x 4 bytes per
 element); exp and tanh report elements per second.
@@ -93,6 +93,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", nargs="+", type=float, default=[1e6, 1e7, 1e8])
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--pause", type=float, default=1.0,
+                   help="seconds of rest before each measurement (lets BLAS threads settle)")
     args = p.parse_args(argv)
     print(f"threads: {ts.config.threading.get_intra_op_parallelism_threads()}, parallel from "
           f"{ts.config.threading.get_min_parallel_elements()} elements")
@@ -112,7 +114,7 @@ def main(argv=None):
             for name, (a, c, m) in libs.items():
                 # BLAS threads (large sums, matmul) and other libraries' pools spin for a while
                 # after a call and would slow the next threaded op: measure each on its own
-                time.sleep(1.0)
+                time.sleep(args.pause)
                 rate = work / best(lambda: call(m, a, c), args.repeat) / 1e9
                 if name == "tensorshell":
                     ts_rate = rate
