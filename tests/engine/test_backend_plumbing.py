@@ -6,6 +6,8 @@ gpu-marked tests on a GPU machine."""
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import pytest
 
@@ -21,11 +23,20 @@ class DeviceArray(np.ndarray):
     """Marks arrays living on the stand-in device; the host never gets one back."""
 
 
+class ArrayModule(types.ModuleType):
+    """The stand-in's ``xp``: computes with NumPy but is not the ``numpy`` module, so every
+    kernel takes the branch it takes for CuPy (``xp.sum`` where NumPy gets ``np.add.reduce``,
+    array methods where it gets ``np.swapaxes``, ...)."""
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
 class StandInBackend(Backend):
     is_gpu = True
 
     def __init__(self):
-        super().__init__("stand-in", np)
+        super().__init__("stand-in", ArrayModule("standin_xp"))
         self.transfers = 0
         self.bytes_to_host = 0
 
