@@ -17,7 +17,6 @@ from .engine.ops import registry as _registry
 class _State:
     def __init__(self):
         self.soft_device_placement = True
-        self.op_determinism = False
         self.inter_op_threads = 0
         # How the display layer prints values (repr() keeps TensorFlow's NumPy format)
         self.print_options = {"precision": 4, "threshold": 200, "edgeitems": 3,
@@ -67,6 +66,8 @@ def get_show_internal_frames() -> bool:
 def reset() -> None:
     """Restore every setting to its default (tests call this between cases)."""
     _state.reset()
+    if _devices.placement.deterministic:
+        _set_op_determinism(False)
     _parallel.state.__init__()
     _registry.configure_parallel()
 
@@ -163,25 +164,28 @@ def _reset_memory_stats(device: str) -> None:
     dev.backend.reset_peak()
 
 
-def _enable_op_determinism() -> None:
-    """Make GPU reductions and matmuls reproducible bit for bit, at some cost in speed:
-    CuPy's CUB/cuTENSOR accelerators (whose reductions may reorder additions) are turned
-    off for the session. CPU kernels are deterministic already."""
-    _state.op_determinism = True
+def _set_op_determinism(on: bool) -> None:
+    _devices.placement.deterministic = on
     if any(d.backend.is_gpu for d in _devices.placement.devices.values()):
         from .engine import gpu
-        gpu.set_deterministic(True)
+        gpu.set_deterministic(on)
+    # before the first tensor the GPU backends apply it themselves when they are created
+
+
+def _enable_op_determinism() -> None:
+    """Make GPU reductions reproducible bit for bit, at some cost in speed: CuPy's
+    CUB/cuTENSOR accelerators (whose reductions may reorder additions) are turned off for
+    the session. CPU kernels are deterministic already. Works before or after the first
+    tensor, as in TensorFlow, where it is usually the first line of a program."""
+    _set_op_determinism(True)
 
 
 def _disable_op_determinism() -> None:
-    _state.op_determinism = False
-    if any(d.backend.is_gpu for d in _devices.placement.devices.values()):
-        from .engine import gpu
-        gpu.set_deterministic(False)
+    _set_op_determinism(False)
 
 
 def op_determinism_enabled() -> bool:
-    return _state.op_determinism
+    return _devices.placement.deterministic
 
 
 experimental = types.SimpleNamespace(

@@ -88,7 +88,7 @@ class Placement:
     """Where the next op runs. ``device`` is read on every op; keep it one attribute."""
 
     __slots__ = ("device", "stack", "default", "initialized", "devices", "logical_cpus",
-                 "gpu_error", "warned")
+                 "gpu_error", "warned", "deterministic")
 
     def __init__(self):
         self.default = CPU0
@@ -99,6 +99,8 @@ class Placement:
         self.logical_cpus = 1
         self.gpu_error: str | None = None  # why no GPU is used, for banners and reports
         self.warned: set[str] = set()
+        # ts.config.experimental.enable_op_determinism(); GPU backends apply it when created
+        self.deterministic = False
 
 
 placement = Placement()

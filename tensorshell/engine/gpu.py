@@ -71,11 +71,14 @@ def out_of_memory(backend, exc):
 
 
 def backends() -> list[CupyBackend]:
+    from .devices import placement
     n = cupy.cuda.runtime.getDeviceCount()
     found = [CupyBackend(i) for i in range(n)]
     from .ops.registry import bind_all
     for b in found:
         bind_all(b)
+    if found and placement.deterministic:  # asked for before the first tensor
+        set_deterministic(True)
     return found
 
 
@@ -83,10 +86,18 @@ def to_host(data) -> np.ndarray:
     return cupy.asnumpy(data)
 
 
+_accelerators: tuple[list, list] | None = None  # CuPy's own choice (CUPY_ACCELERATORS)
+
+
 def set_deterministic(on: bool) -> None:
     """Reductions through CUB/cuTENSOR may reorder additions between runs; CuPy's own
-    reduction kernels do not. Turning the accelerators off trades speed for reproducibility."""
-    from cupy._core import set_reduction_accelerators, set_routine_accelerators
-    accelerators = [] if on else ["cub"]
-    set_reduction_accelerators(accelerators)
-    set_routine_accelerators(accelerators)
+    reduction kernels do not. On: the accelerators are turned off (slower, reproducible);
+    off: CuPy's own setting (its default, or CUPY_ACCELERATORS) comes back."""
+    global _accelerators
+    from cupy import _core
+    if _accelerators is None:
+        _accelerators = (list(_core.get_reduction_accelerators()),
+                         list(_core.get_routine_accelerators()))
+    reduction, routine = ([], []) if on else _accelerators
+    _core.set_reduction_accelerators(reduction)
+    _core.set_routine_accelerators(routine)

@@ -51,9 +51,18 @@ def aligned_empty(shape, dtype) -> np.ndarray:
     n = dtype.itemsize
     for d in shape:
         n *= d
-    raw = np.empty(n + ALIGNMENT, np.uint8)
+    raw = _bytes(n, shape, dtype)
     start = -raw.ctypes.data % ALIGNMENT
     return raw[start:start + n].view(dtype).reshape(shape)
+
+
+def _bytes(n: int, shape, dtype) -> np.ndarray:
+    """``n`` bytes plus room to align them; a failure names the array that was wanted."""
+    try:
+        return np.empty(n + ALIGNMENT, np.uint8)
+    except MemoryError:
+        raise MemoryError(f"Unable to allocate {n / 2**30:.3g} GiB for an array with shape "
+                          f"{tuple(shape)} and data type {dtype}") from None
 
 
 class BufferCache:
@@ -87,7 +96,7 @@ class BufferCache:
                 self._evict(self._bytes + n - self.limit)
                 if self._bytes + n > self.limit:
                     return aligned_empty(shape, dtype)
-            raw = np.empty(n + ALIGNMENT, np.uint8)
+            raw = _bytes(n, shape, dtype)
             start = -raw.ctypes.data % ALIGNMENT
             self._by_size.setdefault(n, []).append((raw, start))
             self._bytes += n

@@ -626,7 +626,11 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
         shape = tuple(int(d) for d in TensorShape(shape))
         size = int(np.prod(shape, dtype=np.int64))
         if arr.size == 1:
-            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+            try:
+                arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+            except MemoryError as e:
+                from .errors import from_kernel
+                raise from_kernel("constant", e, []) from None
         elif arr.size == size:
             arr = arr.reshape(shape)
         else:

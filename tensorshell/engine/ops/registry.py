@@ -171,9 +171,12 @@ def _recordable(op, raw):
 
     @functools.wraps(raw)
     def public(*args, **kwargs):
-        if RECORDING:
-            return record(op, raw, args, kwargs)
-        return raw(*args, **kwargs)
+        try:
+            if RECORDING:
+                return record(op, raw, args, kwargs)
+            return raw(*args, **kwargs)
+        except MemoryError as e:  # NumPy's and CuPy's (OutOfMemoryError): ResourceExhausted
+            raise kernel_error(op, e, (), ()) from None
     public.raw = raw
     return public
 

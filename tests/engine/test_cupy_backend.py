@@ -1,0 +1,187 @@
+"""engine/gpu.py (the CuPy backend) driven through a stand-in ``cupy`` package, in a fresh
+process: CuPy is found and imported only at the first tensor, its GPUs become the default
+devices, transfers go through its functions, and out-of-memory errors, memory figures and
+determinism use its APIs. The stand-in computes with NumPy, so this checks tensorshell's
+side of the contract; the gpu-marked tests check CuPy's kernels on a real GPU."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+FAKE_CUPY = {
+    "cupy/__init__.py": '''
+        """Stand-in for CuPy: NumPy underneath, marked device arrays, a pretend 1 GiB GPU."""
+        import numpy as _np
+
+        from . import _core, cuda
+
+        class ndarray(_np.ndarray):
+            pass
+
+        class _Pool:
+            used = 0
+
+            def used_bytes(self):
+                return self.used
+
+        _pool = _Pool()
+
+        def _on_device(a):
+            if a.nbytes > cuda.runtime.TOTAL:
+                raise cuda.memory.OutOfMemoryError(a.nbytes, _pool.used)
+            _pool.used += a.nbytes
+            return _np.array(a, copy=True).view(ndarray)
+
+        def asarray(a, dtype=None):
+            return _on_device(_np.asarray(a, dtype))
+
+        def array(a, copy=True):
+            assert isinstance(a, ndarray), "peer copies start from a device array"
+            cuda.peer_copies.append(a.nbytes)
+            return _on_device(_np.asarray(a))
+
+        def asnumpy(a):
+            return _np.array(a).view(_np.ndarray) if _np.ndim(a) else _np.asarray(a)[()]
+
+        def zeros(shape, dtype=float):
+            n = _np.dtype(dtype).itemsize
+            for d in ((shape,) if isinstance(shape, int) else shape):
+                n *= d
+            if n > cuda.runtime.TOTAL:
+                raise cuda.memory.OutOfMemoryError(n, _pool.used)
+            return _np.zeros(shape, dtype).view(ndarray)
+
+        def get_default_memory_pool():
+            return _pool
+
+        def __getattr__(name):
+            return getattr(_np, name)
+    ''',
+    "cupy/_core/__init__.py": '''
+        _reduction, _routine = [1], [1]          # CuPy's default: CUB (1)
+
+        def get_reduction_accelerators():
+            return _reduction
+
+        def get_routine_accelerators():
+            return _routine
+
+        def set_reduction_accelerators(a):
+            global _reduction
+            _reduction = list(a)
+
+        def set_routine_accelerators(a):
+            global _routine
+            _routine = list(a)
+    ''',
+    "cupy/cuda/__init__.py": '''
+        import types
+
+        peer_copies = []
+        synchronized = []
+        active = [0]
+
+        class Device:
+            def __init__(self, index=0):
+                self.id = index
+
+            def __enter__(self):
+                active.append(self.id)
+                return self
+
+            def __exit__(self, *exc):
+                active.pop()
+
+            def use(self):
+                active[0] = self.id
+
+            def synchronize(self):
+                synchronized.append(self.id)
+
+        class OutOfMemoryError(MemoryError):
+            def __init__(self, size, total):
+                super().__init__(f"Out of memory allocating {size:,} bytes "
+                                 f"(allocated so far: {total:,} bytes).")
+
+        runtime = types.SimpleNamespace(TOTAL=1 << 30, getDeviceCount=lambda: 2,
+                                        memGetInfo=lambda: (123_000, 1 << 30))
+        memory = types.SimpleNamespace(OutOfMemoryError=OutOfMemoryError)
+    ''',
+}
+
+SCRIPT = '''
+import sys
+import numpy as np
+import tensorshell as ts
+
+assert "cupy" not in sys.modules, "CuPy is imported at the first tensor, not at import"
+ts.config.experimental.enable_op_determinism()     # before the first tensor, as in TF
+t = ts.constant([1., 2., 3.])
+import cupy
+assert t.device == "/job:localhost/replica:0/task:0/device:GPU:0", t.device
+assert isinstance(t._data, cupy.ndarray)
+assert cupy._core.get_reduction_accelerators() == []   # applied when the GPUs appeared
+assert cupy.cuda.active[0] == 0
+ts.config.experimental.disable_op_determinism()
+assert cupy._core.get_reduction_accelerators() == [1]  # CuPy's own choice comes back
+ts.config.experimental.enable_op_determinism()
+assert cupy._core.get_routine_accelerators() == []
+ts.config.experimental.disable_op_determinism()
+
+names = [d.name for d in ts.config.list_logical_devices("GPU")]
+assert names == ["/device:GPU:0", "/device:GPU:1"], names
+assert ts.constant("text").device.endswith("CPU:0")    # strings stay on the host
+
+y = ts.reduce_sum(t * 2.0)
+assert isinstance(y._data, cupy.ndarray) and float(y) == 12.0
+host = t.numpy()
+assert type(host) is np.ndarray and host.tolist() == [1., 2., 3.]
+with ts.device("/gpu:1"):
+    u = t + 1.0                                         # copied GPU:0 -> GPU:1 directly
+assert u.device.endswith("GPU:1") and cupy.cuda.peer_copies, cupy.cuda.peer_copies
+assert t.cpu().device.endswith("CPU:0") and type(t.cpu()._data) is np.ndarray
+assert t.cpu().gpu(1).device.endswith("GPU:1")
+
+info = ts.config.experimental.get_memory_info("GPU:0")
+assert info["current"] > 0 and info["peak"] >= info["current"], info
+ts.config.experimental.reset_memory_stats("GPU:0")
+
+try:
+    ts.constant(np.zeros((1 << 28) + 1, np.float32))   # more than the pretend GPU holds
+except ts.errors.ResourceExhaustedError as e:
+    assert "out of memory" in str(e) and "free 123000" in str(e), str(e)
+else:
+    raise AssertionError("no ResourceExhaustedError from a transfer")
+try:
+    ts.zeros((1 << 30,))                                # inside a kernel
+except ts.errors.ResourceExhaustedError as e:
+    assert "out of memory" in str(e), str(e)
+else:
+    raise AssertionError("no ResourceExhaustedError from a kernel")
+assert float(ts.reduce_sum(ts.ones(3))) == 3.0          # the session goes on
+
+with ts.GradientTape() as tape:
+    tape.watch(t)
+    z = ts.reduce_sum(t * t)
+g = tape.gradient(z, t)
+assert g.device.endswith("GPU:0") and g.numpy().tolist() == [2., 4., 6.]
+v = ts.Variable([0., 0., 0.])
+v.assign(host)                                          # from the host; stays on the GPU
+assert v.device.endswith("GPU:0") and isinstance(v._data, cupy.ndarray)
+print("all good")
+'''
+
+
+def test_cupy_backend_through_a_stand_in(tmp_path):
+    for rel, text in FAKE_CUPY.items():
+        path = tmp_path / "fake" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    env = {"PYTHONPATH": str(tmp_path / "fake"), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "all good" in proc.stdout
