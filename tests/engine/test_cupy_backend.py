@@ -13,6 +13,8 @@ import textwrap
 FAKE_CUPY = {
     "cupy/__init__.py": '''
         """Stand-in for CuPy: NumPy underneath, marked device arrays, a pretend 1 GiB GPU."""
+        import weakref
+
         import numpy as _np
 
         from . import _core, cuda
@@ -26,13 +28,23 @@ FAKE_CUPY = {
             def used_bytes(self):
                 return self.used
 
+            def malloc(self, size):
+                self.used += size
+                return ("pointer", size)
+
         _pool = _Pool()
+        cuda._allocator = _pool.malloc
+
+        def _free(size):
+            _pool.used -= size
 
         def _on_device(a):
             if a.nbytes > cuda.runtime.TOTAL:
                 raise cuda.memory.OutOfMemoryError(a.nbytes, _pool.used)
-            _pool.used += a.nbytes
-            return _np.array(a, copy=True).view(ndarray)
+            cuda._allocator(a.nbytes)          # every new array, through the allocator
+            arr = _np.array(a, copy=True).view(ndarray)
+            weakref.finalize(arr, _free, a.nbytes)
+            return arr
 
         def asarray(a, dtype=None):
             return _on_device(_np.asarray(a, dtype))
@@ -105,7 +117,17 @@ FAKE_CUPY = {
                 super().__init__(f"Out of memory allocating {size:,} bytes "
                                  f"(allocated so far: {total:,} bytes).")
 
+        _allocator = None
+
+        def get_allocator():
+            return _allocator
+
+        def set_allocator(allocator):
+            global _allocator
+            _allocator = allocator
+
         runtime = types.SimpleNamespace(TOTAL=1 << 30, getDeviceCount=lambda: 2,
+                                        getDevice=lambda: active[-1],
                                         memGetInfo=lambda: (123_000, 1 << 30))
         memory = types.SimpleNamespace(OutOfMemoryError=OutOfMemoryError)
     ''',
@@ -146,7 +168,14 @@ assert t.cpu().gpu(1).device.endswith("GPU:1")
 
 info = ts.config.experimental.get_memory_info("GPU:0")
 assert info["current"] > 0 and info["peak"] >= info["current"], info
+big = ts.constant(np.ones(1 << 20, np.float32))         # 4 MiB through the allocator
+del big                                                 # freed before anyone asks
+after = ts.config.experimental.get_memory_info("GPU:0")
+assert after["current"] == info["current"], (info, after)
+assert after["peak"] >= info["current"] + (1 << 22), after   # the peak saw it anyway
 ts.config.experimental.reset_memory_stats("GPU:0")
+reset = ts.config.experimental.get_memory_info("GPU:0")
+assert reset["peak"] == reset["current"], reset
 
 try:
     ts.constant(np.zeros((1 << 28) + 1, np.float32))   # more than the pretend GPU holds

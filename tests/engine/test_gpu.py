@@ -30,6 +30,11 @@ def test_memory_info_tracks_current_and_peak():
     assert after["current"] >= before["current"] + 4 * 1024 * 1024 - 1
     assert after["peak"] >= after["current"]
     del big
+    ts.config.experimental.reset_memory_stats("GPU:0")
+    base = ts.config.experimental.get_memory_info("GPU:0")["current"]
+    ts.reduce_sum(ts.ones((2048, 2048)))       # a 16 MB temporary, gone when this returns
+    info = ts.config.experimental.get_memory_info("GPU:0")
+    assert info["peak"] >= base + 2048 * 2048 * 4 > info["current"] - 1
 
 
 def test_out_of_memory_is_resource_exhausted_and_the_session_goes_on():
