@@ -189,7 +189,9 @@ def from_kernel(op_name: str, exc: BaseException, operands: list[Operand]) -> Op
         return err
     if isinstance(exc, MemoryError):
         return invalid(op_name, f"out of memory: {text}", operands, kind="memory",
-                       cls=ResourceExhaustedError)
+                       cls=ResourceExhaustedError,
+                       hint="del large tensors you no longer need (%whos_t lists them), or "
+                            "work on smaller pieces (ts.split, a loop over batches)")
     if isinstance(exc, ZeroDivisionError):
         return invalid(op_name, "Integer division by zero", operands,
                        hint="check the divisor with ts.reduce_any(y == 0), or cast to a float "
