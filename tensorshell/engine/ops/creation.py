@@ -6,10 +6,10 @@ import numpy as np
 
 from .. import dtypes
 from ..dtypes import float32
-from ..errors import invalid
+from ..errors import from_kernel, invalid
 from ..tensor import Tensor, infer
 from ..devices import current
-from .registry import as_tensor, op, out
+from .registry import as_tensor, describe, op, out
 from .shape import int_list
 
 
@@ -98,8 +98,11 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
 @op("eye", exports=("", "linalg"), differentiable=False)
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=float32, name=None):
     d = dtypes.as_dtype(dtype)
-    m = _xp().eye(int(num_rows), None if num_columns is None else int(num_columns),
-                  dtype=d._np)
+    rows, cols = int(num_rows), None if num_columns is None else int(num_columns)
+    for n in (rows, cols):
+        if n is not None and n < 0:
+            raise invalid("eye", f"Dimension {n} must be >= 0", kind="shape")
+    m = _xp().eye(rows, cols, dtype=d._np)
     if batch_shape is not None:
         b = _shape(batch_shape, "eye")
         m = _xp().broadcast_to(m, tuple(b) + m.shape).copy()
@@ -117,5 +120,9 @@ def linspace(start, stop, num, name=None, axis=0):
     n = int(num)
     if n < 0:
         raise invalid("linspace", f"num must be >= 0, got {n}")
-    data = _xp().linspace(s.numpy(), e.numpy(), n, axis=int(axis)).astype(s.dtype._np)
+    try:
+        data = _xp().linspace(s.numpy(), e.numpy(), n, axis=int(axis)).astype(s.dtype._np)
+    except (ValueError, IndexError) as exc:  # shapes that do not broadcast, a bad axis
+        raise from_kernel("linspace", exc, [describe(s, "start"), describe(e, "stop")]) \
+            from None
     return out(data, s.dtype)

@@ -18,7 +18,7 @@ from .. import dtypes
 from ..devices import NUMPY, Backend, current, home_for, placement
 from ..dtypes import DType
 from ..errors import (InvalidArgumentError, Operand, dtype_mismatch, dtype_not_allowed,
-                      from_kernel)
+                      from_kernel, invalid)
 from .. import parallel
 from ..tensor import Tensor, to_dtype, infer, wrap
 
@@ -175,10 +175,31 @@ def _recordable(op, raw):
             if RECORDING:
                 return record(op, raw, args, kwargs)
             return raw(*args, **kwargs)
-        except MemoryError as e:  # NumPy's and CuPy's (OutOfMemoryError): ResourceExhausted
-            raise kernel_error(op, e, (), ()) from None
+        except _UNINTENDED as e:
+            raise _translate(op, raw, e, args, kwargs) from None
+        except (TypeError, ValueError) as e:
+            if type(e).__module__.startswith("numpy"):  # UFuncTypeError, AxisError ...
+                raise _translate(op, raw, e, args, kwargs) from None
+            raise  # the op's own TypeError/ValueError, worded as TensorFlow's
     public.raw = raw
     return public
+
+
+# Exceptions a hand-written op never raises on purpose: out of memory (NumPy's MemoryError,
+# CuPy's OutOfMemoryError), and what NumPy or Python raise on arguments the op did not
+# check. They become tensorshell errors naming the op and its tensor arguments.
+_UNINTENDED = (MemoryError, IndexError, KeyError, AttributeError, ArithmeticError)
+
+
+def _translate(op, raw, exc, args, kwargs):
+    import inspect
+    try:
+        named = inspect.signature(raw).bind(*args, **kwargs).arguments
+    except TypeError:
+        named = {f"argument {i}": a for i, a in enumerate(args)}
+    operands = [describe(v, label) for label, v in named.items()
+                if isinstance(v, Tensor) or getattr(v, "_is_variable", False)]
+    return from_kernel(op.name, exc, operands)
 
 
 def op(name, kind="custom", dtypes_=dtypes.ALL_SET, exports=("",), records_itself=False,
@@ -475,6 +496,9 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
             raise not_allowed(op, x, "input_tensor")
         if axis is not None:
             if type(axis) is Tensor:
+                if not axis._dtype.is_integer:
+                    raise invalid(op.name, f"axis must be an int32 or int64 tensor, got "
+                                  f"{axis._dtype.name}", kind="dtype")
                 axis = axis.numpy().tolist()
             axis = normalize_axes(axis, x._data.ndim, op.name)
         kernel = kernels[x._device.backend]

@@ -252,6 +252,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name=None):
 def broadcast_to(input, shape, name=None):  # noqa: A002
     t = _x(input, "broadcast_to", "input")
     dims = tuple(int_list(shape, "broadcast_to", "shape"))
+    for d in dims:
+        if d < 0:
+            raise invalid("broadcast_to", f"Dimension {d} must be >= 0 (shape {list(dims)})",
+                          [describe(t, "input")], kind="shape")
     if broadcast_shapes(t._data.shape, dims) != dims:
         raise invalid("broadcast_to", f"Unable to broadcast tensor of shape "
                       f"{fmt_shape(t._data.shape)} to tensor of shape {fmt_shape(dims)}",
@@ -299,6 +303,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
                       kind="shape")
     if any(v < 0 for v in p):
         raise invalid("pad", f"paddings must be non-negative, got {p}", kind="shape")
+    if nd == 0:
+        return out(t._data, t.dtype)  # a scalar has nothing to pad, as in TensorFlow
     pairs = [(p[2 * i], p[2 * i + 1]) for i in range(nd)]
     xp = t._device.backend.xp
     mode = mode.upper()
@@ -382,6 +388,9 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
         raise invalid("gather", f"indices must be integers, got {idx.dtype.name}",
                       [describe(idx, "indices")], kind="dtype",
                       hint="ts.gather(params, ts.cast(indices, ts.int32))")
+    if p._data.ndim == 0:
+        raise invalid("gather", "params must be at least 1 dimensional",
+                      [describe(p, "params")], kind="shape")
     b = int(batch_dims)
     if b < 0:
         b += idx._data.ndim
