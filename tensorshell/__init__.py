@@ -15,6 +15,7 @@ from .engine.autodiff import GradientTape, custom_gradient
 from .engine.ops.registry import NAMESPACES as _NAMESPACES
 from .engine.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
 from .engine.variable import IndexedSlices, Variable
+from .function import TensorSpec, executing_eagerly, function
 
 globals().update(_NAMESPACES[""])
 

@@ -188,6 +188,17 @@ def op_determinism_enabled() -> bool:
     return _devices.placement.deterministic
 
 
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """Accepted for TensorFlow code: ``ts.function`` always runs eagerly."""
+    if not isinstance(run_eagerly, (bool, int)):
+        raise TypeError(f"run_eagerly must be a bool, got {run_eagerly!r}")
+
+
+def functions_run_eagerly() -> bool:
+    """Always True: tensorshell has no graph mode."""
+    return True
+
+
 experimental = types.SimpleNamespace(
     get_memory_info=_memory_info,
     reset_memory_stats=_reset_memory_stats,
