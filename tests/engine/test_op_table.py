@@ -27,7 +27,7 @@ def sample(dtype, shape=(2, 3), domain="any", seed=0):
         words = np.array([b"a", b"bc", b"", b"xyz", b"q", b"tensor"], dtype=object)
         return words[rng.integers(0, len(words), shape)]
     if dtype.is_integer:
-        if domain in ("pos", "nonzero", "shift"):
+        if domain in ("pos", "nonzero", "shift", "above1"):
             lo, hi = (1, 5) if domain != "shift" else (0, 4)
         elif domain == "exponent":
             lo, hi = 0, 4
@@ -37,7 +37,7 @@ def sample(dtype, shape=(2, 3), domain="any", seed=0):
     real = {"any": rng.uniform(-2, 2, shape), "pos": rng.uniform(0.5, 2, shape),
             "unit": rng.uniform(-0.9, 0.9, shape), "nonzero": rng.uniform(0.5, 2, shape)
             * rng.choice([-1, 1], shape), "exponent": rng.uniform(-2, 2, shape),
-            "shift": rng.uniform(0, 3, shape)}[domain]
+            "shift": rng.uniform(0, 3, shape), "above1": rng.uniform(1.2, 3, shape)}[domain]
     if dtype.is_complex:
         imag = rng.uniform(0.1, 1, shape)
         return (real + 1j * imag).astype(dtype.np_dtype)
@@ -104,6 +104,14 @@ UNARY = {
     "cos": (np.cos, "unit", SAME),
     "tan": (np.tan, "unit", SAME),
     "tanh": (np.tanh, "any", SAME),
+    "asin": (np.arcsin, "unit", SAME),
+    "acos": (np.arccos, "unit", SAME),
+    "atan": (np.arctan, "any", SAME),
+    "sinh": (np.sinh, "any", SAME),
+    "cosh": (np.cosh, "any", SAME),
+    "asinh": (np.arcsinh, "any", SAME),
+    "acosh": (np.arccosh, "above1", SAME),
+    "atanh": (np.arctanh, "unit", SAME),
     "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), "any", SAME),
     "round": (np.round, "any", SAME),
     "floor": (np.floor, "any", SAME),
@@ -144,6 +152,7 @@ BINARY = {
     "maximum": (np.maximum, "any", "any", SAME),
     "minimum": (np.minimum, "any", "any", SAME),
     "squared_difference": (lambda x, y: (x - y) * np.conj(x - y), "any", "any", SAME),
+    "atan2": (np.arctan2, "any", "nonzero", SAME),
     "equal": (np.equal, "any", "any", BOOL_RESULT),
     "not_equal": (np.not_equal, "any", "any", BOOL_RESULT),
     "less": (np.less, "any", "any", BOOL_RESULT),

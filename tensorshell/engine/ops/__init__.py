@@ -2,4 +2,5 @@
 
 from . import (creation, elementwise, indexing, linalg, nn, operators, random,  # noqa: F401
                reduction, shape)
+from . import composites  # noqa: F401,E402 - built from the families above
 from .registry import NAMESPACES, OPS  # noqa: F401

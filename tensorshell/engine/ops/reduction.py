@@ -242,7 +242,7 @@ reduce_all = reduction("reduce_all", BOOL, lambda xp: _logical(xp, "logical_and"
 reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",),
                             grad=_variance_grad)
 reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",), grad=_std_grad)
-reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("math",),
+reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("", "math"),
                              grad=_logsumexp_grad)
 
 

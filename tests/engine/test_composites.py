@@ -1,0 +1,118 @@
+"""Ops built from other ops (engine/ops/composites.py and l2_normalize): each against a NumPy
+reference, its gradient against finite differences (they have none of their own: the tape
+sees the ops they call), and the guards TensorFlow documents (0/0, log(0), infinite norms).
+A new composite cannot skip this: the coverage test fails until it has a case here."""
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+from tensorshell.engine.ops.registry import COMPOSITES
+
+from .test_gradients import check_vjp
+
+rng = np.random.default_rng(5)
+A = rng.uniform(-2, 2, (3, 4))
+B = rng.uniform(0.5, 2, (3, 4))
+
+
+def _l2n(x, axis=None):
+    return x / np.sqrt(np.maximum(np.sum(x * x, axis=axis, keepdims=True), 1e-12))
+
+
+# name -> (call on float64 tensors, NumPy reference, inputs)
+CASES = {
+    "l2_normalize": (lambda x: ts.math.l2_normalize(x, axis=1), lambda x: _l2n(x, 1), [A]),
+    "add_n": (lambda x, y: ts.add_n([x, y, x]), lambda x, y: 2 * x + y, [A, B]),
+    "count_nonzero": (lambda x: ts.math.count_nonzero(x, axis=1),
+                      lambda x: np.count_nonzero(x, axis=1), [np.where(A > 0, A, 0)]),
+    "reduce_euclidean_norm": (lambda x: ts.math.reduce_euclidean_norm(x, axis=0),
+                              lambda x: np.sqrt(np.sum(x * x, axis=0)), [A]),
+    "divide_no_nan": (ts.math.divide_no_nan, lambda x, y: np.where(y == 0, 0, x / np.where(
+        y == 0, 1, y)), [A, np.where(B > 1, B, 0)]),
+    "xlogy": (ts.math.xlogy, lambda x, y: np.where(x == 0, 0, x * np.log(np.where(
+        x == 0, 1, y))), [np.where(A > 0, A, 0), B]),
+    "log_sigmoid": (ts.math.log_sigmoid, lambda x: -np.logaddexp(0, -x), [A * 30]),
+    "leaky_relu": (lambda x: ts.nn.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
+                   [A]),
+    "silu": (lambda x: ts.nn.silu(x, beta=1.5), lambda x: x / (1 + np.exp(-1.5 * x)), [A]),
+    "moments": (lambda x: ts.nn.moments(x, axes=[0])[1], lambda x: np.var(x, axis=0), [A]),
+    "batch_normalization": (lambda x, y: ts.nn.batch_normalization(x, 0.5, y, 1.0, 2.0, 1e-3),
+                            lambda x, y: (x - 0.5) / np.sqrt(y + 1e-3) * 2.0 + 1.0, [A, B]),
+    "clip_by_norm": (lambda x: ts.clip_by_norm(x, 1.5, axes=[1]),
+                     lambda x: x * 1.5 / np.maximum(np.sqrt(np.sum(x * x, 1, keepdims=True)),
+                                                    1.5), [A]),
+    "global_norm": (lambda x, y: ts.linalg.global_norm([x, None, y]),
+                    lambda x, y: np.sqrt(np.sum(x * x) + np.sum(y * y)), [A, B]),
+    "clip_by_global_norm": (lambda x, y: ts.clip_by_global_norm([x, y], 2.0)[0][1],
+                            lambda x, y: y * 2.0 / max(np.sqrt(np.sum(x * x) + np.sum(y * y)),
+                                                       2.0), [A, B]),
+}
+NOT_DIFFERENTIABLE = {"count_nonzero"}
+# away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
+# which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
+SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B]}
+
+
+def test_every_composite_has_a_case():
+    assert set(COMPOSITES) <= set(CASES), set(COMPOSITES) - set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matches_numpy(name, dtype, device):
+    call, ref, inputs = CASES[name]
+    got = call(*[ts.constant(a.astype(dtype)) for a in inputs])
+    want = ref(*[a.astype(np.float64) for a in inputs])
+    if name != "count_nonzero":
+        assert got.dtype.as_numpy_dtype == dtype
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - NOT_DIFFERENTIABLE))
+def test_gradient(name):
+    call, _, inputs = CASES[name]
+    check_vjp(call, *SMOOTH_INPUTS.get(name, inputs))
+
+
+def test_guards_have_zero_gradients_where_tensorflow_defines_them():
+    x = ts.constant([1., 2.])
+    y = ts.constant([0., 4.])
+    with ts.GradientTape() as tape:
+        tape.watch([x, y])
+        q = ts.math.divide_no_nan(x, y)
+    gx, gy = tape.gradient(q, [x, y])
+    assert gx.numpy().tolist() == [0., 0.25] and np.isfinite(gy.numpy()).all()
+    with ts.GradientTape() as tape:
+        tape.watch(y)
+        r = ts.math.xlogy(ts.constant([0., 1.]), y)
+    assert np.isfinite(tape.gradient(r, y).numpy()).all()
+
+
+def test_infinite_global_norm_makes_every_entry_nan():
+    clipped, norm = ts.clip_by_global_norm([ts.constant([np.inf, 1.]), None], 1.0)
+    assert np.isinf(float(norm)) and np.isnan(clipped[0].numpy()).all() and clipped[1] is None
+
+
+def test_add_n_refuses_mixed_dtypes_and_shapes():
+    with pytest.raises(ts.errors.InvalidArgumentError, match="float32.*int32|int32.*float32"):
+        ts.add_n([ts.constant([1., 2.]), ts.constant([1, 2])])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="same shape"):
+        ts.add_n([ts.ones(2), ts.ones(())])
+    with pytest.raises(ValueError):
+        ts.add_n([])
+
+
+@pytest.mark.parametrize("call", [lambda: ts.nn.leaky_relu(ts.constant([1, 2])),
+                                  lambda: ts.math.divide_no_nan(ts.constant([1]), 2),
+                                  lambda: ts.clip_by_norm(ts.constant([3, 4]), 1)])
+def test_integer_inputs_name_the_cast(call):
+    with pytest.raises(ts.errors.InvalidArgumentError, match="floating-point") as info:
+        call()
+    assert "ts.cast" in info.value.hint
+
+
+def test_reduce_euclidean_norm_of_integers_truncates_like_tensorflow():
+    r = ts.math.reduce_euclidean_norm(ts.constant([3, 5]))
+    assert r.dtype is ts.int32 and int(r) == 5
+    assert ts.reduce_logsumexp is ts.math.reduce_logsumexp and ts.nn.swish is ts.nn.silu
