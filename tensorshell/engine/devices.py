@@ -46,6 +46,11 @@ class Backend:
             return data  # CPU devices share host memory; tensors are immutable
         return self.from_numpy(src.to_numpy(data))
 
+    def scatter(self, ufunc_name: str, a, index, vals) -> None:
+        """``ufunc.at(a, index, vals)`` in place: repeated indices accumulate. ``index`` is
+        host integers (an array, or a tuple of arrays for index tuples)."""
+        getattr(self.xp, ufunc_name).at(a, index, vals)
+
     def activate(self):
         """Make this backend current for the thread (selects the CUDA device on GPUs)."""
 

@@ -43,6 +43,24 @@ class CupyBackend(Backend):
                 return cupy.array(data, copy=True)  # peer copy, no host round trip
         return self.from_numpy(src.to_numpy(data))
 
+    def scatter(self, ufunc_name, a, index, vals):
+        """cupyx has scatter_add/max/min; subtract adds the negation, and other ufuncs
+        (multiply, divide) go through the host."""
+        import cupyx
+        host_index = index
+        index = tuple(cupy.asarray(i) for i in index) if isinstance(index, tuple) \
+            else cupy.asarray(index)
+        if ufunc_name == "add":
+            cupyx.scatter_add(a, index, vals)
+        elif ufunc_name == "subtract":
+            cupyx.scatter_add(a, index, -vals)
+        elif ufunc_name in ("maximum", "minimum"):
+            getattr(cupyx, "scatter_" + ufunc_name[:3])(a, index, vals)
+        else:
+            host = cupy.asnumpy(a)
+            getattr(np, ufunc_name).at(host, host_index, cupy.asnumpy(vals))
+            a[...] = cupy.asarray(host)
+
     def activate(self):
         self.cuda_device.use()
 

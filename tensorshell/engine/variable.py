@@ -305,7 +305,7 @@ class Variable:
     def _scatter_ufunc(self, sparse_delta, ufunc_name, what):
         self._numeric(what)
         ind, vals = self._rows(sparse_delta, what)
-        _scatter(self._device.backend, ufunc_name, self._writable(), ind, vals)
+        self._device.backend.scatter(ufunc_name, self._writable(), ind, vals)
         return self
 
     def scatter_add(self, sparse_delta, use_locking=False, name=None):
@@ -336,15 +336,14 @@ class Variable:
         if k > self._data.ndim:
             raise ValueError(f"{what}: indices have inner dimension {k} but the variable has "
                              f"rank {self._data.ndim}")
-        for j in range(k):
-            _check_range(ind[..., j], self._data.shape[j], what, f"indices[..., {j}]")
+        where = nd_index(ind, self._data.shape, what)
         vals = self._target(updates, what)
         want = ind.shape[:-1] + self._data.shape[k:]
         if vals.shape != want:
             raise ValueError(f"{what}: updates have shape {fmt_shape(vals.shape)} but must "
                              f"have shape {fmt_shape(want)} (indices.shape[:-1] + "
                              f"variable.shape[{k}:])")
-        return tuple(ind[..., j] for j in range(k)), vals
+        return where, vals
 
     def scatter_nd_update(self, indices, updates, name=None):
         """Write ``updates`` at the index tuples in the last dimension of ``indices``."""
@@ -355,13 +354,13 @@ class Variable:
     def scatter_nd_add(self, indices, updates, name=None):
         self._numeric("scatter_nd_add")
         where, vals = self._nd(indices, updates, "scatter_nd_add")
-        _scatter(self._device.backend, "add", self._writable(), where, vals)
+        self._device.backend.scatter("add", self._writable(), where, vals)
         return self
 
     def scatter_nd_sub(self, indices, updates, name=None):
         self._numeric("scatter_nd_sub")
         where, vals = self._nd(indices, updates, "scatter_nd_sub")
-        _scatter(self._device.backend, "subtract", self._writable(), where, vals)
+        self._device.backend.scatter("subtract", self._writable(), where, vals)
         return self
 
     # -- no in-place operators -----------------------------------------------------------------
@@ -372,27 +371,13 @@ class Variable:
                            "`out = variable + value` for a new Tensor.")
 
 
-def _scatter(backend, ufunc_name, a, index, vals):
-    """``ufunc.at(a, index, vals)``: repeated indices accumulate. NumPy has it for every
-    ufunc; on GPUs cupyx has scatter_add/max/min, and multiply goes through the host."""
-    if not backend.is_gpu:
-        getattr(np, ufunc_name).at(a, index, vals)
-        return
-    import cupyx
-    index = tuple(backend.from_numpy(i) for i in index) if isinstance(index, tuple) \
-        else backend.from_numpy(index)
-    if ufunc_name == "add":
-        cupyx.scatter_add(a, index, vals)
-    elif ufunc_name == "subtract":
-        cupyx.scatter_add(a, index, -vals)
-    elif ufunc_name in ("maximum", "minimum"):
-        getattr(cupyx, "scatter_" + ufunc_name[:3])(a, index, vals)
-    else:
-        host = backend.to_numpy(a)
-        host_index = tuple(backend.to_numpy(i) for i in index) if isinstance(index, tuple) \
-            else backend.to_numpy(index)
-        getattr(np, ufunc_name).at(host, host_index, backend.to_numpy(vals))
-        a[...] = backend.from_numpy(host)
+def nd_index(ind: np.ndarray, shape, what: str) -> tuple:
+    """The index tuples in the last dimension of ``ind`` (host integers, inner dimension at
+    most ``len(shape)``) as the tuple of arrays NumPy's indexing takes, each checked to lie
+    inside ``shape``."""
+    for j in range(ind.shape[-1]):
+        _check_range(ind[..., j], shape[j], what, f"indices[..., {j}]")
+    return tuple(ind[..., j] for j in range(ind.shape[-1]))
 
 
 def _check_range(ind, limit, what, label):

@@ -44,6 +44,8 @@ CASES = {
                                                     1.5), [A]),
     "global_norm": (lambda x, y: ts.linalg.global_norm([x, None, y]),
                     lambda x, y: np.sqrt(np.sum(x * x) + np.sum(y * y)), [A, B]),
+    "top_k": (lambda x: ts.math.top_k(x, 2).values,
+              lambda x: -np.sort(-x, axis=-1)[..., :2], [A]),
     "clip_by_global_norm": (lambda x, y: ts.clip_by_global_norm([x, y], 2.0)[0][1],
                             lambda x, y: y * 2.0 / max(np.sqrt(np.sum(x * x) + np.sum(y * y)),
                                                        2.0), [A, B]),
@@ -110,6 +112,15 @@ def test_integer_inputs_name_the_cast(call):
     with pytest.raises(ts.errors.InvalidArgumentError, match="floating-point") as info:
         call()
     assert "ts.cast" in info.value.hint
+
+
+def test_top_k_keeps_ties_in_order_and_returns_indices():
+    r = ts.math.top_k(ts.constant([[1, 3, 3, 2], [5, 5, 5, 0]]), k=3)
+    assert r.values.numpy().tolist() == [[3, 3, 2], [5, 5, 5]]
+    assert r.indices.numpy().tolist() == [[1, 2, 3], [0, 1, 2]]
+    assert ts.nn.top_k is ts.math.top_k and r.indices.dtype is ts.int32
+    with pytest.raises(ts.errors.InvalidArgumentError, match="at least k=5"):
+        ts.math.top_k(ts.ones(3), 5)
 
 
 def test_reduce_euclidean_norm_of_integers_truncates_like_tensorflow():

@@ -71,6 +71,23 @@ FAKE_CUPY = {
         def __getattr__(name):
             return getattr(_np, name)
     ''',
+    "cupyx/__init__.py": '''
+        import numpy as _np
+
+        calls = []
+
+        def scatter_add(a, index, vals):
+            calls.append("add")
+            _np.add.at(a, index, vals)
+
+        def scatter_max(a, index, vals):
+            calls.append("max")
+            _np.maximum.at(a, index, vals)
+
+        def scatter_min(a, index, vals):
+            calls.append("min")
+            _np.minimum.at(a, index, vals)
+    ''',
     "cupy/_core/__init__.py": '''
         _reduction, _routine = [1], [1]          # CuPy's default: CUB (1)
 
@@ -199,6 +216,18 @@ assert g.device.endswith("GPU:0") and g.numpy().tolist() == [2., 4., 6.]
 v = ts.Variable([0., 0., 0.])
 v.assign(host)                                          # from the host; stays on the GPU
 assert v.device.endswith("GPU:0") and isinstance(v._data, cupy.ndarray)
+import cupyx
+v = ts.Variable([1., 2., 3.])
+v.scatter_add(ts.IndexedSlices(ts.constant([5., 5.]), ts.constant([0, 0])))
+v.scatter_sub(ts.IndexedSlices(ts.constant([1.]), ts.constant([2])))
+v.scatter_max(ts.IndexedSlices(ts.constant([9.]), ts.constant([1])))
+v.scatter_mul(ts.IndexedSlices(ts.constant([2.]), ts.constant([1])))   # through the host
+assert v.numpy().tolist() == [11., 18., 2.], v.numpy()
+assert cupyx.calls == ["add", "add", "max"], cupyx.calls
+s = ts.math.unsorted_segment_sum(ts.constant([1., 2., 3.]), [0, 1, 0], 2)
+assert s.numpy().tolist() == [4., 2.] and isinstance(s._data, cupy.ndarray)
+r = ts.tensor_scatter_nd_sub(ts.ones((2, 2)), [[0, 1]], [3.])
+assert r.numpy().tolist() == [[1., -2.], [1., 1.]] and r.device.endswith("GPU:0")
 print("all good")
 '''
 

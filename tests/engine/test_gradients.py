@@ -101,6 +101,17 @@ def _m(shape, seed=0, domain="any"):
 
 GRAD_CASES = {
     "identity": (lambda x: ts.identity(x), [_m((2, 3))]),
+    "gather_nd": (lambda x: ts.gather_nd(x, [[1, 0], [0, 2], [1, 0]]), [_m((2, 3))]),
+    "scatter_nd": (lambda u: ts.scatter_nd([[1], [3], [1]], u, [5, 2]), [_m((3, 2))]),
+    "tensor_scatter_nd_update": (lambda x, u: ts.tensor_scatter_nd_update(
+        x, [[0, 1], [2, 0]], u), [_m((3, 2), 1), _m((2,), 2)]),
+    "tensor_scatter_nd_add": (lambda x, u: ts.tensor_scatter_nd_add(
+        x, [[0, 1], [0, 1]], u), [_m((3, 2), 1), _m((2,), 2)]),
+    "tensor_scatter_nd_sub": (lambda x, u: ts.tensor_scatter_nd_sub(
+        x, [[2], [0]], u), [_m((3, 2), 1), _m((2, 2), 2)]),
+    "roll": (lambda x: ts.roll(x, [1, -2], [0, 1]), [_m((2, 3))]),
+    "repeat": (lambda x: ts.concat([ts.reshape(ts.repeat(x, [2, 0, 1], axis=1), [-1]),
+                                    ts.repeat(x, 2)], 0), [_m((2, 3))]),
     "cast": (lambda x: ts.cast(x, ts.float64), [_m((2, 3))]),
     "reshape": (lambda x: ts.reshape(x, [3, -1]), [_m((2, 3))]),
     "squeeze": (lambda x: ts.squeeze(x, 1), [_m((2, 1, 3))]),

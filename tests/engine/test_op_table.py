@@ -774,7 +774,111 @@ def _(d):
     x = sample(d, (3, 5))
     assert_matches(ts.argsort(ts.constant(x)), np.argsort(x, -1, kind="stable"), D.int32)
     got = ts.argsort(ts.constant(x), direction="DESCENDING").numpy()
-    np.testing.assert_array_equal(np.take_along_axis(x, got, -1), np.flip(np.sort(x, -1), -1))
+    # stable both ways, as TensorFlow: equal values keep their order when descending too
+    ranks = np.unique(x, return_inverse=True)[1].reshape(x.shape)
+    np.testing.assert_array_equal(got, np.argsort(-ranks, -1, kind="stable"))
+
+
+@case("gather_nd")
+def _(d):
+    x = sample(d, (3, 4, 2))
+    idx = np.array([[2, 1], [0, 3], [2, 1]])
+    assert_matches(ts.gather_nd(ts.constant(x), idx), x[idx[:, 0], idx[:, 1]], d)
+    assert_matches(ts.gather_nd(ts.constant(x), [[1]]), x[[1]], d)
+    assert_matches(ts.gather_nd(ts.constant(x), [[[0], [1]], [[2], [0]]], batch_dims=0),
+                   x[np.array([[0, 1], [2, 0]])], d)
+    assert_matches(ts.gather_nd(ts.constant(x[:2]), [[1], [3]], batch_dims=1),
+                   np.stack([x[0, 1], x[1, 3]]), d)
+    with pytest.raises(InvalidArgumentError, match="is not in"):
+        ts.gather_nd(ts.constant(x), [[3, 0]])
+
+
+@case("scatter_nd", reject=lambda t: ts.scatter_nd([[0]], t[:1], [3, 3]))
+def _(d):
+    u = sample(d, (3, 2), seed=4)
+    got = ts.scatter_nd([[1], [3], [1]], ts.constant(u), [5, 2])
+    want = np.zeros((5, 2), wide(u).dtype)
+    np.add.at(want, [1, 3, 1], wide(u))
+    assert_matches(got, _wrap_to(want, d), d)
+    with pytest.raises(InvalidArgumentError, match="updates must have shape"):
+        ts.scatter_nd([[1]], ts.constant(u), [5, 2])
+
+
+@case("tensor_scatter_nd_update")
+def _(d):
+    x = sample(d, (3, 4))
+    u = sample(d, (2,), seed=8)
+    want = x.copy()
+    want[[0, 2], [1, 3]] = u
+    assert_matches(ts.tensor_scatter_nd_update(ts.constant(x), [[0, 1], [2, 3]],
+                                               ts.constant(u)), want, d)
+    rows = sample(d, (1, 4), seed=9)
+    want = x.copy()
+    want[1] = rows[0]
+    assert_matches(ts.tensor_scatter_nd_update(ts.constant(x), [[1]], ts.constant(rows)),
+                   want, d)
+
+
+def _scatter_arith(name, ufunc):
+    @case(name, reject=lambda t: OPS[name].fn(t, [[0, 0]], t[0, :1]))
+    def _(d):
+        x = sample(d, (3, 4), domain="pos")
+        u = sample(d, (3,), domain="pos", seed=8)
+        want = wide(x).copy()
+        ufunc.at(want, ([0, 2, 0], [1, 3, 1]), wide(u))
+        assert_matches(OPS[name].fn(ts.constant(x), [[0, 1], [2, 3], [0, 1]], ts.constant(u)),
+                       _wrap_to(want, d), d)
+
+
+_scatter_arith("tensor_scatter_nd_add", np.add)
+_scatter_arith("tensor_scatter_nd_sub", np.subtract)
+
+
+@case("roll")
+def _(d):
+    x = sample(d, (3, 4))
+    assert_matches(ts.roll(ts.constant(x), 1, 0), np.roll(x, 1, 0), d)
+    assert_matches(ts.roll(ts.constant(x), [-1, 2], [0, 1]), np.roll(x, [-1, 2], [0, 1]), d)
+    with pytest.raises(InvalidArgumentError, match="same size"):
+        ts.roll(ts.constant(x), [1, 2], 0)
+
+
+@case("repeat")
+def _(d):
+    x = sample(d, (2, 3))
+    assert_matches(ts.repeat(ts.constant(x), [1, 3], axis=0), np.repeat(x, [1, 3], 0), d)
+    assert_matches(ts.repeat(ts.constant(x), 2, axis=1), np.repeat(x, 2, 1), d)
+    assert_matches(ts.repeat(ts.constant(x), 2), np.repeat(x, 2), d)
+    with pytest.raises(InvalidArgumentError, match="repeats has 3 entries"):
+        ts.repeat(ts.constant(x), [1, 2, 3], axis=0)
+
+
+@case("sequence_mask")
+def _(d):
+    if not d.is_integer:
+        with pytest.raises(InvalidArgumentError, match="lengths must be integers"):
+            ts.sequence_mask(ts.constant(sample(d, (2,))))
+        return
+    n = sample(d, (2, 3), domain="pos")
+    assert_matches(ts.sequence_mask(ts.constant(n), 5),
+                   np.arange(5) < wide(n)[..., None], D.bool)
+    assert_matches(ts.sequence_mask(ts.constant(n), dtype=ts.float32),
+                   (np.arange(wide(n).max()) < wide(n)[..., None]).astype(np.float32),
+                   D.float32)
+
+
+@case("unique")
+def _(d):
+    x = sample(d, (9,))
+    got = ts.unique(ts.constant(x))
+    seen = []                          # distinct values in order of first appearance
+    for i in range(len(x)):
+        if not any(x[i] == s for s in seen):
+            seen.append(x[i])
+    assert_matches(got.y, np.array(seen, dtype=x.dtype), d)
+    idx = got.idx.numpy()
+    assert got.idx.dtype is D.int32 and all(x[i] == seen[idx[i]] for i in range(len(x)))
+    assert ts.unique(ts.constant(x), out_idx=ts.int64).idx.dtype is D.int64
 
 
 def test_every_registered_op_is_in_the_test_table():

@@ -7,6 +7,8 @@ max the lowest value, min the highest, mean NaN, any False, all True.
 
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 
 from ..dtypes import BOOL, FLOATING, NUMERIC, REAL, int64
@@ -15,7 +17,7 @@ from ..errors import invalid
 from ..shapes import normalize_axis
 from .. import parallel
 from . import shape as _shape
-from .registry import as_tensor, not_allowed, op, out, reduction, run
+from .registry import as_tensor, composite, not_allowed, op, out, reduction, run
 
 
 def _count(shape, axis):
@@ -308,12 +310,12 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 
 
 def _order(xp, x, axis, descending):
-    """Stable sorting indices; descending floats sort their negation (ties keep their
-    order), descending integers flip the ascending order (negation would overflow)."""
-    if descending and x.dtype.kind == "f":
-        return xp.argsort(-x, axis=axis, kind="stable")
-    idx = xp.argsort(x, axis=axis, kind="stable")
-    return xp.flip(idx, axis) if descending else idx
+    """Stable sorting indices (ties keep their order in both directions, as TensorFlow's):
+    descending floats sort their negation, descending integers their bitwise complement
+    (``~x`` reverses the order without the overflow negation has at the type's minimum)."""
+    if descending:
+        x = -x if x.dtype.kind == "f" else xp.invert(x)
+    return xp.argsort(x, axis=axis, kind="stable")
 
 
 def _direction(direction, op_name):
@@ -360,3 +362,55 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
     """``values`` sorted along ``axis``."""
     t, ax, xp, idx = _sorting(sort, values, axis, direction)
     return out(xp.take_along_axis(t._data, idx, axis=ax), t.dtype)
+
+
+TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+
+
+def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
+    """The ``k`` largest entries along the last axis and their indices, largest first;
+    equal entries keep their order (the lower index first), as in TensorFlow. A composite
+    of argsort and gather, so the values differentiate back to where they came from.
+
+    >>> ts.math.top_k([1, 3, 3, 2], k=2)   # TopKV2(values=[3, 3], indices=[1, 2])
+    """
+    from .shape import gather
+    t = as_tensor(input, "top_k", "input")
+    if t.dtype not in REAL or t.dtype.is_bool:
+        raise not_allowed(argsort.op, t, "input")
+    if t.ndim == 0:
+        raise invalid("top_k", "input must have rank >= 1", kind="shape")
+    k = int(k)
+    if not 0 <= k <= t.shape[-1]:
+        raise invalid("top_k", f"input must have at least k={k} columns, got "
+                      f"{t.shape[-1]}", kind="shape")
+    order = argsort(t, axis=-1, direction="DESCENDING")[..., :k]
+    values = gather(t, order, axis=t.ndim - 1, batch_dims=t.ndim - 1)
+    d = dtypes.as_dtype(index_type)
+    return TopKV2(values, order if d is dtypes.int32 else _shape.cast(order, d))
+
+
+@op("unique", differentiable=False)
+def unique(x, out_idx=dtypes.int32, name=None):
+    """The distinct entries of a 1-D tensor in the order they first appear, and for every
+    entry the position of its value in that list.
+
+    >>> ts.unique([4, 1, 4, 2, 1])   # Unique(y=[4, 1, 2], idx=[0, 1, 0, 2, 1])
+    """
+    t = as_tensor(x, "unique", "x")
+    if t.ndim != 1:
+        raise invalid("unique", f"x must be a vector, got shape {list(t.shape)}", kind="shape")
+    backend = t._device.backend
+    host = np.asarray(backend.to_numpy(t._data))
+    values, first, inverse = np.unique(host, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")      # by first appearance, as TensorFlow
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    d = dtypes.as_dtype(out_idx)
+    y = values[order] if host.dtype != object else np.array(list(values[order]), dtype=object)
+    return Unique(out(backend.from_numpy(y) if backend.is_gpu else y, t.dtype),
+                  out(rank[inverse.reshape(-1)].astype(d._np), d))
+
+
+composite(top_k, ("math", "nn"))

@@ -333,6 +333,63 @@ def reverse(tensor, axis, name=None):
     return out(t._device.backend.xp.flip(t._data, axes) if axes else t._data, t.dtype)
 
 
+@op("roll")
+def roll(input, shift, axis, name=None):  # noqa: A002
+    """Elements shifted along ``axis`` (ints or lists), wrapping around.
+
+    >>> ts.roll([0, 1, 2, 3, 4], shift=2, axis=0)   # [3, 4, 0, 1, 2]
+    """
+    t = _x(input, "roll", "input")
+    shifts = int_list(shift, "roll", "shift")
+    axes = int_list(axis, "roll", "axis")
+    if len(shifts) != len(axes):
+        raise invalid("roll", f"shift and axis must have the same size, got {len(shifts)} "
+                      f"and {len(axes)}", kind="shape")
+    axes = [normalize_axis(a, t._data.ndim, "roll") for a in axes]
+    return out(t._device.backend.xp.roll(t._data, shifts, axes) if axes else t._data,
+               t.dtype)
+
+
+@op("repeat")
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """Each element (or slice along ``axis``) repeated ``repeats`` times; without ``axis``
+    the input is flattened first.
+
+    >>> ts.repeat([[1, 2], [3, 4]], [1, 2], axis=0)   # [[1, 2], [3, 4], [3, 4]]
+    """
+    t = _x(input, "repeat", "input")
+    reps = int_list(repeats, "repeat", "repeats")
+    data = t._data.reshape(-1) if axis is None else t._data
+    ax = 0 if axis is None else normalize_axis(int(axis), t._data.ndim, "repeat")
+    if any(r < 0 for r in reps):
+        raise invalid("repeat", f"repeats must be non-negative, got {reps}", kind="value")
+    if len(reps) not in (1, data.shape[ax]):
+        raise invalid("repeat", f"repeats has {len(reps)} entries, but the axis has "
+                      f"{data.shape[ax]}", [describe(t, "input")], kind="shape")
+    xp = t._device.backend.xp
+    counts = reps[0] if len(reps) == 1 else xp.asarray(reps, dtype=np.int64)
+    return out(xp.repeat(data, counts, axis=ax), t.dtype)
+
+
+@op("sequence_mask", differentiable=False)
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
+    """``mask[..., j] = j < lengths[...]`` with ``maxlen`` columns (default the longest).
+
+    >>> ts.sequence_mask([1, 3], 4)   # [[True, False, False, False], [True, True, True, False]]
+    """
+    n = _x(lengths, "sequence_mask", "lengths")
+    if not n.dtype.is_integer:
+        raise invalid("sequence_mask", f"lengths must be integers, got {n.dtype.name}",
+                      [describe(n, "lengths")], kind="dtype")
+    xp = n._device.backend.xp
+    m = (int(xp.max(n._data)) if n._data.size else 0) if maxlen is None else int(maxlen)
+    if m < 0:
+        raise invalid("sequence_mask", f"maxlen must be non-negative, got {m}")
+    mask = xp.arange(m) < n._data[..., None]
+    d = dtypes.as_dtype(dtype)
+    return out(mask if d is dtypes.bool else mask.astype(d._np), d)
+
+
 @op("one_hot", differentiable=False)
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """A one-hot encoding; indices outside [0, depth) give an all-off row, as in TensorFlow.
@@ -490,8 +547,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     flat = d._data.reshape((-1,) + rest)
     idx = ids._data.reshape(-1)
     result = backend.xp.zeros((n,) + rest, dtype=d._data.dtype)
-    from ..variable import _scatter
-    _scatter(backend, "add", result, backend.to_numpy(idx) if backend.is_gpu else idx, flat)
+    backend.scatter("add", result, backend.to_numpy(idx) if backend.is_gpu else idx, flat)
     return out(result, d.dtype)
 
 
@@ -658,6 +714,27 @@ defgrad(split, lambda g, ans, value, sizes, axis=0, num=None, name=None:
 defgrad(broadcast_to, lambda g, ans, x, shape, name=None: (unbroadcast(g, x),))
 defgrad(pad, _pad_grad)
 defgrad(reverse, lambda g, ans, t, axis, name=None: (reverse(g, axis),))
+defgrad(roll, lambda g, ans, t, shift, axis, name=None:
+        (roll(g, [-s for s in int_list(shift, "roll", "shift")], axis),))
+
+
+def _repeat_grad(g, ans, x, repeats, axis=None, name=None):
+    """Each input slice collects the gradients of its copies."""
+    reps = int_list(repeats, "repeat", "repeats")
+    if axis is None:
+        n, ax = x.shape.num_elements(), 0
+    else:
+        ax = int(axis) % x.ndim
+        n = x.shape[ax]
+    source = np.repeat(np.arange(n), reps[0] if len(reps) == 1 else reps)
+    moved = transpose(g, [ax] + [i for i in range(g.ndim) if i != ax])
+    summed = unsorted_segment_sum(moved, source, n)
+    back = list(range(1, ax + 1)) + [0] + list(range(ax + 1, summed.ndim))
+    summed = transpose(summed, back)
+    return (reshape(summed, list(x.shape)) if axis is None else summed,)
+
+
+defgrad(repeat, _repeat_grad)
 defgrad(gather, _gather_grad)
 defgrad(boolean_mask, _boolean_mask_grad)
 defgrad(where, _where_grad)
