@@ -135,6 +135,11 @@ def record(op, fn, args, kwargs):
         return ans
     if any(ans is value for _, value in inputs):
         ans = _fresh(ans)  # identity-like ops return their input: the output needs its own id
+    if op.kind == "binary":
+        # the other operand may be a Python number, list or NumPy array: the gradient sees
+        # it as the tensor the op used (the same dtype rule as the forward call)
+        from .ops.registry import unify
+        args = tuple(unify(op.name, list(args[:2]), ["x", "y"])) + tuple(args[2:])
     _add_nodes(ans, inputs, interested, op, args, kwargs)
     return ans
 

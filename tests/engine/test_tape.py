@@ -206,3 +206,32 @@ def test_variable_slices_and_assign_inside_a_tape():
     with ts.GradientTape() as tape:
         y = v[1] * v[2]
     assert tape.gradient(y, v).numpy().tolist() == [0., 3., 2.]
+
+
+_OPERANDS = {"ndarray": np.array([[2., 3.], [4., 5.]], np.float32),
+             "row": np.array([2., 3.], np.float32), "list": [2., 3.], "float": 2.0,
+             "numpy scalar": np.float32(2.0), "int": 2}
+_BINARY = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
+           "multiply": lambda a, b: a * b, "divide": lambda a, b: a / b,
+           "pow": lambda a, b: a ** b, "maximum": ts.maximum, "minimum": ts.minimum,
+           "squared_difference": ts.math.squared_difference, "atan2": ts.math.atan2}
+
+
+@pytest.mark.parametrize("op", sorted(_BINARY))
+@pytest.mark.parametrize("kind", sorted(_OPERANDS))
+@pytest.mark.parametrize("tensor_first", [True, False])
+def test_gradient_with_a_python_or_numpy_operand(op, kind, tensor_first):
+    """The other operand of a binary op may be a number, list or array; the gradient sees
+    it as the tensor the forward call made of it (these raised AttributeError before)."""
+    x = ts.Variable([[1., 2.], [3., 4.]])
+    other = _OPERANDS[kind]
+    f = _BINARY[op]
+    with ts.GradientTape() as tape:
+        y = ts.reduce_sum(f(x, other) if tensor_first else f(other, x))
+    got = tape.gradient(y, x).numpy()
+    x64 = ts.constant(x.numpy().astype(np.float64))
+    o64 = ts.constant(np.asarray(other, np.float64) * np.ones((2, 2)))
+    with ts.GradientTape() as tape:
+        tape.watch(x64)
+        y = ts.reduce_sum(f(x64, o64) if tensor_first else f(o64, x64))
+    np.testing.assert_allclose(got, tape.gradient(y, x64).numpy(), rtol=1e-5)
