@@ -149,6 +149,13 @@ GRAD_CASES = {
                [_m((2, 3), 1), _m((3, 2), 2)]),
     "inv": (lambda m: ts.linalg.inv(m), [_m((3, 3), 3, "unit") + 3 * np.eye(3)]),
     "det": (lambda m: ts.linalg.det(m), [_m((2, 3, 3), 3, "unit") + 2 * np.eye(3)]),
+    "solve": (lambda m, b: ts.linalg.solve(m, b) + ts.linalg.solve(m, b, adjoint=True),
+              [_m((2, 3, 3), 3, "unit") + 3 * np.eye(3), _m((2, 3, 2), 4)]),
+    # through a symmetric positive-definite matrix, as the decomposition reads only one
+    # triangle of its input
+    "cholesky": (lambda m: ts.linalg.cholesky(m @ ts.linalg.matrix_transpose(m)
+                                              + 3 * ts.eye(3, dtype=ts.float64)),
+                 [_m((2, 3, 3), 5, "unit")]),
     "norm": (lambda x: ts.norm(x) + ts.norm(x, ord=1, axis=1)[0]
              + ts.norm(x, ord=3, axis=0)[1], [_m((3, 4))]),
     "diag": (lambda d: ts.linalg.diag(d), [_m((3,))]),

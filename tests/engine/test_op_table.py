@@ -492,6 +492,26 @@ def _(d):
     assert_matches(ts.linalg.inv(ts.constant(m)), np.linalg.inv(wide(m)), d)
 
 
+@case("solve", reject=lambda t: ts.linalg.solve(t[:2, :2], t[:2, :1]))
+def _(d):
+    m = _spd(d)
+    b = sample(d, (m.shape[0], 2), seed=6)
+    assert_matches(ts.linalg.solve(ts.constant(m), ts.constant(b)),
+                   np.linalg.solve(wide(m), wide(b)), d)
+    assert_matches(ts.linalg.solve(ts.constant(m), ts.constant(b), adjoint=True),
+                   np.linalg.solve(np.conj(wide(m)).T, wide(b)), d)
+    with pytest.raises(InvalidArgumentError, match="rhs must be"):
+        ts.linalg.solve(ts.constant(m), ts.constant(b[:1]))
+
+
+@case("cholesky", reject=lambda t: ts.linalg.cholesky(t[:2, :2]))
+def _(d):
+    m = _spd(d)
+    assert_matches(ts.linalg.cholesky(ts.constant(m)), np.linalg.cholesky(wide(m)), d)
+    with pytest.raises(InvalidArgumentError, match="not positive definite"):
+        ts.linalg.cholesky(ts.constant(-m))
+
+
 @case("det", reject=lambda t: ts.linalg.det(t[:2, :2]))
 def _(d):
     m = _spd(d)
@@ -704,6 +724,50 @@ def _(d):
         return
     u = ts.random.uniform([1000], -1, 1, dtype=d, seed=3).numpy()
     assert u.dtype == d.np_dtype and u.min() >= -1 and u.max() < 1
+
+
+@case("truncated_normal")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.truncated_normal([2], dtype=d)
+        return
+    ts.random.set_seed(7)
+    a = ts.random.truncated_normal([4000], mean=1.0, stddev=2.0, dtype=d)
+    ts.random.set_seed(7)
+    b = ts.random.truncated_normal([4000], mean=1.0, stddev=2.0, dtype=d)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    x = a.numpy().astype(np.float64)
+    assert a.dtype is d and x.min() >= 1 - 4 * 1.001 and x.max() <= 1 + 4 * 1.001
+    assert abs(x.mean() - 1) < 0.1 and abs(x.std() - 2 * 0.8796) < 0.1  # truncated at 2 sd
+
+
+@case("shuffle")
+def _(d):
+    x = sample(d, (6, 2))
+    got = ts.random.shuffle(ts.constant(x), seed=3).numpy()
+    assert got.dtype == x.dtype and got.shape == x.shape
+    rows = sorted(tuple(map(repr, r)) for r in x)
+    assert sorted(tuple(map(repr, r)) for r in got) == rows      # the same rows, reordered
+    again = ts.random.shuffle(ts.constant(x), seed=3).numpy()
+    assert got.shape == again.shape
+
+
+@case("categorical")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError, match="floating-point"):
+            ts.random.categorical(ts.constant(sample(d, (2, 3))), 5)
+        return
+    p = np.array([[0.1, 0.6, 0.3], [1.0, 0.0, 0.0]])
+    with np.errstate(divide="ignore"):
+        logits = ts.constant(np.log(p).astype(d.np_dtype))
+    c = ts.random.categorical(logits, 4000, seed=1)
+    assert c.dtype is D.int64 and c.shape == (2, 4000)
+    freq = np.bincount(c.numpy()[0], minlength=3) / 4000
+    np.testing.assert_allclose(freq, p[0], atol=0.03)
+    assert (c.numpy()[1] == 0).all()                      # log(0) classes never come out
+    assert ts.random.categorical(logits, 3, dtype=ts.int32).dtype is D.int32
 
 
 @case("argmax", reject=lambda t: ts.argmax(t))

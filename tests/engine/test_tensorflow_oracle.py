@@ -115,6 +115,10 @@ PROGRAMS = [
     "tf.math.top_k(tf.constant([[1, 3, 3, 2], [5, 5, 5, 0]]), k=3)[1]",
     "tf.argsort(tf.constant([1, 3, 3, 2]), direction='DESCENDING')",
     "tf.argsort(tf.constant([1., 3., 3., 2.]), direction='DESCENDING')",
+    "tf.linalg.solve(tf.constant([[4., 2.], [1., 3.]]), tf.constant([[2., 1.], [1., 0.]]))",
+    "tf.linalg.solve(tf.constant([[4., 2.], [1., 3.]]), tf.constant([[2.], [1.]]), "
+    "adjoint=True)",
+    "tf.linalg.cholesky(tf.constant([[4., 2.], [2., 3.]], tf.float64))",
 ]
 ERRORS = [
     "tf.constant(2.0) + tf.constant(40)", "tf.constant(1) + 1.5",

@@ -149,6 +149,46 @@ def inv(input, adjoint=False, name=None):  # noqa: A002
     return out(data.astype(t.dtype._np, copy=False), t.dtype)
 
 
+@op("solve", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.solve)
+def solve(matrix, rhs, adjoint=False, name=None):
+    """``X`` with ``matrix @ X = rhs`` for square ``matrix`` [..., M, M] and ``rhs``
+    [..., M, K] (``adjoint=True`` solves with the conjugate transpose)."""
+    a = as_tensor(matrix, "solve", "matrix")
+    if a.dtype not in FLOAT_COMPLEX:
+        raise not_allowed(solve.op, a, "matrix")
+    b = as_tensor(rhs, "solve", "rhs", a.dtype)
+    _square(a, "solve")
+    if b.ndim < 2 or b.shape[:-2] != a.shape[:-2] or b.shape[-2] != a.shape[-1]:
+        raise incompatible_shapes("solve", [describe(a, "matrix"), describe(b, "rhs")],
+                                  "rhs must be [..., M, K] with the batch dimensions of "
+                                  "matrix [..., M, M]")
+    m = _lapack_ready(a)
+    if adjoint:
+        m = m.swapaxes(-1, -2).conj()
+    data = run(solve.op, m, _lapack_ready(b), inputs=(a, b), labels=("matrix", "rhs"))
+    return out(data.astype(a.dtype._np, copy=False), a.dtype)
+
+
+@op("cholesky", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.cholesky)
+def cholesky(input, name=None):  # noqa: A002
+    """The lower-triangular ``L`` with ``L @ adjoint(L) = input``, for Hermitian
+    positive-definite matrices [..., M, M]."""
+    t = as_tensor(input, "cholesky", "input")
+    if t.dtype not in FLOAT_COMPLEX:
+        raise not_allowed(cholesky.op, t, "input")
+    _square(t, "cholesky")
+    try:
+        data = cholesky.op.bind(t._device.backend)(_lapack_ready(t))
+    except Exception as e:  # noqa: BLE001 - LinAlgError: not positive definite
+        if type(e).__name__ != "LinAlgError":
+            raise
+        raise invalid("cholesky", "Cholesky decomposition was not successful: the input is "
+                      "not positive definite", [describe(t, "input")], kind="value",
+                      hint="check the matrix is symmetric with positive eigenvalues "
+                           "(add a small multiple of the identity for a covariance)") from None
+    return out(data.astype(t.dtype._np, copy=False), t.dtype)
+
+
 @op("det", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.det)
 def det(input, name=None):  # noqa: A002
     t = as_tensor(input, "det", "input")
@@ -374,6 +414,29 @@ defgrad(inv, lambda g, ans, x, adjoint=False, name=None:
 defgrad(det, lambda g, ans, x, name=None:
         (_last_two(g * ans) * matrix_transpose(inv(x)),))
 defgrad(norm, _norm_grad)
+
+
+def _solve_grad(g, ans, matrix, rhs, adjoint=False, name=None):
+    grad_b = solve(matrix, g, adjoint=not adjoint)
+    if adjoint:
+        return (-matmul(ans, grad_b, adjoint_b=True), grad_b)
+    return (-matmul(grad_b, ans, adjoint_b=True), grad_b)
+
+
+def _cholesky_grad(g, ans, input, name=None):  # noqa: A002
+    """Murray (2016), as TensorFlow: with ``P(X)`` the lower triangle of ``X`` with its
+    diagonal halved, the gradient is the symmetric part of
+    ``L^-H P(L^H g) L^-1``."""
+    n = ans.shape[-1]
+    lower_half_diag = np.tril(np.ones((n, n))) - 0.5 * np.eye(n)
+    l_inv = inv(ans)
+    middle = matmul(ans, g, adjoint_a=True) * lower_half_diag.astype(ans.dtype.as_numpy_dtype)
+    x = matmul(matmul(l_inv, middle, adjoint_a=True), l_inv)
+    return (0.5 * (x + matrix_transpose(x, conjugate=True)),)
+
+
+defgrad(solve, _solve_grad)
+defgrad(cholesky, _cholesky_grad)
 defgrad(diag, lambda g, ans, d, name=None, k=0: (diag_part(g, k=k),))
 defgrad(diag_part, lambda g, ans, x, name=None, k=0: (_diag_embed(g, x, k),))
 defgrad(trace, lambda g, ans, x, name=None: (_last_two(g) * _eye_like(x),))

@@ -23,8 +23,14 @@ class _Seeds:
     @property
     def rng(self):
         if self._rng is None:
-            self._rng = np.random.default_rng(self.global_seed)
+            self._rng = np.random.default_rng(None if self.global_seed is None
+                                              else _u64(self.global_seed))
         return self._rng
+
+
+def _u64(seed: int) -> int:
+    """Any Python int as a seed NumPy takes (it refuses negatives; TensorFlow does not)."""
+    return int(seed) & 0xFFFF_FFFF_FFFF_FFFF
 
 
 _seeds = _Seeds()
@@ -47,7 +53,7 @@ def _rng(seed):
     seed = int(seed)
     n = _seeds.op_counters.get(seed, 0)
     _seeds.op_counters[seed] = n + 1
-    return np.random.default_rng([_seeds.global_seed or 0, seed, n])
+    return np.random.default_rng([_u64(_seeds.global_seed or 0), _u64(seed), n])
 
 
 def _place(arr):
@@ -93,3 +99,61 @@ def uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
     # rounding to a narrow float can reach maxval; keep the interval half-open
     arr = np.where(arr >= hi, np.nextafter(hi, lo, dtype=d._np), arr)
     return out(_place(arr.astype(d._np)), d)
+
+
+@op("truncated_normal", exports=("random",), differentiable=False)
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
+    """Samples from a normal distribution cut at two standard deviations: values further
+    out are drawn again, as TensorFlow does (the usual weight initialisation)."""
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise invalid("random.truncated_normal", f"dtype must be floating-point, got "
+                      f"{d.name}", kind="dtype")
+    dims = _shape(shape, "random.truncated_normal")
+    m = as_tensor(mean, "random.truncated_normal", "mean", d).numpy()
+    s = as_tensor(stddev, "random.truncated_normal", "stddev", d).numpy()
+    rng = _rng(seed)
+    z = rng.standard_normal(dims, dtype=np.float64)
+    outside = np.abs(z) > 2
+    while outside.any():  # each pass keeps ~95% of what it draws
+        z[outside] = rng.standard_normal(int(outside.sum()), dtype=np.float64)
+        outside = np.abs(z) > 2
+    return out(_place((z * s + m).astype(d._np)), d)
+
+
+@op("shuffle", exports=("random",), differentiable=False)
+def shuffle(value, seed=None, name=None):
+    """``value`` with its slices along the first dimension in a random order."""
+    t = as_tensor(value, "random.shuffle", "value")
+    if t.ndim == 0:
+        return out(t._data, t.dtype)
+    perm = _rng(seed).permutation(t.shape[0])
+    backend = t._device.backend
+    return out(t._data[perm if not backend.is_gpu else backend.from_numpy(perm)], t.dtype)
+
+
+@op("categorical", exports=("random",), differentiable=False)
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """``num_samples`` class indices per row of ``logits`` (shape [batch, classes]), drawn
+    with probabilities ``softmax(logits)``; int64 unless ``dtype`` says int32."""
+    lg = as_tensor(logits, "random.categorical", "logits")
+    if not lg.dtype.is_floating:
+        raise invalid("random.categorical", f"logits must be floating-point, got "
+                      f"{lg.dtype.name}", kind="dtype")
+    if lg.ndim != 2:
+        raise invalid("random.categorical", f"logits must be 2-D [batch, classes], got shape "
+                      f"{list(lg.shape)}", kind="shape")
+    d = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    if d not in (dtypes.int32, dtypes.int64):
+        raise invalid("random.categorical", f"dtype must be int32 or int64, got {d.name}")
+    n = int(num_samples)
+    if n < 0:
+        raise invalid("random.categorical", f"num_samples must be >= 0, got {n}")
+    x = np.asarray(lg.numpy(), dtype=np.float64)
+    if x.shape[1] == 0:
+        raise invalid("random.categorical", "logits must have at least one class",
+                      kind="shape")
+    # Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits)
+    g = -np.log(-np.log(_rng(seed).random((x.shape[0], n, x.shape[1]))))
+    samples = np.argmax(x[:, None, :] + g, axis=-1)
+    return out(_place(samples.astype(d._np)), d)
