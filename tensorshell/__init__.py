@@ -23,6 +23,9 @@ from . import bitwise, config, errors, experimental, linalg, math, nn, optimizer
 
 newaxis = None
 
+from .control import cond, map_fn, switch_case, while_loop  # noqa: E402
+from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows print here only
+
 
 def load_ipython_extension(ip):
     """``%load_ext tensorshell``: make this IPython shell a tensorshell."""

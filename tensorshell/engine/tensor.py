@@ -509,7 +509,12 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
                 raise TypeError(f"Tensor conversion requested dtype {dtype.name} for Tensor "
                                 f"with dtype {value.dtype.name}: use ts.cast")
             return np.asarray(value)
-        arr, _ = infer(value)
+        arr, natural = infer(value)
+        if natural is dtypes.float32 and isinstance(value, (list, tuple)) and \
+                dtype is not dtypes.float32:
+            # Python floats become float32 by default; converted to another dtype they
+            # keep their exact (float64) values: [0.1] as float64 is 0.1, not 0.10000000149
+            arr = np.array(value, np.float64)
         refusal = dtypes.array_fits(arr, dtype)
         if refusal is None:
             if dtype.is_string:

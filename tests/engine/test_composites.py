@@ -44,6 +44,10 @@ CASES = {
                                                     1.5), [A]),
     "global_norm": (lambda x, y: ts.linalg.global_norm([x, None, y]),
                     lambda x, y: np.sqrt(np.sum(x * x) + np.sum(y * y)), [A, B]),
+    "meshgrid": (lambda x, y: ts.meshgrid(x, y)[0] * ts.meshgrid(x, y)[1]
+                 + ts.transpose(ts.meshgrid(x, y, indexing="ij")[0]),
+                 lambda x, y: np.meshgrid(x, y)[0] * np.meshgrid(x, y)[1]
+                 + np.meshgrid(x, y, indexing="ij")[0].T, [A[0], B[:, 0]]),
     "top_k": (lambda x: ts.math.top_k(x, 2).values,
               lambda x: -np.sort(-x, axis=-1)[..., :2], [A]),
     "clip_by_global_norm": (lambda x, y: ts.clip_by_global_norm([x, y], 2.0)[0][1],

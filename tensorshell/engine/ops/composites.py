@@ -94,6 +94,25 @@ def log_sigmoid(x, name=None):
     return -_ew.softplus(-x)
 
 
+def meshgrid(*args, indexing="xy", name=None):
+    """Coordinate grids from 1-D tensors: ``indexing='xy'`` (Cartesian, the default) swaps the
+    first two output axes, ``'ij'`` keeps matrix order. Differentiable."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}")
+    vectors = [_shape.reshape(as_tensor(a, "meshgrid", f"args[{i}]"), [-1]) for i, a in enumerate(args)]
+    shape = [v.shape[0] for v in vectors]
+    if indexing == "xy" and len(vectors) > 1:
+        shape[0], shape[1] = shape[1], shape[0]
+    grids = []
+    for i, v in enumerate(vectors):
+        axis = (1 if i == 0 else 0 if i == 1 else i) if indexing == "xy" and \
+            len(vectors) > 1 else i
+        view = [1] * len(vectors)
+        view[axis] = -1
+        grids.append(_shape.broadcast_to(_shape.reshape(v, view), shape))
+    return grids
+
+
 # -- ts.nn ---------------------------------------------------------------------------------------
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -181,6 +200,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 
 composite(add_n, ("", "math"))
+composite(meshgrid, ("",))
 composite(count_nonzero, ("math",))
 composite(reduce_euclidean_norm, ("math",))
 composite(divide_no_nan, ("math",))

@@ -1,0 +1,222 @@
+"""Control flow and printing as TensorFlow code writes them: ``ts.cond``, ``ts.while_loop``,
+``ts.map_fn``, ``ts.switch_case`` and ``ts.print``.
+
+Execution is eager, so these are Python control flow with TensorFlow's contracts: a scalar
+boolean predicate, loop variables converted to tensors and kept in their structure,
+``maximum_iterations``, ``map_fn``'s output dtype. Every op inside runs as usual, so a
+GradientTape records through them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from .engine import dtypes
+from .engine.errors import InvalidArgumentError
+from .engine.tensor import Tensor, convert_to_tensor
+
+
+def _is_tensor(v) -> bool:
+    return isinstance(v, Tensor) or getattr(v, "_is_variable", False)
+
+
+def _truth(pred, what: str) -> bool:
+    if _is_tensor(pred):
+        if pred.dtype is not dtypes.bool or pred.shape.ndims != 0:
+            raise ValueError(f"{what}: the predicate must be a scalar bool tensor, got "
+                             f"{pred.dtype.name} with shape {list(pred.shape)}")
+        return bool(pred)
+    if isinstance(pred, (bool, np.bool_)):
+        return bool(pred)
+    raise TypeError(f"{what}: the predicate must be a Python bool or a scalar bool tensor, "
+                    f"got {pred!r}")
+
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` else ``false_fn()``.
+
+    >>> ts.cond(x > 0, lambda: x, lambda: -x)
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond needs callables true_fn and false_fn")
+    return true_fn() if _truth(pred, "cond") else false_fn()
+
+
+def switch_case(branch_index, branch_fns, default=None, name=None):
+    """``branch_fns[branch_index]()`` (a list, or a dict of int keys); ``default`` (else the
+    last branch) when the index matches none, as in TensorFlow."""
+    i = int(branch_index)
+    fns = dict(branch_fns) if isinstance(branch_fns, dict) else dict(enumerate(branch_fns))
+    if not fns:
+        raise ValueError("switch_case needs at least one branch")
+    fn = fns.get(i, default if default is not None else fns[max(fns)])
+    return fn()
+
+
+def _map_structure(fn, value):
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return type(value)(_map_structure(fn, v) for v in value)
+    if isinstance(value, tuple):  # a namedtuple
+        return type(value)(*(_map_structure(fn, v) for v in value))
+    if isinstance(value, dict):
+        return {k: _map_structure(fn, v) for k, v in value.items()}
+    return fn(value)
+
+
+def _as_loop_value(v):
+    return v if _is_tensor(v) else convert_to_tensor(v)
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` holds (at most
+    ``maximum_iterations`` times). ``loop_vars`` is a list or tuple; the result has its
+    structure, with Python values converted to tensors.
+
+    >>> ts.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + i), [0, 0])   # (5, 10)
+    """
+    if not isinstance(loop_vars, (list, tuple)):
+        raise TypeError(f"loop_vars must be a list or tuple, got {type(loop_vars).__name__}; "
+                        "write [x] for a single loop variable")
+    values = _map_structure(_as_loop_value, list(loop_vars))
+    limit = None if maximum_iterations is None else int(maximum_iterations)
+    n = 0
+    while (limit is None or n < limit) and _truth(cond(*values), "while_loop"):
+        result = body(*values)
+        if not isinstance(result, (list, tuple)):
+            result = [result]
+        if len(result) != len(values):
+            raise ValueError(f"while_loop: body returned {len(result)} values for "
+                             f"{len(values)} loop variables")
+        values = _map_structure(_as_loop_value, list(result))
+        n += 1
+    return type(loop_vars)(values) if not hasattr(loop_vars, "_fields") else \
+        type(loop_vars)(*values)
+
+
+def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
+           swap_memory=False, infer_shape=True, name=None, fn_output_signature=None):
+    """``fn`` applied to every slice of ``elems`` along its first dimension (``elems`` may be a
+    tuple of tensors: ``fn`` gets a tuple of slices), results stacked. Without
+    ``fn_output_signature`` the results must have ``elems``' structure and dtype, as in
+    TensorFlow."""
+    from .engine.ops.shape import stack
+    signature = fn_output_signature if fn_output_signature is not None else dtype
+    structured = isinstance(elems, (list, tuple))
+    inputs = [convert_to_tensor(e) for e in elems] if structured else [convert_to_tensor(elems)]
+    if not inputs or any(t.shape.ndims == 0 for t in inputs):
+        raise ValueError("map_fn: elems must be at least 1-D (slices are taken along the "
+                         "first dimension)")
+    n = inputs[0].shape[0]
+    if any(t.shape[0] != n for t in inputs):
+        raise ValueError("map_fn: every tensor of elems must have the same first dimension, "
+                         f"got {[t.shape[0] for t in inputs]}")
+    outputs = []
+    for i in range(n):
+        item = type(elems)(t[i] for t in inputs) if structured else inputs[0][i]
+        outputs.append(fn(item))
+    expected = signature if signature is not None else (
+        type(elems)(t.dtype for t in inputs) if structured else inputs[0].dtype)
+    if not outputs:
+        return _empty_result(expected, inputs)
+    first = outputs[0]
+    if isinstance(first, (list, tuple)):
+        if not isinstance(expected, (list, tuple)) or len(expected) != len(first):
+            raise ValueError("map_fn: fn returned a structure that differs from elems'; "
+                             "give fn_output_signature=(...) with one dtype per output")
+        columns = list(zip(*outputs))
+        return type(first)(_stack_checked(stack, col, d) for col, d in zip(columns, expected))
+    if isinstance(expected, (list, tuple)):
+        raise ValueError("map_fn: fn returned one tensor for a structure of elems; give "
+                         "fn_output_signature=<its dtype>")
+    return _stack_checked(stack, outputs, expected)
+
+
+def _stack_checked(stack, values, expected):
+    want = getattr(expected, "dtype", expected)
+    want = dtypes.as_dtype(want)
+    values = [v if _is_tensor(v) else convert_to_tensor(v, dtype=want) for v in values]
+    got = values[0].dtype
+    if got is not want:
+        raise InvalidArgumentError(
+            None, None, f"map_fn: fn returned {got.name} but {want.name} was expected",
+            op_name="map_fn", kind="dtype",
+            hint=f"ts.map_fn(fn, elems, fn_output_signature=ts.{got.name})")
+    return stack(values)
+
+
+def _empty_result(expected, inputs):
+    from .engine.ops.creation import zeros
+    rest = list(inputs[0].shape[1:])
+    if isinstance(expected, (list, tuple)):
+        return type(expected)(zeros([0] + rest, dtype=getattr(e, "dtype", e))
+                              for e in expected)
+    return zeros([0] + rest, dtype=getattr(expected, "dtype", expected))
+
+
+# -- ts.print ------------------------------------------------------------------------------------
+
+def _scalar(v, dtype) -> str:
+    if dtype.is_bool:
+        return "1" if v else "0"
+    if dtype.is_string:
+        return '"' + (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)) + '"'
+    if dtype.is_complex:
+        return f"({_scalar(v.real, dtype.real_dtype)},{_scalar(v.imag, dtype.real_dtype)})"
+    if dtype.is_floating:
+        # TensorFlow's shortest form: 6 (float32) or 15 (float64) digits when they
+        # round-trip, else 9 or 17
+        narrow = dtype.size <= 4
+        short, full = (6, 9) if narrow else (15, 17)
+        text = f"{float(v):.{short}g}"
+        cast = np.float32 if narrow else np.float64
+        return text if cast(text) == cast(v) or np.isnan(v) else f"{float(v):.{full}g}"
+    return str(v)
+
+
+def _array(a: np.ndarray, dtype, summarize: int, depth: int = 0) -> str:
+    if np.ndim(a) == 0:  # a 0-d array, or an element of an object (string) array
+        return _scalar(a[()] if isinstance(a, np.ndarray) else a, dtype)
+    n = a.shape[0]
+    cut = summarize >= 0 and n > 2 * summarize
+    idx = list(range(summarize)) + [None] + list(range(n - summarize, n)) if cut \
+        else list(range(n))
+    parts = ["..." if i is None else _array(a[i], dtype, summarize, depth + 1) for i in idx]
+    sep = " " if a.ndim == 1 else "\n" + " " * (depth + 1)
+    return "[" + sep.join(parts) + "]"
+
+
+def _render(obj, summarize, top=True) -> str:
+    if _is_tensor(obj):
+        t = obj.value() if getattr(obj, "_is_variable", False) else obj
+        return _array(np.asarray(t.numpy()), t.dtype, summarize)
+    if isinstance(obj, str):
+        return obj if top else repr(obj)
+    if isinstance(obj, np.ndarray):
+        return _array(obj, dtypes.from_numpy(obj.dtype) if obj.dtype != object
+                      else dtypes.string, summarize)
+    if isinstance(obj, list):
+        return "[" + ", ".join(_render(v, summarize, False) for v in obj) + "]"
+    if isinstance(obj, tuple):
+        inner = ", ".join(_render(v, summarize, False) for v in obj)
+        return "(" + inner + ("," if len(obj) == 1 else "") + ")"
+    if isinstance(obj, dict):
+        return "{" + ", ".join(f"{k!r}: {_render(v, summarize, False)}"
+                               for k, v in obj.items()) + "}"
+    return str(obj)
+
+
+def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):
+    """TensorFlow's ``tf.print``: tensors shown by value, ``summarize`` entries at each end of
+    a long dimension (-1: all), to standard error unless ``output_stream`` says otherwise
+    (``sys.stdout``, or a file object)."""
+    stream = sys.stderr if output_stream is None else output_stream
+    text = sep.join(_render(v, int(summarize)) for v in inputs) + end
+    stream.write(text)
+    if hasattr(stream, "flush"):
+        stream.flush()
+
+
+print_.__name__ = print_.__qualname__ = "print"
