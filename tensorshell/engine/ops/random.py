@@ -60,16 +60,20 @@ def _place(arr):
     return current().backend.from_numpy(arr)
 
 
+def _normal_args(op_name, shape, mean, stddev, dtype):
+    """(dtype, dims, mean, stddev) of a normal distribution's arguments, checked."""
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise invalid(op_name, f"dtype must be floating-point, got {d.name}", kind="dtype")
+    dims = _shape(shape, op_name)
+    return (d, dims, as_tensor(mean, op_name, "mean", d).numpy(),
+            as_tensor(stddev, op_name, "stddev", d).numpy())
+
+
 @op("normal", exports=("random",), differentiable=False)
 def normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     """Samples from a normal distribution (float32 by default)."""
-    d = dtypes.as_dtype(dtype)
-    if not d.is_floating:
-        raise invalid("random.normal", f"dtype must be floating-point, got {d.name}",
-                      kind="dtype")
-    dims = _shape(shape, "random.normal")
-    m = as_tensor(mean, "random.normal", "mean", d).numpy()
-    s = as_tensor(stddev, "random.normal", "stddev", d).numpy()
+    d, dims, m, s = _normal_args("random.normal", shape, mean, stddev, dtype)
     arr = _rng(seed).standard_normal(dims, dtype=np.float64) * s + m
     return out(_place(arr.astype(d._np)), d)
 
@@ -105,13 +109,7 @@ def uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     """Samples from a normal distribution cut at two standard deviations: values further
     out are drawn again, as TensorFlow does (the usual weight initialisation)."""
-    d = dtypes.as_dtype(dtype)
-    if not d.is_floating:
-        raise invalid("random.truncated_normal", f"dtype must be floating-point, got "
-                      f"{d.name}", kind="dtype")
-    dims = _shape(shape, "random.truncated_normal")
-    m = as_tensor(mean, "random.truncated_normal", "mean", d).numpy()
-    s = as_tensor(stddev, "random.truncated_normal", "stddev", d).numpy()
+    d, dims, m, s = _normal_args("random.truncated_normal", shape, mean, stddev, dtype)
     rng = _rng(seed)
     z = rng.standard_normal(dims, dtype=np.float64)
     outside = np.abs(z) > 2
