@@ -29,16 +29,36 @@ def _printer(obj, p, cycle):
         p.text(tensor_text(obj))
 
 
+def _named_printer(obj, p, cycle):
+    """The named tuples ops return (``TopKV2(values=..., indices=...)``): each field's
+    tensor in the compact one-line form, as inside a plain tuple."""
+    name = type(obj).__name__
+    with p.group(len(name) + 1, name + "(", ")"):
+        for i, field in enumerate(obj._fields):
+            if i:
+                p.text(",")
+                p.breakable()
+            p.text(field + "=")
+            p.pretty(getattr(obj, field))
+
+
+def _named_results():
+    from ..engine.ops.reduction import TopKV2, Unique
+    return (TopKV2, Unique)
+
+
 def register(ip) -> None:
     plain = ip.display_formatter.formatters["text/plain"]
     for cls in (Tensor, Variable):
         plain.for_type(cls, _printer)
+    for cls in _named_results():
+        plain.for_type(cls, _named_printer)
     register_inspector(ip)
 
 
 def unregister(ip) -> None:
     plain = ip.display_formatter.formatters["text/plain"]
-    for cls in (Tensor, Variable):
+    for cls in (Tensor, Variable) + _named_results():
         plain.type_printers.pop(cls, None)
 
 

@@ -33,6 +33,17 @@ def test_preloads_and_formatter(shell):
     assert data["text/html"].startswith('<div class="tensorshell-tensor"')
 
 
+def test_containers_and_named_results_show_tensors_in_one_line_each(shell):
+    text = lambda v: shell.display_formatter.format(v)[0]["text/plain"]  # noqa: E731
+    assert text((ts.constant(1.5), ts.constant([1, 2]))) == \
+        "(<Tensor[] float32 cpu:0 1.5>, <Tensor[2] int32 cpu:0 [1 2]>)"
+    assert text(ts.unique([3, 1, 3])) == \
+        "Unique(y=<Tensor[2] int32 cpu:0 [3 1]>, idx=<Tensor[3] int32 cpu:0 [0 1 0]>)"
+    top = text(ts.math.top_k(ts.constant([1., 3., 2.]), 2))
+    assert top.startswith("TopKV2(values=<Tensor[2] float32 cpu:0 [3.0 2.0]>,")
+    assert "indices=<Tensor[2] int32 cpu:0 [1 2]>)" in top
+
+
 def test_tensors_magic_lists_the_workspace(shell):
     shell.user_ns.update(a=ts.ones((2, 3)), w=ts.Variable([1, 2], name="w"), n=3)
     with ts.device("/cpu:1"):
