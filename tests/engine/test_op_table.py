@@ -827,6 +827,18 @@ def _(d):
                    _wrap_to(np.flip(np.cumsum(np.flip(w, 1), 1), 1), d), d)
 
 
+@case("cumprod", reject=lambda t: ts.math.cumprod(t))
+def _(d):
+    x = sample(d, (3, 4), domain="pos")
+    w = wide(x)
+    assert_matches(ts.math.cumprod(ts.constant(x)), _wrap_to(np.cumprod(w, 0), d), d)
+    exclusive = np.concatenate([np.ones_like(w[:, :1]), np.cumprod(w, 1)[:, :-1]], 1)
+    assert_matches(ts.math.cumprod(ts.constant(x), axis=1, exclusive=True),
+                   _wrap_to(exclusive, d), d)
+    assert_matches(ts.math.cumprod(ts.constant(x), axis=-1, reverse=True),
+                   _wrap_to(np.flip(np.cumprod(np.flip(w, 1), 1), 1), d), d)
+
+
 @case("sort", reject=lambda t: ts.sort(t))
 def _(d):
     x = sample(d, (3, 5))

@@ -119,6 +119,10 @@ PROGRAMS = [
     "tf.linalg.solve(tf.constant([[4., 2.], [1., 3.]]), tf.constant([[2.], [1.]]), "
     "adjoint=True)",
     "tf.linalg.cholesky(tf.constant([[4., 2.], [2., 3.]], tf.float64))",
+    "tf.math.cumprod(tf.constant([[1, 2, 3], [4, 5, 6]]), axis=1, exclusive=True, "
+    "reverse=True)",
+    "tf.math.cumprod(tf.constant([1.5, 2., -1.]))",
+    "tf.meshgrid([1, 2, 3], [4, 5])[0]", "tf.meshgrid([1, 2, 3], [4, 5], indexing='ij')[1]",
 ]
 ERRORS = [
     "tf.constant(2.0) + tf.constant(40)", "tf.constant(1) + 1.5",

@@ -281,32 +281,57 @@ argmin = _arg("argmin", "argmin")
 # Scans and sorting
 # ---------------------------------------------------------------------------------------------
 
-def _cumsum_kernel(xp):
-    def k(x, axis, exclusive, reverse):
-        if reverse:
-            x = xp.flip(x, axis)
-        r = xp.cumsum(x, axis=axis, dtype=x.dtype)
-        if exclusive:
-            r = xp.concatenate([xp.zeros_like(xp.take(r, [0], axis=axis)),
-                                xp.take(r, xp.arange(r.shape[axis] - 1), axis=axis)], axis)
-        return xp.flip(r, axis) if reverse else r
-    return k
+def _scan_kernel(name, fill):
+    """Running sums or products: ``exclusive`` shifts by one (``fill`` first), ``reverse``
+    scans from the end."""
+    def kernel(xp):
+        scan = getattr(xp, name)
+
+        def k(x, axis, exclusive, reverse):
+            if reverse:
+                x = xp.flip(x, axis)
+            r = scan(x, axis=axis, dtype=x.dtype)
+            if exclusive:
+                first = xp.full_like(xp.take(r, [0], axis=axis), fill)
+                r = xp.concatenate([first, xp.take(r, xp.arange(r.shape[axis] - 1),
+                                                    axis=axis)], axis)
+            return xp.flip(r, axis) if reverse else r
+        return k
+    return kernel
 
 
-@op("cumsum", "custom", NUMERIC, ("", "math"), kernel=_cumsum_kernel,
+def _scan(fn, x, axis, exclusive, reverse):
+    name = fn.op.name
+    t = as_tensor(x, name, "x")
+    if t.dtype not in NUMERIC:
+        raise not_allowed(fn.op, t, "x")
+    if t.ndim == 0:
+        raise invalid(name, "x must have rank >= 1", kind="shape")
+    ax = normalize_axis(int(axis), t.ndim, name)
+    return out(run(fn.op, t._data, ax, bool(exclusive), bool(reverse), inputs=(t,)), t.dtype)
+
+
+@op("cumsum", "custom", NUMERIC, ("", "math"), kernel=_scan_kernel("cumsum", 0),
     grad=lambda g, ans, x, axis=0, exclusive=False, reverse=False, name=None:
     (cumsum(g, axis, exclusive, not reverse),))
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Running sums along ``axis``; ``exclusive`` leaves each element out of its own sum,
     ``reverse`` sums from the end."""
-    t = as_tensor(x, "cumsum", "x")
-    if t.dtype not in NUMERIC:
-        raise not_allowed(cumsum.op, t, "x")
-    if t.ndim == 0:
-        raise invalid("cumsum", "x must have rank >= 1", kind="shape")
-    ax = normalize_axis(int(axis), t.ndim, "cumsum")
-    return out(run(cumsum.op, t._data, ax, bool(exclusive), bool(reverse), inputs=(t,)),
-               t.dtype)
+    return _scan(cumsum, x, axis, exclusive, reverse)
+
+
+def _cumprod_grad(g, ans, x, axis=0, exclusive=False, reverse=False, name=None):
+    """TensorFlow's: ``cumsum(cumprod(x) * g, reversed) / x`` (undefined where x is 0, as
+    there)."""
+    return (cumsum(ans * g, axis, exclusive, not reverse) / x,)
+
+
+@op("cumprod", "custom", NUMERIC, ("math",), kernel=_scan_kernel("cumprod", 1),
+    grad=_cumprod_grad)
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running products along ``axis``; ``exclusive`` leaves each element out of its own
+    product, ``reverse`` multiplies from the end."""
+    return _scan(cumprod, x, axis, exclusive, reverse)
 
 
 def _order(xp, x, axis, descending):
