@@ -48,6 +48,8 @@ CASES = {
                  + ts.transpose(ts.meshgrid(x, y, indexing="ij")[0]),
                  lambda x, y: np.meshgrid(x, y)[0] * np.meshgrid(x, y)[1]
                  + np.meshgrid(x, y, indexing="ij")[0].T, [A[0], B[:, 0]]),
+    "dropout": (lambda x: ts.nn.dropout(x, 0.0) + ts.nn.dropout(x, 0.5, seed=1) * 0,
+                lambda x: x, [A]),
     "top_k": (lambda x: ts.math.top_k(x, 2).values,
               lambda x: -np.sort(-x, axis=-1)[..., :2], [A]),
     "clip_by_global_norm": (lambda x, y: ts.clip_by_global_norm([x, y], 2.0)[0][1],
@@ -116,6 +118,24 @@ def test_integer_inputs_name_the_cast(call):
     with pytest.raises(ts.errors.InvalidArgumentError, match="floating-point") as info:
         call()
     assert "ts.cast" in info.value.hint
+
+
+def test_dropout_keeps_the_expected_sum_and_its_gradient_follows_the_mask():
+    x = ts.ones((200, 50))
+    y = ts.nn.dropout(x, 0.3, seed=4).numpy()
+    kept = y != 0
+    assert abs(kept.mean() - 0.7) < 0.02
+    np.testing.assert_allclose(y[kept], 1 / 0.7, rtol=1e-6)
+    rows = ts.nn.dropout(x, 0.5, noise_shape=[200, 1], seed=2).numpy()
+    assert all(len(set(r)) == 1 for r in rows)            # one draw per row
+    v = ts.Variable(ts.ones((4, 4)))
+    with ts.GradientTape() as tape:
+        out = ts.nn.dropout(v, 0.5, seed=9)
+        total = ts.reduce_sum(out)
+    g = tape.gradient(total, v).numpy()
+    np.testing.assert_array_equal(g, out.numpy())           # 2 where kept, 0 where dropped
+    with pytest.raises(ts.errors.InvalidArgumentError, match=r"\[0, 1\)"):
+        ts.nn.dropout(x, 1.0)
 
 
 def test_top_k_keeps_ties_in_order_and_returns_indices():

@@ -127,6 +127,22 @@ def silu(features, beta=1.0):
     return x * _ew.sigmoid(x * beta) if beta != 1.0 else x * _ew.sigmoid(x)
 
 
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Each entry zeroed with probability ``rate``, the others scaled by ``1 / (1 - rate)``
+    so the expected sum is unchanged; ``noise_shape`` shares one draw along its 1s."""
+    from .random import uniform
+    x = _float(x, "dropout")
+    r = float(rate)
+    if not 0 <= r < 1:
+        raise invalid("dropout", f"rate must be a scalar in [0, 1), got {rate!r}",
+                      kind="value")
+    if r == 0:
+        return _shape.identity(x)
+    shape = list(x.shape) if noise_shape is None else list(noise_shape)
+    keep = _shape.cast(uniform(shape, dtype=x.dtype, seed=seed) >= r, x.dtype)
+    return x * keep * (1 / (1 - r))
+
+
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """``(mean, variance)`` over ``axes``, the variance taken around a mean that does not
     receive gradients through it, as TensorFlow computes it."""
@@ -209,6 +225,7 @@ composite(log_sigmoid, ("math",))
 composite(leaky_relu, ("nn",))
 composite(silu, ("nn",))
 NAMESPACES["nn"]["swish"] = silu  # the same function, as in TensorFlow
+composite(dropout, ("nn",))
 composite(moments, ("nn",))
 composite(batch_normalization, ("nn",))
 composite(clip_by_norm, ("",))
