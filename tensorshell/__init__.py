@@ -14,8 +14,9 @@ from .engine.dtypes import (DType, as_dtype, bool, complex64, complex128, double
 from .engine.autodiff import GradientTape, custom_gradient
 from .engine.ops.registry import NAMESPACES as _NAMESPACES
 from .engine.tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor
-from .engine.variable import IndexedSlices, Variable
+from .engine.variable import IndexedSlices, Variable, name_scope
 from .function import TensorSpec, executing_eagerly, function
+from .module import Module
 
 globals().update(_NAMESPACES[""])
 

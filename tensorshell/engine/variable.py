@@ -46,6 +46,39 @@ class IndexedSlices:
                    else ")"))
 
 
+# The open ``ts.name_scope``s, outermost first, each ending in "/": Variables created inside
+# are named "outer/inner/name:0", as in TensorFlow.
+NAME_SCOPES: list[str] = []
+
+
+class name_scope:  # noqa: N801 - TensorFlow's name
+    """``with ts.name_scope("layer1") as scope:`` prefixes the names of Variables created
+    inside (``layer1/w:0``); ``scope`` is the full prefix (``"layer1/"``). Nested scopes
+    join; a name ending in "/" starts from the root, as in TensorFlow."""
+
+    def __init__(self, name):
+        if not isinstance(name, str):
+            raise TypeError(f"name_scope takes a string, got {name!r}")
+        self._name = name
+        self._saved: list[list[str]] = []
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __enter__(self) -> str:
+        self._saved.append(NAME_SCOPES[:])
+        if self._name.endswith("/"):
+            NAME_SCOPES[:] = [self._name] if self._name != "/" else []
+        elif self._name:
+            NAME_SCOPES.append(self._name + "/")
+        return "".join(NAME_SCOPES)
+
+    def __exit__(self, *exc):
+        NAME_SCOPES[:] = self._saved.pop()
+        return False
+
+
 class Variable:
     """A mutable tensor, e.g. the weights of a model.
 
@@ -81,7 +114,7 @@ class Variable:
         self._data = dev.backend.from_numpy(np.array(arr))  # always a private, writable array
         self._dtype = d
         self._device = dev
-        self._name = "Variable" if name is None else str(name)
+        self._name = "".join(NAME_SCOPES) + ("Variable" if name is None else str(name))
         self._trainable = bool(trainable)
         self._shared = False
         self.constraint = constraint
