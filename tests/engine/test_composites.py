@@ -50,13 +50,37 @@ CASES = {
                  + np.meshgrid(x, y, indexing="ij")[0].T, [A[0], B[:, 0]]),
     "dropout": (lambda x: ts.nn.dropout(x, 0.0) + ts.nn.dropout(x, 0.5, seed=1) * 0,
                 lambda x: x, [A]),
+    "slice": (lambda x: ts.slice(x, [1, 1], [2, -1]), lambda x: x[1:3, 1:], [A]),
+    "saturate_cast": (lambda x: ts.saturate_cast(x * 1e38, ts.float16),
+                      lambda x: np.clip(x * 1e38, -65504, 65504), [A]),
+    "ensure_shape": (lambda x: ts.ensure_shape(x, [None, 4]), lambda x: x, [A]),
+    "softsign": (ts.math.softsign, lambda x: x / (1 + np.abs(x)), [A]),
+    "segment_sum": (lambda x: ts.math.segment_sum(x, [0, 0, 2]),
+                    lambda x: np.stack([x[0] + x[1], 0 * x[0], x[2]]), [A]),
+    "unsorted_segment_mean": (lambda x: ts.math.unsorted_segment_mean(x, [2, 0, 2], 3),
+                              lambda x: np.stack([x[1], 0 * x[0], (x[0] + x[2]) / 2]), [A]),
+    "matvec": (lambda m, v: ts.linalg.matvec(m, v[0, :4]), lambda m, v: m @ v[0, :4], [A, B]),
+    "adjoint": (ts.linalg.adjoint, lambda x: x.T, [A]),
+    "band_part": (lambda x: ts.linalg.band_part(x, 0, 1),
+                  lambda x: np.triu(np.tril(x, 1)), [A]),
+    "logdet": (lambda m: ts.linalg.logdet(m @ ts.linalg.adjoint(m) + ts.eye(3, dtype=m.dtype)),
+               lambda m: np.linalg.slogdet(m @ m.T + np.eye(3))[1], [A]),
+    "bias_add": (lambda x, b: ts.nn.bias_add(x, b[0]), lambda x, b: x + b[0], [A, B]),
+    "embedding_lookup": (lambda p: ts.nn.embedding_lookup(p, [2, 0, 2]),
+                         lambda p: p[[2, 0, 2]], [A]),
+    "weighted_cross_entropy_with_logits": (
+        lambda z, x: ts.nn.weighted_cross_entropy_with_logits(z, x, 3.0),
+        lambda z, x: z * -np.log(1 / (1 + np.exp(-x))) * 3 + (1 - z) * -np.log(
+            1 - 1 / (1 + np.exp(-x))), [B / 2, A]),
+    "compute_average_loss": (lambda x: ts.nn.compute_average_loss(x[:, 0], global_batch_size=6),
+                             lambda x: np.sum(x[:, 0]) / 6, [A]),
     "top_k": (lambda x: ts.math.top_k(x, 2).values,
               lambda x: -np.sort(-x, axis=-1)[..., :2], [A]),
     "clip_by_global_norm": (lambda x, y: ts.clip_by_global_norm([x, y], 2.0)[0][1],
                             lambda x, y: y * 2.0 / max(np.sqrt(np.sum(x * x) + np.sum(y * y)),
                                                        2.0), [A, B]),
 }
-NOT_DIFFERENTIABLE = {"count_nonzero"}
+NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast"}  # the clamp's corners
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B]}
@@ -72,7 +96,7 @@ def test_matches_numpy(name, dtype, device):
     call, ref, inputs = CASES[name]
     got = call(*[ts.constant(a.astype(dtype)) for a in inputs])
     want = ref(*[a.astype(np.float64) for a in inputs])
-    if name != "count_nonzero":
+    if name not in ("count_nonzero", "saturate_cast"):   # these choose their dtype
         assert got.dtype.as_numpy_dtype == dtype
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dtype == np.float32 else 1e-12)
 

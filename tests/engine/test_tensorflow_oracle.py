@@ -123,6 +123,28 @@ PROGRAMS = [
     "reverse=True)",
     "tf.math.cumprod(tf.constant([1.5, 2., -1.]))",
     "tf.meshgrid([1, 2, 3], [4, 5])[0]", "tf.meshgrid([1, 2, 3], [4, 5], indexing='ij')[1]",
+    "tf.slice(tf.reshape(tf.range(12), (3, 4)), [1, 1], [2, -1])",
+    "tf.saturate_cast(tf.constant([300., -5., 2.5]), tf.uint8)",
+    "tf.saturate_cast(tf.constant([70000, -70000]), tf.int16)",
+    "tf.saturate_cast(tf.constant([1e300, -2.], tf.float64), tf.float32)",
+    "tf.ensure_shape(tf.ones((3, 4)), [None, 4])",
+    "tf.math.softsign(tf.constant([-1., 3.]))", "tf.nn.softsign(tf.constant([0.5]))",
+    "tf.math.segment_sum(tf.constant([1., 2., 3.]), [0, 0, 2])",
+    "tf.math.unsorted_segment_mean(tf.constant([[1., 2.], [3., 4.], [5., 6.]]), [0, 0, 2], 4)",
+    "tf.linalg.matvec(tf.constant([[1., 2.], [3., 4.]]), tf.constant([1., -1.]))",
+    "tf.linalg.matvec(tf.constant([[1., 2.], [3., 4.]]), tf.constant([1., -1.]), "
+    "transpose_a=True)",
+    "tf.linalg.adjoint(tf.constant([[1 + 2j, 3j]]))",
+    "tf.linalg.band_part(tf.ones((3, 4)), 1, 0)", "tf.linalg.band_part(tf.ones((3, 4)), -1, 1)",
+    "tf.linalg.logdet(tf.constant([[4., 2.], [2., 3.]], tf.float64))",
+    "tf.nn.bias_add(tf.ones((2, 3)), [1., 2., 3.])",
+    "tf.nn.bias_add(tf.ones((1, 2, 2)), [1., 2.], data_format='NCHW')",
+    "tf.nn.embedding_lookup(tf.constant([[1., 0.], [0., 3.]]), [1, 1, 0])",
+    "tf.nn.embedding_lookup(tf.constant([[1., 0.], [0., 3.]]), [1, 0], max_norm=1.)",
+    "tf.nn.weighted_cross_entropy_with_logits(tf.constant([1., 0.]), tf.constant([0.5, -1.]), "
+    "2.)",
+    "tf.nn.compute_average_loss(tf.constant([1., 2., 3.]), global_batch_size=6)",
+    "tf.nn.compute_average_loss(tf.constant([1., 2., 3.]), sample_weight=[1., 0., 2.])",
 ]
 ERRORS = [
     "tf.constant(2.0) + tf.constant(40)", "tf.constant(1) + 1.5",

@@ -113,6 +113,130 @@ def meshgrid(*args, indexing="xy", name=None):
     return grids
 
 
+def slice_(input_, begin, size, name=None):
+    """The block of ``input_`` starting at ``begin`` with ``size`` entries per dimension
+    (-1: everything to the end)."""
+    from .shape import int_list
+    x = as_tensor(input_, "slice", "input_")
+    b = int_list(begin, "slice", "begin")
+    n = int_list(size, "slice", "size")
+    if len(b) != x.ndim or len(n) != x.ndim:
+        raise invalid("slice", f"begin and size must have {x.ndim} entries (the rank of "
+                      f"input_), got {len(b)} and {len(n)}", [describe(x, "input_")],
+                      kind="shape")
+    key = []
+    for d, (start, count) in enumerate(zip(b, n)):
+        stop = x.shape[d] if count == -1 else start + count
+        if start < 0 or count < -1 or stop > x.shape[d]:
+            raise invalid("slice", f"begin[{d}] = {start} and size[{d}] = {count} do not fit "
+                          f"dimension {d} of size {x.shape[d]}", [describe(x, "input_")],
+                          kind="index")
+        key.append(slice(start, stop))
+    return x[tuple(key)]
+
+
+slice_.__name__ = slice_.__qualname__ = "slice"  # ts.slice, as TensorFlow names it
+
+
+def saturate_cast(value, dtype, name=None):
+    """``cast`` that clamps to the target's range first (no wrap-around): 300.0 to uint8 is
+    255, -1 is 0."""
+    from .. import dtypes as _dt
+    x = as_tensor(value, "saturate_cast", "value")
+    d = _dt.as_dtype(dtype)
+    if (x.dtype.is_integer or x.dtype.is_floating) and d.is_integer:
+        lo, hi = d.min, d.max
+        if x.dtype.is_floating:
+            lo, hi = max(lo, x.dtype.min), min(hi, x.dtype.max)
+            return _shape.cast(_ew.minimum(_ew.maximum(x, lo), hi), d)
+        lo, hi = max(lo, x.dtype.min), min(hi, x.dtype.max)
+        return _shape.cast(_ew.minimum(_ew.maximum(x, lo), hi), d)
+    if x.dtype.is_floating and d.is_floating and d.size < x.dtype.size:
+        return _shape.cast(_ew.minimum(_ew.maximum(x, float(d.min)), float(d.max)), d)
+    return _shape.cast(x, d)
+
+
+def ensure_shape(x, shape, name=None):
+    """``x`` unchanged when its shape is compatible with ``shape`` (None: any size), else
+    InvalidArgumentError."""
+    from ..tensor import TensorShape
+    t = as_tensor(x, "ensure_shape", "x")
+    want = TensorShape(shape)
+    if want and (len(want) != t.ndim or any(w is not None and w != g for w, g in
+                                            zip(want.as_list(), t.shape.as_list()))):
+        raise invalid("ensure_shape", f"Shape of tensor x {list(t.shape)} is not compatible "
+                      f"with expected shape {want.as_list()}", [describe(t, "x")],
+                      kind="shape")
+    return _shape.identity(t)
+
+
+def softsign(features, name=None):
+    """``x / (1 + |x|)``."""
+    x = _float(features, "softsign", "features")
+    return x / (1 + _ew.abs(x))
+
+
+def segment_sum(data, segment_ids, name=None):
+    """Sums of the rows of ``data`` by sorted ``segment_ids`` (one row per id up to the
+    largest)."""
+    ids = as_tensor(segment_ids, "segment_sum", "segment_ids")
+    n = int(_red.reduce_max(ids)) + 1 if ids.shape.num_elements() else 0
+    return _shape.unsorted_segment_sum(data, ids, n)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """Means of the rows of ``data`` by ``segment_ids`` (0 for an empty segment)."""
+    d = as_tensor(data, "unsorted_segment_mean", "data")
+    ids = as_tensor(segment_ids, "unsorted_segment_mean", "segment_ids")
+    total = _shape.unsorted_segment_sum(d, ids, num_segments)
+    count = _shape.unsorted_segment_sum(_creation.ones_like(ids), ids, num_segments)
+    count = _shape.reshape(_shape.cast(_ew.maximum(count, 1), d.dtype),
+                           [-1] + [1] * (total.ndim - 1))
+    return total / count
+
+
+# -- ts.linalg -----------------------------------------------------------------------------------
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
+    """Matrix times vector: ``a`` [..., M, N] by ``b`` [..., N] gives [..., M]."""
+    from .linalg import matmul
+    b = as_tensor(b, "matvec", "b")
+    return _shape.squeeze(matmul(a, _shape.expand_dims(b, -1), transpose_a=transpose_a,
+                                 adjoint_a=adjoint_a), -1)
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of the last two dimensions."""
+    from .linalg import matrix_transpose
+    return matrix_transpose(matrix, conjugate=True)
+
+
+def band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """Entries within ``num_lower`` diagonals below and ``num_upper`` above the main one kept
+    (negative: all of them), the rest zero: ``band_part(x, -1, 0)`` is the lower triangle."""
+    import numpy as np
+    x = as_tensor(input, "band_part", "input")
+    if x.ndim < 2:
+        raise invalid("band_part", "input must have rank >= 2", [describe(x, "input")],
+                      kind="shape")
+    m, n = x.shape[-2], x.shape[-1]
+    i, j = np.arange(m)[:, None], np.arange(n)[None, :]
+    keep = np.ones((m, n), bool)
+    if int(num_lower) >= 0:
+        keep &= i - j <= int(num_lower)
+    if int(num_upper) >= 0:
+        keep &= j - i <= int(num_upper)
+    return _shape.where(_shape.broadcast_to(keep, x.shape), x, _creation.zeros_like(x))
+
+
+def logdet(matrix, name=None):
+    """``log(det(matrix))`` of Hermitian positive-definite matrices, through the Cholesky
+    factor (stable where det under- or overflows)."""
+    from .linalg import cholesky, diag_part
+    chol = cholesky(matrix)
+    return 2.0 * _red.reduce_sum(_ew.log(_ew.abs(diag_part(chol))), axis=-1)
+
+
 # -- ts.nn ---------------------------------------------------------------------------------------
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -168,6 +292,54 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     shift = -mean * inv if offset is None else \
         as_tensor(offset, "batch_normalization", "offset", x.dtype) - mean * inv
     return x * inv + shift
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """``value + bias`` along the channel dimension: the last (``NHWC``, the default) or
+    the second (``NC...``)."""
+    x = as_tensor(value, "bias_add", "value")
+    b = as_tensor(bias, "bias_add", "bias", x.dtype)
+    channels_first = data_format is not None and str(data_format).startswith("NC")
+    axis = 1 if channels_first else -1
+    if b.ndim != 1 or x.ndim < 2 or b.shape[0] != x.shape[axis]:
+        raise incompatible_shapes("bias_add", [describe(x, "value"), describe(b, "bias")],
+                                  "bias must be a vector as long as value's channel "
+                                  "dimension")
+    if channels_first:
+        b = _shape.reshape(b, [-1] + [1] * (x.ndim - 2))
+    return x + b
+
+
+def embedding_lookup(params, ids, max_norm=None, name=None):
+    """The rows of ``params`` at ``ids`` (``gather`` along the first axis), each scaled down
+    to at most ``max_norm`` when given."""
+    rows = _shape.gather(params, ids)
+    if max_norm is not None:
+        rows = clip_by_norm(rows, max_norm, axes=[-1])
+    return rows
+
+
+def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
+    """Sigmoid cross-entropy with the positive term weighted by ``pos_weight``, in the
+    stable form TensorFlow uses."""
+    x = _float(logits, "weighted_cross_entropy_with_logits", "logits")
+    z = as_tensor(labels, "weighted_cross_entropy_with_logits", "labels", x.dtype)
+    q = as_tensor(pos_weight, "weighted_cross_entropy_with_logits", "pos_weight", x.dtype)
+    log_weight = 1 + (q - 1) * z
+    return (1 - z) * x + log_weight * (_ew.log1p(_ew.exp(-_ew.abs(x)))
+                                       + _ew.maximum(-x, _creation.zeros_like(x)))
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """The sum of the (weighted) per-example losses over the global batch size (default:
+    the number of examples)."""
+    loss = _float(per_example_loss, "compute_average_loss", "per_example_loss")
+    if sample_weight is not None:
+        loss = loss * as_tensor(sample_weight, "compute_average_loss", "sample_weight",
+                                loss.dtype)
+    n = loss.shape[0] if global_batch_size is None and loss.ndim else \
+        (1 if global_batch_size is None else int(global_batch_size))
+    return _red.reduce_sum(loss) / float(max(n, 1)) if n else _red.reduce_sum(loss)
 
 
 # -- clipping ------------------------------------------------------------------------------------
@@ -231,3 +403,17 @@ composite(batch_normalization, ("nn",))
 composite(clip_by_norm, ("",))
 composite(global_norm, ("linalg",))
 composite(clip_by_global_norm, ("",))
+composite(slice_, ("",))
+composite(saturate_cast, ("",))
+composite(ensure_shape, ("",))
+composite(softsign, ("math", "nn"))
+composite(segment_sum, ("math",))
+composite(unsorted_segment_mean, ("math",))
+composite(matvec, ("linalg",))
+composite(adjoint, ("linalg",))
+composite(band_part, ("linalg",))
+composite(logdet, ("linalg",))
+composite(bias_add, ("nn",))
+composite(embedding_lookup, ("nn",))
+composite(weighted_cross_entropy_with_logits, ("nn",))
+composite(compute_average_loss, ("nn",))
