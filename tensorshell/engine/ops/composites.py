@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..dtypes import FLOATING, INTEGER, int64
 from ..errors import incompatible_shapes, invalid
+from ..shapes import broadcast_shapes, explain_broadcast
 from ..tensor import Tensor
 from . import creation as _creation, elementwise as _ew, reduction as _red, shape as _shape
 from .registry import NAMESPACES, as_tensor, composite, describe, unify
@@ -68,7 +69,10 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
 def _broadcast_pair(op_name, x, y, x_label, y_label):
     x = _float(x, op_name, x_label)
     y = as_tensor(y, op_name, y_label, x.dtype)
-    shape = (x * _creation.zeros_like(y) if x.shape != y.shape else x).shape
+    shape = broadcast_shapes(tuple(x.shape), tuple(y.shape))
+    if shape is None:
+        raise incompatible_shapes(op_name, [describe(x, x_label), describe(y, y_label)],
+                                  explain_broadcast([tuple(x.shape), tuple(y.shape)]))
     return _shape.broadcast_to(x, shape), _shape.broadcast_to(y, shape)
 
 
