@@ -341,9 +341,12 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     if sample_weight is not None:
         loss = loss * as_tensor(sample_weight, "compute_average_loss", "sample_weight",
                                 loss.dtype)
-    n = loss.shape[0] if global_batch_size is None and loss.ndim else \
-        (1 if global_batch_size is None else int(global_batch_size))
-    return _red.reduce_sum(loss) / float(max(n, 1)) if n else _red.reduce_sum(loss)
+    if global_batch_size is None:
+        n = loss.shape[0] if loss.ndim else 1
+    else:
+        n = int(global_batch_size)
+    total = _red.reduce_sum(loss)
+    return total / float(n) if n else total * 0  # an empty batch averages to 0, as in TF
 
 
 # -- clipping ------------------------------------------------------------------------------------
