@@ -367,7 +367,9 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
         raise invalid("repeat", f"repeats has {len(reps)} entries, but the axis has "
                       f"{data.shape[ax]}", [describe(t, "input")], kind="shape")
     xp = t._device.backend.xp
-    counts = reps[0] if len(reps) == 1 else xp.asarray(reps, dtype=np.int64)
+    # CuPy takes an int, list or tuple of repeats; NumPy needs an integer array for []
+    counts = reps[0] if len(reps) == 1 else (np.asarray(reps, dtype=np.int64) if xp is np
+                                             else list(reps))
     return out(xp.repeat(data, counts, axis=ax), t.dtype)
 
 
