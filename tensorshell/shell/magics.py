@@ -22,20 +22,33 @@ def device_table():
     return table
 
 
+def _nbytes(value) -> int:
+    data = value._data
+    return int(data.size * (8 if value._dtype.is_string else value._dtype.size))
+
+
 def workspace_rows(namespace: dict):
-    """(name, kind, shape, dtype, device, bytes) for every tensor and Variable, by name.
-    Reads metadata only: no value is computed, copied or printed."""
+    """(name, kind, shape, dtype, device, bytes, ids) for every tensor, Variable and
+    ``ts.Module`` (its Variables together: shape says how many and how many values), by
+    name; ``ids`` are the Variables a row holds, so totals count each once. Reads metadata
+    only: no value is computed, copied or printed."""
+    from ..module import Module
     rows = []
     for name, value in sorted(namespace.items()):
         if name.startswith("_"):
             continue
         if isinstance(value, (Tensor, Variable)):
             kind = "Variable" if isinstance(value, Variable) else "Tensor"
-            data = value._data
-            nbytes = int(data.size * value._dtype.size) if not value._dtype.is_string else \
-                int(data.size * 8)
-            rows.append((name, kind, tuple(data.shape), value._dtype.name, value._device.short,
-                         nbytes))
+            rows.append((name, kind, tuple(value._data.shape), value._dtype.name,
+                         value._device.short, _nbytes(value), (id(value),)))
+        elif isinstance(value, Module):
+            variables = value.variables
+            count = sum(int(v._data.size) for v in variables)
+            dtypes_ = sorted({v._dtype.name for v in variables})
+            devices_ = sorted({v._device.short for v in variables})
+            rows.append((name, "Module", f"{len(variables)} variables, {count:,} values",
+                         ", ".join(dtypes_), ", ".join(devices_),
+                         sum(_nbytes(v) for v in variables), tuple(id(v) for v in variables)))
     return rows
 
 
@@ -49,10 +62,18 @@ def workspace_table(namespace: dict):
                          ("dtype", "left"), ("device", "left"), ("memory", "right")):
         table.add_column(col, justify=justify)
     totals: dict[str, int] = {}
-    for name, kind, shape, dtype, dev, nbytes in rows:
-        table.add_row(name, kind, "[" + ", ".join(map(str, shape)) + "]", dtype, dev,
-                      human_bytes(nbytes))
-        totals[dev] = totals.get(dev, 0) + nbytes
+    counted: set[int] = set()
+    for name, kind, shape, dtype, dev, nbytes, ids in rows:
+        shown = shape if isinstance(shape, str) else "[" + ", ".join(map(str, shape)) + "]"
+        table.add_row(name, kind, shown, dtype, dev, human_bytes(nbytes))
+        if kind == "Module":
+            for v in namespace[name].variables:  # each Variable once, on its own device
+                if id(v) not in counted:
+                    counted.add(id(v))
+                    totals[v._device.short] = totals.get(v._device.short, 0) + _nbytes(v)
+        elif ids[0] not in counted:
+            counted.add(ids[0])
+            totals[dev] = totals.get(dev, 0) + nbytes
     for dev, total in sorted(totals.items()):
         table.add_row(f"total on {dev}", "", "", "", dev, human_bytes(total), style="bold")
     return table, rows

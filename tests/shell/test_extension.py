@@ -63,6 +63,25 @@ def test_tensors_magic_lists_the_workspace(shell):
     assert alias.getvalue() == text
 
 
+def test_tensors_magic_lists_modules_and_counts_each_variable_once(shell):
+    class Dense(ts.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = ts.Variable(ts.ones((4, 8)))
+            self.b = ts.Variable(ts.zeros(8))
+
+    model = Dense()
+    ns = {"model": model, "w_alias": model.w}
+    from tensorshell.shell.magics import workspace_table
+    table, rows = workspace_table(ns)
+    row = rows[0]
+    assert row[:6] == ("model", "Module", "2 variables, 40 values", "float32", "cpu:0", 160)
+    out = io.StringIO()
+    from rich.console import Console
+    Console(file=out, width=120).print(table)
+    assert re.search(r"total on cpu:0 .*160 B", out.getvalue())   # w counted once
+
+
 def test_device_magic_shows_and_sets_the_default(shell):
     out = io.StringIO()
     with redirect_stdout(out):
