@@ -74,13 +74,21 @@ CASES = {
             1 - 1 / (1 + np.exp(-x))), [B / 2, A]),
     "compute_average_loss": (lambda x: ts.nn.compute_average_loss(x[:, 0], global_batch_size=6),
                              lambda x: np.sum(x[:, 0]) / 6, [A]),
+    "confusion_matrix": (
+        lambda x: ts.math.confusion_matrix([0, 2, 2], [1, 2, 2], weights=x[0, :3]),
+        lambda x: np.array([[0, x[0, 0], 0], [0, 0, 0], [0, 0, x[0, 1] + x[0, 2]]]), [A]),
+    "bincount": (lambda x: ts.math.bincount([2, 0, 2], weights=x[0, :3], minlength=4),
+                 lambda x: np.array([x[0, 1], 0, x[0, 0] + x[0, 2], 0]), [A]),
+    "in_top_k": (lambda x: ts.cast(ts.math.in_top_k([0, 1, 3], x, 2), x.dtype),
+                 lambda x: np.array([(x[i] > x[i, t]).sum() < 2 for i, t in
+                                     enumerate([0, 1, 3])], float), [A]),
     "top_k": (lambda x: ts.math.top_k(x, 2).values,
               lambda x: -np.sort(-x, axis=-1)[..., :2], [A]),
     "clip_by_global_norm": (lambda x, y: ts.clip_by_global_norm([x, y], 2.0)[0][1],
                             lambda x, y: y * 2.0 / max(np.sqrt(np.sum(x * x) + np.sum(y * y)),
                                                        2.0), [A, B]),
 }
-NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast"}  # the clamp's corners
+NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B]}

@@ -145,6 +145,14 @@ PROGRAMS = [
     "2.)",
     "tf.nn.compute_average_loss(tf.constant([1., 2., 3.]), global_batch_size=6)",
     "tf.nn.compute_average_loss(tf.constant([1., 2., 3.]), sample_weight=[1., 0., 2.])",
+    "tf.math.confusion_matrix([0, 1, 2, 1], [0, 2, 2, 1])",
+    "tf.math.confusion_matrix([0, 1], [1, 1], num_classes=3, weights=[2., 3.], "
+    "dtype=tf.float32)",
+    "tf.math.bincount([1, 1, 3])", "tf.math.bincount([1, 1, 3], minlength=6)",
+    "tf.math.bincount([1, 1, 3], weights=[0.5, 1., 2.])", "tf.math.bincount([1, 5], maxlength=3)",
+    "tf.math.bincount(tf.constant([[1, 2], [2, 0]]))",
+    "tf.math.in_top_k(targets=[0, 2], predictions=[[0.9, 0.1, 0.3], [0.5, 0.5, 0.5]], k=1)",
+    "tf.math.in_top_k(targets=[1, 0], predictions=[[0.9, 0.1, 0.3], [0.2, 0.5, 0.4]], k=2)",
 ]
 ERRORS = [
     "tf.constant(2.0) + tf.constant(40)", "tf.constant(1) + 1.5",
@@ -153,6 +161,7 @@ ERRORS = [
     "tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))", "tf.ones((2, 3)) + tf.ones((3, 2))",
     "tf.reshape(tf.ones(6), (4, -1))", "tf.gather(tf.range(5), [7])",
     "tf.argmax(tf.constant([], tf.float32))", "tf.constant(True) + tf.constant(True)",
+    "tf.math.confusion_matrix([0, -1], [0, 1])",
 ]
 
 

@@ -103,7 +103,8 @@ def meshgrid(*args, indexing="xy", name=None):
     first two output axes, ``'ij'`` keeps matrix order. Differentiable."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}")
-    vectors = [_shape.reshape(as_tensor(a, "meshgrid", f"args[{i}]"), [-1]) for i, a in enumerate(args)]
+    vectors = [_shape.reshape(as_tensor(a, "meshgrid", f"args[{i}]"), [-1])
+               for i, a in enumerate(args)]
     shape = [v.shape[0] for v in vectors]
     if indexing == "xy" and len(vectors) > 1:
         shape[0], shape[1] = shape[1], shape[0]
@@ -197,6 +198,84 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
     count = _shape.reshape(_shape.cast(_ew.maximum(count, 1), d.dtype),
                            [-1] + [1] * (total.ndim - 1))
     return total / count
+
+
+def _labels(value, op_name, label):
+    t = as_tensor(value, op_name, label)
+    if not t.dtype.is_integer:
+        raise invalid(op_name, f"{label} must be integers, got {t.dtype.name}",
+                      [describe(t, label)], kind="dtype")
+    if t.shape.num_elements() and int(_red.reduce_min(t)) < 0:
+        raise invalid(op_name, f"`{label}` contains negative values", [describe(t, label)],
+                      kind="value")
+    return _shape.cast(t, int64)
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=None,
+                     name=None):
+    """``m[i, j]`` = how many (or how much ``weights``) examples of class ``i`` were
+    predicted as ``j``; ``num_classes`` defaults to the largest class + 1."""
+    from .. import dtypes as _dt
+    lab = _labels(labels, "confusion_matrix", "labels")
+    pred = _labels(predictions, "confusion_matrix", "predictions")
+    if lab.shape != pred.shape or lab.ndim != 1:
+        raise incompatible_shapes("confusion_matrix", [describe(lab, "labels"),
+                                                       describe(pred, "predictions")],
+                                  "labels and predictions must be vectors of one length")
+    n = int(num_classes) if num_classes is not None else \
+        (max(int(_red.reduce_max(lab)), int(_red.reduce_max(pred))) + 1
+         if lab.shape[0] else 0)
+    if lab.shape[0] and max(int(_red.reduce_max(lab)), int(_red.reduce_max(pred))) >= n:
+        raise invalid("confusion_matrix", f"labels and predictions must be < num_classes "
+                      f"= {n}", kind="value")
+    d = _dt.as_dtype(dtype if dtype is not None else
+                     (as_tensor(weights, "confusion_matrix", "weights").dtype
+                      if weights is not None else _dt.int32))
+    values = _creation.ones(lab.shape, dtype=d) if weights is None else \
+        as_tensor(weights, "confusion_matrix", "weights", d)
+    from .scatter import scatter_nd
+    return scatter_nd(_shape.stack([lab, pred], axis=1), values, [n, n])
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=None, name=None,
+             axis=None, binary_output=False):
+    """How often each value 0, 1, ... occurs in ``arr`` (or the sum of its ``weights``),
+    ``max(arr) + 1`` bins, at least ``minlength`` and at most ``maxlength``."""
+    from .. import dtypes as _dt
+    if axis not in (None, 0):
+        raise invalid("bincount", f"axis={axis!r}: only counting over the whole tensor "
+                      "(axis=None) is supported", kind="value")
+    values = _shape.reshape(_labels(arr, "bincount", "arr"), [-1])
+    n = int(_red.reduce_max(values)) + 1 if values.shape[0] else 0
+    if minlength is not None:
+        n = max(n, int(minlength))
+    if maxlength is not None:
+        n = min(n, int(maxlength))
+    inside = values < n
+    values = _shape.boolean_mask(values, inside)
+    if weights is not None:
+        w = _shape.boolean_mask(_shape.reshape(as_tensor(weights, "bincount", "weights"),
+                                               [-1]), inside)
+    else:
+        w = _creation.ones(values.shape, dtype=_dt.as_dtype(dtype or _dt.int32))
+    counts = _shape.unsorted_segment_sum(w, values, n)
+    if binary_output:
+        return _shape.cast(counts > 0, counts.dtype)
+    return counts
+
+
+def in_top_k(targets, predictions, k, name=None):
+    """For each row of ``predictions``, whether the entry at ``targets`` is among the ``k``
+    largest (entries equal to the k-th largest count as in it, as in TensorFlow)."""
+    p = _float(predictions, "in_top_k", "predictions")
+    t = as_tensor(targets, "in_top_k", "targets")
+    if p.ndim != 2 or t.ndim != 1 or t.shape[0] != p.shape[0]:
+        raise incompatible_shapes("in_top_k", [describe(p, "predictions"),
+                                               describe(t, "targets")],
+                                  "predictions must be [batch, classes] and targets [batch]")
+    picked = _shape.gather(p, _shape.reshape(t, [-1, 1]), axis=1, batch_dims=1)[:, 0]
+    above = _red.reduce_sum(_shape.cast(p > _shape.reshape(picked, [-1, 1]), int64), axis=1)
+    return above < int(k)
 
 
 # -- ts.linalg -----------------------------------------------------------------------------------
@@ -415,6 +494,9 @@ composite(saturate_cast, ("",))
 composite(ensure_shape, ("",))
 composite(softsign, ("math", "nn"))
 composite(segment_sum, ("math",))
+composite(confusion_matrix, ("math",))
+composite(bincount, ("math",))
+composite(in_top_k, ("math", "nn"))
 composite(unsorted_segment_mean, ("math",))
 composite(matvec, ("linalg",))
 composite(adjoint, ("linalg",))
