@@ -1,11 +1,13 @@
 """``ts.function`` and ``ts.TensorSpec``: TensorFlow's graph compiler, as a pass-through.
 
 tensorshell always executes eagerly, so ``@ts.function`` code runs exactly as written, line
-by line, with Python's own control flow, prints and breakpoints. What TensorFlow checks at
-the boundary stays: with an ``input_signature`` the arguments are bound to it, Python values
-are converted to tensors of the declared dtype, and a tensor of another dtype or an
-incompatible shape raises TypeError with TensorFlow's wording. Code written for TensorFlow
-(``@tf.function(jit_compile=True)``, ``reduce_retracing=True``, ...) runs unchanged.
+by line, with Python's own control flow, prints and breakpoints. What TensorFlow does at
+the boundary stays: outputs come back as tensors (``ts.function(lambda x: x ** 3)(2)`` is
+an int32 tensor, as in TensorFlow); with an ``input_signature`` the arguments are bound to
+it, Python values are converted to tensors of the declared dtype, and a tensor of another
+dtype or an incompatible shape raises TypeError with TensorFlow's wording. Code written for
+TensorFlow (``@tf.function(jit_compile=True)``, ``reduce_retracing=True``, ...) runs
+unchanged.
 
 >>> @ts.function(input_signature=[ts.TensorSpec(shape=[None], dtype=ts.float32)])
 ... def double(x):
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+
+import numpy as np
 
 from .engine import dtypes
 from .engine.tensor import Tensor, TensorShape, convert_to_tensor
@@ -72,6 +76,24 @@ class TensorSpec:
         return f"TensorSpec(shape={shape}, dtype=ts.{self._dtype.name}, name={self._name!r})"
 
 
+def _as_outputs(value):
+    """What a TensorFlow function returns: its outputs as tensors (Python numbers, NumPy
+    values and Variables converted, None kept), in their structure."""
+    if value is None or isinstance(value, Tensor):
+        return value
+    if getattr(value, "_is_variable", False):
+        return value.value()
+    if isinstance(value, (bool, int, float, complex, str, bytes, np.ndarray, np.generic)):
+        return convert_to_tensor(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*(_as_outputs(v) for v in value))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_outputs(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_outputs(v) for k, v in value.items()}
+    return value
+
+
 def _shapes_compatible(a: TensorShape, b: TensorShape) -> bool:
     if not a or not b:  # unknown rank on either side
         return True
@@ -104,7 +126,7 @@ class Function:
     def __call__(self, *args, **kwargs):
         if self._input_signature is not None:
             args, kwargs = self._bind(args, kwargs)
-        return self._python_function(*args, **kwargs)
+        return _as_outputs(self._python_function(*args, **kwargs))
 
     def get_concrete_function(self, *args, **kwargs):
         """TensorFlow traces a graph here; eagerly there is nothing to trace, so the

@@ -25,6 +25,16 @@ def test_plain_decorator_runs_the_function_eagerly():
     assert f.__name__ == "f" and f.python_function(3) == 4
 
 
+def test_outputs_come_back_as_tensors_as_from_a_tensorflow_graph():
+    cube = ts.function(lambda x: x ** 3)
+    r = cube(2)
+    assert isinstance(r, ts.Tensor) and r.dtype is ts.int32 and int(r) == 8
+    v = ts.Variable(1.0)
+    pair = ts.function(lambda: (v, {"k": 2.5, "none": None}))()
+    assert type(pair[0]) is ts.Tensor and float(pair[0]) == 1.0
+    assert pair[1]["k"].dtype is ts.float32 and pair[1]["none"] is None
+
+
 def test_signature_converts_python_values_to_its_dtype():
     r = double([1., 2.])
     assert r.dtype is ts.float32 and r.numpy().tolist() == [2., 4.]
