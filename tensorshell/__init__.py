@@ -26,7 +26,7 @@ from .debugging import assert_equal, assert_rank  # noqa: E402 - also top level,
 
 newaxis = None
 
-from .control import cond, map_fn, switch_case, while_loop  # noqa: E402
+from .control import TensorArray, cond, map_fn, switch_case, while_loop  # noqa: E402
 from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows print here only
 
 

@@ -156,6 +156,130 @@ def _empty_result(expected, inputs):
     return zeros([0] + rest, dtype=getattr(expected, "dtype", expected))
 
 
+class TensorArray:
+    """A growable list of tensors of one dtype (and, with ``infer_shape``, one shape), as
+    TensorFlow's eager TensorArray: ``write`` returns the array so calls chain, ``stack``
+    and ``concat`` join the elements, ``unstack`` and ``scatter`` fill it from a tensor.
+    Elements stay readable after ``read`` (TensorFlow's ``clear_after_read`` frees them to
+    save memory; here they are ordinary tensors, freed with the array).
+
+    >>> ta = ts.TensorArray(ts.float32, size=0, dynamic_size=True)
+    >>> for i in range(3):
+    ...     ta = ta.write(i, ts.constant([i * 1.0]))
+    >>> ta.stack()                     # [[0.], [1.], [2.]]
+    """
+
+    def __init__(self, dtype, size=None, dynamic_size=None, clear_after_read=None,
+                 tensor_array_name=None, handle=None, flow=None, infer_shape=True,
+                 element_shape=None, colocate_with_first_write_call=True, name=None):
+        from .engine.tensor import TensorShape
+        self._dtype = dtypes.as_dtype(dtype)
+        self._values: list = [None] * (0 if size is None else int(size))
+        self._dynamic = bool(dynamic_size)
+        self._infer_shape = bool(infer_shape)
+        self._element_shape = TensorShape(element_shape)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def element_shape(self):
+        return self._element_shape
+
+    @property
+    def dynamic_size(self) -> bool:
+        return self._dynamic
+
+    def size(self, name=None):
+        return convert_to_tensor(len(self._values))
+
+    def _fail(self, cls, text):
+        from .engine import errors
+        return getattr(errors, cls)(None, None, text, op_name="TensorArray", kind="value")
+
+    def write(self, index, value, name=None) -> "TensorArray":
+        i = int(index)
+        if i < 0 or (i >= len(self._values) and not self._dynamic):
+            raise self._fail("OutOfRangeError", f"Tried to write to index {i} but array is not "
+                             f"resizeable and size is: {len(self._values)}")
+        if _is_tensor(value) and value.dtype is not self._dtype:
+            raise self._fail("InvalidArgumentError", f"TensorArray dtype is {self._dtype.name} "
+                             f"but Op is trying to write dtype {value.dtype.name}")
+        t = value.value() if getattr(value, "_is_variable", False) else \
+            convert_to_tensor(value, dtype=self._dtype)
+        if self._infer_shape:
+            if self._element_shape and self._element_shape.as_list() != list(t.shape):
+                raise ValueError(f"Incompatible shape for value ({tuple(t.shape)}), expected "
+                                 f"({tuple(self._element_shape.as_list())})")
+            if not self._element_shape:
+                from .engine.tensor import TensorShape
+                self._element_shape = TensorShape(list(t.shape))
+        if i >= len(self._values):
+            self._values.extend([None] * (i + 1 - len(self._values)))
+        self._values[i] = t
+        return self
+
+    def read(self, index, name=None):
+        i = int(index)
+        if not 0 <= i < len(self._values):
+            raise self._fail("OutOfRangeError", f"Tried to read from index {i} but array "
+                             f"size is: {len(self._values)}")
+        return self._filled(i)
+
+    def _filled(self, i):
+        v = self._values[i]
+        if v is not None:
+            return v
+        if not self._element_shape or not self._element_shape.is_fully_defined():
+            raise ValueError(f"TensorArray element {i} was never written and the element "
+                             "shape is not known, so it cannot be read as zeros")
+        from .engine.ops.creation import zeros
+        return zeros(self._element_shape.as_list(), dtype=self._dtype)
+
+    def stack(self, name=None):
+        return self.gather(list(range(len(self._values))))
+
+    def gather(self, indices, name=None):
+        from .engine.ops.creation import zeros
+        from .engine.ops.shape import stack
+        rows = [self.read(int(i)) for i in np.asarray(convert_to_tensor(indices).numpy())
+                .reshape(-1)]
+        if rows:
+            return stack(rows)
+        known = self._element_shape.as_list() if self._element_shape else []
+        return zeros([0] + [d or 0 for d in known], dtype=self._dtype)
+
+    def concat(self, name=None):
+        from .engine.ops.shape import concat
+        rows = [self._filled(i) for i in range(len(self._values))]
+        if not rows:
+            from .engine.ops.creation import zeros
+            return zeros([0], dtype=self._dtype)
+        return concat(rows, 0)
+
+    def unstack(self, value, name=None) -> "TensorArray":
+        t = convert_to_tensor(value)
+        return self.scatter(list(range(t.shape[0] if t.ndim else 0)), t)
+
+    def scatter(self, indices, value, name=None) -> "TensorArray":
+        t = value if _is_tensor(value) else convert_to_tensor(value, dtype=self._dtype)
+        for row, i in enumerate(np.asarray(convert_to_tensor(indices).numpy()).reshape(-1)):
+            self.write(int(i), t[row])
+        return self
+
+    def identity(self) -> "TensorArray":
+        return self
+
+    def close(self, name=None) -> None:
+        self._values = []
+
+    def __repr__(self):
+        written = sum(v is not None for v in self._values)
+        return (f"<ts.TensorArray {self._dtype.name}: {written} of {len(self._values)} "
+                f"written{', dynamic' if self._dynamic else ''}>")
+
+
 # -- ts.print ------------------------------------------------------------------------------------
 
 def _scalar(v, dtype) -> str:

@@ -111,3 +111,42 @@ def test_python_floats_keep_their_precision_when_converted_to_float64():
     assert ts.constant([0.1]).dtype is ts.float32
     np.testing.assert_array_equal(ts.constant([0.1, 0.2], ts.complex128).numpy(),
                                   [0.1 + 0j, 0.2 + 0j])
+
+
+def test_tensor_array():
+    ta = ts.TensorArray(ts.float32, size=0, dynamic_size=True)
+    for i in range(3):
+        ta = ta.write(i, ts.constant([i * 1., i + 1.]))
+    assert int(ta.size()) == 3 and ta.element_shape == [2]
+    assert ta.stack().numpy().tolist() == [[0., 1.], [1., 2.], [2., 3.]]
+    assert ta.read(1).numpy().tolist() == [1., 2.]
+    assert ta.gather([2, 0]).numpy().tolist() == [[2., 3.], [0., 1.]]
+    assert ta.concat().shape == (6,)
+    fixed = ts.TensorArray(ts.int32, size=2)
+    with pytest.raises(ts.errors.OutOfRangeError, match="not resizeable and size is: 2"):
+        fixed.write(5, 1)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="dtype is int32 but"):
+        fixed.write(0, ts.constant(1.5))
+    assert fixed.write(0, 1).write(1, 2).stack().numpy().tolist() == [1, 2]
+    with pytest.raises(ValueError, match="Incompatible shape"):
+        ts.TensorArray(ts.float32, size=2).write(0, ts.ones(2)).write(1, ts.ones(3))
+    filled = ts.TensorArray(ts.float32, size=3).unstack([[1., 2.], [3., 4.], [5., 6.]])
+    assert filled.read(2).numpy().tolist() == [5., 6.]
+    assert ts.TensorArray(ts.float32, size=2).scatter([1, 0], [[1.], [2.]]).stack() \
+        .numpy().tolist() == [[2.], [1.]]
+    assert ts.TensorArray(ts.float32, size=0, dynamic_size=True).stack().shape == (0,)
+    zeros_first = ts.TensorArray(ts.float32, size=2, element_shape=[2]).write(1, [1., 2.])
+    assert zeros_first.stack().numpy().tolist() == [[0., 0.], [1., 2.]]
+    with pytest.raises(ValueError, match="never written"):
+        ts.TensorArray(ts.float32, size=2).stack()
+
+
+def test_tensor_array_in_a_differentiated_loop():
+    x = ts.Variable(2.0)
+    with ts.GradientTape() as tape:
+        ta = ts.TensorArray(ts.float32, size=3)
+        for i in range(3):
+            ta = ta.write(i, x ** (i + 1))
+        total = ts.reduce_sum(ta.stack())
+    assert float(total) == 2 + 4 + 8
+    assert float(tape.gradient(total, x)) == 1 + 4 + 12
