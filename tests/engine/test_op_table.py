@@ -104,6 +104,8 @@ UNARY = {
     "cos": (np.cos, "unit", SAME),
     "tan": (np.tan, "unit", SAME),
     "tanh": (np.tanh, "any", SAME),
+    "erf": (np.vectorize(math.erf, otypes=[float]), "any", SAME),
+    "erfc": (np.vectorize(math.erfc, otypes=[float]), "any", SAME),
     "asin": (np.arcsin, "unit", SAME),
     "acos": (np.arccos, "unit", SAME),
     "atan": (np.arctan, "any", SAME),

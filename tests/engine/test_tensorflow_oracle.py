@@ -148,6 +148,9 @@ PROGRAMS = [
     "tf.math.confusion_matrix([0, 1, 2, 1], [0, 2, 2, 1])",
     "tf.math.confusion_matrix([0, 1], [1, 1], num_classes=3, weights=[2., 3.], "
     "dtype=tf.float32)",
+    "tf.math.erf(tf.constant([-3., -0.7, -0.49, 0., 0.3, 0.5, 1.2, 4.]))",
+    "tf.math.erfc(tf.constant([-3., -0.7, 0., 0.3, 1.2, 4., 9.]))",
+    "tf.math.erf(tf.constant([-0.7, 1e-10, 2.5], tf.float64))",
     "tf.math.bincount([1, 1, 3])", "tf.math.bincount([1, 1, 3], minlength=6)",
     "tf.math.bincount([1, 1, 3], weights=[0.5, 1., 2.])", "tf.math.bincount([1, 5], maxlength=3)",
     "tf.math.bincount(tf.constant([[1, 2], [2, 0]]))",

@@ -8,6 +8,7 @@ import math
 from ..dtypes import FLOATING, INTEGER
 from ..errors import incompatible_shapes, invalid
 from ..shapes import normalize_axis
+from .elementwise import erfc_fit as _erfc
 from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out, unify
 
 
@@ -61,18 +62,6 @@ def gelu(features, approximate=False, name=None):
     else:
         data = 0.5 * x * _erfc(xp, -x.astype(xp.float64) / math.sqrt(2))
     return out(xp.asarray(data).astype(t.dtype._np, copy=False), t.dtype)
-
-
-def _erfc(xp, x):
-    """erfc in float64 with relative error below 1.2e-7 (Numerical Recipes' Chebyshev fit),
-    so no SciPy is needed and the same code runs on NumPy and CuPy."""
-    z = xp.absolute(x)
-    t = 1 / (1 + 0.5 * z)
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277))))))))
-    r = t * xp.exp(-z * z + poly)
-    return xp.where(x >= 0, r, 2 - r)
 
 
 @op("l2_loss", "custom", FLOATING, ("nn",))
