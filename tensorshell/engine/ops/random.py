@@ -11,7 +11,7 @@ from ..dtypes import float32
 from ..errors import invalid
 from .creation import _shape
 from ..devices import current
-from .registry import as_tensor, op, out
+from .registry import NAMESPACES, as_tensor, op, out
 
 
 class _Seeds:
@@ -50,6 +50,8 @@ def get_global_generator_seed():
 def _rng(seed):
     if seed is None:
         return _seeds.rng
+    if isinstance(seed, np.random.Generator):  # a ts.random.Generator's own stream
+        return seed
     seed = int(seed)
     n = _seeds.op_counters.get(seed, 0)
     _seeds.op_counters[seed] = n + 1
@@ -155,3 +157,67 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     g = -np.log(-np.log(_rng(seed).random((x.shape[0], n, x.shape[1]))))
     samples = np.argmax(x[:, None, :] + g, axis=-1)
     return out(_place(samples.astype(d._np)), d)
+
+
+class Generator:
+    """A random-number generator with its own state, as ``tf.random.Generator``: draws from
+    one do not move the global sequence or another generator's.
+
+    >>> g = ts.random.Generator.from_seed(1)
+    >>> g.normal([2]), g.uniform([2], 0, 10, dtype=ts.int32)
+    """
+
+    def __init__(self, copy_from=None, state=None, alg=None):
+        if isinstance(copy_from, Generator):
+            self._rng = np.random.default_rng()
+            self._rng.bit_generator.state = copy_from._rng.bit_generator.state
+        else:
+            self._rng = np.random.default_rng()
+
+    @classmethod
+    def from_seed(cls, seed, alg=None) -> "Generator":
+        g = cls()
+        g.reset_from_seed(seed)
+        return g
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg=None) -> "Generator":
+        return cls()
+
+    def reset_from_seed(self, seed) -> None:
+        self._rng = np.random.default_rng(_u64(int(seed)))
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
+        return normal(shape, mean, stddev, dtype, seed=self._rng)
+
+    def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
+        return uniform(shape, minval, maxval, dtype, seed=self._rng)
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
+        return truncated_normal(shape, mean, stddev, dtype, seed=self._rng)
+
+    def split(self, count=1) -> list:
+        """``count`` new generators, seeded from this one's stream (which moves on)."""
+        return [Generator.from_seed(int(self._rng.integers(0, 2**63))) for _ in range(count)]
+
+    def __repr__(self):
+        return "<ts.random.Generator (NumPy PCG64 stream)>"
+
+
+_global_generator: Generator | None = None
+
+
+def get_global_generator() -> Generator:
+    global _global_generator
+    if _global_generator is None:
+        _global_generator = Generator.from_non_deterministic_state()
+    return _global_generator
+
+
+def set_global_generator(generator: Generator) -> None:
+    global _global_generator
+    _global_generator = generator
+
+
+NAMESPACES["random"].update(Generator=Generator, get_global_generator=get_global_generator,
+                            set_global_generator=set_global_generator)
