@@ -210,12 +210,13 @@ def from_numpy(np_dtype: np.dtype) -> DType:
 def python_scalar_fits(value, dtype: DType) -> builtins.bool:
     """Whether a Python scalar converts to ``dtype`` without losing anything.
 
-    Float rounding is accepted (as for any float literal); overflow, wrap-around, truncation of
-    a fraction, and changes of kind (float into int, number into bool) are not.
+    Float rounding is accepted (as for any float literal), and so are booleans as 0 and 1
+    in any numeric dtype (as TensorFlow and Python take them); overflow, wrap-around,
+    truncation of a fraction, and changes of kind (float into int, number into bool) are not.
     """
     t = type(value)
     if t is builtins.bool:
-        return dtype is bool
+        return dtype is bool or dtype.is_integer or dtype.is_floating or dtype.is_complex
     if t is int:
         if dtype.is_integer:
             return dtype.min <= value <= dtype.max
@@ -276,7 +277,7 @@ def array_fits(arr: np.ndarray, dtype: DType) -> Refusal | None:
     if dtype.is_bool:
         return None if kind == "b" else Refusal(f"{src} values are not booleans", False)
     if kind == "b":
-        return Refusal(f"booleans do not become {dtype.name} implicitly", False)
+        return None  # False and True are 0 and 1 in every numeric dtype
     if kind == "c" and not dtype.is_complex:
         return Refusal(f"complex values would lose their imaginary part in {dtype.name}",
                        False)

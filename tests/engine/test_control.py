@@ -107,7 +107,9 @@ def test_python_floats_keep_their_precision_when_converted_to_float64():
     x = ts.constant([1.], ts.float64)
     assert (x + [0.1]).numpy()[0] == 1.1
     assert ts.Variable([0.1], dtype=ts.float64).numpy()[0] == 0.1
-    assert ts.constant([16777217.0], ts.int32).numpy()[0] == 16777217
+    assert ts.constant([16777217.0], ts.float64).numpy()[0] == 16777217
+    with pytest.raises(TypeError, match="Python floats do not become integers"):
+        ts.constant([1.0, 2.0], ts.int32)      # a kind change, refused as TensorFlow does
     assert ts.constant([0.1]).dtype is ts.float32
     np.testing.assert_array_equal(ts.constant([0.1, 0.2], ts.complex128).numpy(),
                                   [0.1 + 0j, 0.2 + 0j])

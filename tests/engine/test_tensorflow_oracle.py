@@ -151,6 +151,9 @@ PROGRAMS = [
     "tf.math.erf(tf.constant([-3., -0.7, -0.49, 0., 0.3, 0.5, 1.2, 4.]))",
     "tf.math.erfc(tf.constant([-3., -0.7, 0., 0.3, 1.2, 4., 9.]))",
     "tf.math.erf(tf.constant([-0.7, 1e-10, 2.5], tf.float64))",
+    "tf.constant([1., 2.]) + True", "tf.constant([1, 2]) * [True, False]",
+    "tf.constant([1., 2.]) + np.array([True, False])", "tf.constant(True, tf.int32)",
+    "tf.constant([1, 2]) + np.array([1., 2.])",
     "tf.math.bincount([1, 1, 3])", "tf.math.bincount([1, 1, 3], minlength=6)",
     "tf.math.bincount([1, 1, 3], weights=[0.5, 1., 2.])", "tf.math.bincount([1, 5], maxlength=3)",
     "tf.math.bincount(tf.constant([[1, 2], [2, 0]]))",
@@ -165,6 +168,7 @@ ERRORS = [
     "tf.reshape(tf.ones(6), (4, -1))", "tf.gather(tf.range(5), [7])",
     "tf.argmax(tf.constant([], tf.float32))", "tf.constant(True) + tf.constant(True)",
     "tf.math.confusion_matrix([0, -1], [0, 1])",
+    "tf.constant([1, 2]) + [1.0, 2.0]", "tf.constant([1, 2]) + 2.0",
 ]
 
 

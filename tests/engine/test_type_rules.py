@@ -44,7 +44,7 @@ def test_weak_python_values_adopt_the_tensor_dtype():
     (lambda: ts.constant(1.) + 1e300, "ts.cast(x, ts.float64)"),
     (lambda: ts.constant(1., ts.float16) + 70000., "ts.cast(x, ts.float32)"),
     (lambda: ts.constant([1, 2]) + np.array([0.5, 1.0]), None),
-    (lambda: ts.constant(1) + True, None),
+    (lambda: ts.constant([1, 2]) + [1.0, 2.0], None),          # Python floats into ints
     (lambda: ts.constant(True) + ts.constant(True), "ts.cast(x, ts.int32)"),
 ])
 def test_lossy_values_raise_instead_of_truncating(expr, fix):
@@ -52,6 +52,20 @@ def test_lossy_values_raise_instead_of_truncating(expr, fix):
         expr()
     if fix:
         assert fix in info.value.hint
+
+
+def test_booleans_are_zero_and_one_in_numeric_tensors_as_in_tensorflow():
+    # nothing is lost: TensorFlow (and Python) take True as 1
+    assert (ts.constant([1., 2.]) + True).numpy().tolist() == [2., 3.]
+    assert (ts.constant([1, 2]) * [True, False]).numpy().tolist() == [1, 0]
+    assert (ts.constant([1.], ts.float16) + np.array([True])).dtype is ts.float16
+    assert ts.constant(True, ts.int32).numpy() == 1
+    assert (ts.constant([True]) & True).dtype is ts.bool
+    with pytest.raises(InvalidArgumentError):
+        ts.constant(True) + ts.constant(True)                  # bool tensors: no arithmetic
+    with pytest.raises(InvalidArgumentError):
+        ts.constant([True]) & 2                                 # numbers do not become bools
+    assert ts.constant([], ts.int32).shape == (0,)              # [] holds no float
 
 
 def test_division_and_integer_rules():
