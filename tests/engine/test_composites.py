@@ -129,6 +129,12 @@ def test_guards_have_zero_gradients_where_tensorflow_defines_them():
     assert np.isfinite(tape.gradient(r, y).numpy()).all()
 
 
+def test_divide_no_nan_divides_integers_like_truediv():
+    r = ts.math.divide_no_nan(ts.constant([1, 2], ts.int8), ts.constant([0, 4], ts.int8))
+    assert r.dtype is ts.float32 and r.numpy().tolist() == [0., 0.5]
+    assert ts.math.divide_no_nan(ts.constant([3]), 2).dtype is ts.float64
+
+
 def test_infinite_global_norm_makes_every_entry_nan():
     clipped, norm = ts.clip_by_global_norm([ts.constant([np.inf, 1.]), None], 1.0)
     assert np.isinf(float(norm)) and np.isnan(clipped[0].numpy()).all() and clipped[1] is None
@@ -144,7 +150,7 @@ def test_add_n_refuses_mixed_dtypes_and_shapes():
 
 
 @pytest.mark.parametrize("call", [lambda: ts.nn.leaky_relu(ts.constant([1, 2])),
-                                  lambda: ts.math.divide_no_nan(ts.constant([1]), 2),
+                                  lambda: ts.math.xlogy(ts.constant([1]), 2),
                                   lambda: ts.clip_by_norm(ts.constant([3, 4]), 1)])
 def test_integer_inputs_name_the_cast(call):
     with pytest.raises(ts.errors.InvalidArgumentError, match="floating-point") as info:

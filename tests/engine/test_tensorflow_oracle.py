@@ -154,6 +154,11 @@ PROGRAMS = [
     "tf.constant([1., 2.]) + True", "tf.constant([1, 2]) * [True, False]",
     "tf.constant([1., 2.]) + np.array([True, False])", "tf.constant(True, tf.int32)",
     "tf.constant([1, 2]) + np.array([1., 2.])",
+    "tf.math.divide_no_nan(tf.constant([1, 2], tf.int8), tf.constant([0, 4], tf.int8))",
+    "tf.math.divide_no_nan(tf.constant([1, 2]), tf.constant([0, 4]))",
+    "tf.math.divide_no_nan(tf.constant([1 + 1j, 2], tf.complex64), tf.constant([0, 4], "
+    "tf.complex64))",
+    "tf.math.xlogy(tf.constant([0, 2], tf.complex64), tf.constant([0., 3.], tf.complex64))",
     "tf.math.bincount([1, 1, 3])", "tf.math.bincount([1, 1, 3], minlength=6)",
     "tf.math.bincount([1, 1, 3], weights=[0.5, 1., 2.])", "tf.math.bincount([1, 5], maxlength=3)",
     "tf.math.bincount(tf.constant([[1, 2], [2, 0]]))",

@@ -4,21 +4,12 @@ TensorFlow's definition, including where it guards against 0/0 and log(0)."""
 
 from __future__ import annotations
 
-from ..dtypes import FLOATING, INTEGER, int64
+from ..dtypes import COMPLEX, FLOATING, INTEGER, NUMERIC, int64
 from ..errors import incompatible_shapes, invalid
 from ..shapes import broadcast_shapes, explain_broadcast
 from ..tensor import Tensor
 from . import creation as _creation, elementwise as _ew, reduction as _red, shape as _shape
 from .registry import NAMESPACES, as_tensor, composite, describe, unify
-
-
-def _float(value, op_name, label="x"):
-    t = as_tensor(value, op_name, label)
-    if t.dtype not in FLOATING:
-        raise invalid(op_name, f"{label} must be a floating-point tensor, got {t.dtype.name}",
-                      [describe(t, label)], kind="dtype",
-                      hint=f"ts.{op_name}(ts.cast({label}, ts.float32), ...)")
-    return t
 
 
 # -- ts.math -------------------------------------------------------------------------------------
@@ -66,8 +57,18 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     return _ew.sqrt(_red.reduce_sum(x * x, axis, keepdims))
 
 
-def _broadcast_pair(op_name, x, y, x_label, y_label):
-    x = _float(x, op_name, x_label)
+def _float(value, op_name, label="x", allowed=FLOATING, what="a floating-point"):
+    t = as_tensor(value, op_name, label)
+    if t.dtype not in allowed:
+        raise invalid(op_name, f"{label} must be {what} tensor, got {t.dtype.name}",
+                      [describe(t, label)], kind="dtype",
+                      hint=f"ts.{op_name}(ts.cast({label}, ts.float32), ...)")
+    return t
+
+
+def _broadcast_pair(op_name, x, y, x_label, y_label, allowed=FLOATING,
+                    what="a floating-point"):
+    x = _float(x, op_name, x_label, allowed, what)
     y = as_tensor(y, op_name, y_label, x.dtype)
     shape = broadcast_shapes(tuple(x.shape), tuple(y.shape))
     if shape is None:
@@ -77,8 +78,9 @@ def _broadcast_pair(op_name, x, y, x_label, y_label):
 
 
 def divide_no_nan(x, y, name=None):
-    """``x / y``, and 0 wherever ``y`` is 0 (its gradient is 0 there too)."""
-    x, y = _broadcast_pair("divide_no_nan", x, y, "x", "y")
+    """``x / y``, and 0 wherever ``y`` is 0 (its gradient is 0 there too). Integers divide
+    as ``/`` does (float32 up to 16 bits, float64 above), as in TensorFlow."""
+    x, y = _broadcast_pair("divide_no_nan", x, y, "x", "y", NUMERIC, "a numeric")
     zero = _ew.equal(y, _creation.zeros_like(y))
     q = x / _shape.where(zero, _creation.ones_like(y), y)
     return _shape.where(zero, _creation.zeros_like(q), q)
@@ -86,7 +88,8 @@ def divide_no_nan(x, y, name=None):
 
 def xlogy(x, y, name=None):
     """``x * log(y)``, and 0 wherever ``x`` is 0 (even where ``y`` is 0)."""
-    x, y = _broadcast_pair("xlogy", x, y, "x", "y")
+    x, y = _broadcast_pair("xlogy", x, y, "x", "y", FLOATING | COMPLEX,
+                           "a floating-point or complex")
     zero = _ew.equal(x, _creation.zeros_like(x))
     r = x * _ew.log(_shape.where(zero, _creation.ones_like(y), y))
     return _shape.where(zero, _creation.zeros_like(r), r)
