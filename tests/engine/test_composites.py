@@ -129,6 +129,11 @@ def test_guards_have_zero_gradients_where_tensorflow_defines_them():
     assert np.isfinite(tape.gradient(r, y).numpy()).all()
 
 
+def test_leaky_relu_takes_integers_as_float32_like_tensorflow():
+    r = ts.nn.leaky_relu(ts.constant([-2, 3]))
+    assert r.dtype is ts.float32 and r.numpy().tolist() == pytest.approx([-0.4, 3.0])
+
+
 def test_divide_no_nan_divides_integers_like_truediv():
     r = ts.math.divide_no_nan(ts.constant([1, 2], ts.int8), ts.constant([0, 4], ts.int8))
     assert r.dtype is ts.float32 and r.numpy().tolist() == [0., 0.5]
@@ -149,7 +154,7 @@ def test_add_n_refuses_mixed_dtypes_and_shapes():
         ts.add_n([])
 
 
-@pytest.mark.parametrize("call", [lambda: ts.nn.leaky_relu(ts.constant([1, 2])),
+@pytest.mark.parametrize("call", [lambda: ts.nn.silu(ts.constant([1, 2])),
                                   lambda: ts.math.xlogy(ts.constant([1]), 2),
                                   lambda: ts.clip_by_norm(ts.constant([3, 4]), 1)])
 def test_integer_inputs_name_the_cast(call):

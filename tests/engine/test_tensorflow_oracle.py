@@ -154,6 +154,8 @@ PROGRAMS = [
     "tf.constant([1., 2.]) + True", "tf.constant([1, 2]) * [True, False]",
     "tf.constant([1., 2.]) + np.array([True, False])", "tf.constant(True, tf.int32)",
     "tf.constant([1, 2]) + np.array([1., 2.])",
+    "tf.argmax(tf.constant([True, False, True]))", "tf.argmin(tf.constant([[True], [False]]))",
+    "tf.nn.leaky_relu(tf.constant([-2, 3]))",
     "tf.math.divide_no_nan(tf.constant([1, 2], tf.int8), tf.constant([0, 4], tf.int8))",
     "tf.math.divide_no_nan(tf.constant([1, 2]), tf.constant([0, 4]))",
     "tf.math.divide_no_nan(tf.constant([1 + 1j, 2], tf.complex64), tf.constant([0, 4], "

@@ -326,8 +326,12 @@ def logdet(matrix, name=None):
 # -- ts.nn ---------------------------------------------------------------------------------------
 
 def leaky_relu(features, alpha=0.2, name=None):
-    """``x`` where positive, else ``alpha * x``."""
-    x = _float(features, "leaky_relu", "features")
+    """``x`` where positive, else ``alpha * x``. Integer features become float32 first,
+    as in TensorFlow."""
+    x = as_tensor(features, "leaky_relu", "features")
+    if x.dtype.is_integer:
+        x = _shape.cast(x, "float32")
+    x = _float(x, "leaky_relu", "features")
     return _shape.where(x > 0, x, x * alpha)
 
 

@@ -253,7 +253,7 @@ def _arg(name, xp_name):
         f = getattr(xp, xp_name)
         return lambda x, axis: f(x, axis=axis)
 
-    @op(name, "reduction", REAL, ("", "math"), kernel=kernel, differentiable=False)
+    @op(name, "reduction", REAL | BOOL, ("", "math"), kernel=kernel, differentiable=False)
     def fn(input, axis=None, output_type=int64, name=None):  # noqa: A002 - TF's names
         x = as_tensor(input, fn.op.name, "input")
         if x.dtype not in fn.op.dtypes:
