@@ -154,6 +154,20 @@ PROGRAMS = [
     "tf.constant([1., 2.]) + True", "tf.constant([1, 2]) * [True, False]",
     "tf.constant([1., 2.]) + np.array([True, False])", "tf.constant(True, tf.int32)",
     "tf.constant([1, 2]) + np.array([1., 2.])",
+    "tf.strings.length(tf.constant(['Café', 'Coffee', '咖啡']), unit='UTF8_CHAR')",
+    "tf.strings.upper(tf.constant(['Café', 'x']))",
+    "tf.strings.upper(tf.constant(['Café', 'x']), encoding='utf-8')",
+    "tf.strings.strip(tf.constant(['  pad me \\t', 'x ']))",
+    "tf.strings.join([tf.constant(['a', 'b']), '!'], separator='-')",
+    "tf.strings.reduce_join(tf.constant([['a', 'b'], ['c', 'd']]), axis=1, separator=',')",
+    "tf.strings.to_number(tf.constant(['1.5', '-2', '1e3']))",
+    "tf.strings.as_string(tf.constant([3.14, 2.]))", "tf.as_string(tf.constant([True, False]))",
+    "tf.strings.as_string(tf.constant([3.14159]), precision=2)",
+    "tf.strings.substr(tf.constant(['Café', 'Coffee']), 1, 3)",
+    "tf.strings.substr(tf.constant(['Café', '咖啡']), 1, 2, unit='UTF8_CHAR')",
+    "tf.strings.regex_full_match(tf.constant(['Café', 'Coffee']), '[Cc]af.*')",
+    "tf.strings.regex_replace(tf.constant(['Coffee', 'aaa']), 'f+|a', 'F')",
+    "tf.strings.unicode_decode(tf.constant('café'), 'UTF-8')",
     "tf.argmax(tf.constant([True, False, True]))", "tf.argmin(tf.constant([[True], [False]]))",
     "tf.nn.leaky_relu(tf.constant([-2, 3]))",
     "tf.math.divide_no_nan(tf.constant([1, 2], tf.int8), tf.constant([0, 4], tf.int8))",
@@ -176,6 +190,7 @@ ERRORS = [
     "tf.argmax(tf.constant([], tf.float32))", "tf.constant(True) + tf.constant(True)",
     "tf.math.confusion_matrix([0, -1], [0, 1])",
     "tf.constant([1, 2]) + [1.0, 2.0]", "tf.constant([1, 2]) + 2.0",
+    "tf.strings.to_number('abc')", "tf.strings.length(tf.constant([1, 2]))",
 ]
 
 

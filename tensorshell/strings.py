@@ -1,0 +1,241 @@
+"""``ts.strings``: string tensors (dtype string, UTF-8 bytes) as TensorFlow handles them,
+elementwise on the host: lengths in bytes or characters, case, stripping, joining,
+substrings, regular expressions, and conversions to and from numbers.
+
+Results whose shape TensorFlow would make ragged (``split``, decoding a vector of strings)
+are not offered: tensorshell has no ragged tensors.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .engine import dtypes
+from .engine.errors import InvalidArgumentError, UnimplementedError
+from .engine.ops.registry import as_tensor, describe
+from .engine.tensor import constant, convert_to_tensor
+
+_UNITS = ("BYTE", "UTF8_CHAR")
+
+
+def _fail(op_name, text, operands=()):
+    return InvalidArgumentError(None, None, f"{op_name}: {text}", op_name=op_name,
+                                operands=tuple(operands), kind="value")
+
+
+def _texts(value, op_name, label="input") -> np.ndarray:
+    """The bytes of a string tensor (or Python strings), as an object array."""
+    t = as_tensor(value, op_name, label)
+    if not t.dtype.is_string:
+        raise _fail(op_name, f"{label} must be a string tensor, got {t.dtype.name}",
+                    [describe(t, label)])
+    return np.asarray(t.numpy(), dtype=object)
+
+
+def _each(fn, arr: np.ndarray, dtype) -> np.ndarray:
+    out = np.empty(arr.shape, dtype=object if dtype is dtypes.string else dtype.np_dtype)
+    flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+    for i, v in enumerate(flat_in):
+        flat_out[i] = fn(v)
+    return out
+
+
+def _result(arr: np.ndarray, dtype):
+    return constant(arr, dtype=dtype)
+
+
+def _unit(unit, op_name):
+    if unit not in _UNITS:
+        raise _fail(op_name, f"unit must be 'BYTE' or 'UTF8_CHAR', got {unit!r}")
+    return unit
+
+
+def length(input, unit="BYTE", name=None):  # noqa: A002 - TensorFlow's names
+    """Bytes (or, with ``unit="UTF8_CHAR"``, characters) in each string (int32)."""
+    s = _texts(input, "strings.length")
+    if _unit(unit, "strings.length") == "BYTE":
+        return _result(_each(len, s, dtypes.int32), dtypes.int32)
+    return _result(_each(lambda b: len(b.decode("utf-8", "replace")), s, dtypes.int32),
+                   dtypes.int32)
+
+
+def upper(input, encoding="", name=None):  # noqa: A002
+    """Upper case: ASCII letters only by default, every letter with ``encoding="utf-8"``."""
+    s = _texts(input, "strings.upper")
+    fn = (lambda b: b.decode("utf-8").upper().encode("utf-8")) if encoding else bytes.upper
+    return _result(_each(fn, s, dtypes.string), dtypes.string)
+
+
+def lower(input, encoding="", name=None):  # noqa: A002
+    """Lower case: ASCII letters only by default, every letter with ``encoding="utf-8"``."""
+    s = _texts(input, "strings.lower")
+    fn = (lambda b: b.decode("utf-8").lower().encode("utf-8")) if encoding else bytes.lower
+    return _result(_each(fn, s, dtypes.string), dtypes.string)
+
+
+def strip(input, name=None):  # noqa: A002
+    """Leading and trailing whitespace removed."""
+    return _result(_each(bytes.strip, _texts(input, "strings.strip"), dtypes.string),
+                   dtypes.string)
+
+
+def _sep(separator) -> bytes:
+    return separator.encode("utf-8") if isinstance(separator, str) else bytes(separator)
+
+
+def join(inputs, separator="", name=None):
+    """The strings of several tensors (broadcast together) joined elementwise."""
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise TypeError("strings.join takes a non-empty list of string tensors")
+    parts = np.broadcast_arrays(*[_texts(v, "strings.join", f"inputs[{i}]")
+                                  for i, v in enumerate(inputs)])
+    sep = _sep(separator)
+    out = np.empty(parts[0].shape, dtype=object)
+    for idx in np.ndindex(out.shape):
+        out[idx] = sep.join(p[idx] for p in parts)
+    return _result(out, dtypes.string)
+
+
+def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
+    """The strings joined along ``axis`` (all of them, in order, when None)."""
+    s = _texts(inputs, "strings.reduce_join", "inputs")
+    sep = _sep(separator)
+    if axis is None:
+        joined = np.array(sep.join(s.reshape(-1)), dtype=object)
+        return _result(joined.reshape((1,) * s.ndim) if keepdims else joined, dtypes.string)
+    ax = int(axis) % max(s.ndim, 1)
+    moved = np.moveaxis(s, ax, -1)
+    out = np.empty(moved.shape[:-1], dtype=object)
+    for idx in np.ndindex(out.shape):
+        out[idx] = sep.join(moved[idx])
+    return _result(np.expand_dims(out, ax) if keepdims else out, dtypes.string)
+
+
+def to_number(string_tensor, out_type=dtypes.float32, name=None):
+    """Each string parsed as a number of ``out_type``; one that is not a number raises."""
+    d = dtypes.as_dtype(out_type)
+    if not (d.is_floating or d.is_integer):
+        raise _fail("strings.to_number", f"out_type must be a number type, got {d.name}")
+    s = _texts(string_tensor, "strings.to_number", "string_tensor")
+
+    def parse(b):
+        text = b.decode("utf-8", "replace").strip()
+        try:
+            value = int(text) if d.is_integer else float(text)
+        except ValueError:
+            raise _fail("strings.to_number", f"StringToNumberOp could not correctly convert "
+                        f"string: {text}") from None
+        if d.is_integer and not d.min <= value <= d.max:
+            raise _fail("strings.to_number", f"{text} is out of range for {d.name}")
+        return value
+    return _result(_each(parse, s, d), d)
+
+
+def as_string(input, precision=-1, scientific=False, shortest=False, width=-1,  # noqa: A002
+              fill="", name=None):
+    """Numbers and booleans as strings: floats with 6 decimals by default (``precision``
+    decimals, ``scientific`` notation, or the ``shortest`` form), padded to ``width`` with
+    spaces (or zeros with ``fill="0"``), booleans as ``true``/``false``."""
+    t = convert_to_tensor(input)
+    if t.dtype.is_string:
+        raise _fail("strings.as_string", "input is already a string tensor")
+    if fill not in ("", " ", "0"):
+        raise _fail("strings.as_string", f"fill must be '', ' ' or '0', got {fill!r}")
+    pad = "0" if fill == "0" else ""
+    w = "" if width is None or int(width) < 0 else str(int(width))
+    if t.dtype.is_bool:
+        fmt = lambda v: "true" if v else "false"  # noqa: E731
+    elif t.dtype.is_floating:
+        spec = "g" if shortest else ("e" if scientific else "f")
+        p = "" if shortest and precision < 0 else f".{6 if precision < 0 else int(precision)}"
+        fmt = lambda v: format(float(v), f"{pad}{w}{p}{spec}")  # noqa: E731
+    elif t.dtype.is_integer:
+        fmt = lambda v: format(int(v), f"{pad}{w}d")  # noqa: E731
+    else:
+        fmt = lambda v: f"({v.real:f},{v.imag:f})"  # noqa: E731
+    values = np.asarray(t.numpy())
+    return _result(_each(lambda v: fmt(v).encode("ascii"), values, dtypes.string),
+                   dtypes.string)
+
+
+def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
+    """``len`` bytes (or characters) from position ``pos`` (negative: from the end) of each
+    string; a ``pos`` outside a string raises, as in TensorFlow."""
+    s = _texts(input, "strings.substr")
+    start, count = int(pos), int(len)
+    chars = _unit(unit, "strings.substr") == "UTF8_CHAR"
+
+    def cut(b):
+        seq = b.decode("utf-8") if chars else b
+        n = seq.__len__()
+        begin = start + n if start < 0 else start
+        if not 0 <= begin <= n:
+            raise _fail("strings.substr", f"pos {start} out of range for string {b!r} "
+                        f"of length {n}")
+        part = seq[begin:begin + count]
+        return part.encode("utf-8") if chars else part
+    return _result(_each(cut, s, dtypes.string), dtypes.string)
+
+
+def regex_full_match(input, pattern, name=None):  # noqa: A002
+    """Whether each whole string matches ``pattern`` (bool)."""
+    s = _texts(input, "strings.regex_full_match")
+    rx = _compile(pattern, "strings.regex_full_match")
+    return _result(_each(lambda b: rx.fullmatch(b) is not None, s, dtypes.bool), dtypes.bool)
+
+
+def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
+    """``pattern`` replaced by ``rewrite`` (``\\1`` for groups) in each string: every match,
+    or the first with ``replace_global=False``."""
+    s = _texts(input, "strings.regex_replace")
+    rx = _compile(pattern, "strings.regex_replace")
+    rep = _sep(rewrite)
+    count = 0 if replace_global else 1
+    return _result(_each(lambda b: rx.sub(rep, b, count=count), s, dtypes.string),
+                   dtypes.string)
+
+
+def _compile(pattern, op_name):
+    p = pattern.numpy() if hasattr(pattern, "numpy") else pattern
+    try:
+        return re.compile(p if isinstance(p, bytes) else str(p).encode("utf-8"))
+    except re.error as e:
+        raise _fail(op_name, f"invalid pattern {p!r}: {e}") from None
+
+
+def unicode_decode(input, input_encoding, errors="replace", name=None):  # noqa: A002
+    """The code points of one string (int32). For several strings TensorFlow returns a
+    ragged tensor, which tensorshell does not have: decode them one at a time."""
+    s = _texts(input, "strings.unicode_decode")
+    if s.ndim:
+        raise UnimplementedError(None, None, "strings.unicode_decode of a non-scalar gives a "
+                                 "ragged tensor, which tensorshell does not have",
+                                 op_name="strings.unicode_decode", kind="shape",
+                                 hint="[ts.strings.unicode_decode(s, 'UTF-8') for s in t]")
+    text = s[()].decode(_codec(input_encoding), errors)
+    return _result(np.array([ord(c) for c in text], dtype=np.int32), dtypes.int32)
+
+
+def unicode_encode(input, output_encoding, errors="replace", name=None):  # noqa: A002
+    """One string from a vector of code points."""
+    t = as_tensor(input, "strings.unicode_encode", "input")
+    if not t.dtype.is_integer or t.ndim != 1:
+        raise _fail("strings.unicode_encode", "input must be a vector of integer code points")
+    text = "".join(chr(int(c)) for c in np.asarray(t.numpy()))
+    return _result(np.array(text.encode(_codec(output_encoding), errors), dtype=object),
+                   dtypes.string)
+
+
+def _codec(name: str) -> str:
+    known = {"UTF-8": "utf-8", "UTF8": "utf-8", "UTF-16-BE": "utf-16-be",
+             "UTF-32-BE": "utf-32-be"}
+    if name.upper() not in known:
+        raise _fail("strings", f"unknown encoding {name!r}; one of {sorted(known)}")
+    return known[name.upper()]
+
+
+__all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
+           "regex_replace", "strip", "substr", "to_number", "unicode_decode",
+           "unicode_encode", "upper"]

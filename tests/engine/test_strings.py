@@ -1,0 +1,85 @@
+"""ts.strings: TensorFlow's string functions on string tensors (UTF-8 bytes)."""
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+
+WORDS = ["Café", "Coffee", "caffè", "咖啡", "  pad me \t"]
+
+
+def _b(values):
+    return [v.encode("utf-8") for v in values]
+
+
+def test_lengths_in_bytes_and_characters():
+    p = ts.constant(WORDS)
+    assert ts.strings.length(ts.constant("café")).numpy() == 5
+    assert ts.strings.length(p, unit="UTF8_CHAR").numpy().tolist() == [4, 6, 5, 2, 10]
+    assert ts.strings.length(p).dtype is ts.int32
+    with pytest.raises(ts.errors.InvalidArgumentError, match="unit must be"):
+        ts.strings.length(p, unit="CHAR")
+    with pytest.raises(ts.errors.InvalidArgumentError, match="must be a string tensor"):
+        ts.strings.length(ts.constant([1, 2]))
+
+
+def test_case_strip_join():
+    p = ts.constant(WORDS)
+    assert ts.strings.upper(p).numpy().tolist()[0] == "CAFé".encode()       # ASCII only
+    assert ts.strings.upper(p, encoding="utf-8").numpy().tolist()[0] == "CAFÉ".encode()
+    assert ts.strings.lower(p).numpy().tolist()[1] == b"coffee"
+    assert ts.strings.strip(p).numpy().tolist()[4] == b"pad me"
+    joined = ts.strings.join([ts.constant(["a", "b"]), "!"], separator="-")
+    assert joined.numpy().tolist() == [b"a-!", b"b-!"]
+    grid = ts.constant([["a", "b"], ["c", "d"]])
+    assert ts.strings.reduce_join(grid).numpy() == b"abcd"
+    assert ts.strings.reduce_join(grid, axis=0, separator=",").numpy().tolist() == \
+        [b"a,c", b"b,d"]
+    assert ts.strings.reduce_join(grid, axis=1, keepdims=True).shape == (2, 1)
+
+
+def test_numbers_to_and_from_strings():
+    n = ts.strings.to_number(ts.constant(["1.5", "-2", "1e3"]))
+    assert n.dtype is ts.float32 and n.numpy().tolist() == [1.5, -2.0, 1000.0]
+    assert ts.strings.to_number("7", out_type=ts.int32).numpy() == 7
+    with pytest.raises(ts.errors.InvalidArgumentError, match="could not correctly convert"):
+        ts.strings.to_number("abc")
+    assert ts.as_string(ts.constant([3.14, 2.])).numpy().tolist() == [b"3.140000",
+                                                                       b"2.000000"]
+    assert ts.strings.as_string(ts.constant([True, False])).numpy().tolist() == \
+        [b"true", b"false"]
+    assert ts.strings.as_string(ts.constant([3.14159]), precision=2).numpy()[0] == b"3.14"
+    assert ts.strings.as_string(ts.constant([7]), width=3, fill="0").numpy()[0] == b"007"
+    assert ts.strings.as_string(ts.constant([1234.5]), scientific=True).numpy()[0] == \
+        b"1.234500e+03"
+
+
+def test_substrings_and_regular_expressions():
+    p = ts.constant(WORDS)
+    assert ts.strings.substr(p, 1, 3).numpy().tolist()[:2] == [b"af\xc3", b"off"]
+    assert ts.strings.substr(p, 1, 2, unit="UTF8_CHAR").numpy().tolist()[3] == "啡".encode()
+    assert ts.strings.substr(ts.constant("hello"), -3, 2).numpy() == b"ll"
+    with pytest.raises(ts.errors.InvalidArgumentError, match="out of range"):
+        ts.strings.substr(ts.constant("hi"), 5, 1)
+    assert ts.strings.regex_full_match(p, "[Cc]af.*").numpy().tolist() == \
+        [True, False, True, False, False]
+    assert ts.strings.regex_replace(p, "f+", "F").numpy().tolist()[1] == b"CoFee"
+    assert ts.strings.regex_replace(ts.constant("aaa"), "a", "b",
+                                    replace_global=False).numpy() == b"baa"
+    assert ts.strings.regex_replace(ts.constant("ab"), "(a)(b)", r"\2\1").numpy() == b"ba"
+    with pytest.raises(ts.errors.InvalidArgumentError, match="invalid pattern"):
+        ts.strings.regex_full_match(p, "(")
+
+
+def test_unicode():
+    codes = ts.strings.unicode_decode(ts.constant("café"), "UTF-8")
+    assert codes.dtype is ts.int32 and codes.numpy().tolist() == [99, 97, 102, 233]
+    assert ts.strings.unicode_encode(codes, "UTF-8").numpy() == "café".encode()
+    with pytest.raises(ts.errors.UnimplementedError, match="ragged"):
+        ts.strings.unicode_decode(ts.constant(["a", "b"]), "UTF-8")
+
+
+def test_empty_and_nd_string_tensors_keep_their_shape():
+    empty = ts.constant(np.array([], dtype=object).reshape(0, 2), dtype=ts.string)
+    assert ts.strings.length(empty).shape == (0, 2)
+    assert ts.strings.upper(ts.constant([["a"], ["b"]])).shape == (2, 1)
