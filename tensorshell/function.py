@@ -104,14 +104,13 @@ def _shapes_compatible(a: TensorShape, b: TensorShape) -> bool:
 class Function:
     """What ``@ts.function`` returns: the Python function, called eagerly."""
 
-    def __init__(self, python_function, input_signature=None, **options):
+    def __init__(self, python_function, input_signature=None):
         self._python_function = python_function
         self._input_signature = None if input_signature is None else tuple(input_signature)
         for spec in self._input_signature or ():
             if not isinstance(spec, TensorSpec):
                 raise TypeError(f"input_signature must be a sequence of ts.TensorSpec, got "
                                 f"{spec!r}")
-        self._options = options
         self._signature = inspect.signature(python_function)
         functools.update_wrapper(self, python_function)
 
@@ -179,11 +178,10 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              experimental_follow_type_hints=None, name=None):
     """``@ts.function`` / ``@ts.function(input_signature=[...])``: the function runs eagerly
     (tensorshell has no graphs); an ``input_signature`` is enforced as TensorFlow does."""
-    options = dict(autograph=autograph, jit_compile=jit_compile,
-                   reduce_retracing=reduce_retracing, name=name)
+    # autograph, jit_compile, reduce_retracing ... shape graphs; eagerly they change nothing
     if func is None:
-        return lambda f: Function(f, input_signature, **options)
-    return Function(func, input_signature, **options)
+        return lambda f: Function(f, input_signature)
+    return Function(func, input_signature)
 
 
 def executing_eagerly() -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .engine.variable import Variable, name_scope
+from .engine.variable import NAME_SCOPES, Variable, name_scope
 
 
 def _snake(name: str) -> str:
@@ -36,7 +36,7 @@ class Module:
             raise ValueError(f"{name!r} is not a valid module name. Module names must be "
                              "valid Python identifiers (e.g. a valid class name).")
         self._name = name
-        self._scope_name = "".join(_current_scope()) + name + "/"
+        self._scope_name = "".join(NAME_SCOPES) + name + "/"
 
     @property
     def name(self) -> str:
@@ -77,11 +77,6 @@ class Module:
 
     def __repr__(self):
         return f"<{type(self).__name__} {self._name!r}: {len(self.variables)} variables>"
-
-
-def _current_scope():
-    from .engine.variable import NAME_SCOPES
-    return NAME_SCOPES
 
 
 def _children(value):

@@ -48,11 +48,20 @@ def aligned_empty(shape, dtype) -> np.ndarray:
     an aligned one 15.0 GB/s (the inputs' alignment makes no difference). The returned
     view's ``base`` is the owning byte array."""
     dtype = np.dtype(dtype)
+    n = _nbytes(shape, dtype)
+    raw = _bytes(n, shape, dtype)
+    return _carve(raw, -raw.ctypes.data % ALIGNMENT, n, shape, dtype)
+
+
+def _nbytes(shape, dtype: np.dtype) -> int:
     n = dtype.itemsize
     for d in shape:
         n *= d
-    raw = _bytes(n, shape, dtype)
-    start = -raw.ctypes.data % ALIGNMENT
+    return n
+
+
+def _carve(raw: np.ndarray, start: int, n: int, shape, dtype) -> np.ndarray:
+    """The aligned array of ``shape`` inside ``raw`` (whose base it keeps)."""
     return raw[start:start + n].view(dtype).reshape(shape)
 
 
@@ -83,15 +92,13 @@ class BufferCache:
 
     def empty(self, shape, dtype) -> np.ndarray:
         dtype = np.dtype(dtype)
-        n = dtype.itemsize
-        for d in shape:
-            n *= d
+        n = _nbytes(shape, dtype)
         with self._lock:
             for raw, start in self._by_size.get(n, ()):
                 # Views made from the aligned slice keep `raw` (their owner) as their base.
                 # Referenced by: the entry tuple, `raw`, and getrefcount's argument.
                 if sys.getrefcount(raw) == 3:
-                    return raw[start:start + n].view(dtype).reshape(shape)
+                    return _carve(raw, start, n, shape, dtype)
             if self._bytes + n > self.limit:
                 self._evict(self._bytes + n - self.limit)
                 if self._bytes + n > self.limit:
@@ -100,7 +107,7 @@ class BufferCache:
             start = -raw.ctypes.data % ALIGNMENT
             self._by_size.setdefault(n, []).append((raw, start))
             self._bytes += n
-        return raw[start:start + n].view(dtype).reshape(shape)
+        return _carve(raw, start, n, shape, dtype)
 
     def _evict(self, wanted: int) -> None:
         """Free idle buffers, oldest first, until ``wanted`` bytes are released (or none is

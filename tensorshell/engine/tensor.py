@@ -512,14 +512,14 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
         arr, natural = infer(value)
         python_floats = natural is dtypes.float32 and isinstance(value, (list, tuple)) \
             and arr.size > 0  # [] infers float32 but holds no float
-        if python_floats and dtype is not dtypes.float32:
-            # Python floats become float32 by default; converted to another dtype they
-            # keep their exact (float64) values: [0.1] as float64 is 0.1, not 0.10000000149
-            arr = np.array(value, np.float64)
         if python_floats and dtype.is_integer:
             # as a Python float scalar, and as TensorFlow: [1.0, 2.0] is not an int list
             refusal = dtypes.Refusal("Python floats do not become integers implicitly", False)
         else:
+            if python_floats and dtype is not dtypes.float32:
+                # Python floats default to float32; converted to another dtype they keep
+                # their exact values: [0.1] as float64 is 0.1, not 0.10000000149
+                arr = np.array(value, np.float64)
             refusal = dtypes.array_fits(arr, dtype)
         if refusal is None:
             if dtype.is_string:

@@ -28,10 +28,11 @@ def _nbytes(value) -> int:
 
 
 def workspace_rows(namespace: dict):
-    """(name, kind, shape, dtype, device, bytes, ids) for every tensor, Variable and
+    """(name, kind, shape, dtype, device, bytes, parts) for every tensor, Variable and
     ``ts.Module`` (its Variables together: shape says how many and how many values), by
-    name; ``ids`` are the Variables a row holds, so totals count each once. Reads metadata
-    only: no value is computed, copied or printed."""
+    name. ``parts`` are the (id, device, bytes) of the arrays a row holds, so totals count a
+    Variable reachable by two names once. Reads metadata only: no value is computed, copied
+    or printed."""
     from ..module import Module
     rows = []
     for name, value in sorted(namespace.items()):
@@ -39,16 +40,17 @@ def workspace_rows(namespace: dict):
             continue
         if isinstance(value, (Tensor, Variable)):
             kind = "Variable" if isinstance(value, Variable) else "Tensor"
+            part = (id(value), value._device.short, _nbytes(value))
             rows.append((name, kind, tuple(value._data.shape), value._dtype.name,
-                         value._device.short, _nbytes(value), (id(value),)))
+                         part[1], part[2], (part,)))
         elif isinstance(value, Module):
             variables = value.variables
+            parts = tuple((id(v), v._device.short, _nbytes(v)) for v in variables)
             count = sum(int(v._data.size) for v in variables)
-            dtypes_ = sorted({v._dtype.name for v in variables})
-            devices_ = sorted({v._device.short for v in variables})
             rows.append((name, "Module", f"{len(variables)} variables, {count:,} values",
-                         ", ".join(dtypes_), ", ".join(devices_),
-                         sum(_nbytes(v) for v in variables), tuple(id(v) for v in variables)))
+                         ", ".join(sorted({v._dtype.name for v in variables})),
+                         ", ".join(sorted({p[1] for p in parts})),
+                         sum(p[2] for p in parts), parts))
     return rows
 
 
@@ -63,17 +65,13 @@ def workspace_table(namespace: dict):
         table.add_column(col, justify=justify)
     totals: dict[str, int] = {}
     counted: set[int] = set()
-    for name, kind, shape, dtype, dev, nbytes, ids in rows:
+    for name, kind, shape, dtype, dev, nbytes, parts in rows:
         shown = shape if isinstance(shape, str) else "[" + ", ".join(map(str, shape)) + "]"
         table.add_row(name, kind, shown, dtype, dev, human_bytes(nbytes))
-        if kind == "Module":
-            for v in namespace[name].variables:  # each Variable once, on its own device
-                if id(v) not in counted:
-                    counted.add(id(v))
-                    totals[v._device.short] = totals.get(v._device.short, 0) + _nbytes(v)
-        elif ids[0] not in counted:
-            counted.add(ids[0])
-            totals[dev] = totals.get(dev, 0) + nbytes
+        for key, part_dev, part_bytes in parts:
+            if key not in counted:
+                counted.add(key)
+                totals[part_dev] = totals.get(part_dev, 0) + part_bytes
     for dev, total in sorted(totals.items()):
         table.add_row(f"total on {dev}", "", "", "", dev, human_bytes(total), style="bold")
     return table, rows

@@ -194,3 +194,39 @@ def test_reduce_euclidean_norm_of_integers_truncates_like_tensorflow():
     r = ts.math.reduce_euclidean_norm(ts.constant([3, 5]))
     assert r.dtype is ts.int32 and int(r) == 5
     assert ts.reduce_logsumexp is ts.math.reduce_logsumexp and ts.nn.swish is ts.nn.silu
+
+
+def test_saturate_cast_clamps_to_values_the_source_float_can_hold():
+    # int32's max as float32 is 2**31, which would wrap to int32's min
+    r = ts.saturate_cast(ts.constant([3e9, -3e9, 1.5]), ts.int32)
+    assert r.numpy().tolist() == [2147483520, -2147483648, 1]
+    assert ts.saturate_cast(ts.constant([1e20]), ts.int64).numpy()[0] > 0
+    assert ts.saturate_cast(ts.constant([3e9], ts.float64), ts.int32).numpy()[0] == 2**31 - 1
+    assert ts.saturate_cast(ts.constant([70000, -5]), ts.uint16).numpy().tolist() == [65535, 0]
+    assert ts.saturate_cast(ts.constant([6e4, -3], ts.float16), ts.uint8).numpy().tolist() \
+        == [255, 0]
+
+
+def test_ensure_shape_refuses_an_incompatible_shape():
+    with pytest.raises(ts.errors.InvalidArgumentError, match=r"\[3, 4\] is not compatible"):
+        ts.ensure_shape(ts.ones((3, 4)), [None, 5])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="not compatible"):
+        ts.ensure_shape(ts.ones((3, 4)), [3])
+
+
+def test_embedding_lookup_max_norm_and_bincount_options():
+    rows = ts.nn.embedding_lookup(ts.constant([[3., 4.], [0., .5]]), [0, 1], max_norm=1.0)
+    np.testing.assert_allclose(rows.numpy(), [[0.6, 0.8], [0., 0.5]], rtol=1e-6)
+    assert ts.math.bincount([1, 5], maxlength=3).numpy().tolist() == [0, 1, 0]
+    assert ts.math.bincount([1, 1, 3], binary_output=True).numpy().tolist() == [0, 1, 0, 1]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="axis=-1"):
+        ts.math.bincount([[1, 2]], axis=-1)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="negative values"):
+        ts.math.bincount([1, -1])
+
+
+def test_top_k_names_itself_when_refusing_a_dtype():
+    with pytest.raises(ts.errors.InvalidArgumentError,
+                       match="ts.math.top_k does not accept bool") as info:
+        ts.math.top_k(ts.constant([True, False]))
+    assert info.value.hint == "ts.math.top_k(ts.cast(input, ts.int32), k)"

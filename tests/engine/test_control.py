@@ -152,3 +152,18 @@ def test_tensor_array_in_a_differentiated_loop():
         total = ts.reduce_sum(ta.stack())
     assert float(total) == 2 + 4 + 8
     assert float(tape.gradient(total, x)) == 1 + 4 + 12
+
+
+def test_print_of_arrays_complex_values_and_nested_structures():
+    assert _printed(np.array([1.5, 2.0], np.float32)) == "[1.5 2]\n"
+    assert _printed(ts.constant([1 + 2j], ts.complex64)) == "[(1,2)]\n"
+    assert _printed(("a", [ts.constant(1)])) == "('a', [1])\n"
+
+
+def test_tensor_array_identity_and_close():
+    ta = ts.TensorArray(ts.int32, size=1).write(0, 5)
+    assert ta.identity() is ta and int(ta.read(0)) == 5
+    ta.close()
+    assert int(ta.size()) == 0
+    with pytest.raises(TypeError, match="bool"):
+        ts.config.run_functions_eagerly("yes")

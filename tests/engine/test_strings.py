@@ -83,3 +83,14 @@ def test_empty_and_nd_string_tensors_keep_their_shape():
     empty = ts.constant(np.array([], dtype=object).reshape(0, 2), dtype=ts.string)
     assert ts.strings.length(empty).shape == (0, 2)
     assert ts.strings.upper(ts.constant([["a"], ["b"]])).shape == (2, 1)
+
+
+def test_encodings_and_complex_as_string():
+    assert ts.strings.unicode_encode(ts.constant([104, 105]), "UTF-16-BE").numpy() == \
+        "hi".encode("utf-16-be")
+    with pytest.raises(ts.errors.InvalidArgumentError, match="unknown encoding"):
+        ts.strings.unicode_decode(ts.constant("x"), "latin-9")
+    assert ts.strings.as_string(ts.constant([1 + 2j], ts.complex64)).numpy()[0] == \
+        b"(1.000000,2.000000)"
+    with pytest.raises(ts.errors.InvalidArgumentError, match="already a string"):
+        ts.strings.as_string(ts.constant(["a"]))

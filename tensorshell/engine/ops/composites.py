@@ -148,20 +148,27 @@ slice_.__name__ = slice_.__qualname__ = "slice"  # ts.slice, as TensorFlow names
 
 def saturate_cast(value, dtype, name=None):
     """``cast`` that clamps to the target's range first (no wrap-around): 300.0 to uint8 is
-    255, -1 is 0."""
+    255, -1 is 0, and 3e9 (float32) to int32 is 2147483520, the largest float32 inside."""
     from .. import dtypes as _dt
     x = as_tensor(value, "saturate_cast", "value")
     d = _dt.as_dtype(dtype)
-    if (x.dtype.is_integer or x.dtype.is_floating) and d.is_integer:
-        lo, hi = d.min, d.max
-        if x.dtype.is_floating:
-            lo, hi = max(lo, x.dtype.min), min(hi, x.dtype.max)
-            return _shape.cast(_ew.minimum(_ew.maximum(x, lo), hi), d)
-        lo, hi = max(lo, x.dtype.min), min(hi, x.dtype.max)
+    if d.is_integer and (x.dtype.is_integer or x.dtype.is_floating):
+        lo, hi = max(d.min, int(x.dtype.min)), min(d.max, int(x.dtype.max))
+        if x.dtype.is_floating:  # int32's max as float32 is 2**31, which would wrap
+            lo, hi = _inside(lo, x.dtype), _inside(hi, x.dtype)
         return _shape.cast(_ew.minimum(_ew.maximum(x, lo), hi), d)
     if x.dtype.is_floating and d.is_floating and d.size < x.dtype.size:
         return _shape.cast(_ew.minimum(_ew.maximum(x, float(d.min)), float(d.max)), d)
     return _shape.cast(x, d)
+
+
+def _inside(limit: int, dtype) -> float:
+    """The value of the float ``dtype`` nearest ``limit`` that does not pass it."""
+    import numpy as np
+    f = dtype.as_numpy_dtype(limit)
+    while abs(int(f)) > abs(limit):
+        f = np.nextafter(f, dtype.as_numpy_dtype(0))
+    return float(f)
 
 
 def ensure_shape(x, shape, name=None):

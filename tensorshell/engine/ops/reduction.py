@@ -13,11 +13,12 @@ import numpy as np
 
 from ..dtypes import BOOL, FLOATING, NUMERIC, REAL, int64
 from .. import dtypes
-from ..errors import invalid
+from ..errors import dtype_not_allowed, invalid
 from ..shapes import normalize_axis
 from .. import parallel
 from . import shape as _shape
-from .registry import as_tensor, composite, not_allowed, op, out, reduction, run
+from .registry import (allowed_words, as_tensor, composite, describe, not_allowed, op,
+                       out, reduction, run)
 
 
 def _count(shape, axis):
@@ -402,8 +403,10 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa:
     """
     from .shape import gather
     t = as_tensor(input, "top_k", "input")
-    if t.dtype not in REAL or t.dtype.is_bool:
-        raise not_allowed(argsort.op, t, "input")
+    if t.dtype not in REAL:
+        raise dtype_not_allowed("ts.math.top_k", describe(t, "input"), allowed_words(REAL),
+                                "int32" if t.dtype.is_bool else None,
+                                "ts.math.top_k({x}, k)")
     if t.ndim == 0:
         raise invalid("top_k", "input must have rank >= 1", kind="shape")
     k = int(k)
