@@ -37,6 +37,13 @@ def test_training_step():
     assert "numpy by hand" in out and "tensorshell" in out and "us/step" in out
 
 
+def test_conv():
+    out = run("conv.py", "--quick")
+    for row in ("conv2d ", "conv2d + grads", "max_pool2d"):
+        assert f"\n{row}" in out
+    assert "numpy" in out and "tensorshell" in out and "GFLOP/s" in out
+
+
 def test_display():
     out = run("display.py")
     assert "render_text" in out and "render_html" in out

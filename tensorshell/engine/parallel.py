@@ -204,6 +204,11 @@ def _ranges(n: int, parts: int):
         start = stop
 
 
+def run_ranges(n: int, fn) -> None:
+    """``fn(start, stop)`` for contiguous parts of ``range(n)``, one per thread."""
+    pool().run([lambda a=a, b=b: fn(a, b) for a, b in _ranges(n, min(state.threads, n))])
+
+
 def _split_axis(shape, avoid=()) -> int | None:
     """The largest axis (not in ``avoid``) with at least as many entries as threads."""
     best = None

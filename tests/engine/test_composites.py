@@ -9,6 +9,7 @@ import pytest
 import tensorshell as ts
 from tensorshell.engine.ops.registry import COMPOSITES
 
+from . import conv_reference as cref
 from .test_gradients import check_vjp
 
 rng = np.random.default_rng(5)
@@ -88,6 +89,39 @@ CASES = {
                             lambda x, y: y * 2.0 / max(np.sqrt(np.sum(x * x) + np.sum(y * y)),
                                                        2.0), [A, B]),
 }
+
+# convolutions and pooling under TensorFlow's rank-specific names: A as an image with one
+# channel (1-d: 3 sequences, 3-d: one volume), B's first entries as the filter
+_IMG = {1: (3, 4, 1), 2: (1, 3, 4, 1), 3: (1, 1, 3, 4, 1)}
+_KERNEL = {1: (2,), 2: (2, 2), 3: (1, 2, 2)}
+
+
+def _shaped(x, shape):
+    if isinstance(x, ts.Tensor):
+        return ts.reshape(ts.reshape(x, [-1])[:int(np.prod(shape))], shape)
+    return x.reshape(-1)[:int(np.prod(shape))].reshape(shape)
+
+
+for _n in (1, 2, 3):
+    _ones = (1,) * _n
+    _conv, _tr = getattr(ts.nn, f"conv{_n}d"), getattr(ts.nn, f"conv{_n}d_transpose")
+    _w, _wt = _KERNEL[_n] + (1, 2), _KERNEL[_n] + (2, 1)   # 1 -> 2 channels, and back
+    _out = _IMG[_n][:-1] + (2,)
+    CASES[f"conv{_n}d"] = (
+        lambda x, w, n=_n, f=_conv, ws=_w: f(_shaped(x, _IMG[n]), _shaped(w, ws), 1, "SAME"),
+        lambda x, w, n=_n, ws=_w, o=_ones: cref.conv(_shaped(x, _IMG[n]), _shaped(w, ws), o,
+                                                    "SAME", o), [A, B])
+    CASES[f"conv{_n}d_transpose"] = (
+        lambda x, w, n=_n, f=_tr, ws=_wt, out=_out: f(_shaped(x, _IMG[n]), _shaped(w, ws),
+                                                      out, 1),
+        lambda x, w, n=_n, ws=_wt, out=_out, o=_ones: cref.conv_input_grad(
+            _shaped(x, _IMG[n]), _shaped(w, ws), out, o, "SAME", o), [A, B])
+    for _kind in ("max", "avg"):
+        CASES[f"{_kind}_pool{_n}d"] = (
+            lambda x, n=_n, f=getattr(ts.nn, f"{_kind}_pool{_n}d"): f(_shaped(x, _IMG[n]), 2, 1,
+                                                                     "SAME"),
+            lambda x, n=_n, k=_kind: cref.pool(_shaped(x, _IMG[n]), (2,) * n, (1,) * n, "SAME",
+                                               k), [A])
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)

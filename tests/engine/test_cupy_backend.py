@@ -228,6 +228,20 @@ s = ts.math.unsorted_segment_sum(ts.constant([1., 2., 3.]), [0, 1, 0], 2)
 assert s.numpy().tolist() == [4., 2.] and isinstance(s._data, cupy.ndarray)
 r = ts.tensor_scatter_nd_sub(ts.ones((2, 2)), [[0, 1]], [3.])
 assert r.numpy().tolist() == [[1., -2.], [1., 1.]] and r.device.endswith("GPU:0")
+img = ts.reshape(ts.range(32.), [1, 4, 4, 2])          # convolutions and pooling
+k = ts.ones((3, 3, 2, 1))
+with ts.GradientTape() as tape:
+    tape.watch([img, k])
+    c = ts.nn.conv2d(img, k, 2, "SAME")
+    m = ts.nn.max_pool2d(img, 2, 2, "VALID")
+    loss = ts.reduce_sum(c) + ts.reduce_sum(m)
+gi, gk = tape.gradient(loss, [img, k])
+with ts.device("/cpu:0"):
+    ci = ts.nn.conv2d(img.cpu(), k.cpu(), 2, "SAME")
+assert c.device.endswith("GPU:0") and m.device.endswith("GPU:0") and gk.device.endswith("GPU:0")
+assert c.numpy().tolist() == ci.numpy().tolist(), (c.numpy(), ci.numpy())
+assert m.numpy().ravel().tolist() == [10., 11., 14., 15., 26., 27., 30., 31.], m.numpy()
+assert gi.shape == (1, 4, 4, 2) and gk.shape == (3, 3, 2, 1)
 print("all good")
 '''
 

@@ -99,6 +99,12 @@ def _m(shape, seed=0, domain="any"):
     return sample(F64, shape, domain=domain, seed=seed)
 
 
+def _distinct(shape, seed=0):
+    """Values at least 0.01 apart (no ties for a max to break), in random order."""
+    size = int(np.prod(shape))
+    return np.random.default_rng(seed).permutation(size).reshape(shape) * 0.01
+
+
 GRAD_CASES = {
     "identity": (lambda x: ts.identity(x), [_m((2, 3))]),
     "gather_nd": (lambda x: ts.gather_nd(x, [[1, 0], [0, 2], [1, 0]]), [_m((2, 3))]),
@@ -183,6 +189,21 @@ GRAD_CASES = {
     "sort": (lambda x: ts.sort(x) * ts.constant(np.arange(4.)) + ts.sort(x, axis=0,
                                                                          direction="DESCENDING"),
              [_m((3, 4))]),
+    "convolution": (lambda x, w: ts.nn.convolution(x, w, [2, 1], "SAME", dilations=[1, 2]),
+                    [_m((2, 5, 6, 2)), _m((2, 3, 2, 3), 2)]),
+    "conv_transpose": (lambda g, w: ts.nn.conv_transpose(g, w, [2, 5, 6, 2], 2, "SAME"),
+                       [_m((2, 3, 3, 3)), _m((2, 3, 2, 3), 2)]),
+    "conv_backprop_filter": (lambda x, g: OPS["conv_backprop_filter"].fn(
+        x, [2, 3, 2, 3], g, 2, "VALID"), [_m((2, 5, 6, 2)), _m((2, 2, 2, 3), 2)]),
+    "max_pool": (lambda x: ts.nn.max_pool(x, [2, 3], 2, "SAME"), [_distinct((2, 5, 6, 2))]),
+    "max_pool_grad": (lambda g: OPS["max_pool_grad"].fn(_distinct((2, 5, 6, 2)), g, [2, 3], 2,
+                                                        "SAME"), [_m((2, 3, 3, 2))]),
+    "max_pool_grad_grad": (lambda h: OPS["max_pool_grad_grad"].fn(
+        _distinct((2, 5, 6, 2)), h, [2, 3], 2, "SAME"), [_m((2, 5, 6, 2))]),
+    "avg_pool": (lambda x: ts.nn.avg_pool(x, [2, 3], 2, "SAME"), [_m((2, 5, 6, 2))]),
+    "avg_pool_grad": (lambda g: OPS["avg_pool_grad"].fn([2, 5, 6, 2], g, [2, 3], 2, "SAME"),
+                      [_m((2, 3, 3, 2))]),
+
 }
 
 

@@ -960,6 +960,106 @@ def _(d):
     assert got.idx.dtype is D.int32 and all(x[i] == seen[idx[i]] for i in range(len(x)))
     assert ts.unique(ts.constant(x), out_idx=ts.int64).idx.dtype is D.int64
 
+# -- convolutions and pooling (the slow reference is tests/engine/conv_reference.py) -----------
+def _conv_inputs(d):
+    x = sample(d, (2, 5, 6, 3), domain="shift", seed=4)
+    w = sample(d, (3, 2, 3, 4), domain="shift", seed=5)
+    return x, w
+
+
+def _conv_tol(d):
+    return {D.float16: 5e-2}.get(d, tolerance(d) * 10)
+
+
+def _close(t, expected, d):
+    assert t.dtype is d and tuple(t.shape) == expected.shape
+    np.testing.assert_allclose(t.numpy().astype(np.float64), expected, rtol=_conv_tol(d),
+                               atol=_conv_tol(d))
+
+
+@case("convolution", reject=lambda t: ts.nn.convolution(ts.reshape(t, [1, 3, 3, 1]),
+                                                        ts.reshape(t, [3, 3, 1, 1])))
+def _(d):
+    from . import conv_reference as cref
+    x, w = _conv_inputs(d)
+    _close(ts.nn.convolution(ts.constant(x), ts.constant(w), [2, 1], "SAME", dilations=1),
+           cref.conv(x, w, (2, 1), "SAME", (1, 1)), d)
+
+
+@case("conv_transpose", reject=lambda t: ts.nn.conv_transpose(
+    ts.reshape(t, [1, 3, 3, 1]), ts.reshape(t, [3, 3, 1, 1]), [1, 3, 3, 1], 1))
+def _(d):
+    from . import conv_reference as cref
+    x, w = _conv_inputs(d)
+    g = sample(d, (2, 3, 6, 4), domain="shift", seed=6)
+    _close(ts.nn.conv_transpose(ts.constant(g), ts.constant(w), x.shape, [2, 1], "SAME"),
+           cref.conv_input_grad(g, w, x.shape, (2, 1), "SAME", (1, 1)), d)
+
+
+@case("conv_backprop_filter", reject=lambda t: OPS["conv_backprop_filter"].fn(
+    ts.reshape(t, [1, 3, 3, 1]), [3, 3, 1, 1], ts.reshape(t[:1, :1], [1, 1, 1, 1]), 1,
+    "VALID"))
+def _(d):
+    from . import conv_reference as cref
+    x, w = _conv_inputs(d)
+    g = sample(d, (2, 3, 4, 4), domain="shift", seed=6)
+    _close(OPS["conv_backprop_filter"].fn(ts.constant(x), w.shape, ts.constant(g), 1,
+                                          "VALID", dilations=[1, 2]),
+           cref.conv_filter_grad(x, g, w.shape, (1, 1), "VALID", (1, 2)), d)
+
+
+def _pool_reject(name):
+    return lambda t: OPS[name].fn(ts.reshape(t, [1, 3, 3, 1]), 2, 1, "VALID")
+
+
+@case("max_pool", reject=_pool_reject("max_pool"))
+def _(d):
+    from . import conv_reference as cref
+    x = sample(d, (2, 5, 6, 3), seed=4)
+    assert_matches(ts.nn.max_pool(ts.constant(x), [3, 2], 2, "SAME"),
+                   cref.pool(x, (3, 2), (2, 2), "SAME", "max"), d)
+
+
+@case("avg_pool", reject=_pool_reject("avg_pool"))
+def _(d):
+    from . import conv_reference as cref
+    x = sample(d, (2, 5, 6, 3), seed=4)
+    _close(ts.nn.avg_pool(ts.constant(x), [3, 2], 2, "SAME"),
+           cref.pool(x, (3, 2), (2, 2), "SAME", "avg"), d)
+
+
+@case("max_pool_grad", reject=lambda t: OPS["max_pool_grad"].fn(
+    ts.reshape(t, [1, 3, 3, 1]), ts.reshape(t, [1, 3, 3, 1]), 1, 1, "VALID"))
+def _(d):
+    from . import conv_reference as cref
+    x = sample(d, (2, 5, 6, 3), seed=4)
+    g = sample(d, (2, 3, 3, 3), seed=5)
+    _close(OPS["max_pool_grad"].fn(ts.constant(x), ts.constant(g), [3, 2], 2, "SAME"),
+           cref.max_pool_grad(x, g, (3, 2), (2, 2), "SAME"), d)
+
+
+@case("max_pool_grad_grad", reject=lambda t: OPS["max_pool_grad_grad"].fn(
+    ts.reshape(t, [1, 3, 3, 1]), ts.reshape(t, [1, 3, 3, 1]), 1, 1, "VALID"))
+def _(d):
+    x = sample(d, (2, 5, 6, 3), seed=4)
+    h = sample(d, (2, 5, 6, 3), seed=5)
+    # the transpose of max_pool_grad: <max_pool_grad(x, g), h> == <g, max_pool_grad_grad(x, h)>
+    g = sample(d, (2, 3, 3, 3), seed=6)
+    picked = OPS["max_pool_grad_grad"].fn(ts.constant(x), ts.constant(h), [3, 2], 2, "SAME")
+    spread = OPS["max_pool_grad"].fn(ts.constant(x), ts.constant(g), [3, 2], 2, "SAME")
+    assert picked.dtype is d and picked.shape == g.shape
+    np.testing.assert_allclose(np.sum(wide(picked.numpy()) * wide(g)),
+                               np.sum(wide(spread.numpy()) * wide(h)), rtol=_conv_tol(d))
+
+
+@case("avg_pool_grad", reject=lambda t: OPS["avg_pool_grad"].fn(
+    [1, 3, 3, 1], ts.reshape(t, [1, 3, 3, 1]), 1, 1, "VALID"))
+def _(d):
+    from . import conv_reference as cref
+    g = sample(d, (2, 3, 3, 3), seed=5)
+    _close(OPS["avg_pool_grad"].fn([2, 5, 6, 3], ts.constant(g), [3, 2], 2, "SAME"),
+           cref.avg_pool_grad(g, (2, 5, 6, 3), (3, 2), (2, 2), "SAME"), d)
+
 
 def test_every_registered_op_is_in_the_test_table():
     tested = set(UNARY) | set(BINARY) | set(REDUCTIONS) | set(CUSTOM)

@@ -1,6 +1,6 @@
 """The op families; importing this package fills the registry."""
 
-from . import (creation, elementwise, indexing, linalg, nn, operators, random,  # noqa: F401
+from . import (conv, creation, elementwise, indexing, linalg, nn, operators, random,  # noqa: F401
                reduction, scatter, shape)
 from . import composites  # noqa: F401,E402 - built from the families above
 from .registry import NAMESPACES, OPS  # noqa: F401
