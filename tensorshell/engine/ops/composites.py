@@ -53,7 +53,10 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
         wide = _shape.cast(x, x.dtype if x.dtype.size == 8 else int64)
         norm = _ew.sqrt(_shape.cast(_red.reduce_sum(wide * wide, axis, keepdims), "float64"))
         return _shape.cast(_ew.floor(norm), x.dtype)
-    x = _float(x, "reduce_euclidean_norm", "input_tensor")
+    x = _float(x, "reduce_euclidean_norm", "input_tensor", FLOATING | COMPLEX,
+               "a floating-point or complex")
+    if x.dtype in COMPLEX:  # sqrt(sum(|x| ** 2)), as a complex number as TensorFlow gives it
+        return _ew.sqrt(_red.reduce_sum(x * _ew.conj(x), axis, keepdims))
     return _ew.sqrt(_red.reduce_sum(x * x, axis, keepdims))
 
 
@@ -344,7 +347,7 @@ def leaky_relu(features, alpha=0.2, name=None):
 
 def silu(features, beta=1.0):
     """``x * sigmoid(beta * x)`` (also ``ts.nn.swish``)."""
-    x = _float(features, "silu", "features")
+    x = _float(features, "silu", "features", FLOATING | COMPLEX, "a floating-point or complex")
     return x * _ew.sigmoid(x * beta) if beta != 1.0 else x * _ew.sigmoid(x)
 
 
@@ -367,7 +370,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """``(mean, variance)`` over ``axes``, the variance taken around a mean that does not
     receive gradients through it, as TensorFlow computes it."""
-    x = _float(x, "moments")
+    x = _float(x, "moments", "x", FLOATING | COMPLEX, "a floating-point or complex")
     mean = _red.reduce_mean(x, axes, keepdims=True)
     variance = _red.reduce_mean(_ew.squared_difference(x, _shape.stop_gradient(mean)), axes,
                                 keepdims=True)

@@ -11,12 +11,14 @@ import math
 import numpy as np
 
 from ..dtypes import (BOOL, COMPLEX, FLOAT_COMPLEX, FLOATING, INTEGER, NUMERIC, REAL, SIGNED,
-                      ALL_SET, bool as bool_, result_float)
+                      ALL_SET, bool as bool_, complex64, complex128, float16, float32, float64,
+                      result_float)
 from ..shapes import broadcast_shapes
 from . import creation as _creation, shape as _shape
 from .registry import binary, incompatible_shapes_for, not_allowed, op, out, unary, unify
 
 SIGNED_NUMERIC = FLOATING | SIGNED | COMPLEX
+COMPLEX_OF = {float32: complex64, float64: complex128}
 
 
 def _real_of(d):
@@ -171,12 +173,14 @@ minimum = binary("minimum", REAL, "minimum",
                  grad=lambda g, ans, x, y: (_ub(_mask(x <= y, g), x), _ub(_mask(x > y, g), y)))
 squared_difference = binary("squared_difference", NUMERIC, _squared_difference,
                             exports=("math",),
-                            grad=lambda g, ans, x, y: (_ub(2 * g * _c(x - y), x),
-                                                       _ub(-2 * g * _c(x - y), y)))
+                            # |x - y| ** 2 for complex inputs, real though typed complex:
+                            # only g's real part reaches it, times 2 (x - y)
+                            grad=lambda g, ans, x, y: (_ub(2 * _real_part(g) * (x - y), x),
+                                                       _ub(-2 * _real_part(g) * (x - y), y)))
 
 negative = unary("negative", SIGNED_NUMERIC, "negative", grad=lambda g, ans, x: -g)
 abs = unary("abs", FLOATING | SIGNED | COMPLEX, "absolute", result=_real_of,  # noqa: A001
-            grad=lambda g, ans, x: g * sign(x))
+            grad=lambda g, ans, x: _as_complex(g, x) * sign(x))  # x / |x|, 0 at 0
 sign = unary("sign", FLOATING | SIGNED | COMPLEX, "sign",
              grad=lambda g, ans, x: g * 0)  # zero almost everywhere, as TF
 square = unary("square", NUMERIC, "square", grad=lambda g, ans, x: g * 2 * _c(x))
@@ -228,6 +232,66 @@ reciprocal = unary("reciprocal", FLOAT_COMPLEX, "reciprocal", exports=("math",),
                    grad=lambda g, ans, x: -g * _c(ans * ans))
 conj = unary("conj", NUMERIC, lambda xp: lambda x: xp.conj(x) if x.dtype.kind == "c" else x,
              exports=("math",), grad=lambda g, ans, x: conj(g))
+
+# -- complex numbers: parts, angle, and a complex tensor from two real ones ---------------------
+def _parts_kernel(part):
+    def bind(xp):
+        def k(x):
+            if x.dtype.kind == "c":
+                return getattr(x, part).copy()
+            return x if part == "real" else xp.zeros_like(x)  # real inputs, as TensorFlow
+        return k
+    return bind
+
+
+def _angle_kernel(xp):
+    def k(x):
+        if x.dtype.kind == "c":
+            return xp.arctan2(x.imag, x.real)
+        return xp.where(x < 0, x.dtype.type(math.pi), x.dtype.type(0))
+    return k
+
+
+def _complex_kernel(xp):
+    def k(re, im):
+        out = xp.empty(xp.broadcast(re, im).shape,
+                       xp.complex64 if re.dtype == xp.float32 else xp.complex128)
+        out.real, out.imag = re, im
+        return out
+    return k
+
+
+def _real_part(g):
+    """The real part of a gradient, in its own dtype: what reaches a complex-typed result
+    whose values are real (its imaginary part is constant, so carries no gradient)."""
+    if not g.dtype.is_complex:
+        return g
+    re = real(g)
+    return complex_(re, _creation.zeros_like(re))
+
+
+def _complex_of(d):
+    return COMPLEX_OF[d]
+
+
+def _as_complex(g, x):
+    """A real gradient as x's complex dtype (real inputs take it unchanged)."""
+    return complex_(g, _creation.zeros_like(g)) if x.dtype.is_complex else g
+
+
+real = unary("real", NUMERIC | BOOL, _parts_kernel("real"), exports=("math",),
+             result=_real_of, grad=lambda g, ans, x: _as_complex(g, x))
+imag = unary("imag", NUMERIC | BOOL, _parts_kernel("imag"), exports=("math",),
+             result=_real_of,
+             grad=lambda g, ans, x: complex_(_creation.zeros_like(g), g) if x.dtype.is_complex
+             else g * 0)
+angle = unary("angle", FLOAT_COMPLEX, _angle_kernel, exports=("math",), result=_real_of,
+              grad=lambda g, ans, x: -_as_complex(g, x) / complex_(imag(x), real(x))
+              if x.dtype.is_complex else g * 0)
+complex_ = binary("complex", FLOATING - {float16}, _complex_kernel, exports=("",),
+                  result=_complex_of,
+                  grad=lambda g, ans, re, im: (_ub(real(g), re), _ub(imag(g), im)))
+
 
 # -- comparisons and logic: not differentiable -----------------------------------------------------
 _ND = dict(differentiable=False)

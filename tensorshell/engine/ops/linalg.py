@@ -215,6 +215,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     if ord in ("euclidean", "fro") or (ord == 2 and len(axes) == 1):
         r = xp.sqrt(xp.sum((x * x.conj()).real if t.dtype.is_complex else x * x,
                                   axis=axes, keepdims=bool(keepdims)))
+        if t.dtype.is_complex:  # TensorFlow gives this norm of complex input as complex
+            return out(xp.asarray(r).astype(t.dtype._np), t.dtype)
     elif len(axes) == 1:
         a = xp.absolute(x)
         p = float(ord)
@@ -283,24 +285,21 @@ def matrix_transpose(a, name=None, conjugate=False):
 
 def _matmul_grad(g, ans, a, b, transpose_a=False, transpose_b=False, adjoint_a=False,
                  adjoint_b=False, **_):
+    """With A = op_a(a) and B = op_b(b) (each as given, transposed or adjoint), dL/dA =
+    g B^H and dL/dB = A^H g — TensorFlow's convention for complex numbers, where H is the
+    plain transpose for real ones — each mapped back through its op."""
+    from .elementwise import conj
     from .shape import unbroadcast
-    ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
-    if adjoint_a or adjoint_b:
-        from .elementwise import conj
-        g = conj(g)
-    if not ta and not tb:
-        ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
-    elif not ta and tb:
-        ga, gb = matmul(g, b), matmul(g, a, transpose_a=True)
-    elif ta and not tb:
-        ga, gb = matmul(b, g, transpose_b=True), matmul(a, g)
-    else:
-        ga, gb = matmul(b, g, transpose_a=True, transpose_b=True), \
-            matmul(g, a, transpose_a=True, transpose_b=True)
-    if adjoint_a or adjoint_b:
-        from .elementwise import conj
-        ga, gb = conj(ga), conj(gb)
-    return unbroadcast(ga, a), unbroadcast(gb, b)
+    op_a = "H" if adjoint_a else "T" if transpose_a else ""
+    op_b = "H" if adjoint_b else "T" if transpose_b else ""
+    d_a = {"": lambda: matmul(g, b, adjoint_b=True), "T": lambda: matmul(g, conj(b)),
+           "H": lambda: matmul(g, b)}[op_b]()
+    d_b = {"": lambda: matmul(a, g, adjoint_a=True), "T": lambda: matmul(conj(a), g),
+           "H": lambda: matmul(a, g)}[op_a]()
+
+    def back(d, how):
+        return d if not how else matrix_transpose(d, conjugate=how == "H")
+    return unbroadcast(back(d_a, op_a), a), unbroadcast(back(d_b, op_b), b)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -388,22 +387,28 @@ def _norm_grad(g, ans, tensor, ord="euclidean", axis=None, keepdims=None, name=N
     two_axes = axis is not None and not isinstance(axis, int) and len(axis) == 2
     if ord in ("euclidean", "fro") or (ord == 2 and not two_axes and (axis is not None or
                                                                       nd == 1)):
+        if tensor.dtype.is_complex:  # a real value typed complex: g's real part counts
+            from .elementwise import _real_part
+            gb = _real_part(gb)
         return (gb * tensor / nb,)
     if two_axes or (axis is None and nd > 1 and ord not in ("euclidean", "fro")):
         from ..errors import UnimplementedError
         raise UnimplementedError(None, None, f"norm: the gradient of the matrix norm "
                                  f"ord={ord!r} is not implemented", op_name="norm")
     p = float(ord)
+    from .shape import cast
+
+    def along_sign(scale):  # a real scale times the direction x / |x|
+        return (cast(scale, tensor.dtype) if tensor.dtype.is_complex else scale) * sign(tensor)
     if p == np.inf:
         from .elementwise import equal
-        from .shape import cast
-        hit = cast(equal(abs_(tensor), nb), tensor.dtype)
+        hit = cast(equal(abs_(tensor), nb), nb.dtype)
         from .reduction import reduce_sum
         count = reduce_sum(hit, axes, keepdims=True)
-        return (gb * sign(tensor) * hit / count,)
+        return (along_sign(gb * hit / count),)
     if p == 1:
-        return (gb * sign(tensor),)
-    return (gb * sign(tensor) * pow_(abs_(tensor), p - 1) / pow_(nb, p - 1),)
+        return (along_sign(gb),)
+    return (along_sign(gb * pow_(abs_(tensor), p - 1) / pow_(nb, p - 1)),)
 
 
 defgrad(matmul, _matmul_grad)

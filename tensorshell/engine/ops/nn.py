@@ -204,6 +204,12 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     from .reduction import reduce_sum
     x = as_tensor(x, "l2_normalize", "x")
     axis = dim if axis is None and dim is not None else axis
+    if x.dtype.is_complex:  # the norm of the moduli scales both parts, as TensorFlow's
+        from .elementwise import imag, real
+        from .shape import cast
+        re, im = real(x), imag(x)
+        inv = rsqrt(maximum(reduce_sum(re * re + im * im, axis, keepdims=True), epsilon))
+        return x * cast(inv, x.dtype)
     return x * rsqrt(maximum(reduce_sum(x * x, axis, keepdims=True), epsilon))
 
 

@@ -11,7 +11,7 @@ import collections
 
 import numpy as np
 
-from ..dtypes import BOOL, FLOATING, NUMERIC, REAL, int64
+from ..dtypes import BOOL, COMPLEX, FLOATING, NUMERIC, REAL, int64
 from .. import dtypes
 from ..errors import dtype_not_allowed, invalid
 from ..shapes import normalize_axis
@@ -115,10 +115,14 @@ def mean_kernel(xp):
 
 
 def _variance(xp):
+    """The mean squared distance from the mean; for complex inputs the squared modulus, so
+    the result is real (float32 for complex64), as TensorFlow's."""
     mean = mean_kernel(xp)
 
     def k(x, axis, keepdims):
         d = x - mean(x, axis, True)
+        if d.dtype.kind == "c":
+            return mean(d.real * d.real + d.imag * d.imag, axis, keepdims)
         return mean(d * d, axis, keepdims)
     return k
 
@@ -200,15 +204,20 @@ def _prod_grad(g, ans, x, axis=None, keepdims=False):
     return (_spread(g, x, axis, keepdims) * others,)
 
 
+def _as_input(g, x):
+    """A real gradient (of a real result) in a complex input's dtype."""
+    return _shape.cast(g, x.dtype) if x.dtype.is_complex else g
+
+
 def _variance_grad(g, ans, x, axis=None, keepdims=False):
     mean = reduce_mean(x, axis, keepdims=True)
-    return (_spread(g, x, axis, keepdims) * 2 * (x - mean) / _n(x, axis),)
+    return (_as_input(_spread(g, x, axis, keepdims), x) * 2 * (x - mean) / _n(x, axis),)
 
 
 def _std_grad(g, ans, x, axis=None, keepdims=False):
     mean = reduce_mean(x, axis, keepdims=True)
-    return (_spread(g, x, axis, keepdims) * (x - mean) / (_n(x, axis)
-                                                          * _expand(ans, x, axis, keepdims)),)
+    scale = _spread(g, x, axis, keepdims) / (_n(x, axis) * _expand(ans, x, axis, keepdims))
+    return (_as_input(scale, x) * (x - mean),)
 
 
 def _logsumexp_grad(g, ans, x, axis=None, keepdims=False):
@@ -242,9 +251,11 @@ reduce_any = reduction("reduce_any", BOOL, lambda xp: _logical(xp, "logical_or",
                        differentiable=False, parallel=ASSOCIATIVE)
 reduce_all = reduction("reduce_all", BOOL, lambda xp: _logical(xp, "logical_and", "all"),
                        differentiable=False, parallel=ASSOCIATIVE)
-reduce_variance = reduction("reduce_variance", FLOATING, _variance, exports=("math",),
+reduce_variance = reduction("reduce_variance", FLOATING | COMPLEX, _variance,
+                            exports=("math",), result=lambda d: d.real_dtype,
                             grad=_variance_grad)
-reduce_std = reduction("reduce_std", FLOATING, _std, exports=("math",), grad=_std_grad)
+reduce_std = reduction("reduce_std", FLOATING | COMPLEX, _std, exports=("math",),
+                       result=lambda d: d.real_dtype, grad=_std_grad)
 reduce_logsumexp = reduction("reduce_logsumexp", FLOATING, _logsumexp, exports=("", "math"),
                              grad=_logsumexp_grad)
 
