@@ -110,6 +110,15 @@ def test_index_with_scalar_tensors_and_masks():
     assert t[ts.newaxis].shape == (1, 4)
 
 
+def test_one_element_of_a_string_tensor_is_a_string_tensor(device):
+    with ts.device(device):
+        t = ts.constant([[b"a", b"bc"], [b"", b"xyz"]])
+        cells = [t[1, 1], t[0][1], t[ts.constant(1)][0], list(t[0])[0]]
+    assert [c.numpy() for c in cells] == [b"xyz", b"bc", b"", b"a"]
+    assert all(c.shape == () and c.dtype is ts.string for c in cells)
+    assert int(ts.strings.length(cells[0])) == 3 and "b'xyz'" in repr(cells[0])
+
+
 def test_bad_indices():
     t = ts.constant([[1, 2, 3]])
     with pytest.raises(InvalidArgumentError, match="index 5 of dimension 1 out of bounds"):

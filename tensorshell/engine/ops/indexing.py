@@ -60,6 +60,8 @@ def getitem(t: Tensor, key):
         except (IndexError, ValueError, TypeError):
             pass  # the slow path below explains the failure
         else:
+            if data.__class__ is bytes:  # one element of a string tensor: a 0-d array
+                data = _string_scalar(data)
             r = _new(Tensor)
             r._data = data
             r._dtype = t._dtype
@@ -80,9 +82,17 @@ def _getitem(t, key):
         raise _index_error(t, idx, e) from None
     except ValueError as e:
         raise invalid("getitem", str(e), [describe(t, "tensor")], kind="index") from None
+    if data.__class__ is bytes:
+        data = _string_scalar(data)
     if t._device is not placement.device:
         return on_device(wrap(data, t._dtype, t._device), placement.device)
     return out(data, t._dtype)
+
+
+def _string_scalar(value: bytes) -> np.ndarray:
+    arr = np.empty((), dtype=object)
+    arr[()] = value
+    return arr
 
 
 register(OpDef("getitem", "custom", exports=(),

@@ -1,0 +1,766 @@
+"""``ts.data``: input pipelines as TensorFlow's ``tf.data.Dataset`` builds them, eagerly.
+
+>>> ds = ts.data.Dataset.from_tensor_slices((features, labels)).shuffle(1000).batch(32)
+>>> for x, y in ds: ...
+
+A Dataset is a recipe: iterating it (again) runs the pipeline from the start, and shuffling
+reshuffles each pass unless told otherwise, as in TensorFlow. Elements are tensors, tuples
+and dicts of them. Datasets that only reorder or select the rows of
+``from_tensor_slices`` (shuffle, take, skip, repeat, shard) are carried as streams of row
+numbers, so ``batch`` gathers a whole batch per component in one op instead of stacking
+rows one at a time. ``map`` runs its function eagerly, in order; ``num_parallel_calls``,
+``deterministic`` and ``prefetch`` are accepted for compatibility and change nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import numpy as np
+
+from .engine import dtypes
+from .engine.errors import InvalidArgumentError
+from .engine.ops import random as _random
+from .engine.tensor import Tensor, TensorShape, convert_to_tensor
+from .function import TensorSpec
+
+AUTOTUNE = -1
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
+           "experimental"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nested structures: a tensor, or tuples and dicts of structures
+# ---------------------------------------------------------------------------------------------
+
+def _is_tensor_like(v) -> bool:
+    return isinstance(v, Tensor) or getattr(v, "_is_variable", False)
+
+
+def _structure(value):
+    """Dataset elements from user values: tuples and dicts keep their structure, anything
+    else (lists included, as in TensorFlow) becomes one tensor."""
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_structure(v) for v in value)
+    if isinstance(value, tuple):  # namedtuple
+        return type(value)(*[_structure(v) for v in value])
+    if isinstance(value, Mapping):
+        return {k: _structure(v) for k, v in value.items()}
+    if _is_tensor_like(value) and not isinstance(value, Tensor):
+        return value.value()
+    return value if isinstance(value, Tensor) else convert_to_tensor(value)
+
+
+def _flatten(s) -> list:
+    if isinstance(s, tuple):
+        return [leaf for v in s for leaf in _flatten(v)]
+    if isinstance(s, dict):
+        return [leaf for k in sorted(s) for leaf in _flatten(s[k])]
+    return [s]
+
+
+def _pack(template, leaves):
+    it = iter(leaves)
+
+    def build(t):
+        if isinstance(t, tuple):
+            items = [build(v) for v in t]
+            return type(t)(*items) if hasattr(t, "_fields") else tuple(items)
+        if isinstance(t, dict):  # leaves in sorted key order, keys in the user's order
+            values = {k: build(t[k]) for k in sorted(t)}
+            return {k: values[k] for k in t}
+        return next(it)
+    return build(template)
+
+
+def _map_leaves(fn, s):
+    return _pack(s, [fn(leaf) for leaf in _flatten(s)])
+
+
+def _spec_of(element):
+    return _map_leaves(lambda t: TensorSpec(t.shape, t.dtype), element)
+
+
+def _call(fn, element):
+    """TensorFlow's calling convention: a tuple element is spread over the arguments."""
+    if isinstance(element, tuple) and not hasattr(element, "_fields"):
+        return fn(*element)
+    return fn(element)
+
+
+def _count(value, what) -> int:
+    if isinstance(value, Tensor):
+        value = value.numpy()
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be an integer, got {value!r}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dataset
+# ---------------------------------------------------------------------------------------------
+
+class Dataset:
+    """A sequence of elements, built by chaining transformations onto a source.
+
+    >>> ds = ts.data.Dataset.range(10).map(lambda x: x * 2).batch(4)
+    >>> [b.numpy().tolist() for b in ds]   # [[0, 2, 4, 6], [8, 10, 12, 14], [16, 18]]
+    """
+
+    def __init__(self, make_iter, cardinality, kind, spec=None, rows=None):
+        self._make_iter = make_iter        # () -> iterator over elements
+        self._cardinality = cardinality    # int, INFINITE_CARDINALITY or UNKNOWN_CARDINALITY
+        self._kind = kind                  # the class name TensorFlow's repr shows
+        self._spec = spec                  # element_spec, worked out on first request
+        self._rows = rows                  # (slices dataset, () -> iterator of row numbers)
+
+    # -- sources ----------------------------------------------------------------------------
+    @staticmethod
+    def from_tensor_slices(tensors, name=None) -> "Dataset":
+        """One element per row of the (equally long) first dimensions of ``tensors``."""
+        structure = _structure(tensors)
+        leaves = _flatten(structure)
+        if any(t.ndim == 0 for t in leaves):
+            raise ValueError("Unbatching a tensor is only supported for rank >= 1: "
+                             "from_tensor_slices makes one element per row of each component")
+        n = leaves[0].shape[0]
+        for t in leaves[1:]:
+            if t.shape[0] != n:
+                raise ValueError(f"Dimensions {n} and {t.shape[0]} are not compatible: "
+                                 "from_tensor_slices needs every component to have the same "
+                                 f"first dimension (shapes {', '.join(str(x.shape) for x in leaves)})")
+        spec = _pack(structure, [TensorSpec(t.shape[1:], t.dtype) for t in leaves])
+
+        def row(i):
+            return _pack(structure, [t[i] for t in leaves])
+
+        def gather(idx):
+            from .engine.ops.shape import gather as gather_
+            return _pack(structure, [gather_(t, idx) for t in leaves])
+
+        ds = Dataset(lambda: (row(i) for i in range(n)), n, "_TensorSliceDataset", spec)
+        ds._rows = (ds, lambda: iter(range(n)))
+        ds._row, ds._gather, ds._slice = row, gather, \
+            (lambda a, b: _pack(structure, [t[a:b] for t in leaves]))
+        return ds
+
+    @staticmethod
+    def from_tensors(tensors, name=None) -> "Dataset":
+        """A dataset of exactly one element, ``tensors``."""
+        element = _structure(tensors)
+        return Dataset(lambda: iter([element]), 1, "_TensorDataset", _spec_of(element))
+
+    @staticmethod
+    def range(*args, dtype=dtypes.int64, name=None) -> "Dataset":  # noqa: A003
+        """``range(stop)``, ``range(start, stop[, step])`` as int64 scalars by default."""
+        r = range(*[_count(a, "range's arguments") for a in args])
+        d = dtypes.as_dtype(dtype)
+        np_dtype = d.as_numpy_dtype
+        return Dataset(lambda: (convert_to_tensor(np_dtype(i)) for i in r), len(r),
+                       "_RangeDataset", TensorSpec([], d))
+
+    @staticmethod
+    def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                       output_signature=None, name=None) -> "Dataset":
+        """Elements from calling ``generator(*args)`` afresh on every pass; each value is
+        converted to ``output_signature``'s (or ``output_types``') dtypes and checked against
+        its shapes."""
+        if not callable(generator):
+            raise TypeError("from_generator: generator must be a callable that returns an "
+                            "iterator (pass the function, not its result)")
+        if output_signature is None and output_types is None:
+            raise TypeError("from_generator: give output_signature (or output_types)")
+        if output_signature is None:
+            shapes = output_shapes
+            if shapes is None:
+                shapes = _map_types(lambda d: None, output_types)
+            output_signature = _zip_structures(
+                lambda d, s: TensorSpec(s, d), output_types, shapes)
+        signature = output_signature
+        call_args = tuple(args or ())
+
+        def convert(value):
+            return _conform(value, signature)
+
+        return Dataset(lambda: (convert(v) for v in generator(*call_args)),
+                       UNKNOWN_CARDINALITY, "_FlatMapDataset", signature)
+
+    @staticmethod
+    def zip(*datasets, name=None) -> "Dataset":  # noqa: A003
+        """Elements of several datasets side by side, as long as the shortest."""
+        if len(datasets) == 1 and isinstance(datasets[0], (tuple, dict)):
+            datasets = datasets[0]
+        structure = datasets if isinstance(datasets, (tuple, dict)) else tuple(datasets)
+        members = _flatten_datasets(structure)
+        for d in members:
+            if not isinstance(d, Dataset):
+                raise TypeError(f"zip takes datasets, got {type(d).__name__}")
+        cards = [d._cardinality for d in members]
+
+        def make():
+            for values in zip(*[iter(d) for d in members]):
+                yield _pack_datasets(structure, list(values))
+        return Dataset(make, _min_cardinality(cards), "_ZipDataset",
+                       lambda: _pack_datasets(structure, [d.element_spec for d in members]))
+
+    # -- the element structure --------------------------------------------------------------
+    @property
+    def element_spec(self):
+        """TensorSpecs (in the elements' structure) each element conforms to."""
+        if callable(self._spec):
+            self._spec = self._spec()
+        if self._spec is None:  # worked out from the first element (map, filter ...)
+            first = next(iter(self), None)
+            if first is None:
+                raise ValueError("element_spec: the dataset is empty, so its element "
+                                 "structure is unknown")
+            self._spec = _spec_of(first)
+        return self._spec
+
+    def cardinality(self) -> Tensor:
+        """The number of elements as an int64 scalar: ``ts.data.INFINITE_CARDINALITY`` (-1)
+        or ``UNKNOWN_CARDINALITY`` (-2) when it is not known without iterating."""
+        return convert_to_tensor(np.int64(self._cardinality))
+
+    def __len__(self):
+        if self._cardinality == INFINITE_CARDINALITY:
+            raise TypeError("The dataset is infinite.")
+        if self._cardinality == UNKNOWN_CARDINALITY:
+            raise TypeError("The dataset length is unknown.")
+        return self._cardinality
+
+    def __iter__(self):
+        return self._make_iter()
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        try:
+            spec = self.element_spec
+        except Exception:  # noqa: BLE001 - an empty map, a failing generator ...
+            spec = "<unknown>"
+        return f"<{self._kind} element_spec={_spec_repr(spec)}>"
+
+    def as_numpy_iterator(self):
+        """The elements as NumPy values (bytes for strings), in their structure."""
+        for element in self:
+            yield _map_leaves(lambda t: t.numpy(), element)
+
+    # -- transformations --------------------------------------------------------------------
+    def _derive(self, make_iter, cardinality, kind, spec=None, rows=None):
+        return Dataset(make_iter, cardinality, kind, spec, rows)
+
+    def map(self, map_func, num_parallel_calls=None, deterministic=None,  # noqa: A003
+            name=None) -> "Dataset":
+        """``map_func`` applied to each element (a tuple element is spread over its
+        arguments); what it returns is converted to tensors."""
+        def make():
+            for element in self:
+                yield _structure(_call(map_func, element))
+        return self._derive(make, self._cardinality, "_MapDataset")
+
+    def filter(self, predicate, name=None) -> "Dataset":  # noqa: A003
+        """The elements for which ``predicate`` returns True (a bool scalar)."""
+        def keep(element):
+            r = _call(predicate, element)
+            r = r if isinstance(r, Tensor) else convert_to_tensor(r)
+            if r.dtype is not dtypes.bool or r.ndim != 0:
+                raise ValueError(f"Invalid `predicate`. `predicate` must return a `ts.bool` "
+                                 f"scalar tensor, but it returned shape {r.shape} and dtype "
+                                 f"{r.dtype.name}")
+            return bool(r)
+
+        def make():
+            return (e for e in self if keep(e))
+        return self._derive(make, UNKNOWN_CARDINALITY, "_FilterDataset",
+                            lambda: self.element_spec)
+
+    def flat_map(self, map_func, name=None) -> "Dataset":
+        """Each element mapped to a dataset, and those datasets' elements in turn."""
+        def make():
+            for element in self:
+                inner = _call(map_func, element)
+                if not isinstance(inner, Dataset):
+                    raise TypeError(f"flat_map: the function must return a Dataset, got "
+                                    f"{type(inner).__name__}")
+                yield from inner
+
+        def spec():
+            first = next(iter(self), _MISSING)
+            if first is _MISSING:
+                raise ValueError("element_spec: the dataset is empty, so its element "
+                                 "structure is unknown")
+            return _call(map_func, first).element_spec
+        return self._derive(make, UNKNOWN_CARDINALITY, "_FlatMapDataset", spec)
+
+    def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None,
+              deterministic=None, name=None) -> "Dataset":
+        """Consecutive elements stacked into batches of ``batch_size`` (the last one
+        smaller unless ``drop_remainder``)."""
+        n = _count(batch_size, "batch_size")
+        if n <= 0:
+            raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
+                                       f"got {n}.")
+        card = _batched_cardinality(self._cardinality, n, drop_remainder)
+
+        def spec():
+            inner = self.element_spec
+            return _map_leaves(lambda s: TensorSpec([n if drop_remainder else None]
+                                                    + s.shape.as_list(), s.dtype), inner)
+
+        if self._rows is not None:
+            base, rows = self._rows
+
+            def make():
+                it = rows()
+                while True:
+                    chunk = list(itertools.islice(it, n))
+                    if not chunk or (drop_remainder and len(chunk) < n):
+                        return
+                    if chunk == list(range(chunk[0], chunk[0] + len(chunk))):
+                        yield base._slice(chunk[0], chunk[0] + len(chunk))
+                    else:
+                        yield base._gather(convert_to_tensor(np.asarray(chunk, np.int64)))
+            return self._derive(make, card, "_BatchDataset", spec)
+
+        def make():
+            it = iter(self)
+            while True:
+                chunk = list(itertools.islice(it, n))
+                if not chunk or (drop_remainder and len(chunk) < n):
+                    return
+                yield _stack(chunk)
+        return self._derive(make, card, "_BatchDataset", spec)
+
+    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
+                     drop_remainder=False, name=None) -> "Dataset":
+        """Like ``batch``, each component padded to the longest in its batch (or to
+        ``padded_shapes``, where ``None`` or -1 means "the longest") with
+        ``padding_values`` (0, False or b"" by default)."""
+        n = _count(batch_size, "batch_size")
+        if n <= 0:
+            raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
+                                       f"got {n}.")
+
+        def make():
+            it = iter(self)
+            while True:
+                chunk = list(itertools.islice(it, n))
+                if not chunk or (drop_remainder and len(chunk) < n):
+                    return
+                yield _padded_stack(chunk, padded_shapes, padding_values)
+        def spec():
+            inner = _flatten(self.element_spec)
+            shapes = _flatten_or_none(padded_shapes, self.element_spec, len(inner))
+            specs = []
+            for s, wanted in zip(inner, shapes):
+                dims = [None] * s.shape.rank
+                if wanted is not None:
+                    given = [wanted] if isinstance(wanted, int) else TensorShape(wanted).as_list()
+                    dims = [d if d is not None and d >= 0 else None for d in given]
+                specs.append(TensorSpec([n if drop_remainder else None] + dims, s.dtype))
+            return _pack(self.element_spec, specs)
+        return self._derive(make, _batched_cardinality(self._cardinality, n, drop_remainder),
+                            "_PaddedBatchDataset", spec)
+
+    def unbatch(self, name=None) -> "Dataset":
+        """Each element split along its first dimension into that many elements."""
+        def make():
+            for element in self:
+                leaves = _flatten(element)
+                if any(t.ndim == 0 for t in leaves):
+                    raise InvalidArgumentError(None, None, "unbatch: every component must "
+                                               "have rank >= 1")
+                for i in range(leaves[0].shape[0]):
+                    yield _pack(element, [t[i] for t in leaves])
+        card = UNKNOWN_CARDINALITY
+        known = self._spec if not callable(self._spec) else None
+        if known is not None and self._cardinality >= 0:  # rows per element known statically
+            firsts = {s.shape[0] if s.shape.rank else None for s in _flatten(known)}
+            if len(firsts) == 1 and None not in firsts:
+                card = self._cardinality * firsts.pop()
+        return self._derive(make, card, "_UnbatchDataset")
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True,
+                name=None) -> "Dataset":
+        """Elements in random order: a buffer of ``buffer_size`` elements is filled, and
+        each next element is drawn at random from it and replaced by the next input (a
+        buffer at least as large as the dataset gives a uniform shuffle). Reproducible with
+        ``seed`` or ``ts.random.set_seed``; a new order on every pass unless
+        ``reshuffle_each_iteration=False``."""
+        size = _count(buffer_size, "buffer_size")
+        if size <= 0:
+            raise InvalidArgumentError(None, None, f"buffer_size must be > 0, got {size}")
+        if seed is None:  # fixed by the global seed when there is one, else at random
+            seed = int(_random._rng(None).integers(1 << 62)) \
+                if _random.get_global_generator_seed() is not None else \
+                int(np.random.SeedSequence().entropy) & ((1 << 62) - 1)
+        passes = itertools.count()
+
+        def shuffled(items):
+            epoch = next(passes) if reshuffle_each_iteration else 0
+            r = np.random.default_rng([_random._u64(seed), epoch])
+            buf = list(itertools.islice(items, size))
+            for item in items:
+                k = int(r.integers(len(buf)))
+                yield buf[k]
+                buf[k] = item
+            r.shuffle(buf)
+            yield from buf
+
+        spec = (lambda: self.element_spec)
+        if self._rows is not None:  # shuffle row numbers; batch then gathers
+            base, stream = self._rows
+            rows = (base, lambda: shuffled(stream()))
+            return self._derive(lambda: (base._row(i) for i in rows[1]()), self._cardinality,
+                                "_ShuffleDataset", spec, rows)
+        return self._derive(lambda: shuffled(iter(self)), self._cardinality, "_ShuffleDataset",
+                            spec)
+
+    def repeat(self, count=None, name=None) -> "Dataset":
+        """The dataset ``count`` times over (forever when ``count`` is None or -1)."""
+        k = -1 if count is None else _count(count, "count")
+        card = self._cardinality
+        if k < 0:
+            card = INFINITE_CARDINALITY if card != 0 else 0
+        elif card >= 0:
+            card = card * k
+        elif k == 0:
+            card = 0
+
+        def passes(source):
+            n = 0
+            while k < 0 or n < k:
+                seen = False
+                for item in source():
+                    seen = True
+                    yield item
+                if not seen:  # an empty dataset repeated is empty, not a hang
+                    return
+                n += 1
+        return self._ordered(lambda it: passes(it), card, "_RepeatDataset", whole=True)
+
+    def take(self, count, name=None) -> "Dataset":
+        """The first ``count`` elements (all of them for -1)."""
+        k = _count(count, "count")
+        card = self._cardinality
+        if k >= 0:
+            card = k if card == INFINITE_CARDINALITY else (min(card, k) if card >= 0 else
+                                                           UNKNOWN_CARDINALITY)
+        return self._ordered(lambda it: it if k < 0 else itertools.islice(it, k), card,
+                             "_TakeDataset")
+
+    def skip(self, count, name=None) -> "Dataset":
+        """All but the first ``count`` elements (none for -1)."""
+        k = _count(count, "count")
+        card = self._cardinality
+        if k < 0:
+            card = 0
+        elif card >= 0:
+            card = max(card - k, 0)
+        return self._ordered(lambda it: iter(()) if k < 0 else itertools.islice(it, k, None),
+                             card, "_SkipDataset")
+
+    def shard(self, num_shards, index, name=None) -> "Dataset":
+        """Every ``num_shards``-th element, starting at ``index``."""
+        n, i = _count(num_shards, "num_shards"), _count(index, "index")
+        if n <= 0 or not 0 <= i < n:
+            raise InvalidArgumentError(None, None, f"shard: need num_shards > 0 and 0 <= "
+                                       f"index < num_shards, got {n} and {i}")
+        card = self._cardinality
+        if card >= 0:
+            card = len(range(i, card, n))
+        return self._ordered(lambda it: itertools.islice(it, i, None, n), card,
+                             "_ShardDataset")
+
+    def _ordered(self, transform, cardinality, kind, whole=False):
+        """A transformation that only selects or repeats elements, on the row stream when
+        there is one. ``whole``: ``transform`` takes a function that restarts the input."""
+        spec = (lambda: self.element_spec)
+        if self._rows is not None:
+            base, stream = self._rows
+            rows = (base, (lambda: transform(stream)) if whole else
+                    (lambda: transform(stream())))
+            return self._derive(lambda: (base._row(i) for i in rows[1]()), cardinality, kind,
+                                spec, rows)
+        make = (lambda: transform(lambda: iter(self))) if whole else \
+            (lambda: transform(iter(self)))
+        return self._derive(make, cardinality, kind, spec)
+
+    def take_while(self, predicate, name=None) -> "Dataset":
+        """Elements up to (not including) the first for which ``predicate`` is False."""
+        def make():
+            return itertools.takewhile(lambda e: bool(_call(predicate, e)), iter(self))
+        return self._derive(make, UNKNOWN_CARDINALITY, "_TakeWhileDataset",
+                            lambda: self.element_spec)
+
+    def enumerate(self, start=0, name=None) -> "Dataset":  # noqa: A003
+        """``(index, element)`` pairs, the index an int64 scalar from ``start``."""
+        first = _count(start, "start")
+
+        def make():
+            for i, e in enumerate(self, first):
+                yield convert_to_tensor(np.int64(i)), e
+        return self._derive(make, self._cardinality, "_EnumerateDataset",
+                            lambda: (TensorSpec([], dtypes.int64), self.element_spec))
+
+    def concatenate(self, dataset, name=None) -> "Dataset":
+        """This dataset's elements, then ``dataset``'s (of the same structure and dtypes)."""
+        a, b = self._cardinality, dataset._cardinality
+        card = INFINITE_CARDINALITY if INFINITE_CARDINALITY in (a, b) else \
+            UNKNOWN_CARDINALITY if UNKNOWN_CARDINALITY in (a, b) else a + b
+        sa, sb = self.element_spec, dataset.element_spec
+        la, lb = _flatten(sa), _flatten(sb)
+        if len(la) != len(lb) or any(x.dtype is not y.dtype for x, y in zip(la, lb)):
+            raise TypeError(f"concatenate: the datasets' elements differ: {_spec_repr(sa)} "
+                            f"and {_spec_repr(sb)}")
+        return self._derive(lambda: itertools.chain(self, dataset), card,
+                            "_ConcatenateDataset", sa)
+
+    def prefetch(self, buffer_size, name=None) -> "Dataset":
+        """Accepted for compatibility: elements are computed when asked for."""
+        return self
+
+    def cache(self, filename="", name=None) -> "Dataset":
+        """The elements of the first complete pass, kept in memory and replayed after."""
+        store: list = []
+        done = [False]
+
+        def make():
+            if done[0]:
+                yield from store
+                return
+            store.clear()
+            for e in self:
+                store.append(e)
+                yield e
+            done[0] = True
+        return self._derive(make, self._cardinality, "_CacheDataset",
+                            lambda: self.element_spec)
+
+    def apply(self, transformation_func) -> "Dataset":
+        """``transformation_func(self)``: a reusable chain of transformations."""
+        result = transformation_func(self)
+        if not isinstance(result, Dataset):
+            raise TypeError("apply: the function must return a Dataset")
+        return result
+
+    def reduce(self, initial_state, reduce_func, name=None):
+        """``reduce_func(state, element)`` folded over the dataset from ``initial_state``."""
+        state = _structure(initial_state)
+        for element in self:
+            state = _structure(reduce_func(state, element))
+        return state
+
+    def get_single_element(self, name=None):
+        """The one element of a one-element dataset."""
+        it = iter(self)
+        first = next(it, _MISSING)
+        if first is _MISSING or next(it, _MISSING) is not _MISSING:
+            raise InvalidArgumentError(None, None, "get_single_element: the dataset must "
+                                       "have exactly one element")
+        return first
+
+    def unique(self, name=None) -> "Dataset":
+        """The elements not seen before (scalar int or string elements)."""
+        def make():
+            seen = set()
+            for e in self:
+                if not isinstance(e, Tensor) or e.ndim != 0:
+                    raise TypeError("unique: elements must be scalars")
+                key = e.numpy().item() if not e.dtype.is_string else e.numpy()
+                if key not in seen:
+                    seen.add(key)
+                    yield e
+        return self._derive(make, UNKNOWN_CARDINALITY, "_UniqueDataset",
+                            lambda: self.element_spec)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False,
+               name=None) -> "Dataset":
+        """Windows of ``size`` consecutive elements (each window a Dataset), starting every
+        ``shift`` elements (default: ``size``), taking every ``stride``-th."""
+        size, step = _count(size, "size"), _count(shift if shift is not None else size,
+                                                  "shift")
+        stride = _count(stride, "stride")
+        if min(size, step, stride) <= 0:
+            raise InvalidArgumentError(None, None, "window: size, shift and stride must be "
+                                       "> 0")
+
+        def make():
+            items = list(self)
+            for start in range(0, len(items), step):
+                part = items[start:start + (size - 1) * stride + 1:stride]
+                if not part or (drop_remainder and len(part) < size):
+                    break
+                yield Dataset(lambda part=part: iter(part), len(part), "_TensorSliceDataset",
+                              _spec_of(part[0]))
+        return self._derive(make, UNKNOWN_CARDINALITY, "_WindowDataset",
+                            lambda: self.element_spec)
+
+
+_MISSING = object()
+
+
+def _flatten_datasets(s):
+    if isinstance(s, tuple):
+        return [d for v in s for d in _flatten_datasets(v)]
+    if isinstance(s, dict):
+        return [d for k in sorted(s) for d in _flatten_datasets(s[k])]
+    return [s]
+
+
+def _pack_datasets(template, values):
+    return _pack(_map_template(template), values)
+
+
+def _map_template(s):
+    if isinstance(s, tuple):
+        return tuple(_map_template(v) for v in s)
+    if isinstance(s, dict):
+        return {k: _map_template(v) for k, v in s.items()}
+    return None
+
+
+def _map_types(fn, s):
+    if isinstance(s, tuple):
+        return tuple(_map_types(fn, v) for v in s)
+    if isinstance(s, dict):
+        return {k: _map_types(fn, v) for k, v in s.items()}
+    return fn(s)
+
+
+def _zip_structures(fn, types, shapes):
+    if isinstance(types, tuple):
+        return tuple(_zip_structures(fn, t, s) for t, s in zip(types, shapes))
+    if isinstance(types, dict):
+        return {k: _zip_structures(fn, types[k], shapes[k]) for k in types}
+    return fn(types, shapes)
+
+
+def _conform(value, signature):
+    """A generator's value as tensors of the signature's dtypes and (partial) shapes."""
+    if isinstance(signature, tuple):
+        if not isinstance(value, (tuple, list)) or len(value) != len(signature):
+            raise TypeError(f"from_generator: the generator yielded {value!r}, which does not "
+                            f"match the signature {_spec_repr(signature)}")
+        return tuple(_conform(v, s) for v, s in zip(value, signature))
+    if isinstance(signature, dict):
+        return {k: _conform(value[k], s) for k, s in signature.items()}
+    t = convert_to_tensor(value, dtype=signature.dtype)
+    if not signature.shape.is_compatible_with(t.shape):
+        raise InvalidArgumentError(None, None, f"from_generator: the generator yielded a value "
+                                   f"of shape {t.shape}, which is not compatible with "
+                                   f"{signature.shape}")
+    return t
+
+
+def _stack(elements):
+    from .engine.ops.shape import stack
+    template = elements[0]
+    columns = list(zip(*[_flatten(e) for e in elements]))
+    stacked = []
+    for c, column in enumerate(columns):
+        first = column[0].shape
+        for i, t in enumerate(column[1:], 1):
+            if t.shape != first:
+                raise InvalidArgumentError(
+                    None, None, f"Cannot batch tensors with different shapes in component "
+                    f"{c}. First element had shape {first} and element {i} had shape "
+                    f"{t.shape}. (padded_batch pads them to one shape)")
+        stacked.append(stack(list(column)))
+    return _pack(template, stacked)
+
+
+def _padded_stack(elements, padded_shapes, padding_values):
+    from .engine.ops.shape import pad, stack
+    template = elements[0]
+    columns = list(zip(*[_flatten(e) for e in elements]))
+    shapes = _flatten_or_none(padded_shapes, template, len(columns))
+    values = _flatten_or_none(padding_values, template, len(columns))
+    out = []
+    for column, wanted, value in zip(columns, shapes, values):
+        rank = column[0].ndim
+        longest = [max(t.shape[d] for t in column) for d in range(rank)]
+        if wanted is not None:
+            wanted = list(TensorShape(wanted).as_list()) if not isinstance(wanted, int) \
+                else [wanted]
+            if len(wanted) != rank:
+                raise InvalidArgumentError(None, None, f"padded_batch: padded shape {wanted} "
+                                           f"does not have the elements' rank {rank}")
+            for d, w in enumerate(wanted):
+                if w is not None and w >= 0:
+                    if w < longest[d]:
+                        raise InvalidArgumentError(
+                            None, None, f"padded_batch: an element of size {longest[d]} in "
+                            f"dimension {d} does not fit the padded shape {wanted}")
+                    longest[d] = w
+        fill = 0 if value is None else value
+        if value is None and column[0].dtype.is_string:
+            fill = b""
+        padded = [pad(t, [[0, longest[d] - t.shape[d]] for d in range(rank)],
+                      constant_values=fill) if rank else t for t in column]
+        out.append(stack(padded))
+    return _pack(template, out)
+
+
+def _flatten_or_none(values, template, n):
+    if values is None:
+        return [None] * n
+    if isinstance(template, (tuple, dict)):
+        return _flatten_plain(values)
+    return [values]
+
+
+def _flatten_plain(s):
+    if isinstance(s, tuple):
+        return [leaf for v in s for leaf in _flatten_plain(v)]
+    if isinstance(s, dict):
+        return [leaf for k in sorted(s) for leaf in _flatten_plain(s[k])]
+    return [s]
+
+
+def _batched_cardinality(card, n, drop_remainder):
+    if card < 0:
+        return card
+    return card // n if drop_remainder else -(-card // n)
+
+
+def _min_cardinality(cards):
+    finite = [c for c in cards if c >= 0]
+    if finite:
+        return min(finite)
+    return UNKNOWN_CARDINALITY if UNKNOWN_CARDINALITY in cards else INFINITE_CARDINALITY
+
+
+def _spec_repr(spec):
+    if isinstance(spec, tuple):
+        return "(" + ", ".join(_spec_repr(s) for s in spec) + ("," if len(spec) == 1 else "") \
+            + ")"
+    if isinstance(spec, dict):
+        return "{" + ", ".join(f"{k!r}: {_spec_repr(v)}" for k, v in spec.items()) + "}"
+    return repr(spec)
+
+
+class _Experimental:
+    """``ts.data.experimental``: the names TensorFlow code still uses from it."""
+
+    AUTOTUNE = AUTOTUNE
+    INFINITE_CARDINALITY = INFINITE_CARDINALITY
+    UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
+
+    @staticmethod
+    def cardinality(dataset) -> Tensor:
+        return dataset.cardinality()
+
+    @staticmethod
+    def get_single_element(dataset):
+        return dataset.get_single_element()
+
+
+experimental = _Experimental()
