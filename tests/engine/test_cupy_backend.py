@@ -65,6 +65,9 @@ FAKE_CUPY = {
                 raise cuda.memory.OutOfMemoryError(n, _pool.used)
             return _np.zeros(shape, dtype).view(ndarray)
 
+        def full(shape, fill_value, dtype=None):
+            return zeros(shape, dtype if dtype is not None else float) + fill_value
+
         def get_default_memory_pool():
             return _pool
 

@@ -812,6 +812,34 @@ def _(d):
                    _wrap_to(expected, d), d)
 
 
+def _segment_case(name, fold, empty):
+    def check(d):
+        x = sample(d, (4, 2), seed=9)
+        ids = [2, 0, 2, 2]
+        expected = np.full((3, 2), empty(d.np_dtype), dtype=d.np_dtype)  # wraps as the op
+        seen = set()
+        for row, seg in zip(x, ids):
+            expected[seg] = row if seg not in seen else fold(expected[seg], row)
+            seen.add(seg)
+        assert_matches(getattr(ts.math, name)(ts.constant(x), ids, 3), _wrap_to(expected, d), d)
+    return check
+
+
+def _limit(which):
+    def value(np_dtype):
+        info = np.finfo(np_dtype) if np.dtype(np_dtype).kind == "f" else np.iinfo(np_dtype)
+        return getattr(info, which)
+    return value
+
+
+case("unsorted_segment_max", reject=lambda t: ts.math.unsorted_segment_max(t, [0, 1, 0], 2))(
+    _segment_case("unsorted_segment_max", np.maximum, _limit("min")))
+case("unsorted_segment_min", reject=lambda t: ts.math.unsorted_segment_min(t, [0, 1, 0], 2))(
+    _segment_case("unsorted_segment_min", np.minimum, _limit("max")))
+case("unsorted_segment_prod", reject=lambda t: ts.math.unsorted_segment_prod(t, [0, 1, 0], 2))(
+    _segment_case("unsorted_segment_prod", np.multiply, lambda np_dtype: 1))
+
+
 @case("scatter_slice", reject=lambda t: OPS["scatter_slice"].fn(t, 0, [3, 3, 3]))
 def _(d):
     x = sample(d, (2,))

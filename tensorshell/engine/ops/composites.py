@@ -194,12 +194,64 @@ def softsign(features, name=None):
     return x / (1 + _ew.abs(x))
 
 
+def _sorted_segments(name, segment_ids):
+    """``segment_ids`` (sorted, as TensorFlow requires of the segment_* ops) and how many
+    segments they make (one per id up to the largest)."""
+    ids = as_tensor(segment_ids, name, "segment_ids")
+    host = ids.numpy().reshape(-1) if ids.dtype.is_integer else None
+    if host is not None and host.size and (host[1:] < host[:-1]).any():
+        raise invalid(name, "segment_ids should be sorted (use the unsorted_segment_ form "
+                      "for ids in any order)", [describe(ids, "segment_ids")])
+    return ids, (int(host.max()) + 1 if host is not None and host.size else 0)
+
+
 def segment_sum(data, segment_ids, name=None):
     """Sums of the rows of ``data`` by sorted ``segment_ids`` (one row per id up to the
     largest)."""
-    ids = as_tensor(segment_ids, "segment_sum", "segment_ids")
-    n = int(_red.reduce_max(ids)) + 1 if ids.shape.num_elements() else 0
+    ids, n = _sorted_segments("segment_sum", segment_ids)
     return _shape.unsorted_segment_sum(data, ids, n)
+
+
+def segment_mean(data, segment_ids, name=None):
+    ids, n = _sorted_segments("segment_mean", segment_ids)
+    return unsorted_segment_mean(data, ids, n)
+
+
+def _zero_where_empty(result, ids, n):
+    """The sorted segment_max/min give 0 for an id no row has (the unsorted ones give the
+    dtype's extreme), as TensorFlow."""
+    count = _shape.unsorted_segment_sum(_creation.ones_like(ids), ids, n)
+    count = _shape.reshape(count, [-1] + [1] * (result.ndim - 1))
+    return _shape.where(_ew.greater(count, 0), result, _creation.zeros_like(result))
+
+
+def segment_max(data, segment_ids, name=None):
+    """The largest row of ``data`` per sorted segment id (0 for an id no row has)."""
+    ids, n = _sorted_segments("segment_max", segment_ids)
+    return _zero_where_empty(_shape.unsorted_segment_max(data, ids, n), ids, n)
+
+
+def segment_min(data, segment_ids, name=None):
+    """The smallest row of ``data`` per sorted segment id (0 for an id no row has)."""
+    ids, n = _sorted_segments("segment_min", segment_ids)
+    return _zero_where_empty(_shape.unsorted_segment_min(data, ids, n), ids, n)
+
+
+def segment_prod(data, segment_ids, name=None):
+    ids, n = _sorted_segments("segment_prod", segment_ids)
+    return _shape.unsorted_segment_prod(data, ids, n)
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """Sums of the rows of ``data`` per segment divided by the square root of the segment's
+    size (0 for an empty segment)."""
+    d = as_tensor(data, "unsorted_segment_sqrt_n", "data")
+    ids = as_tensor(segment_ids, "unsorted_segment_sqrt_n", "segment_ids")
+    total = _shape.unsorted_segment_sum(d, ids, num_segments)
+    count = _shape.unsorted_segment_sum(_creation.ones_like(ids), ids, num_segments)
+    count = _shape.reshape(_shape.cast(_ew.maximum(count, 1), d.dtype),
+                           [-1] + [1] * (total.ndim - 1))
+    return total / _ew.sqrt(count)
 
 
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
@@ -511,6 +563,11 @@ composite(saturate_cast, ("",))
 composite(ensure_shape, ("",))
 composite(softsign, ("math", "nn"))
 composite(segment_sum, ("math",))
+composite(segment_mean, ("math",))
+composite(segment_max, ("math",))
+composite(segment_min, ("math",))
+composite(segment_prod, ("math",))
+composite(unsorted_segment_sqrt_n, ("math",))
 composite(confusion_matrix, ("math",))
 composite(bincount, ("math",))
 composite(in_top_k, ("math", "nn"))

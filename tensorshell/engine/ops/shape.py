@@ -524,33 +524,71 @@ def where(condition, x=None, y=None, name=None):
 # (indexing's gradient). Both differentiate again, for second derivatives.
 # ---------------------------------------------------------------------------------------------
 
+def _segments(op_def, data, segment_ids, num_segments, ufunc, start):
+    """``data``'s rows folded by ``ufunc`` into ``num_segments`` buckets by ``segment_ids``,
+    each bucket starting at ``start(dtype)`` (what an empty segment gives)."""
+    name = op_def.name
+    d = _x(data, name, "data")
+    if d.dtype not in op_def.dtypes:
+        raise not_allowed(op_def, d, "data")
+    ids = _x(segment_ids, name, "segment_ids")
+    if not ids.dtype.is_integer:
+        raise invalid(name, f"segment_ids must be integers, got {ids.dtype.name}",
+                      [describe(ids, "segment_ids")], kind="dtype")
+    n = int(num_segments)
+    k = ids._data.ndim
+    if d._data.shape[:k] != ids._data.shape:
+        raise incompatible_shapes(name, [describe(d, "data"), describe(ids, "segment_ids")],
+                                  "segment_ids must match the leading dimensions of data")
+    _check_indices(ids, n, name, "segment_ids")
+    backend = d._device.backend
+    rest = d._data.shape[k:]
+    flat = d._data.reshape((-1,) + rest)
+    idx = ids._data.reshape(-1)
+    result = backend.xp.full((n,) + rest, start(d._data.dtype), dtype=d._data.dtype)
+    backend.scatter(ufunc, result, backend.to_numpy(idx) if backend.is_gpu else idx, flat)
+    return out(result, d.dtype)
+
+
+def _lowest(dtype):  # numeric_limits<T>::lowest(), as TensorFlow's empty segments
+    return np.finfo(dtype).min if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _highest(dtype):
+    return np.finfo(dtype).max if dtype.kind == "f" else np.iinfo(dtype).max
+
+
 @op("unsorted_segment_sum", dtypes_=NUMERIC, exports=("math",))
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """Sum the rows of ``data`` into ``num_segments`` buckets by ``segment_ids``.
 
     >>> ts.math.unsorted_segment_sum([1., 2., 3.], [0, 2, 0], 3)   # [4., 0., 2.]
     """
-    d = _x(data, "unsorted_segment_sum", "data")
-    if d.dtype not in NUMERIC:
-        raise not_allowed(unsorted_segment_sum.op, d, "data")
-    ids = _x(segment_ids, "unsorted_segment_sum", "segment_ids")
-    if not ids.dtype.is_integer:
-        raise invalid("unsorted_segment_sum", f"segment_ids must be integers, got "
-                      f"{ids.dtype.name}", [describe(ids, "segment_ids")], kind="dtype")
-    n = int(num_segments)
-    k = ids._data.ndim
-    if d._data.shape[:k] != ids._data.shape:
-        raise incompatible_shapes("unsorted_segment_sum", [describe(d, "data"),
-                                                           describe(ids, "segment_ids")],
-                                  "segment_ids must match the leading dimensions of data")
-    _check_indices(ids, n, "unsorted_segment_sum", "segment_ids")
-    backend = d._device.backend
-    rest = d._data.shape[k:]
-    flat = d._data.reshape((-1,) + rest)
-    idx = ids._data.reshape(-1)
-    result = backend.xp.zeros((n,) + rest, dtype=d._data.dtype)
-    backend.scatter("add", result, backend.to_numpy(idx) if backend.is_gpu else idx, flat)
-    return out(result, d.dtype)
+    return _segments(unsorted_segment_sum.op, data, segment_ids, num_segments, "add",
+                     lambda d: 0)
+
+
+@op("unsorted_segment_max", dtypes_=dtypes.REAL, exports=("math",))
+def unsorted_segment_max(data, segment_ids, num_segments, name=None):
+    """The largest row of ``data`` per segment; an empty segment gives the dtype's lowest
+    finite value, as TensorFlow."""
+    return _segments(unsorted_segment_max.op, data, segment_ids, num_segments, "maximum",
+                     _lowest)
+
+
+@op("unsorted_segment_min", dtypes_=dtypes.REAL, exports=("math",))
+def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """The smallest row of ``data`` per segment; an empty segment gives the dtype's highest
+    finite value."""
+    return _segments(unsorted_segment_min.op, data, segment_ids, num_segments, "minimum",
+                     _highest)
+
+
+@op("unsorted_segment_prod", dtypes_=NUMERIC, exports=("math",))
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """The product of the rows of ``data`` per segment (1 for an empty segment)."""
+    return _segments(unsorted_segment_prod.op, data, segment_ids, num_segments, "multiply",
+                     lambda d: 1)
 
 
 @op("scatter_slice", dtypes_=NUMERIC, exports=())
@@ -741,4 +779,44 @@ defgrad(gather, _gather_grad)
 defgrad(boolean_mask, _boolean_mask_grad)
 defgrad(where, _where_grad)
 defgrad(unsorted_segment_sum, lambda g, ans, data, ids, n, name=None: (gather(g, ids),))
+
+
+def zeros_like_(t):
+    from .creation import zeros_like
+    return zeros_like(t)
+
+
+def ones_like_(t):
+    from .creation import ones_like
+    return ones_like(t)
+
+
+def _segment_extreme_grad(g, ans, data, ids, n, name=None):
+    """To the rows that equal their segment's extreme, shared evenly among ties (as
+    TensorFlow)."""
+    from .elementwise import equal
+    from .registry import as_tensor as _t
+    data = _t(data, "unsorted_segment_max", "data")
+    chosen = equal(data, gather(ans, ids))
+    count = unsorted_segment_sum(cast(chosen, data.dtype), ids, n)
+    return (where(chosen, gather(g / count, ids), zeros_like_(data)),)
+
+
+def _segment_prod_grad(g, ans, data, ids, n, name=None):
+    """The product of the other rows of the segment, zeros included (as TensorFlow)."""
+    from .elementwise import equal, greater
+    from .registry import as_tensor as _t
+    data = _t(data, "unsorted_segment_prod", "data")
+    is_zero = equal(data, zeros_like_(data))
+    zeros = unsorted_segment_sum(cast(is_zero, int32), ids, n)
+    g = where(greater(zeros, 1), zeros_like_(g), g)  # two zeros: every other product is 0
+    nonzero = where(is_zero, ones_like_(data), data)
+    nonzero_prod = unsorted_segment_prod(nonzero, ids, n)
+    others = where(is_zero, gather(nonzero_prod, ids), gather(ans, ids) / nonzero)
+    return (gather(g, ids) * others,)
+
+
+defgrad(unsorted_segment_max, _segment_extreme_grad)
+defgrad(unsorted_segment_min, _segment_extreme_grad)
+defgrad(unsorted_segment_prod, _segment_prod_grad)
 defgrad(scatter_slice, lambda g, ans, updates, key, shape, name=None: (g[key],))
