@@ -50,6 +50,8 @@ def _structure(value):
         return type(value)(*[_structure(v) for v in value])
     if isinstance(value, Mapping):
         return {k: _structure(v) for k, v in value.items()}
+    if getattr(value, "_is_ragged", False):
+        return value
     if _is_tensor_like(value) and not isinstance(value, Tensor):
         return value.value()
     return value if isinstance(value, Tensor) else convert_to_tensor(value)
@@ -142,9 +144,11 @@ class Dataset:
         def gather(idx):
             from .engine.ops.shape import gather as gather_
             return _pack(structure, [gather_(t, idx) for t in leaves])
+        if any(getattr(t, "_is_ragged", False) for t in leaves):
+            gather = None  # ragged rows batch only through ragged_batch
 
         ds = Dataset(lambda: (row(i) for i in range(n)), n, "_TensorSliceDataset", spec)
-        ds._rows = (ds, lambda: iter(range(n)))
+        ds._rows = (ds, lambda: iter(range(n))) if gather is not None else None
         ds._row, ds._gather, ds._slice = row, gather, \
             (lambda a, b: _pack(structure, [t[a:b] for t in leaves]))
         return ds
@@ -368,6 +372,28 @@ class Dataset:
             return _pack(self.element_spec, specs)
         return self._derive(make, _batched_cardinality(self._cardinality, n, drop_remainder),
                             "_PaddedBatchDataset", spec)
+
+    def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=None,
+                     name=None) -> "Dataset":
+        """Like ``batch``, for elements of different lengths: each component becomes a
+        RaggedTensor (one row per element)."""
+        n = _count(batch_size, "batch_size")
+        if n <= 0:
+            raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
+                                       f"got {n}.")
+
+        def make():
+            from .ragged import stack as ragged_stack
+            it = iter(self)
+            while True:
+                chunk = list(itertools.islice(it, n))
+                if not chunk or (drop_remainder and len(chunk) < n):
+                    return
+                columns = list(zip(*[_flatten(e) for e in chunk]))
+                yield _pack(chunk[0], [ragged_stack(list(c)) if c[0].shape.rank else
+                                       _stack_scalars(c) for c in columns])
+        return self._derive(make, _batched_cardinality(self._cardinality, n, drop_remainder),
+                            "_RaggedBatchDataset")
 
     def unbatch(self, name=None) -> "Dataset":
         """Each element split along its first dimension into that many elements."""
@@ -658,6 +684,11 @@ def _conform(value, signature):
                                    f"of shape {t.shape}, which is not compatible with "
                                    f"{signature.shape}")
     return t
+
+
+def _stack_scalars(column):
+    from .engine.ops.shape import stack
+    return stack(list(column))
 
 
 def _stack(elements):

@@ -2,12 +2,14 @@
 elementwise on the host: lengths in bytes or characters, case, stripping, joining,
 substrings, regular expressions, and conversions to and from numbers.
 
-Results whose shape TensorFlow would make ragged (``split``, decoding a vector of strings)
-are not offered: tensorshell has no ragged tensors.
+Results whose rows differ in length (``split``, ``unicode_decode`` of several strings,
+``unicode_split``) are RaggedTensors, as in TensorFlow; the elementwise functions take
+RaggedTensors too.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -18,6 +20,16 @@ from .engine.ops.registry import as_tensor, describe
 from .engine.tensor import constant, convert_to_tensor
 
 _UNITS = ("BYTE", "UTF8_CHAR")
+
+
+def _ragged_elementwise(fn):
+    """An elementwise string function applied to a RaggedTensor's flat values."""
+    @functools.wraps(fn)
+    def wrapper(input, *args, **kwargs):  # noqa: A002
+        if getattr(input, "_is_ragged", False):
+            return input.with_flat_values(fn(input.flat_values, *args, **kwargs))
+        return fn(input, *args, **kwargs)
+    return wrapper
 
 
 def _fail(op_name, text, operands=()):
@@ -52,6 +64,7 @@ def _unit(unit, op_name):
     return unit
 
 
+@_ragged_elementwise
 def length(input, unit="BYTE", name=None):  # noqa: A002 - TensorFlow's names
     """Bytes (or, with ``unit="UTF8_CHAR"``, characters) in each string (int32)."""
     s = _texts(input, "strings.length")
@@ -61,6 +74,7 @@ def length(input, unit="BYTE", name=None):  # noqa: A002 - TensorFlow's names
                    dtypes.int32)
 
 
+@_ragged_elementwise
 def upper(input, encoding="", name=None):  # noqa: A002
     """Upper case: ASCII letters only by default, every letter with ``encoding="utf-8"``."""
     s = _texts(input, "strings.upper")
@@ -68,6 +82,7 @@ def upper(input, encoding="", name=None):  # noqa: A002
     return _result(_each(fn, s, dtypes.string), dtypes.string)
 
 
+@_ragged_elementwise
 def lower(input, encoding="", name=None):  # noqa: A002
     """Lower case: ASCII letters only by default, every letter with ``encoding="utf-8"``."""
     s = _texts(input, "strings.lower")
@@ -75,6 +90,7 @@ def lower(input, encoding="", name=None):  # noqa: A002
     return _result(_each(fn, s, dtypes.string), dtypes.string)
 
 
+@_ragged_elementwise
 def strip(input, name=None):  # noqa: A002
     """Leading and trailing whitespace removed."""
     return _result(_each(bytes.strip, _texts(input, "strings.strip"), dtypes.string),
@@ -99,7 +115,23 @@ def join(inputs, separator="", name=None):
 
 
 def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
-    """The strings joined along ``axis`` (all of them, in order, when None)."""
+    """The strings joined along ``axis`` (all of them, in order, when None); a
+    RaggedTensor's rows are joined along its last axis."""
+    if getattr(inputs, "_is_ragged", False):
+        rank = inputs.ndim
+        if axis is None:
+            return reduce_join(inputs.flat_values, None, keepdims, separator)
+        if int(axis) % rank != rank - 1 or inputs.ragged_rank != rank - 1:
+            raise _fail("strings.reduce_join", "a RaggedTensor is joined along its last "
+                        "(ragged) axis only")
+        sep = _sep(separator)
+        if inputs.ragged_rank > 1:
+            return inputs.with_values(reduce_join(inputs.values, -1, keepdims, separator))
+        out = np.empty(len(inputs.to_list()), dtype=object)
+        for i, row in enumerate(inputs.to_list()):
+            out[i] = sep.join(row)
+        joined = _result(out, dtypes.string)
+        return joined if not keepdims else _result(out.reshape(-1, 1), dtypes.string)
     s = _texts(inputs, "strings.reduce_join", "inputs")
     sep = _sep(separator)
     if axis is None:
@@ -113,6 +145,7 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     return _result(np.expand_dims(out, ax) if keepdims else out, dtypes.string)
 
 
+@_ragged_elementwise
 def to_number(string_tensor, out_type=dtypes.float32, name=None):
     """Each string parsed as a number of ``out_type``; one that is not a number raises."""
     d = dtypes.as_dtype(out_type)
@@ -133,6 +166,7 @@ def to_number(string_tensor, out_type=dtypes.float32, name=None):
     return _result(_each(parse, s, d), d)
 
 
+@_ragged_elementwise
 def as_string(input, precision=-1, scientific=False, shortest=False, width=-1,  # noqa: A002
               fill="", name=None):
     """Numbers and booleans as strings: floats with 6 decimals by default (``precision``
@@ -160,6 +194,7 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1,  
                    dtypes.string)
 
 
+@_ragged_elementwise
 def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     """``len`` bytes (or characters) from position ``pos`` (negative: from the end) of each
     string; a ``pos`` outside a string raises, as in TensorFlow."""
@@ -179,6 +214,7 @@ def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     return _result(_each(cut, s, dtypes.string), dtypes.string)
 
 
+@_ragged_elementwise
 def regex_full_match(input, pattern, name=None):  # noqa: A002
     """Whether each whole string matches ``pattern`` (bool)."""
     s = _texts(input, "strings.regex_full_match")
@@ -186,6 +222,7 @@ def regex_full_match(input, pattern, name=None):  # noqa: A002
     return _result(_each(lambda b: rx.fullmatch(b) is not None, s, dtypes.bool), dtypes.bool)
 
 
+@_ragged_elementwise
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):  # noqa: A002
     """``pattern`` replaced by ``rewrite`` (``\\1`` for groups) in each string: every match,
     or the first with ``replace_global=False``."""
@@ -205,27 +242,92 @@ def _compile(pattern, op_name):
         raise _fail(op_name, f"invalid pattern {p!r}: {e}") from None
 
 
-def unicode_decode(input, input_encoding, errors="replace", name=None):  # noqa: A002
-    """The code points of one string (int32). For several strings TensorFlow returns a
-    ragged tensor, which tensorshell does not have: decode them one at a time."""
+def unicode_decode(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
+                   name=None):
+    """The code points of each string (int32): a vector for one string, a RaggedTensor (one
+    row per string) for several."""
+    from .ragged import RaggedTensor
+    if getattr(input, "_is_ragged", False):
+        return input.with_flat_values(unicode_decode(input.flat_values, input_encoding,
+                                                     errors))
     s = _texts(input, "strings.unicode_decode")
-    if s.ndim:
-        raise UnimplementedError(None, None, "strings.unicode_decode of a non-scalar gives a "
-                                 "ragged tensor, which tensorshell does not have",
-                                 op_name="strings.unicode_decode", kind="shape",
-                                 hint="[ts.strings.unicode_decode(s, 'UTF-8') for s in t]")
-    text = s[()].decode(_codec(input_encoding), errors)
-    return _result(np.array([ord(c) for c in text], dtype=np.int32), dtypes.int32)
+    codec = _codec(input_encoding)
+    rows = [np.array([ord(c) for c in b.decode(codec, errors)], dtype=np.int32)
+            for b in s.reshape(-1)]
+    if not s.ndim:
+        return _result(rows[0], dtypes.int32)
+    flat = np.concatenate(rows) if rows else np.zeros(0, np.int32)
+    ragged = RaggedTensor.from_row_lengths(convert_to_tensor(flat), [len(r) for r in rows])
+    for n in reversed(s.shape[1:]):  # more than one dimension: rows of rows
+        ragged = RaggedTensor.from_uniform_row_length(ragged, n)
+    return ragged
+
+
+def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
+                  name=None):
+    """Each string cut into its characters (as strings): a RaggedTensor for several."""
+    codes = unicode_decode(input, input_encoding, errors)
+    encode = (lambda c: chr(c).encode(_codec(input_encoding)))
+    if getattr(codes, "_is_ragged", False):
+        flat = np.asarray(codes.flat_values.numpy())
+        chars = np.empty(flat.shape, dtype=object)
+        for i, c in enumerate(flat):
+            chars[i] = encode(int(c))
+        return codes.with_flat_values(_result(chars, dtypes.string))
+    chars = np.empty(codes.shape[0], dtype=object)
+    for i, c in enumerate(np.asarray(codes.numpy())):
+        chars[i] = encode(int(c))
+    return _result(chars, dtypes.string)
 
 
 def unicode_encode(input, output_encoding, errors="replace", name=None):  # noqa: A002
-    """One string from a vector of code points."""
+    """Strings from code points: one from a vector, one per row of a RaggedTensor or of a
+    matrix."""
+    codec = _codec(output_encoding)
+
+    def encode(codes):
+        return "".join(chr(int(c)) for c in codes).encode(codec, errors)
+    if getattr(input, "_is_ragged", False):
+        if input.ragged_rank > 1:
+            return input.with_values(unicode_encode(input.values, output_encoding, errors))
+        rows = input.to_list()
+        out = np.empty(len(rows), dtype=object)
+        for i, r in enumerate(rows):
+            out[i] = encode(r)
+        return _result(out, dtypes.string)
     t = as_tensor(input, "strings.unicode_encode", "input")
-    if not t.dtype.is_integer or t.ndim != 1:
-        raise _fail("strings.unicode_encode", "input must be a vector of integer code points")
-    text = "".join(chr(int(c)) for c in np.asarray(t.numpy()))
-    return _result(np.array(text.encode(_codec(output_encoding), errors), dtype=object),
-                   dtypes.string)
+    if not t.dtype.is_integer or t.ndim < 1:
+        raise _fail("strings.unicode_encode", "input must be integer code points (a vector, "
+                    "a matrix or a RaggedTensor)")
+    codes = np.asarray(t.numpy())
+    if codes.ndim == 1:
+        return _result(np.array(encode(codes), dtype=object), dtypes.string)
+    out = np.empty(codes.shape[:-1], dtype=object)
+    for idx in np.ndindex(out.shape):
+        out[idx] = encode(codes[idx])
+    return _result(out, dtypes.string)
+
+
+def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
+    """Each string split at ``sep`` (runs of whitespace when None): a vector for one string,
+    a RaggedTensor (one row per string) for several."""
+    from .ragged import RaggedTensor
+    if getattr(input, "_is_ragged", False):
+        return input.with_flat_values(split(input.flat_values, sep, maxsplit))
+    s = _texts(input, "strings.split")
+    if sep is not None and _sep(sep) == b"":
+        raise _fail("strings.split", "sep must not be empty (None splits at whitespace)")
+    sp = None if sep is None else _sep(sep)
+    rows = [b.split(sp, maxsplit) for b in s.reshape(-1)]
+    if not s.ndim:
+        return _result(np.array(rows[0] + [], dtype=object).reshape(-1), dtypes.string)
+    flat = np.empty(sum(len(r) for r in rows), dtype=object)
+    flat[:] = [w for r in rows for w in r]
+    ragged = RaggedTensor.from_row_lengths(_result(flat, dtypes.string),
+                                           [len(r) for r in rows])
+    for n in reversed(s.shape[1:]):
+        ragged = RaggedTensor.from_uniform_row_length(ragged, n)
+    return ragged
 
 
 def _codec(name: str) -> str:
@@ -237,5 +339,5 @@ def _codec(name: str) -> str:
 
 
 __all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
-           "regex_replace", "strip", "substr", "to_number", "unicode_decode",
-           "unicode_encode", "upper"]
+           "regex_replace", "split", "strip", "substr", "to_number", "unicode_decode",
+           "unicode_encode", "unicode_split", "upper"]

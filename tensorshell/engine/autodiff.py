@@ -123,9 +123,16 @@ def _add_nodes(ans, inputs, interested, op, args, kwargs, vjp=None):
             _track(out, interested.values(), node, k if multiple else None)
 
 
+def _has_ragged(args) -> bool:
+    return any(getattr(a, "_is_ragged", False) or (isinstance(a, (list, tuple)) and any(
+        getattr(b, "_is_ragged", False) for b in a)) for a in args)
+
+
 def record(op, fn, args, kwargs):
     """Run ``fn(*args, **kwargs)`` for ``op`` and add a node to every recording tape that
     tracks one of its inputs."""
+    if _has_ragged(args):  # the ops on its flat values record themselves
+        return registry.ragged_dispatch(op, args, kwargs)
     if kwargs and any(isinstance(v, Tensor) or getattr(v, "_is_variable", False)
                       for v in kwargs.values()):
         args, kwargs = _positional(op, fn, args, kwargs)

@@ -126,6 +126,24 @@ def _missing_kernel(name, backend, exc):
 _NO = object()  # "this operand cannot take the fast path"
 
 
+class RaggedOperand(TypeError):
+    """Raised by conversion when an op meets a RaggedTensor: the slow paths of elementwise
+    ops, reductions and hand-written ops catch it and hand the call to ``ragged_dispatch``
+    (tensorshell/ragged.py), so dense calls pay nothing for ragged support. An op that takes
+    no ragged operands lets it through, as the TypeError it is."""
+
+    def __init__(self, *args):
+        super().__init__(*(args or ("this op does not take RaggedTensor operands; use "
+                                    "r.to_tensor() (rows padded) or r.flat_values",)))
+
+
+ragged_dispatch = None  # set by tensorshell/ragged.py
+
+
+def _ragged(op, args, kwargs):
+    return ragged_dispatch(op, args, kwargs)
+
+
 def register(op: OpDef, fn: Callable, records_itself: bool = False) -> Callable:
     """Publish ``fn`` as ``op`` in every namespace the table entry names. Unless the op's
     own slow path handles it, calls go through ``record`` while a GradientTape records."""
@@ -175,6 +193,8 @@ def _recordable(op, raw):
             if RECORDING:
                 return record(op, raw, args, kwargs)
             return raw(*args, **kwargs)
+        except RaggedOperand:
+            return _ragged(op, args, kwargs)
         except _UNINTENDED as e:
             raise _translate(op, raw, e, args, kwargs) from None
         except (TypeError, ValueError) as e:
@@ -254,6 +274,8 @@ def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
     elif isinstance(value, Tensor):
         t = value
     else:
+        if getattr(value, "_is_ragged", False):
+            raise RaggedOperand
         if dtype is not None:
             arr = to_dtype(value, dtype, op_name, label, anchor=anchor)
             return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), dtype,
@@ -278,6 +300,8 @@ def unify(op_name: str, values, labels) -> list[Tensor]:
             elif v.dtype is not anchor[0]:
                 raise mismatch(op_name, anchor[1], anchor[2], v, lab)
     if anchor is None:
+        if any(getattr(v, "_is_ragged", False) for v in values):
+            raise RaggedOperand
         first = next((v for v in values if isinstance(v, (np.ndarray, np.generic))),
                      values[0])
         d, anchor_label = infer(first)[1], None
@@ -403,7 +427,10 @@ def unary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Cal
         return slow(x)
 
     def slow(x, name=None):
-        x = as_tensor(x, op.name)
+        try:
+            x = as_tensor(x, op.name)
+        except RaggedOperand:
+            return _ragged(op, (x,), {})
         rdt = rmap[x._dtype.index]
         if rdt is None:
             raise not_allowed(op, x)
@@ -465,7 +492,10 @@ def binary(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) -> Ca
 
 
 def binary_slow(op: OpDef, rmap, x, y):
-    xt, yt = unify(op.name, (x, y), ("x", "y"))
+    try:
+        xt, yt = unify(op.name, (x, y), ("x", "y"))
+    except RaggedOperand:
+        return _ragged(op, (x, y), {})
     rdt = rmap[xt._dtype.index]
     if rdt is None:
         raise not_allowed(op, xt, "x", f"{public_name(op)}({{x}}, y)")
@@ -490,7 +520,10 @@ def reduction(name, dtypes_, kernel, exports=("", "math"), result=None, **kw) ->
         if RECORDING and type(x) is not Tensor:
             return record(op, fn, (x, axis, keepdims), {})
         if type(x) is not Tensor or x._device is not placement.device:
-            x = as_tensor(x, op.name, "input_tensor")
+            try:
+                x = as_tensor(x, op.name, "input_tensor")
+            except RaggedOperand:
+                return _ragged(op, (x, axis, keepdims), {})
         rdt = rmap[x._dtype.index]
         if rdt is None:
             raise not_allowed(op, x, "input_tensor")
