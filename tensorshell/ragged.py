@@ -817,7 +817,8 @@ def _flat_first(op, args, kwargs):
 
 _BY_NAME = {"concat": _concat, "gather": _gather_op, "stack": _stack,
             "cast": _flat_first, "clip_by_value": _flat_first, "identity": _flat_first,
-            "stop_gradient": _flat_first, "saturate_cast": _flat_first}
+            "stop_gradient": _flat_first, "saturate_cast": _flat_first,
+            "ones_like": _flat_first, "zeros_like": _flat_first}
 
 
 def dispatch(op, args, kwargs):

@@ -28,12 +28,14 @@ def _nbytes(value) -> int:
 
 
 def workspace_rows(namespace: dict):
-    """(name, kind, shape, dtype, device, bytes, parts) for every tensor, Variable and
-    ``ts.Module`` (its Variables together: shape says how many and how many values), by
-    name. ``parts`` are the (id, device, bytes) of the arrays a row holds, so totals count a
+    """(name, kind, shape, dtype, device, bytes, parts) for every tensor, Variable, sparse
+    or ragged tensor (what it stores) and ``ts.Module`` (its Variables together: shape says
+    how many and how many values), by name. ``parts`` are the (id, device, bytes) of the arrays a row holds, so totals count a
     Variable reachable by two names once. Reads metadata only: no value is computed, copied
     or printed."""
     from ..module import Module
+    from ..ragged import RaggedTensor
+    from ..sparse import SparseTensor
     rows = []
     for name, value in sorted(namespace.items()):
         if name.startswith("_"):
@@ -43,6 +45,16 @@ def workspace_rows(namespace: dict):
             part = (id(value), value._device.short, _nbytes(value))
             rows.append((name, kind, tuple(value._data.shape), value._dtype.name,
                          part[1], part[2], (part,)))
+        elif isinstance(value, (SparseTensor, RaggedTensor)):
+            # the stored arrays: values and indices, or flat values and row splits
+            arrays = [value.values, value.indices, value.dense_shape] \
+                if isinstance(value, SparseTensor) else \
+                [value.flat_values, *value.nested_row_splits]
+            parts = tuple((id(a), a._device.short, _nbytes(a)) for a in arrays)
+            kind = type(value).__name__
+            shape = tuple("None" if d is None else d for d in value.shape.as_list())
+            rows.append((name, kind, shape, value.dtype.name, arrays[0]._device.short,
+                         sum(p[2] for p in parts), parts))
         elif isinstance(value, Module):
             variables = value.variables
             parts = tuple((id(v), v._device.short, _nbytes(v)) for v in variables)

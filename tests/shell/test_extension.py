@@ -82,6 +82,18 @@ def test_tensors_magic_lists_modules_and_counts_each_variable_once(shell):
     assert re.search(r"total on cpu:0 .*160 B", out.getvalue())   # w counted once
 
 
+def test_tensors_magic_lists_sparse_and_ragged_tensors_by_what_they_store():
+    from tensorshell.shell.magics import workspace_table
+    sparse = ts.SparseTensor([[0, 1], [2, 3]], [1., 2.], [1000, 1000])
+    ragged = ts.ragged.constant([[1, 2, 3], [], [4]])
+    table, rows = workspace_table({"s": sparse, "r": ragged})
+    by_name = {row[0]: row for row in rows}
+    # values (8 B) + indices (32 B) + dense_shape (16 B), not a million floats
+    assert by_name["s"][:6] == ("s", "SparseTensor", (1000, 1000), "float32", "cpu:0", 56)
+    # flat values (16 B) + row splits (32 B)
+    assert by_name["r"][:6] == ("r", "RaggedTensor", (3, "None"), "int32", "cpu:0", 48)
+
+
 def test_device_magic_shows_and_sets_the_default(shell):
     out = io.StringIO()
     with redirect_stdout(out):
