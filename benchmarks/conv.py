@@ -48,33 +48,27 @@ def numpy_max_pool(x):
     return x[:, :h // 2 * 2, :w // 2 * 2].reshape(b, h // 2, 2, w // 2, 2, c).max((2, 4))
 
 
+def same_api(lib, xt, wt):
+    """The runs for tensorshell or TensorFlow (one API); results are brought to the host,
+    so TensorFlow's asynchronous kernels are timed to the end."""
+    def grads():
+        with lib.GradientTape() as tape:
+            tape.watch([xt, wt])
+            y = lib.reduce_sum(lib.nn.conv2d(xt, wt, 1, "SAME"))
+        return [g.numpy() for g in tape.gradient(y, [xt, wt])]
+    return {"conv2d": lambda: lib.nn.conv2d(xt, wt, 1, "SAME").numpy(),
+            "conv2d + grads": grads,
+            "max_pool2d": lambda: lib.nn.max_pool2d(xt, 2, 2, "VALID").numpy()}
+
+
 def runners(x, w):
     out = {"numpy": {"conv2d": lambda: numpy_conv_same(x, w),
                      "max_pool2d": lambda: numpy_max_pool(x)}}
-    xt, wt = ts.constant(x), ts.constant(w)
-
-    def ts_grads():
-        with ts.GradientTape() as tape:
-            tape.watch([xt, wt])
-            y = ts.reduce_sum(ts.nn.conv2d(xt, wt, 1, "SAME"))
-        return tape.gradient(y, [xt, wt])
-    out["tensorshell"] = {"conv2d": lambda: ts.nn.conv2d(xt, wt, 1, "SAME"),
-                          "conv2d + grads": ts_grads,
-                          "max_pool2d": lambda: ts.nn.max_pool2d(xt, 2, 2, "VALID")}
+    out["tensorshell"] = same_api(ts, ts.constant(x), ts.constant(w))
     try:
         import tensorflow as tf
         with tf.device("/cpu:0"):
-            xf, wf = tf.constant(x), tf.constant(w)
-
-        def tf_grads():
-            with tf.GradientTape() as tape:
-                tape.watch([xf, wf])
-                y = tf.reduce_sum(tf.nn.conv2d(xf, wf, 1, "SAME"))
-            return tape.gradient(y, [xf, wf])
-        out["tensorflow"] = {"conv2d": lambda: tf.nn.conv2d(xf, wf, 1, "SAME").numpy(),
-                             "conv2d + grads": lambda: [g.numpy() for g in tf_grads()],
-                             "max_pool2d": lambda: tf.nn.max_pool2d(xf, 2, 2,
-                                                                    "VALID").numpy()}
+            out["tensorflow"] = same_api(tf, tf.constant(x), tf.constant(w))
     except Exception:  # noqa: BLE001 - not installed
         pass
     try:

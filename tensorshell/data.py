@@ -133,9 +133,10 @@ class Dataset:
         n = leaves[0].shape[0]
         for t in leaves[1:]:
             if t.shape[0] != n:
+                shapes = ", ".join(str(x.shape) for x in leaves)
                 raise ValueError(f"Dimensions {n} and {t.shape[0]} are not compatible: "
                                  "from_tensor_slices needs every component to have the same "
-                                 f"first dimension (shapes {', '.join(str(x.shape) for x in leaves)})")
+                                 f"first dimension (shapes {shapes})")
         spec = _pack(structure, [TensorSpec(t.shape[1:], t.dtype) for t in leaves])
 
         def row(i):
@@ -307,10 +308,7 @@ class Dataset:
               deterministic=None, name=None) -> "Dataset":
         """Consecutive elements stacked into batches of ``batch_size`` (the last one
         smaller unless ``drop_remainder``)."""
-        n = _count(batch_size, "batch_size")
-        if n <= 0:
-            raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
-                                       f"got {n}.")
+        n = _batch_size(batch_size)
         card = _batched_cardinality(self._cardinality, n, drop_remainder)
 
         def spec():
@@ -318,47 +316,28 @@ class Dataset:
             return _map_leaves(lambda s: TensorSpec([n if drop_remainder else None]
                                                     + s.shape.as_list(), s.dtype), inner)
 
-        if self._rows is not None:
+        if self._rows is not None:  # gather each batch of rows at once
             base, rows = self._rows
 
-            def make():
-                it = rows()
-                while True:
-                    chunk = list(itertools.islice(it, n))
-                    if not chunk or (drop_remainder and len(chunk) < n):
-                        return
-                    if chunk == list(range(chunk[0], chunk[0] + len(chunk))):
-                        yield base._slice(chunk[0], chunk[0] + len(chunk))
-                    else:
-                        yield base._gather(convert_to_tensor(np.asarray(chunk, np.int64)))
-            return self._derive(make, card, "_BatchDataset", spec)
-
-        def make():
-            it = iter(self)
-            while True:
-                chunk = list(itertools.islice(it, n))
-                if not chunk or (drop_remainder and len(chunk) < n):
-                    return
-                yield _stack(chunk)
-        return self._derive(make, card, "_BatchDataset", spec)
+            def gather(chunk):
+                if chunk == list(range(chunk[0], chunk[0] + len(chunk))):
+                    return base._slice(chunk[0], chunk[0] + len(chunk))
+                return base._gather(convert_to_tensor(np.asarray(chunk, np.int64)))
+            return self._derive(lambda: _chunked(rows(), n, drop_remainder, gather), card,
+                                "_BatchDataset", spec)
+        return self._derive(lambda: _chunked(iter(self), n, drop_remainder, _stack), card,
+                            "_BatchDataset", spec)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None) -> "Dataset":
         """Like ``batch``, each component padded to the longest in its batch (or to
         ``padded_shapes``, where ``None`` or -1 means "the longest") with
         ``padding_values`` (0, False or b"" by default)."""
-        n = _count(batch_size, "batch_size")
-        if n <= 0:
-            raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
-                                       f"got {n}.")
+        n = _batch_size(batch_size)
 
-        def make():
-            it = iter(self)
-            while True:
-                chunk = list(itertools.islice(it, n))
-                if not chunk or (drop_remainder and len(chunk) < n):
-                    return
-                yield _padded_stack(chunk, padded_shapes, padding_values)
+        def pad(chunk):
+            return _padded_stack(chunk, padded_shapes, padding_values)
+
         def spec():
             inner = _flatten(self.element_spec)
             shapes = _flatten_or_none(padded_shapes, self.element_spec, len(inner))
@@ -370,29 +349,23 @@ class Dataset:
                     dims = [d if d is not None and d >= 0 else None for d in given]
                 specs.append(TensorSpec([n if drop_remainder else None] + dims, s.dtype))
             return _pack(self.element_spec, specs)
-        return self._derive(make, _batched_cardinality(self._cardinality, n, drop_remainder),
+        return self._derive(lambda: _chunked(iter(self), n, drop_remainder, pad),
+                            _batched_cardinality(self._cardinality, n, drop_remainder),
                             "_PaddedBatchDataset", spec)
 
     def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=None,
                      name=None) -> "Dataset":
         """Like ``batch``, for elements of different lengths: each component becomes a
         RaggedTensor (one row per element)."""
-        n = _count(batch_size, "batch_size")
-        if n <= 0:
-            raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, "
-                                       f"got {n}.")
+        n = _batch_size(batch_size)
 
-        def make():
+        def rows(chunk):
             from .ragged import stack as ragged_stack
-            it = iter(self)
-            while True:
-                chunk = list(itertools.islice(it, n))
-                if not chunk or (drop_remainder and len(chunk) < n):
-                    return
-                columns = list(zip(*[_flatten(e) for e in chunk]))
-                yield _pack(chunk[0], [ragged_stack(list(c)) if c[0].shape.rank else
-                                       _stack_scalars(c) for c in columns])
-        return self._derive(make, _batched_cardinality(self._cardinality, n, drop_remainder),
+            columns = list(zip(*[_flatten(e) for e in chunk]))
+            return _pack(chunk[0], [ragged_stack(list(c)) if c[0].shape.rank else
+                                    _stack_scalars(c) for c in columns])
+        return self._derive(lambda: _chunked(iter(self), n, drop_remainder, rows),
+                            _batched_cardinality(self._cardinality, n, drop_remainder),
                             "_RaggedBatchDataset")
 
     def unbatch(self, name=None) -> "Dataset":
@@ -440,7 +413,9 @@ class Dataset:
             r.shuffle(buf)
             yield from buf
 
-        spec = (lambda: self.element_spec)
+        def spec():
+            return self.element_spec
+
         if self._rows is not None:  # shuffle row numbers; batch then gathers
             base, stream = self._rows
             rows = (base, lambda: shuffled(stream()))
@@ -508,7 +483,9 @@ class Dataset:
     def _ordered(self, transform, cardinality, kind, whole=False):
         """A transformation that only selects or repeats elements, on the row stream when
         there is one. ``whole``: ``transform`` takes a function that restarts the input."""
-        spec = (lambda: self.element_spec)
+        def spec():
+            return self.element_spec
+
         if self._rows is not None:
             base, stream = self._rows
             rows = (base, (lambda: transform(stream)) if whole else
@@ -684,6 +661,23 @@ def _conform(value, signature):
                                    f"of shape {t.shape}, which is not compatible with "
                                    f"{signature.shape}")
     return t
+
+
+def _batch_size(batch_size) -> int:
+    n = _count(batch_size, "batch_size")
+    if n <= 0:
+        raise InvalidArgumentError(None, None, f"Batch size must be greater than zero, got "
+                                   f"{n}.")
+    return n
+
+
+def _chunked(items, n, drop_remainder, combine):
+    """``combine`` of each run of ``n`` items (the last one shorter unless dropped)."""
+    while True:
+        chunk = list(itertools.islice(items, n))
+        if not chunk or (drop_remainder and len(chunk) < n):
+            return
+        yield combine(chunk)
 
 
 def _stack_scalars(column):

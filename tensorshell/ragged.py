@@ -549,7 +549,8 @@ def map_flat_values(op, *args, **kwargs):
         if not _same_partition(first, other):
             raise InvalidArgumentError(None, None, "map_flat_values: the RaggedTensors' rows "
                                        "differ (their row_splits must be equal)")
-    swap = (lambda v: v.flat_values if isinstance(v, RaggedTensor) else v)
+    def swap(v):
+        return v.flat_values if isinstance(v, RaggedTensor) else v
     return first.with_flat_values(op(*[swap(a) for a in args],
                                      **{k: swap(v) for k, v in kwargs.items()}))
 

@@ -342,7 +342,8 @@ def map_values(op, *args, **kwargs) -> SparseTensor:
         if other._dims() != first._dims() or \
                 not np.array_equal(other._host_indices(), first._host_indices()):
             raise ValueError("map_values: the SparseTensors must have the same indices")
-    swap = (lambda v: v.values if isinstance(v, SparseTensor) else v)
+    def swap(v):
+        return v.values if isinstance(v, SparseTensor) else v
     return first.with_values(op(*[swap(a) for a in args],
                                 **{k: swap(v) for k, v in kwargs.items()}))
 

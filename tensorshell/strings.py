@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .engine import dtypes
-from .engine.errors import InvalidArgumentError, UnimplementedError
+from .engine.errors import InvalidArgumentError
 from .engine.ops.registry import as_tensor, describe
 from .engine.tensor import constant, convert_to_tensor
 
@@ -267,7 +267,9 @@ def unicode_split(input, input_encoding, errors="replace", replacement_char=6553
                   name=None):
     """Each string cut into its characters (as strings): a RaggedTensor for several."""
     codes = unicode_decode(input, input_encoding, errors)
-    encode = (lambda c: chr(c).encode(_codec(input_encoding)))
+    def encode(c):
+        return chr(c).encode(_codec(input_encoding))
+
     if getattr(codes, "_is_ragged", False):
         flat = np.asarray(codes.flat_values.numpy())
         chars = np.empty(flat.shape, dtype=object)

@@ -30,9 +30,9 @@ def _nbytes(value) -> int:
 def workspace_rows(namespace: dict):
     """(name, kind, shape, dtype, device, bytes, parts) for every tensor, Variable, sparse
     or ragged tensor (what it stores) and ``ts.Module`` (its Variables together: shape says
-    how many and how many values), by name. ``parts`` are the (id, device, bytes) of the arrays a row holds, so totals count a
-    Variable reachable by two names once. Reads metadata only: no value is computed, copied
-    or printed."""
+    how many and how many values), by name. ``parts`` are the (id, device, bytes) of the
+    arrays a row holds, so totals count a Variable reachable by two names once. Reads
+    metadata only: no value is computed, copied or printed."""
     from ..module import Module
     from ..ragged import RaggedTensor
     from ..sparse import SparseTensor

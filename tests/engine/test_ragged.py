@@ -175,9 +175,9 @@ EXPECTED = [
     ('tf.ragged.segment_ids_to_row_splits([0, 0, 2])',
      ('T', [0, 2, 2, 3], 'int64', '(4,)')),
     ('u',
-     ('R', [[67, 97, 102, 233], [67, 111, 102, 102, 101, 101], [99, 97, 102, 102, 232], [21654, 21857]], 'int32', '(4, None)')),
+     ('R', [[67, 97, 102, 233], [67, 111, 102, 102, 101, 101], [99, 97, 102, 102, 232], [21654, 21857]], 'int32', '(4, None)')),  # noqa: E501
     ("tf.strings.unicode_encode(u, 'UTF-8')",
-     ('T', [b'Caf\xc3\xa9', b'Coffee', b'caff\xc3\xa8', b'\xe5\x92\x96\xe5\x95\xa1'], 'string', '(4,)')),
+     ('T', [b'Caf\xc3\xa9', b'Coffee', b'caff\xc3\xa8', b'\xe5\x92\x96\xe5\x95\xa1'], 'string', '(4,)')),  # noqa: E501
     ("tf.strings.unicode_decode(p[0], 'UTF-8')",
      ('T', [67, 97, 102, 233], 'int32', '(4,)')),
     ("tf.strings.length(p, unit='UTF8_CHAR')",
@@ -194,7 +194,7 @@ EXPECTED = [
      ('R', [[b'A', b'B'], [b'C']], 'string', '(2, None)')),
     ("tf.strings.length(tf.strings.split(tf.constant(['ab cde', 'f'])))",
      ('R', [[2, 3], [1]], 'int32', '(2, None)')),
-    ("tf.strings.reduce_join(tf.strings.split(tf.constant(['a b', 'c d e'])), axis=-1, separator='-')",
+    ("tf.strings.reduce_join(tf.strings.split(tf.constant(['a b', 'c d e'])), axis=-1, separator='-')",  # noqa: E501
      ('T', [b'a-b', b'c-d-e'], 'string', '(2,)')),
     ("tf.strings.unicode_split(tf.constant(['ab', 'ç']), 'UTF-8')",
      ('R', [[b'a', b'b'], [b'\xc3\xa7']], 'string', '(2, None)')),
@@ -248,7 +248,8 @@ def test_gradients_flow_through_ragged_ops():
     with ts.GradientTape() as tape:
         r = ts.RaggedTensor.from_row_lengths(x, [2, 1])
         rows = ts.reduce_sum(r * 2.0, axis=1)
-        y = ts.reduce_sum(ts.square(rows)) + ts.reduce_sum(ts.concat([r, r], axis=1).to_tensor())
+        padded = ts.concat([r, r], axis=1).to_tensor()
+        y = ts.reduce_sum(ts.square(rows)) + ts.reduce_sum(padded)
     assert tape.gradient(y, x).numpy().tolist() == [26., 26., 26.]
     z = ts.constant([[1., 2.], [3., 4.], [5., 6.]])
     with ts.GradientTape() as tape:
@@ -286,7 +287,8 @@ def test_errors(call, error, match):
 def test_datasets_of_ragged_rows():
     r = ts.ragged.constant([[1, 2], [], [3, 4, 5]])
     ds = ts.data.Dataset.from_tensor_slices((r, ts.constant([7, 8, 9])))
-    assert [(a.numpy().tolist(), int(b)) for a, b in ds] == [([1, 2], 7), ([], 8), ([3, 4, 5], 9)]
+    assert [(a.numpy().tolist(), int(b)) for a, b in ds] == \
+        [([1, 2], 7), ([], 8), ([3, 4, 5], 9)]
     batches = [(a.to_list(), b.numpy().tolist()) for a, b in ds.ragged_batch(2)]
     assert batches == [([[1, 2], []], [7, 8]), ([[3, 4, 5]], [9])]
     padded = [b[0].numpy().tolist() for b in ds.padded_batch(3)]

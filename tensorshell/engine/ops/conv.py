@@ -572,6 +572,15 @@ def _pool_input(op_def, value, label="input"):
     return t
 
 
+def _pool_op(op_def, kernel, input, ksize, strides, padding, data_format):  # noqa: A002
+    x = _pool_input(op_def, input)
+    n, geo, first = _pool_setup(op_def.name, x._data.shape, ksize, strides, padding,
+                                data_format, describe(x, "input"))
+    xp = x._device.backend.xp
+    y = kernel(xp, _to_kernel_layout(xp, x._data, n, first), geo)
+    return _result(xp, y, x._data.shape[:1], n, first, x.dtype)
+
+
 @op("max_pool", "custom", MAX_POOL_DTYPES, ("nn",))
 def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
     """The maximum of each window; N-d, with N = ``input.ndim - 2``.
@@ -579,12 +588,7 @@ def max_pool(input, ksize, strides, padding, data_format=None, name=None):  # no
     >>> ts.nn.max_pool(ts.reshape(ts.range(16.), [1, 4, 4, 1]), 2, 2, "VALID")[0, ..., 0]
     ... # [[5., 7.], [13., 15.]]
     """
-    x = _pool_input(max_pool.op, input)
-    n, geo, first = _pool_setup("max_pool", x._data.shape, ksize, strides, padding, data_format,
-                              describe(x, "input"))
-    xp = x._device.backend.xp
-    y = max_pool_kernel(xp, _to_kernel_layout(xp, x._data, n, first), geo)
-    return _result(xp, y, x._data.shape[:1], n, first, x.dtype)
+    return _pool_op(max_pool.op, max_pool_kernel, input, ksize, strides, padding, data_format)
 
 
 @op("max_pool_grad", "custom", FLOATING, ())
@@ -594,7 +598,7 @@ def max_pool_grad(input, grad, ksize, strides, padding, data_format=None,  # noq
     maximum (the first one on ties, as TensorFlow)."""
     x, g = _two_operands(max_pool_grad.op, input, grad, "input", "grad")
     n, geo, first = _pool_setup("max_pool_grad", x._data.shape, ksize, strides, padding,
-                              data_format, describe(x, "input"))
+                                data_format, describe(x, "input"))
     _check_pooled(x._data.shape, describe(x, "input"), g, geo, n, first, "max_pool_grad",
                   "grad")
     xp = x._device.backend.xp
@@ -611,7 +615,7 @@ def max_pool_grad_grad(input, grad, ksize, strides, padding, data_format=None,  
     name_ = "max_pool_grad_grad"
     x, h = _two_operands(max_pool_grad_grad.op, input, grad, "input", "grad")
     n, geo, first = _pool_setup(name_, x._data.shape, ksize, strides, padding, data_format,
-                              describe(x, "input"))
+                                describe(x, "input"))
     if h.shape != x.shape:
         raise incompatible_shapes(name_, [describe(x, "input"), describe(h, "grad")],
                                   "grad must have the input's shape")
@@ -632,12 +636,7 @@ def _check_pooled(shape, operand, g, geo, n, first, name, label):
 @op("avg_pool", "custom", FLOATING, ("nn",))
 def avg_pool(input, ksize, strides, padding, data_format=None, name=None):  # noqa: A002
     """The mean of each window (of its real inputs: "SAME" padding is not counted)."""
-    x = _pool_input(avg_pool.op, input)
-    n, geo, first = _pool_setup("avg_pool", x._data.shape, ksize, strides, padding, data_format,
-                              describe(x, "input"))
-    xp = x._device.backend.xp
-    y = avg_pool_kernel(xp, _to_kernel_layout(xp, x._data, n, first), geo)
-    return _result(xp, y, x._data.shape[:1], n, first, x.dtype)
+    return _pool_op(avg_pool.op, avg_pool_kernel, input, ksize, strides, padding, data_format)
 
 
 @op("avg_pool_grad", "custom", FLOATING, ())
@@ -749,6 +748,6 @@ def _pool_alias(pool, n, default_format):
 
 for _fn in (conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose):
     composite(_fn, ("nn",))
-for _pool in (max_pool, avg_pool):
+for _pooling in (max_pool, avg_pool):
     for _n in (1, 2, 3):
-        composite(_pool_alias(_pool, _n, _LAYOUTS[_n][0]), ("nn",))
+        composite(_pool_alias(_pooling, _n, _LAYOUTS[_n][0]), ("nn",))
