@@ -72,6 +72,16 @@ CASES = {
     "moments": lambda m, z: m.nn.moments(z, axes=[0])[1],
     "silu": lambda m, z: m.nn.silu(z, beta=0.5),
     "complex": lambda m, z: m.complex(m.math.real(z) * 2, m.math.imag(z) ** 2),
+    # decompositions, through quantities that do not depend on a vector's phase
+    "eigh": lambda m, z: m.math.real(m.linalg.eigh(z[:3, :3] @ m.linalg.adjoint(z[:3, :3]))[0])
+    + m.reduce_sum(m.square(m.abs(m.linalg.eigh(z[:3, :3] + m.linalg.adjoint(z[:3, :3]))[1])),
+                   axis=0),
+    "svd": lambda m, z: m.linalg.svd(z)[0] + m.reduce_sum(m.square(m.abs(m.linalg.svd(z)[1])),
+                                                          axis=1)[:3],
+    "qr": lambda m, z: m.reduce_sum(m.square(m.abs(m.linalg.qr(z).r)), axis=0),
+    "slogdet": lambda m, z: m.math.real(m.linalg.slogdet(z[:3, :3])[1]),
+    "triangular_solve": lambda m, z: m.linalg.triangular_solve(
+        z[:3, :3] + 3 * m.eye(3, dtype=z.dtype), z[:3, 3:], adjoint=True),
 }
 
 

@@ -133,7 +133,25 @@ for _n in (1, 2, 3):
                                                                      "SAME"),
             lambda x, n=_n, k=_kind: cref.pool(_shaped(x, _IMG[n]), (2,) * n, (1,) * n, "SAME",
                                                k), [A])
-NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k"}
+_SPD = A[:, :3] @ A[:, :3].T + 3 * np.eye(3)
+CASES.update({
+    "set_diag": (lambda x: ts.linalg.set_diag(x, x[0, :3] * 2),
+                 lambda x: x - np.diag(np.diag(x)).dot(np.eye(3, 4)) + np.eye(3, 4)
+                 * np.concatenate([x[0, :3] * 2, [0]]), [A]),
+    "cholesky_solve": (lambda x: ts.linalg.cholesky_solve(
+        ts.linalg.cholesky(ts.constant(_SPD.astype(x.dtype.as_numpy_dtype))), x[:, :2]),
+        lambda x: np.linalg.solve(_SPD, x[:, :2]), [A]),
+    "lstsq": (lambda x: ts.linalg.lstsq(x[:, :2], x[:, 2:]) + ts.reduce_sum(
+        ts.linalg.lstsq(ts.transpose(x[:, :2]), x[:2, :1])),
+        lambda x: np.linalg.lstsq(x[:, :2], x[:, 2:], rcond=None)[0] + np.sum(
+            np.linalg.lstsq(x[:, :2].T, x[:2, :1], rcond=None)[0]), [A]),
+    "pinv": (ts.linalg.pinv, np.linalg.pinv, [A]),
+    "matrix_rank": (lambda x: ts.linalg.matrix_rank(x[:, :2] @ ts.transpose(x[:, :2])),
+                    lambda x: np.linalg.matrix_rank(x[:, :2] @ x[:, :2].T), [A]),
+    "cross": (lambda x, y: ts.linalg.cross(x[:, :3], y[:, 1:]),
+              lambda x, y: np.cross(x[:, :3], y[:, 1:]), [A, B]),
+})
+NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B]}
@@ -149,7 +167,7 @@ def test_matches_numpy(name, dtype, device):
     call, ref, inputs = CASES[name]
     got = call(*[ts.constant(a.astype(dtype)) for a in inputs])
     want = ref(*[a.astype(np.float64) for a in inputs])
-    if name not in ("count_nonzero", "saturate_cast"):   # these choose their dtype
+    if name not in ("count_nonzero", "saturate_cast", "matrix_rank"):  # these choose theirs
         assert got.dtype.as_numpy_dtype == dtype
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dtype == np.float32 else 1e-12)
 

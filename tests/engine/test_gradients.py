@@ -198,6 +198,24 @@ GRAD_CASES = {
              [_m((3, 4))]),
     "complex": (lambda a, b: ts.abs(ts.complex(a, b)) + ts.math.angle(ts.complex(a, b)),
                 [_m((3, 4), 1), _m((3, 4), 2)]),
+    # decompositions, through losses that do not depend on the sign of a vector
+    "eigh": (lambda a: ts.reduce_sum(ts.linalg.eigh(a + ts.transpose(a))[0] * [1., 2., 3.])
+             + ts.reduce_sum(ts.square(ts.linalg.eigh(a + ts.transpose(a))[1]) * a),
+             [_m((3, 3), 3)]),
+    "eigvalsh": (lambda a: ts.linalg.eigvalsh(a + ts.transpose(a)) * [1., 2., 3.],
+                 [_m((3, 3), 3)]),
+    "svd": (lambda a: ts.reduce_sum(ts.linalg.svd(a)[0] * [3., 1.])
+            + ts.reduce_sum(ts.square(ts.linalg.svd(a)[1]) * a[:, :2])
+            + ts.reduce_sum(ts.square(ts.linalg.svd(a)[2])) + ts.linalg.svd(a[:2],
+                                                                            compute_uv=False),
+            [_m((3, 2), 4)]),
+    "qr": (lambda a: ts.reduce_sum(ts.square(ts.linalg.qr(a).q) * a)
+           + ts.reduce_sum(ts.square(ts.linalg.qr(a).r)) + ts.reduce_sum(
+               ts.square(ts.linalg.qr(ts.transpose(a)).r)), [_m((3, 2), 5)]),
+    "slogdet": (lambda a: ts.linalg.slogdet(a)[1], [_m((3, 3), 6) + 3 * np.eye(3)]),
+    "triangular_solve": (lambda a, b: ts.linalg.triangular_solve(a, b)
+                         + ts.linalg.triangular_solve(a, b, lower=False, adjoint=True),
+                         [_m((3, 3), 7) + 3 * np.eye(3), _m((3, 2), 8)]),
     "convolution": (lambda x, w: ts.nn.convolution(x, w, [2, 1], "SAME", dilations=[1, 2]),
                     [_m((2, 5, 6, 2)), _m((2, 3, 2, 3), 2)]),
     "conv_transpose": (lambda g, w: ts.nn.conv_transpose(g, w, [2, 5, 6, 2], 2, "SAME"),

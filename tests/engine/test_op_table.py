@@ -521,6 +521,79 @@ def _(d):
         ts.linalg.cholesky(ts.constant(-m))
 
 
+def _recon_close(got, expected, d):
+    np.testing.assert_allclose(np.asarray(got), np.asarray(expected),
+                               rtol=max(tolerance(d) * 1e3, 1e-9), atol=max(tolerance(d) * 1e3,
+                                                                            1e-9))
+
+
+def _hermitian(d):
+    m = wide(_spd(d))
+    return ((m + m.conj().T) / 2).astype(d.np_dtype)
+
+
+@case("eigh", reject=lambda t: ts.linalg.eigh(t[:2, :2]))
+def _(d):
+    m = _hermitian(d)
+    e, v = ts.linalg.eigh(ts.constant(m))
+    assert e.dtype is d and v.dtype is d and e.shape == (3,)
+    _recon_close(e.numpy(), np.linalg.eigvalsh(wide(m)), d)
+    wv = wide(v.numpy())
+    _recon_close(wv @ np.diag(wide(e.numpy())) @ wv.conj().T, wide(m), d)
+
+
+@case("eigvalsh", reject=lambda t: ts.linalg.eigvalsh(t[:2, :2]))
+def _(d):
+    m = _hermitian(d)
+    got = ts.linalg.eigvalsh(ts.constant(m))
+    assert got.dtype is d
+    _recon_close(got.numpy(), np.linalg.eigvalsh(wide(m)), d)
+
+
+@case("svd", reject=lambda t: ts.linalg.svd(t))
+def _(d):
+    m = sample(d, (4, 3), seed=5)
+    s, u, v = ts.linalg.svd(ts.constant(m))
+    assert s.dtype is d.real_dtype and u.dtype is d and (u.shape, v.shape) == ((4, 3), (3, 3))
+    _recon_close(s.numpy(), np.linalg.svd(wide(m), compute_uv=False), d)
+    _recon_close(wide(u.numpy()) @ np.diag(wide(s.numpy())) @ wide(v.numpy()).conj().T,
+                 wide(m), d)
+    assert ts.linalg.svd(ts.constant(m), full_matrices=True)[1].shape == (4, 4)
+
+
+@case("qr", reject=lambda t: ts.linalg.qr(t))
+def _(d):
+    m = sample(d, (4, 3), seed=6)
+    q, r = ts.linalg.qr(ts.constant(m))
+    assert q.dtype is d and (q.shape, r.shape) == ((4, 3), (3, 3))
+    _recon_close(wide(q.numpy()) @ wide(r.numpy()), wide(m), d)
+    assert np.allclose(np.tril(wide(r.numpy()), -1), 0)
+    assert ts.linalg.qr(ts.constant(m), full_matrices=True).q.shape == (4, 4)
+
+
+@case("slogdet", reject=lambda t: ts.linalg.slogdet(t[:2, :2]))
+def _(d):
+    m = _spd(d)
+    sign, logabs = ts.linalg.slogdet(ts.constant(m))
+    ref_sign, ref_log = np.linalg.slogdet(wide(m))
+    assert sign.dtype is d and logabs.dtype is d
+    _recon_close(sign.numpy(), ref_sign, d)
+    _recon_close(logabs.numpy(), ref_log, d)
+
+
+@case("triangular_solve", reject=lambda t: ts.linalg.triangular_solve(t[:2, :2], t[:2, :1]))
+def _(d):
+    m = _spd(d)
+    b = sample(d, (3, 2), seed=8)
+    for lower, adjoint in ((True, False), (False, True)):
+        tri = np.tril(wide(m)) if lower else np.triu(wide(m))
+        tri = tri.conj().T if adjoint else tri
+        got = ts.linalg.triangular_solve(ts.constant(m), ts.constant(b), lower=lower,
+                                         adjoint=adjoint)
+        assert got.dtype is d
+        _recon_close(got.numpy(), np.linalg.solve(tri, wide(b)), d)
+
+
 @case("det", reject=lambda t: ts.linalg.det(t[:2, :2]))
 def _(d):
     m = _spd(d)

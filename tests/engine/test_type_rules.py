@@ -126,3 +126,19 @@ def test_float_edge_cases_are_silent_outside_pytest():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0 and r.stderr == ""
+
+
+@pytest.mark.parametrize("call", [
+    lambda f64, f32: ts.linalg.solve(ts.eye(2, dtype=ts.float64), ts.ones((2, 1))),
+    lambda f64, f32: ts.pad(f32, [[1, 1]], constant_values=ts.constant(2.0, ts.float64)),
+    lambda f64, f32: ts.linspace(ts.constant(0.), ts.constant(1., ts.float64), 3),
+    lambda f64, f32: ts.tensor_scatter_nd_update(f32, [[0]], ts.constant([1.], ts.float64)),
+    lambda f64, f32: ts.nn.batch_normalization(f32, f64, 1., None, None, 1e-3),
+    lambda f64, f32: ts.clip_by_norm(f32, ts.constant(1., ts.float64)),
+], ids=["solve", "pad", "linspace", "tensor_scatter_nd_update", "batch_normalization",
+        "clip_by_norm"])
+def test_a_tensor_operand_is_never_converted_to_its_partners_dtype(call):
+    """Python values adopt the other operand's dtype; a tensor of another dtype refuses,
+    naming the cast (these ops used to convert it silently)."""
+    with pytest.raises(ts.errors.InvalidArgumentError, match="never converts implicitly"):
+        call(ts.constant([1., 2.], ts.float64), ts.constant([1., 2.]))

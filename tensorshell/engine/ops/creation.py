@@ -113,7 +113,7 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=float32, name=None):
 def linspace(start, stop, num, name=None, axis=0):
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (float32 for floats)."""
     s = as_tensor(start, "linspace", "start")
-    e = as_tensor(stop, "linspace", "stop", s.dtype)
+    e = as_tensor(stop, "linspace", "stop", s.dtype, anchor="start")
     if not s.dtype.is_floating:
         raise invalid("linspace", f"start and stop must be floating-point, got {s.dtype.name}",
                       kind="dtype", hint=f"ts.linspace({float(s.numpy())}, ...)")

@@ -156,7 +156,7 @@ def solve(matrix, rhs, adjoint=False, name=None):
     a = as_tensor(matrix, "solve", "matrix")
     if a.dtype not in FLOAT_COMPLEX:
         raise not_allowed(solve.op, a, "matrix")
-    b = as_tensor(rhs, "solve", "rhs", a.dtype)
+    b = as_tensor(rhs, "solve", "rhs", a.dtype, anchor="matrix")
     _square(a, "solve")
     if b.ndim < 2 or b.shape[:-2] != a.shape[:-2] or b.shape[-2] != a.shape[-1]:
         raise incompatible_shapes("solve", [describe(a, "matrix"), describe(b, "rhs")],

@@ -265,7 +265,8 @@ def on_device(t: Tensor, dev) -> Tensor:
 def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
               anchor: str | None = None) -> Tensor:
     """One input of an op as a Tensor on the op's device. A non-tensor value adopts ``dtype``
-    when given (losslessly, or raising), else gets its natural dtype."""
+    when given (losslessly, or raising), else gets its natural dtype; a tensor of another
+    dtype than ``dtype`` raises (no implicit conversion)."""
     dev = current()
     if type(value) is Tensor:
         t = value
@@ -274,15 +275,22 @@ def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
     elif isinstance(value, Tensor):
         t = value
     else:
-        if getattr(value, "_is_ragged", False):
-            raise RaggedOperand
-        if dtype is not None:
-            arr = to_dtype(value, dtype, op_name, label, anchor=anchor)
-            return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), dtype,
-                        dev)
-        arr, d = infer(value)
-        return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), d, dev)
-    return t if t._device is dev else on_device(t, dev)
+        t = None
+    if t is not None:
+        if dtype is not None and t._dtype is not dtype:  # tensors never convert implicitly
+            from ..errors import Operand
+            target = dtypes.widening_target(dtype, t._dtype)
+            anchor_op = Operand(anchor or "the other operand", dtype.name, (), dev.short)
+            raise dtype_mismatch(op_name, [anchor_op, describe(t, label)], target.name,
+                                 label if target is dtype else (anchor or label))
+        return t if t._device is dev else on_device(t, dev)
+    if getattr(value, "_is_ragged", False):
+        raise RaggedOperand
+    if dtype is not None:
+        arr = to_dtype(value, dtype, op_name, label, anchor=anchor)
+        return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), dtype, dev)
+    arr, d = infer(value)
+    return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), d, dev)
 
 
 def unify(op_name: str, values, labels) -> list[Tensor]:

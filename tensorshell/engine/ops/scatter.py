@@ -153,7 +153,8 @@ def _gather_nd_grad(g, ans, params, indices, batch_dims=0, name=None):
 
 def _update_grad(g, ans, tensor, indices, updates, name=None):
     from .creation import zeros_like
-    u = as_tensor(updates, "tensor_scatter_nd_update", "updates", g.dtype)
+    u = as_tensor(updates, "tensor_scatter_nd_update", "updates", g.dtype,
+                  anchor="tensor")
     return (tensor_scatter_nd_update(g, indices, zeros_like(u)), None, gather_nd(g, indices))
 
 

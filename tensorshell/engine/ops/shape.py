@@ -312,7 +312,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         if type(constant_values) is int and constant_values == 0:
             fill = b"" if t.dtype.is_string else t.dtype._np.type(0)  # the dtype's zero
         else:
-            cv = as_tensor(constant_values, "pad", "constant_values", t.dtype)
+            cv = as_tensor(constant_values, "pad", "constant_values", t.dtype,
+                           anchor="tensor")
             fill = cv._data.reshape(())[()]
         return out(xp.pad(t._data, pairs, mode="constant", constant_values=fill), t.dtype)
     if mode in ("REFLECT", "SYMMETRIC"):

@@ -1,0 +1,436 @@
+"""Matrix decompositions and the solvers built on them (``ts.linalg``): ``eigh``,
+``eigvalsh``, ``svd``, ``qr``, ``slogdet``, ``triangular_solve``, and the composites
+``cholesky_solve``, ``lstsq``, ``pinv``, ``matrix_rank``, ``cross``, ``set_diag``.
+
+Kernels are the backend's ``linalg`` (LAPACK through NumPy, cuSOLVER through CuPy), batched
+over leading dimensions; float16 is computed in float32. Gradients are TensorFlow's
+(``linalg_grad.py``), written with tensorshell's ops so they differentiate again; like
+TensorFlow's, those of eigenvectors and singular vectors are infinite where eigenvalues or
+singular values repeat.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from ..dtypes import FLOAT_COMPLEX
+from ..errors import incompatible_shapes, invalid
+from .linalg import _lapack_ready, _square, diag, diag_part, inv, matmul, matrix_transpose
+from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out
+
+Qr = collections.namedtuple("Qr", ["q", "r"])
+
+
+def _matrix_input(op_def, value, label="input"):
+    t = as_tensor(value, op_def.name, label)
+    if t.dtype not in FLOAT_COMPLEX:
+        raise not_allowed(op_def, t, label)
+    if t.ndim < 2:
+        raise invalid(op_def.name, f"{label} must be a matrix (or a batch of them), got shape "
+                      f"{t.shape}", [describe(t, label)], kind="shape")
+    return t
+
+
+def _wrap(data, t):
+    """A result in the input's dtype (float16 inputs were computed in float32)."""
+    return out(data.astype(t.dtype._np, copy=False), t.dtype)
+
+
+def _real_wrap(data, t):
+    real = t.dtype.real_dtype
+    return out(data.astype(real._np, copy=False), real)
+
+
+def _adjoint(x):
+    return matrix_transpose(x, conjugate=True)
+
+
+def _safe_reciprocal(x, epsilon=1e-20):
+    """``1 / x`` broadened near 0 (TensorFlow's guard for repeated eigenvalues)."""
+    return x * (1 / (x * x + epsilon))
+
+
+def _off_diagonal_inverse_gaps(values):
+    """``f[i, j] = 1 / (values[j] - values[i])`` off the diagonal, 0 on it."""
+    from .shape import expand_dims
+    f = _safe_reciprocal(expand_dims(values, -2) - expand_dims(values, -1))
+    return set_diag(f, values * 0)
+
+
+def _as(x, like):
+    """``x`` (real) in ``like``'s dtype, for formulas that mix them in complex cases."""
+    from .shape import cast
+    return cast(x, like.dtype) if x.dtype is not like.dtype else x
+
+
+def _zeros_like(t):
+    from .creation import zeros_like
+    return zeros_like(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# Eigen-decomposition of Hermitian matrices
+# ---------------------------------------------------------------------------------------------
+
+@op("eigh", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.eigh)
+def eigh(tensor, name=None):
+    """``(e, v)``: the eigenvalues (ascending) and eigenvectors (columns) of Hermitian
+    matrices [..., N, N]. Only the lower triangle is read; the eigenvalues have the input's
+    dtype (complex with zero imaginary parts for complex input), as TensorFlow's."""
+    t = _matrix_input(eigh.op, tensor, "tensor")
+    _square(t, "eigh")
+    e, v = eigh.op.bind(t._device.backend)(_lapack_ready(t), "L")
+    return _wrap(e, t), _wrap(v, t)
+
+
+@op("eigvalsh", "custom", FLOAT_COMPLEX, ("linalg",),
+    kernel=lambda xp: xp.linalg.eigvalsh)
+def eigvalsh(tensor, name=None):
+    """The eigenvalues (ascending, in the input's dtype) of Hermitian matrices [..., N, N]."""
+    t = _matrix_input(eigvalsh.op, tensor, "tensor")
+    _square(t, "eigvalsh")
+    return _wrap(eigvalsh.op.bind(t._device.backend)(_lapack_ready(t), "L"), t)
+
+
+def _lower_hermitian(grad_a):
+    """The forward ops read only the lower triangle: symmetrise, keep it, halve the
+    diagonal (TensorFlow's gradient convention)."""
+    from .composites import band_part
+    grad_a = band_part(grad_a + _adjoint(grad_a), -1, 0)
+    return set_diag(grad_a, 0.5 * diag_part(grad_a))
+
+
+def _eigh_grad(grads, ans, tensor, name=None):
+    grad_e, grad_v = grads
+    e, v = ans
+    inner = diag(_as(grad_e, v)) if grad_e is not None else _zeros_like(matmul(v, v))
+    if grad_v is not None:
+        f = _as(_off_diagonal_inverse_gaps(e), v)
+        inner = inner + f * matmul(v, grad_v, adjoint_a=True)
+    return (_lower_hermitian(matmul(v, matmul(inner, v, adjoint_b=True))),)
+
+
+def _eigvalsh_grad(g, ans, tensor, name=None):
+    _, v = eigh(tensor)
+    return (_lower_hermitian(matmul(v, matmul(diag(_as(g, v)), v, adjoint_b=True))),)
+
+
+defgrad(eigh, _eigh_grad)
+defgrad(eigvalsh, _eigvalsh_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Singular value decomposition
+# ---------------------------------------------------------------------------------------------
+
+@op("svd", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.svd)
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """``(s, u, v)`` with ``tensor = u @ diag(s) @ adjoint(v)``, singular values descending
+    (note: ``v``, not its adjoint, as TensorFlow); just ``s`` when not ``compute_uv``."""
+    t = _matrix_input(svd.op, tensor, "tensor")
+    kernel = svd.op.bind(t._device.backend)
+    if not compute_uv:
+        return _real_wrap(kernel(_lapack_ready(t), compute_uv=False), t)
+    u, s, vh = kernel(_lapack_ready(t), full_matrices=bool(full_matrices))
+    xp = t._device.backend.xp
+    v = xp.conj(xp.swapaxes(vh, -1, -2))
+    return _real_wrap(s, t), _wrap(u, t), _wrap(xp.ascontiguousarray(v), t)
+
+
+def _svd_grad(grads, ans, tensor, full_matrices=False, compute_uv=True, name=None):
+    if not compute_uv:
+        _, u, v = svd(tensor, compute_uv=True)
+        return (matmul(u, matmul(diag(_as(grads, u)), v, adjoint_b=True)),)
+    grad_s, grad_u, grad_v = grads
+    s, u, v = ans
+    a = as_tensor(tensor, "svd", "tensor")
+    m, n = a.shape[-2], a.shape[-1]
+    grad_s = _as(grad_s, u) if grad_s is not None else _as(s * 0, u)
+    grad_u = grad_u if grad_u is not None else _zeros_like(u)
+    grad_v = grad_v if grad_v is not None else _zeros_like(v)
+    use_adjoint = m > n
+    if use_adjoint:  # the gradient of A^H = V S U^H, transposed back at the end
+        m, n = n, m
+        u, v = v, u
+        grad_u, grad_v = grad_v, grad_u
+    if full_matrices and abs(m - n) > 1:
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, "svd: the gradient with full_matrices=True is "
+                                 "defined only when the dimensions differ by at most 1, as in "
+                                 "TensorFlow", op_name="svd")
+    s_c = _as(s, u)
+    s_mat = diag(s_c)
+    f = _as(_off_diagonal_inverse_gaps(s * s), u)
+    s_inv_mat = diag(_as(_safe_reciprocal(s), u))
+    v1, grad_v1 = v[..., :, :m], grad_v[..., :, :m]
+    u_gu = matmul(u, grad_u, adjoint_a=True)
+    v_gv = matmul(v1, grad_v1, adjoint_a=True)
+    f_u, f_v = f * u_gu, f * v_gv
+    term1_nouv = diag(grad_s) + matmul(f_u + _adjoint(f_u), s_mat) + \
+        matmul(s_mat, f_v + _adjoint(f_v))
+    grad_a = matmul(u, matmul(term1_nouv, v1, adjoint_b=True))
+    if m != n:
+        gv1t = _adjoint(grad_v1)
+        term2_nous = gv1t - matmul(matmul(gv1t, v1), v1, adjoint_b=True)
+        if full_matrices:
+            v2, grad_v2 = v[..., :, m:n], grad_v[..., :, m:n]
+            term2_nous = term2_nous - matmul(matmul(v1, grad_v2, adjoint_a=True), v2,
+                                             adjoint_b=True)
+        grad_a = grad_a + matmul(matmul(u, s_inv_mat), term2_nous)
+    if a.dtype.is_complex:  # the phase freedom of each singular pair
+        l_mat = diag(diag_part(v_gv))
+        grad_a = grad_a + 0.5 * matmul(u, matmul(matmul(s_inv_mat, _adjoint(l_mat) - l_mat),
+                                                 v1, adjoint_b=True))
+    if use_adjoint:
+        grad_a = _adjoint(grad_a)
+    return (grad_a,)
+
+
+defgrad(svd, _svd_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# QR
+# ---------------------------------------------------------------------------------------------
+
+@op("qr", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.qr)
+def qr(input, full_matrices=False, name=None):  # noqa: A002
+    """``Qr(q, r)``: ``input = q @ r`` with orthonormal columns in ``q`` and ``r`` upper
+    triangular (``full_matrices``: ``q`` square)."""
+    t = _matrix_input(qr.op, input)
+    kernel = qr.op.bind(t._device.backend)
+    q, r = kernel(_lapack_ready(t), mode="complete" if full_matrices else "reduced")
+    return Qr(_wrap(q, t), _wrap(r, t))
+
+
+def _triangular_right_solve(x, r):
+    """``x @ inv(r)^H`` for upper-triangular ``r``."""
+    return _adjoint(triangular_solve(r, _adjoint(x), lower=False, adjoint=False))
+
+
+def _qr_grad_square_and_deep(q, r, dq, dr):
+    from .composites import band_part
+    qdq = matmul(q, dq, adjoint_a=True)
+    qdq_ = qdq - _adjoint(qdq)
+    rdr = matmul(r, dr, adjoint_b=True)
+    rdr_ = rdr - _adjoint(rdr)
+    tril = band_part(qdq_ + rdr_, -1, 0)
+    result = matmul(q, dr + _triangular_right_solve(tril, r)) + \
+        _triangular_right_solve(dq - matmul(q, qdq), r)
+    if q.dtype.is_complex:
+        from .elementwise import real
+        m = rdr - _adjoint(qdq)
+        eye_m = set_diag(_zeros_like(m), diag_part(m))
+        correction = eye_m - _as(real(eye_m), q)
+        result = result + _triangular_right_solve(matmul(q, _adjoint(correction)), r)
+    return result
+
+
+def _qr_grad(grads, ans, input, full_matrices=False, name=None):  # noqa: A002
+    from .shape import concat
+    q, r = ans
+    dq = grads[0] if grads[0] is not None else _zeros_like(q)
+    dr = grads[1] if grads[1] is not None else _zeros_like(r)
+    rows, cols = q.shape[-2], r.shape[-1]
+    if r.shape[-2] > cols and q.shape[-2] == q.shape[-1]:
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, "qr: no gradient with full_matrices=True for a "
+                                 "matrix with more rows than columns, as in TensorFlow",
+                                 op_name="qr")
+    if rows >= cols:
+        return (_qr_grad_square_and_deep(q, r, dq, dr),)
+    a = as_tensor(input, "qr", "input")
+    y = a[..., :, rows:]
+    u, dv, du = r[..., :, :rows], dr[..., :, rows:], dr[..., :, :rows]
+    dy = matmul(q, dv)
+    dx = _qr_grad_square_and_deep(q, u, dq + matmul(y, dv, adjoint_b=True), du)
+    return (concat([dx, dy], -1),)
+
+
+defgrad(qr, _qr_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Determinants and triangular systems
+# ---------------------------------------------------------------------------------------------
+
+@op("slogdet", "custom", FLOAT_COMPLEX, ("linalg",), kernel=lambda xp: xp.linalg.slogdet)
+def slogdet(input, name=None):  # noqa: A002
+    """``(sign, log_abs_determinant)`` of square matrices, without overflow (both in the
+    input's dtype, as TensorFlow's)."""
+    t = _matrix_input(slogdet.op, input)
+    _square(t, "slogdet")
+    sign, logabs = slogdet.op.bind(t._device.backend)(_lapack_ready(t))
+    return _wrap(sign, t), _wrap(logabs, t)
+
+
+def _slogdet_grad(grads, ans, input, name=None):  # noqa: A002
+    from .shape import expand_dims
+    g = grads[1]
+    if g is None:
+        return (None,)
+    a = as_tensor(input, "slogdet", "input")
+    weights = expand_dims(expand_dims(_as(g, a), -1), -1)
+    return (weights * inv(a, adjoint=True),)
+
+
+defgrad(slogdet, _slogdet_grad)
+
+
+@op("triangular_solve", "custom", FLOAT_COMPLEX, ("linalg",),
+    kernel=lambda xp: xp.linalg.solve)
+def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """``X`` with ``matrix @ X = rhs`` (or ``adjoint(matrix) @ X``), reading only the lower
+    (or upper) triangle of ``matrix``."""
+    a = _matrix_input(triangular_solve.op, matrix, "matrix")
+    b = as_tensor(rhs, "triangular_solve", "rhs", a.dtype, anchor="matrix")
+    _square(a, "triangular_solve")
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise incompatible_shapes("triangular_solve", [describe(a, "matrix"),
+                                                       describe(b, "rhs")],
+                                  "rhs must be [..., M, K] for matrix [..., M, M]")
+    xp = a._device.backend.xp
+    m = _lapack_ready(a)
+    m = xp.tril(m) if lower else xp.triu(m)
+    if adjoint:
+        m = xp.conj(xp.swapaxes(m, -1, -2))
+    rhs_data = _lapack_ready(b)
+    batch = np.broadcast_shapes(m.shape[:-2], rhs_data.shape[:-2])
+    m = xp.broadcast_to(m, batch + m.shape[-2:])
+    rhs_data = xp.broadcast_to(rhs_data, batch + rhs_data.shape[-2:])
+    data = triangular_solve.op.bind(a._device.backend)(m, rhs_data)
+    return _wrap(data, a)
+
+
+def _triangular_solve_grad(g, ans, matrix, rhs, lower=True, adjoint=False, name=None):
+    from .composites import band_part
+    from .shape import unbroadcast
+    a = as_tensor(matrix, "triangular_solve", "matrix")
+    b = as_tensor(rhs, "triangular_solve", "rhs", a.dtype)
+    grad_b = triangular_solve(a, g, lower=lower, adjoint=not adjoint)
+    grad_a = -matmul(ans, grad_b, adjoint_b=True) if adjoint else \
+        -matmul(grad_b, ans, adjoint_b=True)
+    grad_a = band_part(grad_a, -1, 0) if lower else band_part(grad_a, 0, -1)
+    return unbroadcast(grad_a, a), unbroadcast(grad_b, b)
+
+
+defgrad(triangular_solve, _triangular_solve_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Composites: built from the ops above, differentiable through them
+# ---------------------------------------------------------------------------------------------
+
+def set_diag(input, diagonal, name=None, k=0, align="RIGHT_LEFT"):  # noqa: A002
+    """``input`` with its main diagonal replaced by ``diagonal`` [..., min(M, N)]."""
+    from .creation import eye
+    from .shape import cast, pad, where
+    t = as_tensor(input, "set_diag", "input")
+    d = as_tensor(diagonal, "set_diag", "diagonal", t.dtype, anchor="input")
+    if t.ndim < 2 or d.ndim < 1:
+        raise incompatible_shapes("set_diag", [describe(t, "input"), describe(d, "diagonal")],
+                                  "input must be a matrix (or a batch) and diagonal a vector")
+    if int(k) != 0:
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, "set_diag: only the main diagonal (k=0)",
+                                 op_name="set_diag")
+    rows, cols = t.shape[-2], t.shape[-1]
+    p = min(rows, cols)
+    if d.shape[-1] != p:
+        raise incompatible_shapes("set_diag", [describe(t, "input"), describe(d, "diagonal")],
+                                  f"diagonal must have {p} entries in its last dimension")
+    square = diag(d)
+    widths = [[0, 0]] * (square.ndim - 2) + [[0, rows - p], [0, cols - p]]
+    placed = pad(square, widths)
+    return where(cast(eye(rows, cols), "bool"), placed, t)  # the mask broadcasts
+
+
+def cholesky_solve(chol, rhs, name=None):
+    """``X`` with ``A @ X = rhs``, given ``chol``, the Cholesky factor of ``A``."""
+    y = triangular_solve(chol, rhs, lower=True)
+    return triangular_solve(chol, y, lower=True, adjoint=True)
+
+
+def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
+    """The least-squares solution of ``matrix @ X = rhs`` (minimum-norm when
+    underdetermined), through the regularised normal equations as TensorFlow's fast path."""
+    from .creation import eye
+    from .linalg import cholesky
+    a = as_tensor(matrix, "lstsq", "matrix")
+    b = as_tensor(rhs, "lstsq", "rhs", a.dtype, anchor="matrix")
+    if a.ndim < 2 or b.ndim < 2:
+        raise incompatible_shapes("lstsq", [describe(a, "matrix"), describe(b, "rhs")],
+                                  "matrix and rhs must be matrices (or batches of them)")
+    if a.dtype not in FLOAT_COMPLEX:
+        raise invalid("lstsq", f"matrix must be floating-point or complex, got "
+                      f"{a.dtype.name}", [describe(a, "matrix")], kind="dtype",
+                      hint="ts.linalg.lstsq(ts.cast(matrix, ts.float32), rhs)")
+    rows, cols = a.shape[-2], a.shape[-1]
+    if b.shape[-2] != rows:
+        raise incompatible_shapes("lstsq", [describe(a, "matrix"), describe(b, "rhs")],
+                                  "matrix and rhs must have as many rows")
+    lam = float(l2_regularizer)
+    if rows >= cols:
+        gram = matmul(a, a, adjoint_a=True)
+        if lam:
+            gram = gram + lam * eye(cols, dtype=a.dtype)
+        return cholesky_solve(cholesky(gram), matmul(a, b, adjoint_a=True))
+    gram = matmul(a, a, adjoint_b=True)
+    if lam:
+        gram = gram + lam * eye(rows, dtype=a.dtype)
+    return matmul(a, cholesky_solve(cholesky(gram), b), adjoint_a=True)
+
+
+def pinv(a, rcond=None, validate_args=False, name=None):
+    """The Moore-Penrose pseudo-inverse, from the singular values above ``rcond`` times the
+    largest (default: 10 * max(M, N) * machine epsilon, as TensorFlow)."""
+    from .elementwise import greater
+    from .reduction import reduce_max
+    from .shape import expand_dims, where
+    t = as_tensor(a, "pinv", "a")
+    if t.ndim < 2:
+        raise invalid("pinv", f"a must be a matrix (or a batch of them), got shape {t.shape}",
+                      [describe(t, "a")], kind="shape")
+    s, u, v = svd(t)
+    if rcond is None:
+        rcond = 10. * max(t.shape[-2], t.shape[-1]) * float(np.finfo(
+            t.dtype.real_dtype.as_numpy_dtype).eps)
+    cutoff = float(rcond) * reduce_max(s, axis=-1, keepdims=True)
+    keep = greater(s, cutoff)
+    s_inv = where(keep, 1 / where(keep, s, s * 0 + 1), s * 0)
+    return matmul(v * _as(expand_dims(s_inv, -2), v), u, adjoint_b=True)
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None):
+    """How many singular values exceed ``tol`` (default as ``pinv``'s cutoff), as int32."""
+    from .elementwise import greater
+    from .reduction import reduce_max, reduce_sum
+    from .shape import cast
+    t = as_tensor(a, "matrix_rank", "a")
+    if t.ndim < 2:
+        raise invalid("matrix_rank", f"a must be a matrix (or a batch of them), got shape "
+                      f"{t.shape}", [describe(t, "a")], kind="shape")
+    s = svd(t, compute_uv=False)
+    if tol is None:
+        eps = float(np.finfo(t.dtype.real_dtype.as_numpy_dtype).eps)
+        tol = reduce_max(s, axis=-1, keepdims=True) * (max(t.shape[-2], t.shape[-1]) * eps)
+    return cast(reduce_sum(cast(greater(s, tol), "int32"), axis=-1), "int32")
+
+
+def cross(a, b, name=None):
+    """The cross product of 3-vectors (the last dimension), broadcast over the rest."""
+    from .shape import stack
+    x = as_tensor(a, "cross", "a")
+    y = as_tensor(b, "cross", "b", x.dtype, anchor="a")
+    if x.ndim < 1 or y.ndim < 1 or x.shape[-1] != 3 or y.shape[-1] != 3:
+        raise incompatible_shapes("cross", [describe(x, "a"), describe(y, "b")],
+                                  "the last dimension must be 3")
+    x0, x1, x2 = x[..., 0], x[..., 1], x[..., 2]
+    y0, y1, y2 = y[..., 0], y[..., 1], y[..., 2]
+    return stack([x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0], axis=-1)
+
+
+for _fn in (set_diag, cholesky_solve, lstsq, pinv, matrix_rank, cross):
+    composite(_fn, ("linalg",))
