@@ -151,6 +151,43 @@ CASES.update({
     "cross": (lambda x, y: ts.linalg.cross(x[:, :3], y[:, 1:]),
               lambda x, y: np.cross(x[:, :3], y[:, 1:]), [A, B]),
 })
+def _frames(x, length, step):
+    n = 1 + (x.shape[-1] - length) // step
+    return np.stack([x[..., i * step:i * step + length] for i in range(n)], axis=-2)
+
+
+def _overlap_add(frames, step):
+    length = frames.shape[-1]
+    total = (frames.shape[-2] - 1) * step + length
+    out = np.zeros(frames.shape[:-2] + (total,))
+    for i in range(frames.shape[-2]):
+        out[..., i * step:i * step + length] += frames[..., i, :]
+    return out
+
+
+def _hann(n):
+    return 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / (n if n % 2 == 0 else n - 1))
+
+
+CASES.update({
+    "fftshift": (ts.signal.fftshift, np.fft.fftshift, [A]),
+    "ifftshift": (lambda x: ts.signal.ifftshift(x, axes=1),
+                  lambda x: np.fft.ifftshift(x, axes=1), [A]),
+    "hann_window": (lambda x: x[0] * ts.signal.hann_window(4, dtype=x.dtype),
+                    lambda x: x[0] * _hann(4), [A]),
+    "hamming_window": (lambda x: x[0] * ts.signal.hamming_window(4, dtype=x.dtype),
+                       lambda x: x[0] * (0.54 - 0.46 * np.cos(np.pi * np.arange(4) / 2)), [A]),
+    "frame": (lambda x: ts.signal.frame(x, 2, 1), lambda x: _frames(x, 2, 1), [A]),
+    "overlap_and_add": (lambda x: ts.signal.overlap_and_add(x, 2),
+                        lambda x: _overlap_add(x, 2), [A]),
+    "stft": (lambda x: ts.math.real(ts.signal.stft(x, 2, 1, fft_length=2)),
+             lambda x: np.real(np.fft.rfft(_frames(x, 2, 1) * _hann(2), 2)), [A]),
+    "inverse_stft": (lambda x: ts.signal.inverse_stft(ts.complex(x, x * 0), 3, 1, 4),
+                     lambda x: _overlap_add(np.fft.irfft(x, 4)[..., :3] * _hann(3), 1), [A]),
+    "inverse_stft_window_fn": (
+        lambda x: x[0, :2] * ts.signal.inverse_stft_window_fn(1)(2, x.dtype),
+        lambda x: x[0, :2] * _hann(2) / np.sum(_hann(2) ** 2), [A]),
+})
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)

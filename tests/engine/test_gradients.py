@@ -106,6 +106,20 @@ def _distinct(shape, seed=0):
     return np.random.default_rng(seed).permutation(size).reshape(shape) * 0.01
 
 
+def _fourier_loss(name, a, b):
+    """Real parts and imaginary parts weighted apart, so every direction is checked; complex
+    transforms see ``a + ib``, real ones ``a`` (and the 2-d/3-d ones a reshaped batch)."""
+    f = getattr(ts.signal, name)
+    rank = {"": 1, "2d": 2, "3d": 3}[name[-2:] if name[-2:] in ("2d", "3d") else ""]
+    shape = {1: [2, 8], 2: [4, 4], 3: [2, 2, 4]}[rank]
+    x = ts.reshape(a, shape) if name.startswith("rfft") else \
+        ts.reshape(ts.complex(a, b), shape)
+    y = f(x, [5] * rank) if name.startswith("rfft") else f(x)
+    if y.dtype.is_complex:
+        return ts.math.real(y) * 1.5 + ts.math.imag(y) * ts.math.real(y)
+    return y * y
+
+
 GRAD_CASES = {
     "identity": (lambda x: ts.identity(x), [_m((2, 3))]),
     "gather_nd": (lambda x: ts.gather_nd(x, [[1, 0], [0, 2], [1, 0]]), [_m((2, 3))]),
@@ -216,6 +230,10 @@ GRAD_CASES = {
     "triangular_solve": (lambda a, b: ts.linalg.triangular_solve(a, b)
                          + ts.linalg.triangular_solve(a, b, lower=False, adjoint=True),
                          [_m((3, 3), 7) + 3 * np.eye(3), _m((3, 2), 8)]),
+    # Fourier transforms: real functions of real inputs around them
+    **{name: (lambda a, b, f=name: _fourier_loss(f, a, b), [_m((2, 8), 9), _m((2, 8), 10)])
+       for name in ("fft", "fft2d", "fft3d", "ifft", "ifft2d", "ifft3d", "rfft", "rfft2d",
+                    "rfft3d", "irfft", "irfft2d", "irfft3d")},
     "convolution": (lambda x, w: ts.nn.convolution(x, w, [2, 1], "SAME", dilations=[1, 2]),
                     [_m((2, 5, 6, 2)), _m((2, 3, 2, 3), 2)]),
     "conv_transpose": (lambda g, w: ts.nn.conv_transpose(g, w, [2, 5, 6, 2], 2, "SAME"),

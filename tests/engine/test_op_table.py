@@ -604,7 +604,8 @@ def _(d):
 def _(d):
     x = sample(d, (2, 3))
     # the euclidean norm of complex numbers comes back complex, as TensorFlow's; others real
-    euclid = (lambda *a, **k: np.linalg.norm(*a, **k).astype(wide(x).dtype))
+    def euclid(*a, **k):
+        return np.linalg.norm(*a, **k).astype(wide(x).dtype)
     assert_matches(ts.norm(ts.constant(x)), euclid(wide(x)), d)
     assert_matches(ts.norm(ts.constant(x), axis=1), euclid(wide(x), axis=1), d)
     assert_matches(ts.norm(ts.constant(x), ord=1, axis=-1, keepdims=True),
@@ -1082,7 +1083,7 @@ def _conv_tol(d):
 
 def _close(t, expected, d):
     assert t.dtype is d and tuple(t.shape) == expected.shape
-    np.testing.assert_allclose(t.numpy().astype(np.float64), expected, rtol=_conv_tol(d),
+    np.testing.assert_allclose(wide(t.numpy()), expected, rtol=_conv_tol(d),
                                atol=_conv_tol(d))
 
 
@@ -1168,6 +1169,41 @@ def _(d):
     g = sample(d, (2, 3, 3, 3), seed=5)
     _close(OPS["avg_pool_grad"].fn([2, 5, 6, 3], ts.constant(g), [3, 2], 2, "SAME"),
            cref.avg_pool_grad(g, (2, 5, 6, 3), (3, 2), (2, 2), "SAME"), d)
+
+
+# -- Fourier transforms: every rank, against numpy.fft --------------------------------------
+def _fft_case(rank, inverse):
+    name = ("ifft" if inverse else "fft") + {1: "", 2: "2d", 3: "3d"}[rank]
+
+    def check(d):
+        x = sample(d, (2, 3, 4), seed=rank)
+        ref = (np.fft.ifftn if inverse else np.fft.fftn)(wide(x), axes=tuple(range(-rank, 0)))
+        _close(getattr(ts.signal, name)(ts.constant(x)), ref, d)
+    return name, check
+
+
+def _rfft_case(rank, inverse):
+    name = ("irfft" if inverse else "rfft") + {1: "", 2: "2d", 3: "3d"}[rank]
+    axes = tuple(range(-rank, 0))
+
+    def check(d):
+        x = sample(d, (2, 3, 6), seed=rank)
+        if inverse:
+            out_d = d.real_dtype
+            ref = np.fft.irfftn(wide(x), axes=axes, s=list(x.shape[-rank:-1]) + [10])
+        else:
+            out_d = {D.float32: D.complex64, D.float64: D.complex128}[d]
+            ref = np.fft.rfftn(wide(x), axes=axes)
+        _close(getattr(ts.signal, name)(ts.constant(x)), ref, out_d)
+    return name, check
+
+
+for _rank in (1, 2, 3):
+    for _inverse in (False, True):
+        _name, _check = _fft_case(_rank, _inverse)
+        case(_name, reject=lambda t, n=_name: getattr(ts.signal, n)(t))(_check)
+        _name, _check = _rfft_case(_rank, _inverse)
+        case(_name, reject=lambda t, n=_name: getattr(ts.signal, n)(t))(_check)
 
 
 def test_every_registered_op_is_in_the_test_table():

@@ -1,0 +1,367 @@
+"""``ts.signal``: Fourier transforms over the innermost 1-3 dimensions (``fft``, ``ifft``,
+``rfft``, ``irfft`` and their 2-d and 3-d forms), and, built from them and other ops,
+``fftshift``, windows, ``frame``, ``overlap_and_add``, ``stft`` and ``inverse_stft``.
+
+Kernels are the backend's ``fft`` module (pocketfft through NumPy, cuFFT through CuPy); as in
+TensorFlow, complex64 stays complex64 and the real transforms take float32 or float64.
+Gradients follow TensorFlow's convention for complex numbers: the transforms are linear, so
+each one's gradient is the adjoint transform, written with these same ops.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..dtypes import COMPLEX
+from ..errors import invalid
+from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out
+from .shape import int_list
+
+REAL_FFT_DTYPES = frozenset({dtypes.float32, dtypes.float64})
+_COMPLEX_OF = {dtypes.float32: dtypes.complex64, dtypes.float64: dtypes.complex128}
+_SUFFIX = {1: "", 2: "2d", 3: "3d"}
+
+
+def _axes(rank):
+    return tuple(range(-rank, 0))
+
+
+def _input(op_def, value, rank, label="input"):
+    t = as_tensor(value, op_def.name, label)
+    if t.dtype not in op_def.dtypes:
+        raise not_allowed(op_def, t, label)
+    if t.ndim < rank:
+        raise invalid(op_def.name, f"{label} must have rank >= {rank}, got shape {t.shape}",
+                      [describe(t, label)], kind="shape")
+    return t
+
+
+def _lengths(op_name, fft_length, rank, default):
+    if fft_length is None:
+        return tuple(default)
+    n = int_list(fft_length, op_name, "fft_length")
+    if len(n) != rank or any(v < 0 for v in n):
+        raise invalid(op_name, f"fft_length must be {rank} non-negative integers, got {n}")
+    return tuple(n)
+
+
+def _fit(data, xp, lengths):
+    """``data`` cropped or zero-padded in its last ``len(lengths)`` dimensions."""
+    rank = len(lengths)
+    index = (Ellipsis,) + tuple(slice(0, n) for n in lengths)
+    data = data[index]
+    pads = [(0, 0)] * (data.ndim - rank) + [(0, n - s) for n, s in
+                                            zip(lengths, data.shape[-rank:])]
+    if any(p[1] for p in pads):
+        data = xp.pad(data, pads)
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Complex transforms
+# ---------------------------------------------------------------------------------------------
+
+def _complex_transform(rank, inverse):
+    name = ("ifft" if inverse else "fft") + _SUFFIX[rank]
+
+    @op(name, "custom", COMPLEX, ("signal",))
+    def transform(input, name=None):  # noqa: A002
+        t = _input(transform.op, input, rank)
+        xp = t._device.backend.xp
+        fn = xp.fft.ifftn if inverse else xp.fft.fftn
+        data = fn(t._data, axes=_axes(rank)) if t._data.size else t._data
+        return out(data.astype(t.dtype._np, copy=False), t.dtype)
+    transform.op.doc = (f"The {'inverse ' if inverse else ''}discrete Fourier transform over "
+                        f"the innermost {rank} dimension{'s' if rank > 1 else ''} of a "
+                        "complex tensor.")
+    return transform
+
+
+fft, fft2d, fft3d = (_complex_transform(r, False) for r in (1, 2, 3))
+ifft, ifft2d, ifft3d = (_complex_transform(r, True) for r in (1, 2, 3))
+_COMPLEX = {(1, False): fft, (2, False): fft2d, (3, False): fft3d,
+            (1, True): ifft, (2, True): ifft2d, (3, True): ifft3d}
+
+
+def _size(t, rank):
+    return math.prod(t.shape.as_list()[-rank:])
+
+
+for (_rank, _inverse), _fn in _COMPLEX.items():
+    # the adjoint of the transform: the other direction, scaled by the size
+    if _inverse:
+        defgrad(_fn, lambda g, ans, input, name=None, r=_rank:
+                (_COMPLEX[(r, False)](g) * (1 / _size(g, r)),))
+    else:
+        defgrad(_fn, lambda g, ans, input, name=None, r=_rank:
+                (_COMPLEX[(r, True)](g) * _size(g, r),))
+
+
+# ---------------------------------------------------------------------------------------------
+# Real transforms: half spectra
+# ---------------------------------------------------------------------------------------------
+
+def _real_transform(rank):
+    name = "rfft" + _SUFFIX[rank]
+
+    @op(name, "custom", REAL_FFT_DTYPES, ("signal",),
+        result=lambda d: _COMPLEX_OF[d])
+    def transform(input_tensor, fft_length=None, name=None):
+        t = _input(transform.op, input_tensor, rank, "input_tensor")
+        lengths = _lengths(transform.op.name, fft_length, rank, t.shape.as_list()[-rank:])
+        xp = t._device.backend.xp
+        result = _COMPLEX_OF[t.dtype]
+        fitted = _fit(t._data, xp, lengths)
+        if fitted.size:
+            data = xp.fft.rfftn(fitted, axes=_axes(rank))
+        else:  # an empty transform: zeros of the half spectrum's shape, as TensorFlow
+            data = xp.zeros(fitted.shape[:-1] + (lengths[-1] // 2 + 1,), result._np)
+        return out(data.astype(result._np, copy=False), result)
+    transform.op.doc = (f"The discrete Fourier transform of a real signal over its innermost "
+                        f"{rank} dimension{'s' if rank > 1 else ''}: the non-negative "
+                        "frequencies of the last one (``fft_length // 2 + 1``).")
+    return transform
+
+
+def _inverse_real_transform(rank):
+    name = "irfft" + _SUFFIX[rank]
+
+    @op(name, "custom", COMPLEX, ("signal",), result=lambda d: d.real_dtype)
+    def transform(input_tensor, fft_length=None, name=None):
+        t = _input(transform.op, input_tensor, rank, "input_tensor")
+        shape = t.shape.as_list()[-rank:]
+        lengths = _lengths(transform.op.name, fft_length, rank,
+                           shape[:-1] + [2 * (shape[-1] - 1)])
+        xp = t._device.backend.xp
+        half = _fit(t._data, xp, lengths[:-1] + (lengths[-1] // 2 + 1,))
+        data = xp.fft.irfftn(half, s=lengths, axes=_axes(rank)) if half.size and \
+            all(lengths) else xp.zeros(half.shape[:-rank] + lengths, t.dtype.real_dtype._np)
+        real = t.dtype.real_dtype
+        return out(data.astype(real._np, copy=False), real)
+    transform.op.doc = (f"The real signal whose half spectrum over the innermost {rank} "
+                        f"dimension{'s' if rank > 1 else ''} is the input (the inverse of "
+                        f"``rfft{_SUFFIX[rank]}``; ``fft_length`` defaults to "
+                        "``2 * (n - 1)``).")
+    return transform
+
+
+rfft, rfft2d, rfft3d = (_real_transform(r) for r in (1, 2, 3))
+irfft, irfft2d, irfft3d = (_inverse_real_transform(r) for r in (1, 2, 3))
+_REAL = {1: (rfft, irfft), 2: (rfft2d, irfft2d), 3: (rfft3d, irfft3d)}
+
+
+def _rfft_grad(rank):
+    def grad(g, ans, input_tensor, fft_length=None, name=None):
+        """rfft is x -> A x with A the first half of the DFT matrix: the gradient is
+        Re(A^H g), a full inverse transform of g padded with zeros (times the size), cut
+        back to the input's length."""
+        from .elementwise import real
+        x = as_tensor(input_tensor, "rfft", "input_tensor")
+        lengths = _lengths("rfft", fft_length, rank, x.shape.as_list()[-rank:])
+        padded = _pad_or_crop(g, list(lengths))
+        full = _COMPLEX[(rank, True)](padded) * math.prod(lengths)
+        return (_pad_or_crop(real(full), x.shape.as_list()[-rank:]),)
+    return grad
+
+
+def _irfft_grad(rank):
+    def grad(g, ans, input_tensor, fft_length=None, name=None):
+        """The interior frequencies appear twice in the real signal (as themselves and as
+        their conjugates), the first (and for even lengths the last) once: rfft of g,
+        weighted so and divided by the size (as TensorFlow)."""
+        from .shape import cast
+        y = as_tensor(input_tensor, "irfft", "input_tensor")
+        shape = y.shape.as_list()[-rank:]
+        lengths = _lengths("irfft", fft_length, rank, shape[:-1] + [2 * (shape[-1] - 1)])
+        n = lengths[-1]
+        half = n // 2 + 1
+        weights = np.full(half, 2.0)
+        weights[0] = 1.0
+        if n % 2 == 0:
+            weights[-1] = 1.0
+        spectrum = _REAL[rank][0](g, list(lengths))
+        scaled = spectrum * cast(weights / math.prod(lengths), spectrum.dtype)
+        return (_pad_or_crop(scaled, shape),)
+    return grad
+
+
+def _pad_or_crop(t, lengths):
+    """``t`` cropped or zero-padded to ``lengths`` in its last dimensions (with ops, for
+    gradients)."""
+    from .shape import pad
+    rank = len(lengths)
+    current = t.shape.as_list()[-rank:]
+    index = (Ellipsis,) + tuple(slice(0, n) for n in lengths)
+    cut = t[index] if any(c > n for c, n in zip(current, lengths)) else t
+    now = cut.shape.as_list()[-rank:]
+    if now == list(lengths):
+        return cut
+    widths = [[0, 0]] * (t.ndim - rank) + [[0, n - c] for n, c in zip(lengths, now)]
+    return pad(cut, widths)
+
+
+for _rank, (_forward, _backward) in _REAL.items():
+    defgrad(_forward, _rfft_grad(_rank))
+    defgrad(_backward, _irfft_grad(_rank))
+
+
+# ---------------------------------------------------------------------------------------------
+# Composites
+# ---------------------------------------------------------------------------------------------
+
+def _shift(x, axes, inverse):
+    from ..shapes import normalize_axis
+    from .shape import roll
+    name = "ifftshift" if inverse else "fftshift"
+    t = as_tensor(x, name, "x")
+    given = [] if axes is None else int_list(axes, name, "axes")
+    if given and t.ndim == 0:
+        raise invalid(name, f"axes {given} do not exist in a scalar", [describe(t, "x")],
+                      kind="shape")
+    dims = list(range(t.ndim)) if axes is None else \
+        [normalize_axis(a, t.ndim, name) for a in given]
+    if not dims:
+        return t
+    shifts = [(-(t.shape[a] // 2) if inverse else t.shape[a] // 2) for a in dims]
+    return roll(t, shifts, dims)
+
+
+def fftshift(x, axes=None, name=None):
+    """The zero frequency moved to the middle (NumPy's ``fft.fftshift``)."""
+    return _shift(x, axes, False)
+
+
+def ifftshift(x, axes=None, name=None):
+    """The inverse of ``fftshift``."""
+    return _shift(x, axes, True)
+
+
+def _constant(values, d):
+    """Host values (float64) as a tensor of floating dtype ``d``, explicitly cast."""
+    from ..tensor import convert_to_tensor
+    from .shape import cast
+    return cast(convert_to_tensor(np.asarray(values, dtype=np.float64)), d)
+
+
+def _window(name, a0, window_length, periodic, dtype):
+    n = int(window_length)
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise invalid(name, f"dtype must be floating-point, got {d.name}")
+    if n == 1:
+        return _constant(np.ones(1), d)
+    # TensorFlow's rule: the periodic form of an even length divides by N, every other
+    # window by N - 1 (an odd-length periodic window equals the symmetric one)
+    denominator = n if periodic and n % 2 == 0 else n - 1
+    k = np.arange(n)
+    return _constant(a0 - (1 - a0) * np.cos(2 * np.pi * k / max(denominator, 1)), d)
+
+
+def hann_window(window_length, periodic=True, dtype=dtypes.float32, name=None):
+    """``0.5 - 0.5 cos(2 pi n / N)``: N is the length for a ``periodic`` window of even
+    length, one less otherwise (TensorFlow's rule)."""
+    return _window("hann_window", 0.5, window_length, periodic, dtype)
+
+
+def hamming_window(window_length, periodic=True, dtype=dtypes.float32, name=None):
+    """``0.54 - 0.46 cos(2 pi n / N)``, N as for ``hann_window``."""
+    return _window("hamming_window", 0.54, window_length, periodic, dtype)
+
+
+def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1, name=None):
+    """Overlapping frames of ``frame_length`` samples every ``frame_step`` along ``axis``:
+    that dimension becomes ``[frames, frame_length]``."""
+    from .shape import gather, pad
+    t = as_tensor(signal, "frame", "signal")
+    length, step = int(frame_length), int(frame_step)
+    if length <= 0 or step <= 0:
+        raise invalid("frame", f"frame_length and frame_step must be positive, got {length} "
+                      f"and {step}")
+    if t.ndim == 0:
+        raise invalid("frame", "signal must have rank >= 1", [describe(t, "signal")],
+                      kind="shape")
+    ax = int(axis) % t.ndim
+    n = t.shape[ax]
+    if pad_end:
+        frames = -(-n // step)
+        needed = max((frames - 1) * step + length - n, 0)
+        if needed:
+            widths = [[0, 0]] * t.ndim
+            widths[ax] = [0, needed]
+            t = pad(t, widths, constant_values=pad_value)
+    else:
+        frames = max(0, 1 + (n - length) // step) if n >= length else 0
+    index = np.arange(frames)[:, None] * step + np.arange(length)[None, :]
+    from ..tensor import convert_to_tensor
+    return gather(t, convert_to_tensor(index.astype(np.int32)), axis=ax)
+
+
+def overlap_and_add(signal, frame_step, name=None):
+    """Frames ``[..., frames, frame_length]`` added back into one signal, each starting
+    ``frame_step`` after the previous one."""
+    from ..tensor import convert_to_tensor
+    from .shape import transpose, unsorted_segment_sum
+    t = as_tensor(signal, "overlap_and_add", "signal")
+    if t.ndim < 2:
+        raise invalid("overlap_and_add", "signal must have rank >= 2 ([..., frames, "
+                      "frame_length])", [describe(t, "signal")], kind="shape")
+    step = int(frame_step)
+    frames, length = t.shape[-2], t.shape[-1]
+    total = (frames - 1) * step + length if frames else 0
+    positions = np.arange(frames)[:, None] * step + np.arange(length)[None, :]
+    rank = t.ndim
+    moved = transpose(t, [rank - 2, rank - 1] + list(range(rank - 2)))
+    summed = unsorted_segment_sum(moved, convert_to_tensor(positions.astype(np.int32)), total)
+    return transpose(summed, list(range(1, rank - 1)) + [0])
+
+
+def _power_of_two(n: int) -> int:
+    return 1 << max(int(n) - 1, 0).bit_length()
+
+
+def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+         pad_end=False, name=None):
+    """The short-time Fourier transform: ``rfft`` of windowed frames (``fft_length``: the
+    smallest power of two holding a frame, by default)."""
+    t = as_tensor(signals, "stft", "signals")
+    n = _power_of_two(frame_length) if fft_length is None else int(fft_length)
+    frames = frame(t, frame_length, frame_step, pad_end=pad_end)
+    if window_fn is not None:
+        frames = frames * window_fn(int(frame_length), dtype=t.dtype)
+    return rfft(frames, [n])
+
+
+def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=hann_window,
+                 name=None):
+    """Frames back from a short-time Fourier transform (``irfft``, windowed), overlapped and
+    added. For reconstruction pass ``window_fn=inverse_stft_window_fn(frame_step)``."""
+    t = as_tensor(stfts, "inverse_stft", "stfts")
+    length = int(frame_length)
+    n = _power_of_two(length) if fft_length is None else int(fft_length)
+    frames = irfft(t, [n])
+    frames = _pad_or_crop(frames, [length])
+    if window_fn is not None:
+        frames = frames * window_fn(length, dtype=frames.dtype)
+    return overlap_and_add(frames, frame_step)
+
+
+def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None):
+    """A window for ``inverse_stft`` that undoes ``stft``'s windowing: the forward window
+    divided by the overlapping sum of its squares."""
+    def window_fn(frame_length, dtype):
+        forward = np.asarray(forward_window_fn(frame_length, dtype=dtype).numpy(),
+                             dtype=np.float64)
+        step = int(frame_step)
+        overlaps = -(-frame_length // step)
+        squares = np.pad(np.square(forward), (0, overlaps * step - frame_length))
+        denominator = np.tile(squares.reshape(overlaps, step).sum(0), overlaps)
+        return _constant(forward / denominator[:frame_length], dtypes.as_dtype(dtype))
+    return window_fn
+
+
+for _fn in (fftshift, ifftshift, hann_window, hamming_window, frame, overlap_and_add, stft,
+            inverse_stft, inverse_stft_window_fn):
+    composite(_fn, ("signal",))
