@@ -125,3 +125,12 @@ def avg_pool_grad(g, x_shape, ksize, strides, padding):
         for p in real:
             dx[(slice(None),) + p] += g[(slice(None),) + o] / len(real)
     return dx
+
+
+def depthwise(x, w, strides, padding, dilations):
+    """Each channel with its own filters: output channel ``c * M + m``."""
+    x, w = np.asarray(x, np.float64), np.asarray(w, np.float64)
+    channels, multiplier = w.shape[-2], w.shape[-1]
+    parts = [conv(x[..., c:c + 1], w[..., c:c + 1, m:m + 1], strides, padding, dilations)
+             for c in range(channels) for m in range(multiplier)]
+    return np.concatenate(parts, axis=-1)

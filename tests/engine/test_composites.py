@@ -188,6 +188,14 @@ CASES.update({
         lambda x: x[0, :2] * ts.signal.inverse_stft_window_fn(1)(2, x.dtype),
         lambda x: x[0, :2] * _hann(2) / np.sum(_hann(2) ** 2), [A]),
 })
+CASES["separable_conv2d"] = (
+    lambda x, w: ts.nn.separable_conv2d(ts.reshape(x, [1, 3, 4, 1]),
+                                        ts.reshape(w[:2, :2], [2, 2, 1, 1]),
+                                        ts.reshape(w[2, :2], [1, 1, 1, 2]), [1, 1, 1, 1],
+                                        "SAME"),
+    lambda x, w: cref.conv(cref.depthwise(x.reshape(1, 3, 4, 1), w[:2, :2].reshape(2, 2, 1, 1),
+                                          (1, 1), "SAME", (1, 1)),
+                           w[2, :2].reshape(1, 1, 1, 2), (1, 1), "VALID", (1, 1)), [A, B])
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)

@@ -298,6 +298,13 @@ ORACLE = {
                                                                    "SAME"), "2dT"),
     "conv2d_transpose valid": (lambda lib, x, w: lib.nn.conv2d_transpose(x, w, [2, 13, 14, 5],
                                                                          2, "VALID"), "2dT"),
+    "depthwise_conv2d": (lambda lib, x, w: lib.nn.depthwise_conv2d(x, w[..., :2], [1, 2, 2, 1],
+                                                                   "SAME"), "2d"),
+    "depthwise_conv2d dilated": (lambda lib, x, w: lib.nn.depthwise_conv2d(
+        x, w, [1, 1, 1, 1], "VALID", dilations=[2, 2]), "2d"),
+    "separable_conv2d": (lambda lib, x, w: lib.nn.separable_conv2d(
+        x, w[..., :2], lib.reshape(w[0, 0, :, :2] * w[1, 0, 0, 0], [1, 1, 6, 1]),
+        [1, 1, 1, 1], "SAME"), "2d"),
     "max_pool2d": (lambda lib, x, w: lib.nn.max_pool2d(x, 3, 2, "SAME") * w[0, 0, 0, 0],
                    "2d"),
     "avg_pool2d": (lambda lib, x, w: lib.nn.avg_pool2d(x, [2, 3], [2, 1], "SAME")

@@ -240,6 +240,15 @@ GRAD_CASES = {
                        [_m((2, 3, 3, 3)), _m((2, 3, 2, 3), 2)]),
     "conv_backprop_filter": (lambda x, g: OPS["conv_backprop_filter"].fn(
         x, [2, 3, 2, 3], g, 2, "VALID"), [_m((2, 5, 6, 2)), _m((2, 2, 2, 3), 2)]),
+    "depthwise_conv2d": (lambda x, w: ts.nn.depthwise_conv2d(x, w, [1, 2, 1, 1], "SAME",
+                                                             dilations=[1, 2]),
+                         [_m((2, 5, 6, 2)), _m((2, 3, 2, 2), 2)]),
+    "depthwise_conv2d_backprop_input": (lambda w, g: OPS[
+        "depthwise_conv2d_backprop_input"].fn([2, 5, 6, 2], w, g, [1, 2, 2, 1], "SAME"),
+        [_m((2, 3, 2, 2), 2), _m((2, 3, 3, 4), 3)]),
+    "depthwise_conv2d_backprop_filter": (lambda x, g: OPS[
+        "depthwise_conv2d_backprop_filter"].fn(x, [2, 3, 2, 2], g, [1, 2, 2, 1], "SAME"),
+        [_m((2, 5, 6, 2)), _m((2, 3, 3, 4), 3)]),
     "max_pool": (lambda x: ts.nn.max_pool(x, [2, 3], 2, "SAME"), [_distinct((2, 5, 6, 2))]),
     "max_pool_grad": (lambda g: OPS["max_pool_grad"].fn(_distinct((2, 5, 6, 2)), g, [2, 3], 2,
                                                         "SAME"), [_m((2, 3, 3, 2))]),

@@ -241,29 +241,43 @@ def _columns(xp, xpad, geo, rows):
     return cols.reshape(-1, geo.taps * part.shape[-1])
 
 
-def conv_kernel(xp, x, w, geo):
+def _per_channel(xp, cols, taps, c):
+    """im2col columns ``(N, taps * C)`` as one ``(N, taps)`` matrix per channel:
+    ``(C, N, taps)``, for depthwise products (one batched matmul over the channels)."""
+    return xp.moveaxis(cols.reshape(-1, taps, c), -1, 0)
+
+
+def conv_kernel(xp, x, w, geo, depthwise=False):
     """``y[b, *o, :] = sum over taps and channels of x_padded[b, o * s + tap * d, c] @ w``:
-    one matrix product of the im2col columns with the filter per batch chunk."""
+    one matrix product of the im2col columns with the filter per batch chunk. Depthwise:
+    each channel ``c`` with its own ``w[..., c, :]`` (``C * M`` outputs, channel-major)."""
     x, w = _work_dtype(xp, x), _work_dtype(xp, w)
-    batch, c, o = x.shape[0], x.shape[-1], w.shape[-1]
+    batch, c, m = x.shape[0], x.shape[-1], w.shape[-1]
+    o = c * m if depthwise else m
     y = _empty(xp, (batch,) + geo.out_sizes + (o,), x.dtype)
     if y.size == 0:
         return y
     xpad = geo.pad(xp, x)
-    w2 = w.reshape(-1, o)
+    w2 = xp.moveaxis(w.reshape(geo.taps, c, m), 1, 0) if depthwise else w.reshape(-1, o)
     per_item = math.prod(geo.out_sizes) * geo.taps * c * x.itemsize
     for rows in _batch_chunks(batch, per_item):
-        xp.matmul(_columns(xp, xpad, geo, rows), w2, out=y[rows].reshape(-1, o))
+        cols = _columns(xp, xpad, geo, rows)
+        if depthwise:  # (C, N, taps) @ (C, taps, M) -> (N, C, M)
+            y[rows] = xp.moveaxis(xp.matmul(_per_channel(xp, cols, geo.taps, c), w2), 0,
+                                  1).reshape(y[rows].shape)
+        else:
+            xp.matmul(cols, w2, out=y[rows].reshape(-1, o))
     return y
 
 
-def conv_input_grad_kernel(xp, g, w, geo, batch, c):
+def conv_input_grad_kernel(xp, g, w, geo, batch, c, depthwise=False):
     """The transpose of ``conv_kernel`` in its input (col2im): one product of ``g`` with the
     filter gives every tap's share, which each tap adds back where it read."""
     g, w = _work_dtype(xp, g), _work_dtype(xp, w)
     o = w.shape[-1]
     eff = [(k - 1) * d + 1 for k, d in zip(geo.ksize, geo.dilations)]
-    if all(s == 1 for s in geo.strides) and all(e - 1 >= max(p) for e, p in zip(eff, geo.pads)):
+    if not depthwise and all(s == 1 for s in geo.strides) and \
+            all(e - 1 >= max(p) for e, p in zip(eff, geo.pads)):
         # Unstrided: the transpose is itself a convolution, of g padded to "full" with the
         # filter flipped in space and its channels swapped; one im2col product and no
         # scatter (measured faster than the scatter below even for 32 -> 3 channels).
@@ -275,12 +289,18 @@ def conv_input_grad_kernel(xp, g, w, geo, batch, c):
         return conv_kernel(xp, g, flipped, full)
     dx = _zeros(xp, geo.padded_shape(batch, c), g.dtype)
     if g.size and dx.size:
-        w2t = w.reshape(-1, o).T
+        # depthwise: (C, N, M) @ (C, M, taps) per channel; else (N, O) @ (O, taps * C)
+        w2t = xp.moveaxis(w.reshape(geo.taps, c, o), 0, -1) if depthwise else \
+            w.reshape(-1, o).T
         windows = list(geo.windows())
         per_item = math.prod(geo.out_sizes) * geo.taps * c * g.itemsize
         for rows in _batch_chunks(batch, per_item):
-            shares = xp.matmul(g[rows].reshape(-1, o), w2t).reshape(
-                (-1,) + geo.out_sizes + (geo.taps, c))
+            if depthwise:
+                per_channel = xp.moveaxis(g[rows].reshape(-1, c, o), 1, 0)
+                shares = xp.moveaxis(xp.matmul(per_channel, w2t), 0, -1)
+            else:
+                shares = xp.matmul(g[rows].reshape(-1, o), w2t)
+            shares = shares.reshape((-1,) + geo.out_sizes + (geo.taps, c))
             target = dx[rows]
 
             def add(a, b, shares=shares, target=target):
@@ -290,16 +310,24 @@ def conv_input_grad_kernel(xp, g, w, geo, batch, c):
     return geo.crop(dx)
 
 
-def conv_filter_grad_kernel(xp, x, g, geo, filter_shape):
+def conv_filter_grad_kernel(xp, x, g, geo, filter_shape, depthwise=False):
     """The transpose of ``conv_kernel`` in its filter: the im2col columns times ``g``."""
     x, g = _work_dtype(xp, x), _work_dtype(xp, g)
-    o = g.shape[-1]
-    dw = xp.zeros((geo.taps * x.shape[-1], o), dtype=x.dtype)
+    c, o = x.shape[-1], filter_shape[-1]
+    dw = xp.zeros((c, geo.taps, o) if depthwise else (geo.taps * c, o), dtype=x.dtype)
     if g.size and x.size:
         xpad = geo.pad(xp, x)
-        per_item = math.prod(geo.out_sizes) * geo.taps * x.shape[-1] * x.itemsize
+        per_item = math.prod(geo.out_sizes) * geo.taps * c * x.itemsize
         for rows in _batch_chunks(x.shape[0], per_item):
-            dw += xp.matmul(_columns(xp, xpad, geo, rows).T, g[rows].reshape(-1, o))
+            cols = _columns(xp, xpad, geo, rows)
+            if depthwise:  # (C, taps, N) @ (C, N, M)
+                per_channel = xp.moveaxis(g[rows].reshape(-1, c, o), 1, 0)
+                dw += xp.matmul(xp.swapaxes(_per_channel(xp, cols, geo.taps, c), -1, -2),
+                                per_channel)
+            else:
+                dw += xp.matmul(cols.T, g[rows].reshape(-1, o))
+    if depthwise:
+        dw = xp.moveaxis(dw, 0, 1)
     return dw.reshape(filter_shape)
 
 
@@ -552,6 +580,120 @@ defgrad(conv_transpose, _conv_transpose_grad)
 defgrad(conv_backprop_filter, _conv_filter_grad)
 
 
+# -- depthwise ----------------------------------------------------------------------------------
+
+def _depthwise_geometry(name, x_shape, w_shape, strides, padding, data_format, dilations):
+    if len(w_shape) != 4:
+        raise invalid(name, f"filter must be [height, width, in_channels, "
+                      f"channel_multiplier], got shape {list(w_shape)}", kind="shape")
+    if len(x_shape) != 4:
+        raise invalid(name, f"input must have rank 4 (batch, height, width, channels), got "
+                      f"shape {list(x_shape)}", kind="shape")
+    geo, first = _conv_geometry(name, x_shape, w_shape, strides, padding, data_format,
+                                dilations)
+    return geo, first
+
+
+@op("depthwise_conv2d", "custom", FLOATING, ("nn",))
+def depthwise_conv2d(input, filter, strides, padding, data_format=None,  # noqa: A002
+                     dilations=None, name=None):
+    """Each input channel convolved with its own ``channel_multiplier`` filters:
+    ``filter`` is ``[height, width, in_channels, channel_multiplier]`` and the output has
+    ``in_channels * channel_multiplier`` channels (channel ``c * M + m``)."""
+    x, w = _two_operands(depthwise_conv2d.op, input, filter, "input", "filter")
+    geo, first = _depthwise_geometry("depthwise_conv2d", x.shape.as_list(), w.shape.as_list(),
+                                     strides, padding, data_format, dilations)
+    _check_depth("depthwise_conv2d", x, w, _channels(x.shape, 2, first), lw="filter")
+    xp = x._device.backend.xp
+    y = conv_kernel(xp, _to_kernel_layout(xp, x._data, 2, first), w._data, geo,
+                    depthwise=True)
+    return _result(xp, y, x._data.shape[:1], 2, first, x.dtype)
+
+
+@op("depthwise_conv2d_backprop_input", "custom", FLOATING, ())
+def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides,  # noqa: A002
+                                    padding, data_format=None, dilations=None, name=None):
+    """``depthwise_conv2d``'s gradient with respect to its input (TensorFlow's name)."""
+    name_ = "depthwise_conv2d_backprop_input"
+    w, g = _two_operands(depthwise_conv2d_backprop_input.op, filter, out_backprop, "filter",
+                         "out_backprop")
+    sizes = int_list(input_sizes, name_, "input_sizes")
+    geo, first = _depthwise_geometry(name_, sizes, w.shape.as_list(), strides, padding,
+                                     data_format, dilations)
+    c, m = w.shape[-2], w.shape[-1]
+    if (_channels(sizes, 2, first) != c or _channels(g.shape, 2, first) != c * m
+            or _spatial(g.shape, 2, first) != geo.out_sizes or g.shape[0] != sizes[0]):
+        raise incompatible_shapes(name_, [describe(w, "filter"), describe(g, "out_backprop")],
+                                  f"out_backprop does not have the shape a depthwise "
+                                  f"convolution of an input of shape {sizes} gives")
+    xp = g._device.backend.xp
+    dx = conv_input_grad_kernel(xp, _to_kernel_layout(xp, g._data, 2, first), w._data, geo,
+                                sizes[0], c, depthwise=True)
+    return _result(xp, dx, sizes[:1], 2, first, g.dtype)
+
+
+@op("depthwise_conv2d_backprop_filter", "custom", FLOATING, ())
+def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,  # noqa: A002
+                                     padding, data_format=None, dilations=None, name=None):
+    """``depthwise_conv2d``'s gradient with respect to its filter (TensorFlow's name)."""
+    name_ = "depthwise_conv2d_backprop_filter"
+    x, g = _two_operands(depthwise_conv2d_backprop_filter.op, input, out_backprop, "input",
+                         "out_backprop")
+    w_shape = int_list(filter_sizes, name_, "filter_sizes")
+    geo, first = _depthwise_geometry(name_, x.shape.as_list(), w_shape, strides, padding,
+                                     data_format, dilations)
+    c, m = w_shape[-2], w_shape[-1]
+    if (_channels(x.shape, 2, first) != c or _channels(g.shape, 2, first) != c * m
+            or _spatial(g.shape, 2, first) != geo.out_sizes or g.shape[0] != x.shape[0]):
+        raise incompatible_shapes(name_, [describe(x, "input"), describe(g, "out_backprop")],
+                                  f"filters of shape {w_shape} do not map the input to "
+                                  "out_backprop's shape")
+    xp = x._device.backend.xp
+    dw = conv_filter_grad_kernel(xp, _to_kernel_layout(xp, x._data, 2, first),
+                                 _to_kernel_layout(xp, g._data, 2, first), geo,
+                                 tuple(w_shape), depthwise=True)
+    return out(dw.astype(x.dtype._np, copy=False), x.dtype)
+
+
+def _depthwise_grad(g, ans, input, filter, strides, padding, data_format=None,  # noqa: A002
+                    dilations=None, name=None):
+    return (depthwise_conv2d_backprop_input(input.shape, filter, g, strides, padding,
+                                            data_format, dilations),
+            depthwise_conv2d_backprop_filter(input, filter.shape, g, strides, padding,
+                                             data_format, dilations))
+
+
+def _depthwise_input_grad(h, ans, input_sizes, filter, out_backprop, strides,  # noqa: A002
+                          padding, data_format=None, dilations=None, name=None):
+    return (None,
+            depthwise_conv2d_backprop_filter(h, filter.shape, out_backprop, strides, padding,
+                                             data_format, dilations),
+            depthwise_conv2d(h, filter, strides, padding, data_format, dilations))
+
+
+def _depthwise_filter_grad(k, ans, input, filter_sizes, out_backprop, strides,  # noqa: A002
+                           padding, data_format=None, dilations=None, name=None):
+    return (depthwise_conv2d_backprop_input(input.shape, k, out_backprop, strides, padding,
+                                            data_format, dilations),
+            None,
+            depthwise_conv2d(input, k, strides, padding, data_format, dilations))
+
+
+defgrad(depthwise_conv2d, _depthwise_grad)
+defgrad(depthwise_conv2d_backprop_input, _depthwise_input_grad)
+defgrad(depthwise_conv2d_backprop_filter, _depthwise_filter_grad)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,  # noqa: A002
+                     data_format=None, dilations=None, name=None):
+    """A depthwise convolution followed by a 1x1 convolution mixing its channels
+    (``pointwise_filter`` is ``[1, 1, in_channels * multiplier, out_channels]``)."""
+    _rank_checked("separable_conv2d", pointwise_filter, 2, "pointwise_filter")
+    depth = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format,
+                             dilations)
+    return convolution(depth, pointwise_filter, 1, "VALID", data_format)
+
+
 # -- pooling ----------------------------------------------------------------------------------
 
 def _pool_setup(name, shape, ksize, strides, padding, data_format, operand):
@@ -746,7 +888,8 @@ def _pool_alias(pool, n, default_format):
     return fn
 
 
-for _fn in (conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose):
+for _fn in (conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose,
+            separable_conv2d):
     composite(_fn, ("nn",))
 for _pooling in (max_pool, avg_pool):
     for _n in (1, 2, 3):
