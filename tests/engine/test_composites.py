@@ -3,6 +3,8 @@ reference, its gradient against finite differences (they have none of their own:
 sees the ops they call), and the guards TensorFlow documents (0/0, log(0), infinite norms).
 A new composite cannot skip this: the coverage test fails until it has a case here."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -196,6 +198,8 @@ CASES["separable_conv2d"] = (
     lambda x, w: cref.conv(cref.depthwise(x.reshape(1, 3, 4, 1), w[:2, :2].reshape(2, 2, 1, 1),
                                           (1, 1), "SAME", (1, 1)),
                            w[2, :2].reshape(1, 1, 1, 2), (1, 1), "VALID", (1, 1)), [A, B])
+CASES["lbeta"] = (ts.math.lbeta, lambda x: np.sum(np.vectorize(math.lgamma)(x), -1)
+                  - np.vectorize(math.lgamma)(np.sum(x, -1)), [B])
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)

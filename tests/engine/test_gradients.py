@@ -212,6 +212,11 @@ GRAD_CASES = {
              [_m((3, 4))]),
     "complex": (lambda a, b: ts.abs(ts.complex(a, b)) + ts.math.angle(ts.complex(a, b)),
                 [_m((3, 4), 1), _m((3, 4), 2)]),
+    "digamma": (lambda x: ts.math.digamma(x), [np.abs(_m((3, 4), 11)) + 0.3]),
+    "polygamma": (lambda x: ts.math.polygamma(ts.constant([1., 2.], ts.float64), x),
+                  [np.abs(_m((3, 2), 12)) + 0.3]),
+    "zeta": (lambda q: ts.math.zeta(ts.constant([2., 3.5], ts.float64), q),
+             [np.abs(_m((3, 2), 13)) + 0.3]),
     # decompositions, through losses that do not depend on the sign of a vector
     "eigh": (lambda a: ts.reduce_sum(ts.linalg.eigh(a + ts.transpose(a))[0] * [1., 2., 3.])
              + ts.reduce_sum(ts.square(ts.linalg.eigh(a + ts.transpose(a))[1]) * a),

@@ -131,6 +131,7 @@ UNARY = {
     "selu": (lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 *
                                                      (np.exp(x) - 1)), "any", SAME),
     "softplus": (lambda x: np.log1p(np.exp(x)), "any", SAME),
+    "lgamma": (np.vectorize(math.lgamma, otypes=[float]), "any", SAME),
     "real": (np.real, "any", lambda d: d.real_dtype),
     "imag": (np.imag, "any", lambda d: d.real_dtype),
     "angle": (np.angle, "any", lambda d: d.real_dtype),
@@ -1245,6 +1246,48 @@ for _rank in (1, 2, 3):
         case(_name, reject=lambda t, n=_name: getattr(ts.signal, n)(t))(_check)
         _name, _check = _rfft_case(_rank, _inverse)
         case(_name, reject=lambda t, n=_name: getattr(ts.signal, n)(t))(_check)
+
+
+# -- special functions: identities that pin them down, and known values -----------------------
+_EULER_GAMMA = 0.5772156649015329
+
+
+@case("digamma", reject=lambda t: ts.math.digamma(t))
+def _(d):
+    x = sample(d, (3, 4), domain="pos", seed=3) + 0.5
+    tol = {D.float16: 5e-2, D.float32: 1e-5}.get(d, 1e-12)
+    psi = wide(ts.math.digamma(ts.constant(x)).numpy())
+    psi1 = wide(ts.math.digamma(ts.constant((x + 1).astype(d.np_dtype))).numpy())
+    np.testing.assert_allclose(psi1 - psi, 1 / wide(x), rtol=tol * 10, atol=tol * 10)
+    known = ts.math.digamma(ts.constant(np.array([1., 0.5, 0.25], d.np_dtype))).numpy()
+    np.testing.assert_allclose(wide(known), [-_EULER_GAMMA, -_EULER_GAMMA - 2 * math.log(2),
+                                             -_EULER_GAMMA - math.pi / 2 - 3 * math.log(2)],
+                               rtol=tol, atol=tol)
+
+
+@case("polygamma", reject=lambda t: ts.math.polygamma(t, t))
+def _(d):
+    tol = {D.float16: 5e-2, D.float32: 1e-5}.get(d, 1e-12)
+    x = np.array([1., 2., 0.5], d.np_dtype)
+    got = ts.math.polygamma(ts.constant(np.array([1., 2., 1.], d.np_dtype)), ts.constant(x))
+    assert got.dtype is d
+    # trigamma(1) = pi^2 / 6, tetragamma(2) = -2 (zeta(3) - 1), trigamma(1/2) = pi^2 / 2
+    np.testing.assert_allclose(wide(got.numpy()), [math.pi ** 2 / 6, -2 * (1.2020569031595942
+                                                                           - 1),
+                                                   math.pi ** 2 / 2], rtol=tol)
+    zero = ts.math.polygamma(ts.constant(np.zeros(3, d.np_dtype)), ts.constant(x))
+    np.testing.assert_allclose(wide(zero.numpy()), wide(ts.math.digamma(ts.constant(x))
+                                                        .numpy()), rtol=tol)
+
+
+@case("zeta", reject=lambda t: ts.math.zeta(t, t))
+def _(d):
+    tol = {D.float16: 5e-2, D.float32: 1e-5}.get(d, 1e-12)
+    s_ = np.array([2., 4., 3.], d.np_dtype)
+    q = np.array([1., 1., 2.], d.np_dtype)
+    got = ts.math.zeta(ts.constant(s_), ts.constant(q))
+    np.testing.assert_allclose(wide(got.numpy()), [math.pi ** 2 / 6, math.pi ** 4 / 90,
+                                                   1.2020569031595942 - 1], rtol=tol)
 
 
 def test_every_registered_op_is_in_the_test_table():

@@ -1,7 +1,7 @@
 """The op families; importing this package fills the registry."""
 
 from . import (conv, creation, elementwise, indexing, linalg, nn, operators, random,  # noqa: F401
-               reduction, scatter, shape, signal)
+               reduction, scatter, shape, signal, special)
 from . import composites  # noqa: F401,E402 - built from the families above
 from . import decompositions  # noqa: F401,E402 - uses linalg and composites
 from .registry import NAMESPACES, OPS  # noqa: F401
