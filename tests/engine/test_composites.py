@@ -200,6 +200,59 @@ CASES["separable_conv2d"] = (
                            w[2, :2].reshape(1, 1, 1, 2), (1, 1), "VALID", (1, 1)), [A, B])
 CASES["lbeta"] = (ts.math.lbeta, lambda x: np.sum(np.vectorize(math.lgamma)(x), -1)
                   - np.vectorize(math.lgamma)(np.sum(x, -1)), [B])
+# images: a batch of two 3x4 RGB images in [0, 1]
+IMG = rng.uniform(0, 1, (2, 3, 4, 3))
+
+
+def _bilinear_axis(x, axis, out):
+    n = x.shape[axis]
+    pos = np.clip((np.arange(out) + 0.5) * n / out - 0.5, 0, n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    w = (pos - lo).reshape([-1 if a == axis % x.ndim else 1 for a in range(x.ndim)])
+    return np.take(x, lo, axis) * (1 - w) + np.take(x, hi, axis) * w
+
+
+def _standardized(x):
+    m = x.mean(axis=(1, 2, 3), keepdims=True)
+    sd = x.std(axis=(1, 2, 3), keepdims=True)
+    return (x - m) / np.maximum(sd, 1 / np.sqrt(36))
+
+
+CASES.update({
+    "flip_left_right": (ts.image.flip_left_right, lambda x: x[:, :, ::-1], [IMG]),
+    "flip_up_down": (ts.image.flip_up_down, lambda x: x[:, ::-1], [IMG]),
+    "random_flip_left_right": (lambda x: ts.image.random_flip_left_right(x, seed=3) * 0
+                               + x, lambda x: x, [IMG]),
+    "random_flip_up_down": (lambda x: ts.image.random_flip_up_down(x, seed=3) * 0 + x,
+                            lambda x: x, [IMG]),
+    "transpose": (ts.image.transpose, lambda x: x.transpose(0, 2, 1, 3), [IMG]),
+    "rot90": (ts.image.rot90, lambda x: np.rot90(x, 1, axes=(1, 2)), [IMG]),
+    "crop_to_bounding_box": (lambda x: ts.image.crop_to_bounding_box(x, 1, 1, 2, 2),
+                             lambda x: x[:, 1:3, 1:3], [IMG]),
+    "pad_to_bounding_box": (lambda x: ts.image.pad_to_bounding_box(x, 1, 0, 5, 6),
+                            lambda x: np.pad(x, [(0, 0), (1, 1), (0, 2), (0, 0)]), [IMG]),
+    "central_crop": (lambda x: ts.image.central_crop(x, 0.5), lambda x: x[:, 0:3, 1:3],
+                     [IMG]),
+    "resize_with_crop_or_pad": (lambda x: ts.image.resize_with_crop_or_pad(x, 5, 2),
+                                lambda x: np.pad(x[:, :, 1:3], [(0, 0), (1, 1), (0, 0),
+                                                                (0, 0)]), [IMG]),
+    "random_crop": (lambda x: ts.image.random_crop(x, [2, 3, 4, 3]), lambda x: x, [IMG]),
+    "resize": (lambda x: ts.image.resize(x, [5, 3]),
+               lambda x: _bilinear_axis(_bilinear_axis(x, 1, 5), 2, 3), [IMG]),
+    "convert_image_dtype": (lambda x: ts.image.convert_image_dtype(x, x.dtype), lambda x: x,
+                            [IMG]),
+    "rgb_to_grayscale": (ts.image.rgb_to_grayscale,
+                         lambda x: x @ np.array([[0.2989], [0.5870], [0.1140]]), [IMG]),
+    "grayscale_to_rgb": (lambda x: ts.image.grayscale_to_rgb(x[..., :1]),
+                         lambda x: np.repeat(x[..., :1], 3, -1), [IMG]),
+    "adjust_brightness": (lambda x: ts.image.adjust_brightness(x, 0.25), lambda x: x + 0.25,
+                          [IMG]),
+    "adjust_contrast": (lambda x: ts.image.adjust_contrast(x, 1.5) + 1,  # away from 0
+                        lambda x: (x - x.mean((1, 2), keepdims=True)) * 1.5
+                        + x.mean((1, 2), keepdims=True) + 1, [IMG]),
+    "per_image_standardization": (ts.image.per_image_standardization, _standardized, [IMG]),
+})
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)

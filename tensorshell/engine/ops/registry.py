@@ -53,7 +53,8 @@ def record(op, fn, args, kwargs):
     """Run an op under the recording tapes (see engine/autodiff.py)."""
     return _record_impl(op, fn, args, kwargs)
 NAMESPACES: dict[str, dict[str, Callable]] = {
-    "": {}, "math": {}, "linalg": {}, "nn": {}, "random": {}, "bitwise": {}, "signal": {}}
+    "": {}, "math": {}, "linalg": {}, "nn": {}, "random": {}, "bitwise": {}, "signal": {},
+    "image": {}}
 TENSOR_METHODS: dict[str, Callable] = {}
 
 

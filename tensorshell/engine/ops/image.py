@@ -1,0 +1,309 @@
+"""``ts.image``: the image functions of input pipelines and augmentation, as TensorFlow
+defines them — flips, rotations, crops and pads, resizing (bilinear, nearest, with
+TensorFlow 2's half-pixel centres), colour conversions, brightness and contrast,
+standardisation and dtype conversion. Images are ``[height, width, channels]`` or batches
+``[batch, height, width, channels]``. Every function is built from other ops, so gradients
+flow through (resizing included).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import UnimplementedError, invalid
+from ..tensor import convert_to_tensor
+from .registry import NAMESPACES, as_tensor, composite, describe
+
+
+def _image(value, name, label="image"):
+    t = as_tensor(value, name, label)
+    if t.ndim not in (3, 4):
+        raise invalid(name, f"{label} must be [height, width, channels] or [batch, height, "
+                      f"width, channels], got shape {t.shape}", [describe(t, label)],
+                      kind="shape")
+    return t
+
+
+def _hw(t):
+    return t.shape[-3], t.shape[-2]
+
+
+# -- geometry ---------------------------------------------------------------------------------
+
+def flip_left_right(image):
+    """The image mirrored left to right."""
+    from .shape import reverse
+    t = _image(image, "flip_left_right")
+    return reverse(t, [t.ndim - 2])
+
+
+def flip_up_down(image):
+    """The image upside down."""
+    from .shape import reverse
+    t = _image(image, "flip_up_down")
+    return reverse(t, [t.ndim - 3])
+
+
+def _random_flip(image, seed, axis_from_end, name):
+    from .random import uniform
+    from .shape import reverse, where
+    t = _image(image, name)
+    flipped = reverse(t, [t.ndim - axis_from_end])
+    if t.ndim == 3:
+        return flipped if float(uniform([], seed=seed)) < 0.5 else t
+    mask = uniform([t.shape[0], 1, 1, 1], seed=seed) < 0.5  # each image of a batch alone
+    return where(mask, flipped, t)
+
+
+def random_flip_left_right(image, seed=None):
+    """Each image mirrored left to right with probability 1/2."""
+    return _random_flip(image, seed, 2, "random_flip_left_right")
+
+
+def random_flip_up_down(image, seed=None):
+    """Each image turned upside down with probability 1/2."""
+    return _random_flip(image, seed, 3, "random_flip_up_down")
+
+
+def transpose(image, name=None):
+    """Height and width swapped."""
+    from .shape import transpose as transpose_
+    t = _image(image, "transpose")
+    perm = [1, 0, 2] if t.ndim == 3 else [0, 2, 1, 3]
+    return transpose_(t, perm)
+
+
+def rot90(image, k=1, name=None):
+    """The image rotated counter-clockwise ``k`` quarter turns."""
+    from .shape import reverse
+    t = _image(image, "rot90")
+    turns = int(k) % 4
+    h, w = t.ndim - 3, t.ndim - 2
+    if turns == 1:
+        return transpose(reverse(t, [w]))
+    if turns == 2:
+        return reverse(t, [h, w])
+    if turns == 3:
+        return reverse(transpose(t), [w])
+    return t
+
+
+def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """The ``target_height`` x ``target_width`` window at the given offsets."""
+    t = _image(image, "crop_to_bounding_box")
+    oh, ow, th, tw = (int(v) for v in (offset_height, offset_width, target_height,
+                                       target_width))
+    height, width = _hw(t)
+    if oh < 0 or ow < 0 or th <= 0 or tw <= 0 or oh + th > height or ow + tw > width:
+        raise invalid("crop_to_bounding_box", f"the box at ({oh}, {ow}) of size {th} x {tw} "
+                      f"does not fit an image of {height} x {width}", [describe(t, "image")])
+    return t[..., oh:oh + th, ow:ow + tw, :]
+
+
+def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """The image placed at the given offsets on a zero canvas of the target size."""
+    from .shape import pad
+    t = _image(image, "pad_to_bounding_box")
+    oh, ow, th, tw = (int(v) for v in (offset_height, offset_width, target_height,
+                                       target_width))
+    height, width = _hw(t)
+    after_h, after_w = th - oh - height, tw - ow - width
+    if oh < 0 or ow < 0 or after_h < 0 or after_w < 0:
+        raise invalid("pad_to_bounding_box", f"an image of {height} x {width} at ({oh}, "
+                      f"{ow}) does not fit a canvas of {th} x {tw}", [describe(t, "image")])
+    widths = [[0, 0]] * (t.ndim - 3) + [[oh, after_h], [ow, after_w], [0, 0]]
+    return pad(t, widths)
+
+
+def central_crop(image, central_fraction):
+    """The central ``central_fraction`` (in (0, 1]) of each side."""
+    t = _image(image, "central_crop")
+    fraction = float(central_fraction)
+    if not 0 < fraction <= 1:
+        raise invalid("central_crop", f"central_fraction must be in (0, 1], got {fraction}")
+    if fraction == 1:
+        return t
+    height, width = _hw(t)
+    top = int((height - height * fraction) / 2)
+    left = int((width - width * fraction) / 2)
+    return t[..., top:height - top, left:width - left, :]
+
+
+def resize_with_crop_or_pad(image, target_height, target_width):
+    """Cropped or zero-padded about the centre to the target size."""
+    t = _image(image, "resize_with_crop_or_pad")
+    th, tw = int(target_height), int(target_width)
+    height, width = _hw(t)
+    crop_h, crop_w = min(height, th), min(width, tw)
+    t = crop_to_bounding_box(t, max((height - th) // 2, 0), max((width - tw) // 2, 0),
+                             crop_h, crop_w)
+    return pad_to_bounding_box(t, max((th - height) // 2, 0), max((tw - width) // 2, 0),
+                               th, tw)
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A window of ``size`` (one entry per dimension) at a random offset."""
+    from .random import uniform
+    t = as_tensor(value, "random_crop", "value")
+    want = [int(v) for v in np.asarray(convert_to_tensor(size).numpy()).reshape(-1)]
+    if len(want) != t.ndim or any(w > s or w < 0 for w, s in zip(want, t.shape.as_list())):
+        raise invalid("random_crop", f"size {want} does not fit a tensor of shape {t.shape}",
+                      [describe(t, "value")])
+    limits = [s - w + 1 for s, w in zip(t.shape.as_list(), want)]
+    draws = uniform([len(want)], seed=seed).numpy()
+    offsets = [int(d * lim) for d, lim in zip(draws, limits)]
+    return t[tuple(slice(o, o + w) for o, w in zip(offsets, want))]
+
+
+# -- resizing ---------------------------------------------------------------------------------
+
+def _source_positions(out_size, in_size):
+    """Where each output pixel centre falls in the input (half-pixel centres)."""
+    scale = in_size / out_size
+    return (np.arange(out_size) + 0.5) * scale - 0.5
+
+
+def _resize_axis(t, axis, out_size, method):
+    from .shape import gather, reshape
+    in_size = t.shape[axis]
+    if out_size == in_size:
+        return t
+    if method == "nearest":
+        index = np.minimum(np.floor((np.arange(out_size) + 0.5) * in_size / out_size),
+                           in_size - 1).astype(np.int32)
+        return gather(t, convert_to_tensor(index), axis=axis)
+    pos = np.clip(_source_positions(out_size, in_size), 0, in_size - 1)
+    lo = np.floor(pos).astype(np.int32)
+    hi = np.minimum(lo + 1, in_size - 1)
+    frac = (pos - lo).astype(t.dtype.as_numpy_dtype)
+    shape = [1] * t.ndim
+    shape[axis] = out_size
+    weight = reshape(convert_to_tensor(frac), shape)
+    low = gather(t, convert_to_tensor(lo), axis=axis)
+    high = gather(t, convert_to_tensor(hi), axis=axis)
+    return low + (high - low) * weight
+
+
+def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antialias=False,
+           name=None):
+    """Images resized to ``size`` ``[height, width]``: "bilinear" (float32 result) or
+    "nearest" (the input's dtype), with TensorFlow 2's half-pixel centres."""
+    from .shape import cast
+    t = _image(images, "resize", "images")
+    height, width = _hw(t)
+    out_h, out_w = (int(v) for v in np.asarray(convert_to_tensor(size).numpy()).reshape(-1))
+    if preserve_aspect_ratio:
+        scale = min(out_h / height, out_w / width)
+        out_h, out_w = max(int(round(height * scale)), 1), max(int(round(width * scale)), 1)
+    method = str(getattr(method, "value", method)).lower()
+    if method not in ("bilinear", "nearest"):
+        raise invalid("resize", f"method must be 'bilinear' or 'nearest', got {method!r}")
+    if antialias and (out_h < height or out_w < width):
+        raise invalid("resize", "antialias=True is not supported when shrinking",
+                      cls=UnimplementedError)
+    if method == "bilinear" and t.dtype not in (dtypes.float32, dtypes.float64):
+        t = cast(t, dtypes.float32)
+    rows = _resize_axis(t, t.ndim - 3, out_h, method)
+    return _resize_axis(rows, t.ndim - 2, out_w, method)
+
+
+class ResizeMethod:
+    """The method names ``resize`` takes."""
+
+    BILINEAR = "bilinear"
+    NEAREST_NEIGHBOR = "nearest"
+
+
+# -- colour and intensity ---------------------------------------------------------------------
+
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """Integer images span ``[0, MAX]`` and float images ``[0, 1]``: values are rescaled
+    between them (integer to integer by a power of two), as TensorFlow does."""
+    from .composites import saturate_cast
+    from .elementwise import floordiv
+    from .shape import cast
+    t = as_tensor(image, "convert_image_dtype", "image")
+    d = dtypes.as_dtype(dtype)
+    if t.dtype is d:
+        return t
+    if not (t.dtype.is_integer or t.dtype.is_floating) or not (d.is_integer or d.is_floating):
+        raise invalid("convert_image_dtype", f"images are integers or floats, not "
+                      f"{t.dtype.name} -> {d.name}", [describe(t, "image")], kind="dtype")
+    to = saturate_cast if saturate else cast
+    if t.dtype.is_integer and d.is_integer:
+        if t.dtype.max > d.max:
+            return to(floordiv(t, (t.dtype.max + 1) // (d.max + 1)), d)
+        return to(t, d) * ((d.max + 1) // (t.dtype.max + 1))
+    if t.dtype.is_floating and d.is_floating:
+        return cast(t, d)
+    if t.dtype.is_integer:
+        return cast(t, d) * (1.0 / t.dtype.max)
+    return to(t * (d.max + 0.5), d)
+
+
+def rgb_to_grayscale(images, name=None):
+    """Luma from RGB (ITU-R 601 weights), keeping a channel dimension of 1."""
+    from .linalg import tensordot
+    from .shape import expand_dims
+    t = as_tensor(images, "rgb_to_grayscale", "images")
+    if t.ndim < 1 or t.shape[-1] != 3:
+        raise invalid("rgb_to_grayscale", f"images must have 3 channels, got shape "
+                      f"{t.shape}", [describe(t, "images")], kind="shape")
+    work = convert_image_dtype(t, dtypes.float32) if not t.dtype.is_floating else t
+    weights = convert_to_tensor(np.array([0.2989, 0.5870, 0.1140],
+                                         dtype=work.dtype.as_numpy_dtype))
+    gray = expand_dims(tensordot(work, weights, [[-1], [-1]]), -1)
+    return convert_image_dtype(gray, t.dtype)
+
+
+def grayscale_to_rgb(images, name=None):
+    """The single channel repeated as red, green and blue."""
+    from .shape import concat
+    t = as_tensor(images, "grayscale_to_rgb", "images")
+    if t.ndim < 1 or t.shape[-1] != 1:
+        raise invalid("grayscale_to_rgb", f"images must have 1 channel, got shape {t.shape}",
+                      [describe(t, "images")], kind="shape")
+    return concat([t, t, t], -1)
+
+
+def adjust_brightness(image, delta):
+    """``delta`` added to every pixel (in the image's [0, 1] scale for integer images)."""
+    t = as_tensor(image, "adjust_brightness", "image")
+    work = convert_image_dtype(t, dtypes.float32) if not t.dtype.is_floating else t
+    return convert_image_dtype(work + delta, t.dtype, saturate=True)
+
+
+def adjust_contrast(images, contrast_factor):
+    """Each channel moved away from (or towards) its mean over the image by
+    ``contrast_factor``."""
+    from .reduction import reduce_mean
+    t = _image(images, "adjust_contrast", "images")
+    work = convert_image_dtype(t, dtypes.float32) if not t.dtype.is_floating else t
+    mean = reduce_mean(work, [t.ndim - 3, t.ndim - 2], keepdims=True)
+    return convert_image_dtype((work - mean) * contrast_factor + mean, t.dtype, saturate=True)
+
+
+def per_image_standardization(image):
+    """Each image scaled to mean 0 and variance 1 (the deviation floored at
+    ``1 / sqrt(pixels)``, so flat images do not divide by zero)."""
+    from .elementwise import maximum, sqrt
+    from .reduction import reduce_mean
+    t = _image(image, "per_image_standardization")
+    work = convert_image_dtype(t, dtypes.float32) if not t.dtype.is_floating else t
+    axes = [t.ndim - 3, t.ndim - 2, t.ndim - 1]
+    count = math.prod(t.shape.as_list()[-3:])
+    mean = reduce_mean(work, axes, keepdims=True)
+    std = sqrt(reduce_mean((work - mean) * (work - mean), axes, keepdims=True))
+    return (work - mean) / maximum(std, 1 / math.sqrt(max(count, 1)))
+
+
+for _fn in (flip_left_right, flip_up_down, random_flip_left_right, random_flip_up_down,
+            transpose, rot90, crop_to_bounding_box, pad_to_bounding_box, central_crop,
+            resize_with_crop_or_pad, random_crop, resize, convert_image_dtype,
+            rgb_to_grayscale, grayscale_to_rgb, adjust_brightness, adjust_contrast,
+            per_image_standardization):
+    composite(_fn, ("image",))
+NAMESPACES["image"]["ResizeMethod"] = ResizeMethod

@@ -1,0 +1,118 @@
+"""ts.image: integer/float conversions as TensorFlow scales them, random augmentation per
+image, the errors, and (with TensorFlow installed) values, dtypes and gradients equal to
+TensorFlow's for every function."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+
+RNG = np.random.default_rng(0)
+IMG = RNG.random((2, 5, 7, 3)).astype(np.float32)
+U8 = (IMG * 255).astype(np.uint8)
+WEIGHTS = RNG.standard_normal(1000).astype(np.float32)
+
+FLOAT_PROGRAMS = {
+    "flip_left_right": lambda m, x: m.image.flip_left_right(x),
+    "flip_up_down": lambda m, x: m.image.flip_up_down(x),
+    "transpose": lambda m, x: m.image.transpose(x),
+    "rot90": lambda m, x: m.image.rot90(x), "rot90 k=2": lambda m, x: m.image.rot90(x, 2),
+    "rot90 k=3, one image": lambda m, x: m.image.rot90(x[0], 3),
+    "crop_to_bounding_box": lambda m, x: m.image.crop_to_bounding_box(x, 1, 2, 3, 4),
+    "pad_to_bounding_box": lambda m, x: m.image.pad_to_bounding_box(x, 1, 2, 8, 10),
+    "central_crop": lambda m, x: m.image.central_crop(x, 0.5),
+    "central_crop 0.7": lambda m, x: m.image.central_crop(x[0], 0.7),
+    "resize_with_crop_or_pad": lambda m, x: m.image.resize_with_crop_or_pad(x, 4, 9),
+    "resize_with_crop_or_pad 2": lambda m, x: m.image.resize_with_crop_or_pad(x, 8, 3),
+    "resize up": lambda m, x: m.image.resize(x, [9, 11]),
+    "resize down": lambda m, x: m.image.resize(x, [3, 4]),
+    "resize mixed": lambda m, x: m.image.resize(x[0], [8, 4]),
+    "resize nearest": lambda m, x: m.image.resize(x, [9, 5], method="nearest"),
+    "resize preserve_aspect_ratio": lambda m, x: m.image.resize(x, [10, 10],
+                                                                preserve_aspect_ratio=True),
+    "rgb_to_grayscale": lambda m, x: m.image.rgb_to_grayscale(x),
+    "grayscale_to_rgb": lambda m, x: m.image.grayscale_to_rgb(x[..., :1]),
+    "adjust_brightness": lambda m, x: m.image.adjust_brightness(x, 0.2),
+    "per_image_standardization": lambda m, x: m.image.per_image_standardization(x),
+    "convert_image_dtype to float64": lambda m, x: m.image.convert_image_dtype(x, m.float64),
+}
+UINT8_PROGRAMS = {
+    "uint8 to float32": lambda m, x: m.image.convert_image_dtype(x, m.float32),
+    "uint8 to int16": lambda m, x: m.image.convert_image_dtype(x, m.int16),
+    "float32 to uint8, saturated": lambda m, x: m.image.convert_image_dtype(
+        m.image.convert_image_dtype(x, m.float32) * 1.1, m.uint8, saturate=True),
+    "int32 to uint8": lambda m, x: m.image.convert_image_dtype(m.cast(x, m.int32) * 1000000,
+                                                              m.uint8),
+    "uint8 rgb_to_grayscale": lambda m, x: m.image.rgb_to_grayscale(x),
+    "uint8 adjust_brightness": lambda m, x: m.image.adjust_brightness(x, 0.3),
+    "uint8 adjust_contrast": lambda m, x: m.image.adjust_contrast(x, 2.0),
+    "uint8 resize nearest": lambda m, x: m.image.resize(x, [9, 5], method="nearest"),
+    "uint8 resize bilinear": lambda m, x: m.image.resize(x, [9, 5]),
+}
+
+
+def _run(m, name):
+    x = m.constant(IMG if name in FLOAT_PROGRAMS else U8)
+    program = FLOAT_PROGRAMS.get(name) or UINT8_PROGRAMS[name]
+    if name not in FLOAT_PROGRAMS:
+        return program(m, x), None
+    with m.GradientTape() as tape:
+        tape.watch(x)
+        y = program(m, x)
+        flat = m.reshape(m.cast(y, m.float32), [-1])
+        loss = m.reduce_sum(flat * WEIGHTS[:flat.shape[0]])
+    return y, tape.gradient(loss, x)
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("name", sorted(FLOAT_PROGRAMS) + sorted(UINT8_PROGRAMS))
+def test_same_results_and_gradients_as_tensorflow(name):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    (y, g), (ty, tg) = _run(ts, name), _run(tf, name)
+    assert y.dtype.name == ty.dtype.name and y.shape == ty.shape
+    np.testing.assert_allclose(y.numpy().astype(float), ty.numpy().astype(float), rtol=1e-5,
+                               atol=1e-5)
+    if tg is not None:
+        np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_integer_images_scale_as_tensorflow_documents():
+    c = ts.constant([[[1], [2]], [[127], [127]]], ts.int8)
+    up = ts.image.convert_image_dtype(c, ts.int16)
+    assert up.numpy().ravel().tolist() == [256, 512, 32512, 32512]
+    assert ts.image.convert_image_dtype(up, ts.int8).numpy().ravel().tolist() == [1, 2, 127,
+                                                                                  127]
+    b = ts.image.convert_image_dtype(ts.constant([[[0.12], [0.34]]]), ts.int8)
+    back = ts.image.convert_image_dtype(b, ts.float32).numpy().ravel()
+    np.testing.assert_allclose(back, [0.11811024, 0.33858266], rtol=1e-6)
+    assert ts.image.resize(ts.constant(U8), [3, 3]).dtype is ts.float32
+    assert ts.image.resize(ts.constant(U8), [3, 3], method="nearest").dtype is ts.uint8
+
+
+def test_random_flips_treat_each_image_of_a_batch_alone():
+    batch = ts.constant(np.arange(64 * 2 * 2, dtype=np.float32).reshape(64, 2, 2, 1))
+    flipped = ts.image.random_flip_left_right(batch, seed=1).numpy()
+    same = [np.array_equal(f, b) for f, b in zip(flipped, batch.numpy())]
+    assert 10 < sum(same) < 54  # some flipped, some not
+    mirrored = [np.array_equal(f, b[:, ::-1]) for f, b in zip(flipped, batch.numpy())]
+    assert all(s or m for s, m in zip(same, mirrored))
+    crop = ts.image.random_crop(batch, [64, 1, 2, 1], seed=2)
+    assert crop.shape == (64, 1, 2, 1)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: ts.image.flip_left_right(ts.ones((2, 3))), "height, width, channels"),
+    (lambda: ts.image.crop_to_bounding_box(ts.ones((4, 4, 1)), 2, 2, 3, 3), "does not fit"),
+    (lambda: ts.image.pad_to_bounding_box(ts.ones((4, 4, 1)), 1, 1, 4, 4), "does not fit"),
+    (lambda: ts.image.central_crop(ts.ones((4, 4, 1)), 0), r"in \(0, 1\]"),
+    (lambda: ts.image.resize(ts.ones((4, 4, 1)), [2, 2], method="bicubic"), "bilinear"),
+    (lambda: ts.image.rgb_to_grayscale(ts.ones((4, 4, 2))), "3 channels"),
+])
+def test_errors(call, match):
+    with pytest.raises(ts.errors.InvalidArgumentError, match=match):
+        call()
