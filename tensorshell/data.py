@@ -201,7 +201,7 @@ class Dataset:
         if len(datasets) == 1 and isinstance(datasets[0], (tuple, dict)):
             datasets = datasets[0]
         structure = datasets if isinstance(datasets, (tuple, dict)) else tuple(datasets)
-        members = _flatten_datasets(structure)
+        members = _flatten(structure)
         for d in members:
             if not isinstance(d, Dataset):
                 raise TypeError(f"zip takes datasets, got {type(d).__name__}")
@@ -610,14 +610,6 @@ class Dataset:
 _MISSING = object()
 
 
-def _flatten_datasets(s):
-    if isinstance(s, tuple):
-        return [d for v in s for d in _flatten_datasets(v)]
-    if isinstance(s, dict):
-        return [d for k in sorted(s) for d in _flatten_datasets(s[k])]
-    return [s]
-
-
 def _pack_datasets(template, values):
     return _pack(_map_template(template), values)
 
@@ -738,16 +730,8 @@ def _flatten_or_none(values, template, n):
     if values is None:
         return [None] * n
     if isinstance(template, (tuple, dict)):
-        return _flatten_plain(values)
+        return _flatten(values)
     return [values]
-
-
-def _flatten_plain(s):
-    if isinstance(s, tuple):
-        return [leaf for v in s for leaf in _flatten_plain(v)]
-    if isinstance(s, dict):
-        return [leaf for k in sorted(s) for leaf in _flatten_plain(s[k])]
-    return [s]
 
 
 def _batched_cardinality(card, n, drop_remainder):

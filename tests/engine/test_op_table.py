@@ -1129,35 +1129,33 @@ def _(d):
            cref.depthwise(x, w, (2, 1), "SAME", (1, 1)), d)
 
 
-@case("depthwise_conv2d_backprop_input", reject=lambda t: OPS[
+def _depthwise_adjoint(d, which):
+    """<depthwise(x, w), g> == <x, backprop_input(g)> == <w, backprop_filter(x, g)>."""
+    x = sample(d, (2, 5, 6, 3), domain="shift", seed=4)
+    w = sample(d, (3, 2, 3, 2), domain="shift", seed=5)
+    g = sample(d, (2, 5, 6, 6), domain="shift", seed=6)
+    y = ts.nn.depthwise_conv2d(ts.constant(x), ts.constant(w), [1, 1, 1, 1], "SAME")
+    if which == "input":
+        got = OPS["depthwise_conv2d_backprop_input"].fn(list(x.shape), ts.constant(w),
+                                                        ts.constant(g), [1, 1, 1, 1], "SAME")
+        partner = x
+    else:
+        got = OPS["depthwise_conv2d_backprop_filter"].fn(ts.constant(x), list(w.shape),
+                                                         ts.constant(g), [1, 1, 1, 1], "SAME")
+        partner = w
+    assert got.dtype is d and got.shape == partner.shape
+    np.testing.assert_allclose(np.sum(wide(y.numpy()) * wide(g)),
+                               np.sum(wide(partner) * wide(got.numpy())), rtol=_conv_tol(d))
+
+
+case("depthwise_conv2d_backprop_input", reject=lambda t: OPS[
     "depthwise_conv2d_backprop_input"].fn([1, 3, 3, 1], ts.reshape(t, [3, 3, 1, 1]),
-                                           ts.reshape(t, [1, 3, 3, 1]), [1, 1, 1, 1], "SAME"))
-def _(d):
-    # the adjoint of depthwise_conv2d: <conv(x), g> == <x, backprop_input(g)>
-    x = sample(d, (2, 5, 6, 3), domain="shift", seed=4)
-    w = sample(d, (3, 2, 3, 2), domain="shift", seed=5)
-    g = sample(d, (2, 5, 6, 6), domain="shift", seed=6)
-    y = ts.nn.depthwise_conv2d(ts.constant(x), ts.constant(w), [1, 1, 1, 1], "SAME")
-    dx = OPS["depthwise_conv2d_backprop_input"].fn(list(x.shape), ts.constant(w),
-                                                   ts.constant(g), [1, 1, 1, 1], "SAME")
-    assert dx.dtype is d and dx.shape == x.shape
-    np.testing.assert_allclose(np.sum(wide(y.numpy()) * wide(g)),
-                               np.sum(wide(x) * wide(dx.numpy())), rtol=_conv_tol(d))
-
-
-@case("depthwise_conv2d_backprop_filter", reject=lambda t: OPS[
+                                           ts.reshape(t, [1, 3, 3, 1]), [1, 1, 1, 1], "SAME"))(
+    lambda d: _depthwise_adjoint(d, "input"))
+case("depthwise_conv2d_backprop_filter", reject=lambda t: OPS[
     "depthwise_conv2d_backprop_filter"].fn(ts.reshape(t, [1, 3, 3, 1]), [3, 3, 1, 1],
-                                            ts.reshape(t, [1, 3, 3, 1]), [1, 1, 1, 1], "SAME"))
-def _(d):
-    x = sample(d, (2, 5, 6, 3), domain="shift", seed=4)
-    w = sample(d, (3, 2, 3, 2), domain="shift", seed=5)
-    g = sample(d, (2, 5, 6, 6), domain="shift", seed=6)
-    y = ts.nn.depthwise_conv2d(ts.constant(x), ts.constant(w), [1, 1, 1, 1], "SAME")
-    dw = OPS["depthwise_conv2d_backprop_filter"].fn(ts.constant(x), list(w.shape),
-                                                    ts.constant(g), [1, 1, 1, 1], "SAME")
-    assert dw.dtype is d and dw.shape == w.shape
-    np.testing.assert_allclose(np.sum(wide(y.numpy()) * wide(g)),
-                               np.sum(wide(w) * wide(dw.numpy())), rtol=_conv_tol(d))
+                                            ts.reshape(t, [1, 3, 3, 1]), [1, 1, 1, 1], "SAME"))(
+    lambda d: _depthwise_adjoint(d, "filter"))
 
 
 def _pool_reject(name):
