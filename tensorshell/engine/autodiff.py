@@ -7,7 +7,9 @@ check ``type(x) is Tensor`` — send it down the slow path, where ``record`` run
 adds a node to every recording tape that tracks one of its inputs. Gradients are vector-
 Jacobian products defined beside each op (``grad=`` in the op tables) and written with
 tensorshell's own ops, so a tape that records while another computes its gradient gets
-second derivatives.
+second derivatives. A gradient function may return a callable for an input instead of a
+tensor: it is called only when a tape tracks that input (costly ones - matmul,
+convolutions - skip the gradient of data that nobody asked for).
 """
 
 from __future__ import annotations
@@ -382,6 +384,8 @@ def _vjp(node, g):
             out.append(None)
             continue
         value = grads[path[0]] if path[0] < len(grads) else None
+        if callable(value):  # a deferred gradient: computed only for an input a tape needs
+            value = value()
         if len(path) == 2 and value is not None:
             value = value[path[1]]
         out.append(value)

@@ -306,3 +306,37 @@ def test_non_differentiable_ops_give_none(name):
         tape.watch(x)
         y = NONDIFF[name](x)
     assert tape.gradient(y, x) is None
+
+
+def test_gradients_nobody_asked_for_are_not_computed(monkeypatch):
+    """Matmul and convolution defer each input's gradient: data a tape does not track (the
+    x of x @ w, a network's input images) costs nothing in the backward pass."""
+    from tensorshell.engine.ops import conv as conv_ops
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed the gradient of an input no tape tracks")
+    x = ts.constant(np.ones((1, 4, 4, 2)))
+    w = ts.Variable(np.ones((3, 3, 2, 2)))
+    monkeypatch.setattr(conv_ops, "conv_transpose", refuse)
+    with ts.GradientTape() as tape:
+        y = ts.reduce_sum(ts.nn.conv2d(x, w, 1, "SAME"))
+    assert tape.gradient(y, w).shape == (3, 3, 2, 2)
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = ts.reduce_sum(ts.nn.conv2d(x, w, 1, "SAME"))
+    with pytest.raises(AssertionError, match="no tape tracks"):
+        tape.gradient(y, x)  # now it is wanted, so it is computed
+    from tensorshell.engine.ops import linalg
+    real_slow = linalg._matmul_slow
+    calls = []
+
+    def spy(a, b, **flags):
+        calls.append(sorted(k for k, v in flags.items() if v))
+        return real_slow(a, b, **flags)
+    monkeypatch.setattr(linalg, "_matmul_slow", spy)
+    a, b = ts.constant(np.ones((2, 3))), ts.Variable(np.ones((3, 2)))
+    with ts.GradientTape() as tape:
+        y = ts.reduce_sum(a @ b)
+    calls.clear()
+    tape.gradient(y, b)
+    assert calls == [["adjoint_a"]]  # b's gradient a^H g only, not a's g b^H

@@ -553,26 +553,30 @@ def conv_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  #
     return out(dw.astype(x.dtype._np, copy=False), x.dtype)
 
 
+# Gradients are deferred (thunks): the tape computes only those of inputs it tracks, so
+# a network's first layer never pays for the gradient of its data.
+
 def _conv_grad(g, ans, input, filters, strides=None, padding="VALID",  # noqa: A002
                data_format=None, dilations=None, name=None):
-    return (conv_transpose(g, filters, input.shape, strides, padding, data_format, dilations),
-            conv_backprop_filter(input, filters.shape, g, strides, padding, data_format,
-                                 dilations))
+    return (lambda: conv_transpose(g, filters, input.shape, strides, padding, data_format,
+                                   dilations),
+            lambda: conv_backprop_filter(input, filters.shape, g, strides, padding,
+                                         data_format, dilations))
 
 
 def _conv_transpose_grad(g, ans, input, filters, output_shape, strides,  # noqa: A002
                          padding="SAME", data_format=None, dilations=None, name=None):
-    return (convolution(g, filters, strides, padding, data_format, dilations),
-            conv_backprop_filter(g, filters.shape, input, strides, padding, data_format,
-                                 dilations))
+    return (lambda: convolution(g, filters, strides, padding, data_format, dilations),
+            lambda: conv_backprop_filter(g, filters.shape, input, strides, padding,
+                                         data_format, dilations))
 
 
 def _conv_filter_grad(g, ans, input, filter_sizes, out_backprop, strides,  # noqa: A002
                       padding, data_format=None, dilations=None, name=None):
-    return (conv_transpose(out_backprop, g, input.shape, strides, padding, data_format,
-                           dilations),
+    return (lambda: conv_transpose(out_backprop, g, input.shape, strides, padding,
+                                   data_format, dilations),
             None,
-            convolution(input, g, strides, padding, data_format, dilations))
+            lambda: convolution(input, g, strides, padding, data_format, dilations))
 
 
 defgrad(convolution, _conv_grad)
@@ -662,10 +666,10 @@ def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,
 
 def _depthwise_grad(g, ans, input, filter, strides, padding, data_format=None,  # noqa: A002
                     dilations=None, name=None):
-    return (depthwise_conv2d_backprop_input(input.shape, filter, g, strides, padding,
-                                            data_format, dilations),
-            depthwise_conv2d_backprop_filter(input, filter.shape, g, strides, padding,
-                                             data_format, dilations))
+    return (lambda: depthwise_conv2d_backprop_input(input.shape, filter, g, strides, padding,
+                                                    data_format, dilations),
+            lambda: depthwise_conv2d_backprop_filter(input, filter.shape, g, strides,
+                                                     padding, data_format, dilations))
 
 
 def _depthwise_input_grad(h, ans, input_sizes, filter, out_backprop, strides,  # noqa: A002

@@ -293,13 +293,15 @@ def _matmul_grad(g, ans, a, b, transpose_a=False, transpose_b=False, adjoint_a=F
     op_a = "H" if adjoint_a else "T" if transpose_a else ""
     op_b = "H" if adjoint_b else "T" if transpose_b else ""
     d_a = {"": lambda: matmul(g, b, adjoint_b=True), "T": lambda: matmul(g, conj(b)),
-           "H": lambda: matmul(g, b)}[op_b]()
+           "H": lambda: matmul(g, b)}[op_b]
     d_b = {"": lambda: matmul(a, g, adjoint_a=True), "T": lambda: matmul(conj(a), g),
-           "H": lambda: matmul(a, g)}[op_a]()
+           "H": lambda: matmul(a, g)}[op_a]
 
     def back(d, how):
         return d if not how else matrix_transpose(d, conjugate=how == "H")
-    return unbroadcast(back(d_a, op_a), a), unbroadcast(back(d_b, op_b), b)
+    # deferred: a data operand (x in x @ w) never pays for a gradient nobody asked for
+    return (lambda: unbroadcast(back(d_a(), op_a), a),
+            lambda: unbroadcast(back(d_b(), op_b), b))
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
