@@ -325,29 +325,33 @@ def _einsum_parts(equation, n):
 
 def _einsum_grad(g, ans, equation, *inputs, **kwargs):
     """Each operand's gradient is an einsum of the upstream gradient with the others;
-    dimensions summed only within that operand come back by broadcasting."""
-    from .shape import broadcast_to, reshape
+    dimensions summed only within that operand come back by broadcasting. Deferred: only
+    the operands a tape tracks pay for theirs."""
     subs, out_sub = _einsum_parts(equation, len(inputs))
-    grads = [None]
-    for i, (sub, x) in enumerate(zip(subs, inputs)):
-        others = [(s, t) for j, (s, t) in enumerate(zip(subs, inputs)) if j != i]
-        seen = set(out_sub) | {c for s, _ in others for c in s}
-        keep = "".join(dict.fromkeys(c for c in sub if c in seen))
-        spec = ",".join([out_sub] + [s for s, _ in others]) + "->" + keep
-        r = einsum(spec, g, *[t for _, t in others])
-        if keep != sub:
-            if len(set(sub)) != len(sub):
-                from ..errors import UnimplementedError
-                raise UnimplementedError(None, None, "einsum: gradients of repeated indices "
-                                         "within one operand are not supported",
-                                         op_name="einsum")
-            shape = [x.shape[sub.index(c)] if c in keep else 1 for c in sub]
-            order = [c for c in sub if c in keep]
-            if order != list(keep):
-                r = einsum(f"{keep}->{''.join(order)}", r)
-            r = broadcast_to(reshape(r, shape), list(x.shape))
-        grads.append(r)
-    return tuple(grads)
+    return [None] + [(lambda i=i: _einsum_operand_grad(g, subs, out_sub, inputs, i))
+                     for i in range(len(inputs))]
+
+
+def _einsum_operand_grad(g, subs, out_sub, inputs, i):
+    from .shape import broadcast_to, reshape
+    sub, x = subs[i], inputs[i]
+    others = [(s, t) for j, (s, t) in enumerate(zip(subs, inputs)) if j != i]
+    seen = set(out_sub) | {c for s, _ in others for c in s}
+    keep = "".join(dict.fromkeys(c for c in sub if c in seen))
+    spec = ",".join([out_sub] + [s for s, _ in others]) + "->" + keep
+    r = einsum(spec, g, *[t for _, t in others])
+    if keep != sub:
+        if len(set(sub)) != len(sub):
+            from ..errors import UnimplementedError
+            raise UnimplementedError(None, None, "einsum: gradients of repeated indices "
+                                     "within one operand are not supported",
+                                     op_name="einsum")
+        shape = [x.shape[sub.index(c)] if c in keep else 1 for c in sub]
+        order = [c for c in sub if c in keep]
+        if order != list(keep):
+            r = einsum(f"{keep}->{''.join(order)}", r)
+        r = broadcast_to(reshape(r, shape), list(x.shape))
+    return r
 
 
 def _tensordot_grad(g, ans, a, b, axes, name=None):
