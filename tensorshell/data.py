@@ -29,8 +29,8 @@ AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
-           "experimental"]
+__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TextLineDataset",
+           "UNKNOWN_CARDINALITY", "experimental"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,6 +554,61 @@ class Dataset:
             raise TypeError("apply: the function must return a Dataset")
         return result
 
+    def interleave(self, map_func, cycle_length=None, block_length=1, num_parallel_calls=None,
+                   deterministic=None, name=None) -> "Dataset":
+        """Datasets made from ``cycle_length`` elements at a time, read ``block_length``
+        elements from each in turn; an exhausted one is replaced by the next element's
+        (TensorFlow's order, e.g. reading several files' lines alternately)."""
+        from .engine import parallel
+        cycle = _count(cycle_length, "cycle_length") if cycle_length is not None and \
+            _count(cycle_length, "cycle_length") > 0 else parallel.available_cpus()
+        block = _count(block_length, "block_length")
+        if block <= 0:
+            raise InvalidArgumentError(None, None, f"block_length must be > 0, got {block}")
+
+        def open_next(inputs):
+            element = next(inputs, _MISSING)
+            if element is _MISSING:
+                return None
+            inner = _call(map_func, element)
+            if not isinstance(inner, Dataset):
+                raise TypeError(f"interleave: the function must return a Dataset, got "
+                                f"{type(inner).__name__}")
+            return iter(inner)
+
+        def make():
+            inputs, slots = iter(self), [None] * cycle
+            inputs_left, current = True, 0
+            while inputs_left or any(s is not None for s in slots):
+                if slots[current] is None and inputs_left:
+                    slots[current] = open_next(inputs)
+                    inputs_left = slots[current] is not None
+                if slots[current] is not None:
+                    for _ in range(block):
+                        item = next(slots[current], _MISSING)
+                        if item is _MISSING:
+                            slots[current] = None
+                            break
+                        yield item
+                current = (current + 1) % cycle
+        return self._derive(make, UNKNOWN_CARDINALITY, "_InterleaveDataset")
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None) -> "Dataset":
+        """The file names matching a glob pattern (or any of several), sorted, then
+        shuffled unless ``shuffle=False``."""
+        import glob
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else \
+            list(np.asarray(file_pattern.numpy() if isinstance(file_pattern, Tensor) else
+                            file_pattern, dtype=object).reshape(-1))
+        patterns = [p.decode() if isinstance(p, bytes) else str(p) for p in patterns]
+        names = sorted({f for p in patterns for f in glob.glob(p)})
+        if not names:
+            raise InvalidArgumentError(None, None, f"No files matched pattern: "
+                                       f"{', '.join(patterns)}")
+        files = Dataset.from_tensor_slices(convert_to_tensor(names))
+        return files.shuffle(len(names), seed=seed) if shuffle is None or shuffle else files
+
     def reduce(self, initial_state, reduce_func, name=None):
         """``reduce_func(state, element)`` folded over the dataset from ``initial_state``."""
         state = _structure(initial_state)
@@ -754,6 +809,52 @@ def _spec_repr(spec):
     if isinstance(spec, dict):
         return "{" + ", ".join(f"{k!r}: {_spec_repr(v)}" for k, v in spec.items()) + "}"
     return repr(spec)
+
+
+def _read_lines(filename, compression):
+    import gzip
+    import zlib
+    name = filename.decode() if isinstance(filename, bytes) else str(filename)
+    try:
+        with open(name, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        from .engine.errors import NotFoundError
+        raise NotFoundError(None, None, f"{name}: {e.strerror or e}") from None
+    kind = (compression or "").upper()
+    if kind == "GZIP":
+        raw = gzip.decompress(raw)
+    elif kind == "ZLIB":
+        raw = zlib.decompress(raw)
+    elif kind:
+        raise InvalidArgumentError(None, None, f"compression_type must be '', 'GZIP' or "
+                                   f"'ZLIB', got {compression!r}")
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [line[:-1] if line.endswith(b"\r") else line for line in lines]
+
+
+class TextLineDataset(Dataset):
+    """The lines of one or more text files (without their line endings), file after file;
+    ``compression_type`` "GZIP" or "ZLIB" reads compressed files."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None,
+                 num_parallel_reads=None, name=None):
+        if isinstance(filenames, Dataset):
+            names = [t.numpy() for t in filenames]
+        elif isinstance(filenames, Tensor):
+            names = list(np.asarray(filenames.numpy(), dtype=object).reshape(-1))
+        else:
+            names = [filenames] if isinstance(filenames, (str, bytes)) else list(filenames)
+
+        def make():
+            for filename in names:
+                for line in _read_lines(filename, compression_type):
+                    yield convert_to_tensor(np.array(line, dtype=object),
+                                            dtype=dtypes.string)
+        super().__init__(make, UNKNOWN_CARDINALITY, "TextLineDatasetV2",
+                         TensorSpec([], dtypes.string))
 
 
 class _Experimental:
