@@ -198,6 +198,13 @@ CASES["separable_conv2d"] = (
     lambda x, w: cref.conv(cref.depthwise(x.reshape(1, 3, 4, 1), w[:2, :2].reshape(2, 2, 1, 1),
                                           (1, 1), "SAME", (1, 1)),
                            w[2, :2].reshape(1, 1, 1, 2), (1, 1), "VALID", (1, 1)), [A, B])
+def _expm_symmetric(x):
+    e, v = np.linalg.eigh(x)
+    return (v * np.exp(e)) @ v.T
+
+
+CASES["expm"] = (lambda x: ts.linalg.expm(x[:, :3] + ts.transpose(x[:, :3])),
+                 lambda x: _expm_symmetric(x[:, :3] + x[:, :3].T), [A])
 CASES["lbeta"] = (ts.math.lbeta, lambda x: np.sum(np.vectorize(math.lgamma)(x), -1)
                   - np.vectorize(math.lgamma)(np.sum(x, -1)), [B])
 # images: a batch of two 3x4 RGB images in [0, 1]

@@ -112,6 +112,8 @@ def _programs(lib, kind):
         "lstsq wide": lambda a: lib.reduce_sum(sq(lib.linalg.lstsq(a[:3],
                                                                    lib.constant(rhs[:3]))) * w3),
         "set_diag": lambda a: lib.reduce_sum(sq(lib.linalg.set_diag(a, a[0] * 2.0)) * big_w),
+        "expm": lambda a: lib.reduce_sum(sq(lib.linalg.expm(a)) * big_w),
+        "expm, large norm": lambda a: lib.reduce_sum(sq(lib.linalg.expm(a * 6.0)) * big_w),
     }
     if kind == "real":  # TensorFlow takes these for real matrices only
         progs.update({

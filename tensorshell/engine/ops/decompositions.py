@@ -1,6 +1,7 @@
 """Matrix decompositions and the solvers built on them (``ts.linalg``): ``eigh``,
 ``eigvalsh``, ``svd``, ``qr``, ``slogdet``, ``triangular_solve``, and the composites
-``cholesky_solve``, ``lstsq``, ``pinv``, ``matrix_rank``, ``cross``, ``set_diag``.
+``cholesky_solve``, ``lstsq``, ``pinv``, ``matrix_rank``, ``cross``, ``set_diag``,
+``expm``.
 
 Kernels are the backend's ``linalg`` (LAPACK through NumPy, cuSOLVER through CuPy), batched
 over leading dimensions; float16 is computed in float32. Gradients are TensorFlow's
@@ -12,6 +13,7 @@ singular values repeat.
 from __future__ import annotations
 
 import collections
+import math
 
 import numpy as np
 
@@ -432,5 +434,50 @@ def cross(a, b, name=None):
     return stack([x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0], axis=-1)
 
 
-for _fn in (set_diag, cholesky_solve, lstsq, pinv, matrix_rank, cross):
+_PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800.,
+           129060195264000., 10559470521600., 670442572800., 33522128640., 1323241920.,
+           40840800., 960960., 16380., 182., 1.)
+_PADE7 = (17297280., 8648640., 1995840., 277200., 25200., 1512., 56., 1.)
+
+
+def expm(input, name=None):  # noqa: A002
+    """The matrix exponential, by scaling and squaring with a Pade approximant (order 13
+    in double precision, 7 in single, as Higham's method and TensorFlow's); built from
+    matmul and solve, so it differentiates."""
+    from .creation import eye
+    from .linalg import solve
+    t = as_tensor(input, "expm", "input")
+    if t.dtype not in FLOAT_COMPLEX:
+        raise invalid("expm", f"input must be floating-point or complex, got {t.dtype.name}",
+                      [describe(t, "input")], kind="dtype",
+                      hint="ts.linalg.expm(ts.cast(input, ts.float32))")
+    _square(t, "expm")
+    n = t.shape[-1]
+    double = t.dtype.real_dtype.size == 8
+    host = np.asarray(t.numpy())
+    norm = float(np.max(np.sum(np.abs(host), axis=-2))) if host.size else 0.0
+    limit = 5.371920351148152 if double else 3.925724783138660
+    squarings = max(int(math.ceil(math.log2(norm / limit))), 0) if norm > limit else 0
+    a = t * (0.5 ** squarings) if squarings else t
+    identity = eye(n, dtype=t.dtype)
+    a2 = matmul(a, a)
+    a4 = matmul(a2, a2)
+    a6 = matmul(a4, a2)
+    if double:
+        b = _PADE13
+        u = matmul(a, matmul(a6, b[13] * a6 + b[11] * a4 + b[9] * a2)
+                   + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * identity)
+        v = matmul(a6, b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 \
+            + b[2] * a2 + b[0] * identity
+    else:
+        b = _PADE7
+        u = matmul(a, b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * identity)
+        v = b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * identity
+    result = solve(v - u, v + u)
+    for _ in range(squarings):
+        result = matmul(result, result)
+    return result
+
+
+for _fn in (set_diag, cholesky_solve, lstsq, pinv, matrix_rank, cross, expm):
     composite(_fn, ("linalg",))
