@@ -1288,6 +1288,43 @@ def _(d):
                                                    1.2020569031595942 - 1], rtol=tol)
 
 
+def _special_tol(d):
+    return {D.float16: 5e-3, D.float32: 1e-6}.get(d, 1e-13)
+
+
+@case("igamma", reject=lambda t: ts.math.igamma(t, t))
+def _(d):
+    x = np.array([0.2, 1.0, 3.5, 9.0], d.np_dtype)
+    p_half = ts.math.igamma(ts.constant(np.full(4, 0.5, d.np_dtype)), ts.constant(x))
+    p_one = ts.math.igamma(ts.constant(np.ones(4, d.np_dtype)), ts.constant(x))
+    assert p_half.dtype is d
+    np.testing.assert_allclose(wide(p_half.numpy()), [math.erf(math.sqrt(v)) for v in
+                                                      wide(x)], rtol=_special_tol(d) * 10)
+    np.testing.assert_allclose(wide(p_one.numpy()), 1 - np.exp(-wide(x)),
+                               rtol=_special_tol(d) * 10)
+
+
+@case("igammac", reject=lambda t: ts.math.igammac(t, t))
+def _(d):
+    x = np.array([0.2, 1.0, 3.5, 9.0], d.np_dtype)
+    q_one = ts.math.igammac(ts.constant(np.ones(4, d.np_dtype)), ts.constant(x))
+    np.testing.assert_allclose(wide(q_one.numpy()), np.exp(-wide(x)),
+                               rtol=_special_tol(d) * 10)
+
+
+@case("betainc", reject=lambda t: ts.math.betainc(t, t, t))
+def _(d):
+    x = np.array([0.1, 0.5, 0.9], d.np_dtype)
+    ones = np.ones(3, d.np_dtype)
+    got = ts.math.betainc(ts.constant(np.full(3, 2.5, d.np_dtype)), ts.constant(ones),
+                          ts.constant(x))
+    assert got.dtype is d
+    np.testing.assert_allclose(wide(got.numpy()), wide(x) ** 2.5, rtol=_special_tol(d) * 10)
+    assert float(ts.math.betainc(ts.constant(2., d), ts.constant(3., d),
+                                 ts.constant(0.5, d))) == pytest.approx(0.6875,
+                                                                        rel=_special_tol(d))
+
+
 def test_every_registered_op_is_in_the_test_table():
     tested = set(UNARY) | set(BINARY) | set(REDUCTIONS) | set(CUSTOM)
     missing = sorted(set(OPS) - tested)

@@ -78,3 +78,28 @@ def test_same_values_and_gradients_as_tensorflow():
         results.append([np.asarray(t.numpy()) for t in values + grads])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300, equal_nan=True)
+
+
+@pytest.mark.tf_oracle
+def test_incomplete_functions_equal_tensorflows():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    a = np.array([0.5, 1., 2., 5., 50., 0., -1., 2., 2., 2.])
+    x = np.array([0.3, 1., 3., 2., 60., 1., 1., 0., np.inf, -1.])
+    big_a, big_b = np.array([0.5, 2., 5., 1., 0., 2., 30.]), np.array([.5, 3., 1., 1., 1., 2., 40.])
+    big_x = np.array([0.3, 0.5, 0.9, 0.2, 0.5, 1.5, 0.45])
+    results = []
+    for lib in (ts, tf):
+        ta, tx = lib.constant(a), lib.constant(x)
+        tba, tbb, tbx = lib.constant(big_a), lib.constant(big_b), lib.constant(big_x)
+        with lib.GradientTape(persistent=True) as tape:
+            tape.watch([ta, tx, tbx])
+            y = lib.reduce_sum(lib.math.igamma(ta[1:5], tx[1:5]))
+            z = lib.reduce_sum(lib.math.betainc(tba[:3], tbb[:3], tbx[:3]))
+        results.append([lib.math.igamma(ta, tx).numpy(), lib.math.igammac(ta, tx).numpy(),
+                        lib.math.betainc(tba, tbb, tbx).numpy(),
+                        tape.gradient(y, tx).numpy(), tape.gradient(z, tbx).numpy(),
+                        tape.gradient(y, ta).numpy()])
+    for k, (ours, theirs) in enumerate(zip(*results)):
+        rtol = 1e-6 if k == 5 else 1e-12   # the a-gradient is a central difference
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=1e-12, equal_nan=True)

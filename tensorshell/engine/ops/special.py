@@ -1,9 +1,12 @@
-"""Special functions (``ts.math``): ``lgamma``, ``digamma``, ``polygamma``, ``zeta`` and the
-composite ``lbeta``, vectorised over any backend with no SciPy: Lanczos' approximation for
-log-gamma, recurrence and the asymptotic series for digamma, Euler-Maclaurin summation for
-the Hurwitz zeta function (Cephes' method, as TensorFlow's Eigen kernels). Computed in
-float64 (float16/float32 results are rounded from it); poles and invalid arguments give
-TensorFlow's inf and nan. Each differentiates in ``x`` through the next one.
+"""Special functions (``ts.math``): ``lgamma``, ``digamma``, ``polygamma``, ``zeta``, the
+regularised incomplete ``igamma``/``igammac`` and ``betainc``, and the composite ``lbeta``,
+vectorised over any backend with no SciPy: Lanczos' approximation for log-gamma (Python's
+exact one on the CPU), recurrence and the asymptotic series for digamma, Euler-Maclaurin
+summation for the Hurwitz zeta function (Cephes' method, as TensorFlow's Eigen kernels),
+series and continued fractions for the incomplete functions. Computed in float64
+(float16/float32 results are rounded from it); poles and invalid arguments give
+TensorFlow's inf and nan. Each differentiates in ``x``; the shape parameters of the
+incomplete functions by central differences.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import math
 import numpy as np
 
 from ..dtypes import FLOATING
-from .registry import as_tensor, binary, composite, unary
+from .registry import (as_tensor, binary, composite, defgrad, not_allowed, op, out, run,
+                       unary, unify)
 from .shape import unbroadcast
 
 _LANCZOS_G = 7.0
@@ -160,6 +164,162 @@ polygamma = binary("polygamma", FLOATING, _polygamma_kernel, exports=("math",),
                    grad=lambda g, ans, n, x: (None, unbroadcast(g * polygamma(n + 1.0, x), x)))
 zeta = binary("zeta", FLOATING, _zeta_kernel, exports=("math",),
               grad=lambda g, ans, s, q: (None, unbroadcast(-g * s * zeta(s + 1.0, q), q)))
+
+
+# -- incomplete gamma and beta functions --------------------------------------------------------
+
+_TINY = 1e-300
+
+
+def _iterations(*bounds):
+    """Enough terms for the series and continued fractions to converge (they need about
+    the square root of their parameters)."""
+    finite = [float(np.max(np.where(np.isfinite(b), b, 0))) for b in bounds if b.size]
+    return int(min(100 + 10 * math.sqrt(max(finite + [0.0])), 20000))
+
+
+def _lentz_guard(xp, v):
+    return xp.where(xp.absolute(v) < _TINY, _TINY, v)
+
+
+def _igamma_f64(xp, a, x, upper):
+    """Regularised incomplete gamma P(a, x) (or Q = 1 - P): the series below a + 1, the
+    continued fraction above (Numerical Recipes' gser/gcf)."""
+    a, x = xp.broadcast_arrays(a, x)
+    with np.errstate(all="ignore"):
+        valid = (a > 0) & (x >= 0)
+        av = xp.where(valid, a, 1.0)
+        xv = xp.where(valid & (x > 0) & xp.isfinite(x), x, 1.0)
+        lg = _lgamma_kernel(xp)(av) if xp is not np else _exact_lgamma(av)
+        prefix = xp.exp(av * xp.log(xv) - xv - lg)
+        n = _iterations(np.asarray(a), np.asarray(x)) if xp is np else 2000
+        term = 1 / av
+        total = term
+        ap = av
+        for _ in range(n):
+            ap = ap + 1
+            term = term * xv / ap
+            total = total + term
+        p_series = total * prefix
+        b = xv + 1 - av
+        c = xp.full(b.shape, 1 / _TINY)
+        d = 1 / _lentz_guard(xp, b)
+        h = d
+        for i in range(1, n + 1):
+            an = -i * (i - av)
+            b = b + 2
+            d = 1 / _lentz_guard(xp, an * d + b)
+            c = _lentz_guard(xp, b + an / c)
+            h = h * d * c
+        q_cf = prefix * h
+        below = xv < av + 1
+        r = xp.where(below, 1 - p_series, q_cf) if upper else xp.where(below, p_series,
+                                                                         1 - q_cf)
+        r = xp.where(x == 0, 1.0 if upper else 0.0, r)
+        r = xp.where(valid & (x == xp.inf), 0.0 if upper else 1.0, r)
+        return xp.where(valid, r, xp.nan)
+
+
+def _betacf(xp, a, b, x, n):
+    qab, qap, qam = a + b, a + 1, a - 1
+    c = xp.ones(x.shape)
+    d = 1 / _lentz_guard(xp, 1 - qab * x / qap)
+    h = d
+    for m in range(1, n + 1):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1 / _lentz_guard(xp, 1 + aa * d)
+        c = _lentz_guard(xp, 1 + aa / c)
+        h = h * d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1 / _lentz_guard(xp, 1 + aa * d)
+        c = _lentz_guard(xp, 1 + aa / c)
+        h = h * d * c
+    return h
+
+
+def _betainc_f64(xp, a, b, x):
+    """Regularised incomplete beta I_x(a, b), by the continued fraction on whichever side
+    converges (Numerical Recipes' betai)."""
+    a, b, x = xp.broadcast_arrays(a, b, x)
+    with np.errstate(all="ignore"):
+        valid = (a > 0) & (b > 0) & (x >= 0) & (x <= 1)
+        av, bv = xp.where(valid, a, 1.0), xp.where(valid, b, 1.0)
+        xv = xp.where(valid & (x > 0) & (x < 1), x, 0.5)
+        lg = _lgamma_kernel(xp)
+        log_front = lg(av + bv) - lg(av) - lg(bv) + av * xp.log(xv) + bv * xp.log(1 - xv)
+        front = xp.exp(log_front)
+        n = _iterations(np.asarray(a), np.asarray(b)) if xp is np else 2000
+        direct = front * _betacf(xp, av, bv, xv, n) / av
+        mirrored = 1 - front * _betacf(xp, bv, av, 1 - xv, n) / bv
+        r = xp.where(xv < (av + 1) / (av + bv + 2), direct, mirrored)
+        r = xp.where(x == 0, 0.0, xp.where(x == 1, 1.0, r))
+        return xp.where(valid, r, xp.nan)
+
+
+def _float_kernel(fn):
+    def bind(xp):
+        def k(*args):
+            dtype = np.result_type(*[getattr(a, "dtype", np.float64) for a in args])
+            return fn(xp, *[xp.asarray(a, xp.float64) for a in args]).astype(dtype)
+        return k
+    return bind
+
+
+def _central_difference(fn, args, index, g, like):
+    """The gradient with respect to a shape parameter (``a``, ``b``) by a central
+    difference in float64: about 7 significant digits (TensorFlow has series for these;
+    they are rarely trained)."""
+    from .shape import cast
+    def thunk():
+        wide = [cast(t, "float64") for t in args]
+        p = wide[index]
+        from .elementwise import abs as abs_, maximum
+        h = maximum(abs_(p), 1.0) * 1e-6
+        up = list(wide)
+        down = list(wide)
+        up[index], down[index] = p + h, p - h
+        slope = (fn(*up) - fn(*down)) / (2.0 * h)
+        return unbroadcast(g * cast(slope, like.dtype), like)
+    return thunk
+
+
+def _igamma_density(a, x):
+    """d/dx P(a, x) = x^(a-1) e^-x / Gamma(a)."""
+    from .elementwise import exp, log
+    return exp((a - 1.0) * log(x) - x - lgamma(a))
+
+
+igamma = binary("igamma", FLOATING, _float_kernel(
+    lambda xp, a, x: _igamma_f64(xp, a, x, upper=False)), exports=("math",),
+    grad=lambda g, ans, a, x: (_central_difference(igamma, (a, x), 0, g, a),
+                               unbroadcast(g * _igamma_density(a, x), x)))
+igammac = binary("igammac", FLOATING, _float_kernel(
+    lambda xp, a, x: _igamma_f64(xp, a, x, upper=True)), exports=("math",),
+    grad=lambda g, ans, a, x: (_central_difference(igammac, (a, x), 0, g, a),
+                               unbroadcast(-g * _igamma_density(a, x), x)))
+
+
+@op("betainc", "custom", FLOATING, ("math",), kernel=_float_kernel(_betainc_f64))
+def betainc(a, b, x, name=None):
+    """The regularised incomplete beta function I_x(a, b) (the Beta distribution's CDF)."""
+    ta, tb, tx = unify("betainc", (a, b, x), ("a", "b", "x"))
+    if ta.dtype not in FLOATING:
+        raise not_allowed(betainc.op, ta, "a")
+    data = run(betainc.op, ta._data, tb._data, tx._data, inputs=(ta, tb, tx),
+               labels=("a", "b", "x"))
+    return out(data, ta.dtype)
+
+
+def _betainc_grad(g, ans, a, b, x, name=None):
+    from .elementwise import exp, log
+    density = exp((a - 1.0) * log(x) + (b - 1.0) * log(1.0 - x)
+                  - (lgamma(a) + lgamma(b) - lgamma(a + b)))
+    return (_central_difference(betainc, (a, b, x), 0, g, a),
+            _central_difference(betainc, (a, b, x), 1, g, b), unbroadcast(g * density, x))
+
+
+defgrad(betainc, _betainc_grad)
 
 
 def lbeta(x, name=None):
