@@ -109,11 +109,14 @@ def error_lines(exc) -> list[list[tuple[str, str]]] | None:
                           (o.dtype.ljust(dtype_w), "cyan"), ("  ", ""),
                           (_shape_text(o.shape).ljust(shape_w), ""), ("  ", ""),
                           (o.device, "bright_black")])
+        detail = getattr(exc, "detail", None) or {}
         if kind == "shape" and len(operands) >= 2:
             if getattr(exc, "op_name", None) == "matmul":
                 marks = _matmul_marks(operands)
-            else:
+            elif detail.get("broadcast"):  # other ops' rules are in their message
                 marks = _dims_table(operands, None)
+            else:
+                marks = []
             if marks:
                 lines.append([])
                 lines.extend(marks)

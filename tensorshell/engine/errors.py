@@ -158,13 +158,17 @@ def value_does_not_fit(op_name: str | None, value_text: str, dtype: str, why: st
 
 
 def incompatible_shapes(op_name: str, operands: list[Operand], why: str | None = None,
-                        hint: str | None = None, joiner: str = " vs. ") -> InvalidArgumentError:
+                        hint: str | None = None, joiner: str = " vs. ",
+                        broadcast: bool = False) -> InvalidArgumentError:
+    """Shapes an op cannot combine; ``broadcast``: by the broadcasting rule (the display
+    then aligns the shapes from the right and marks the dimension that breaks it)."""
     shapes = joiner.join(fmt_shape(o.shape) for o in operands)
     msg = f"{op_name}: incompatible shapes {shapes}"
     if why:
         msg += f": {why}"
     return InvalidArgumentError(None, None, msg, op_name=op_name, operands=operands,
-                                kind="shape", hint=hint)
+                                kind="shape", hint=hint,
+                                detail={"broadcast": True} if broadcast else None)
 
 
 def invalid(op_name: str | None, text: str, operands=(), hint=None, kind="value",
@@ -207,7 +211,7 @@ def from_kernel(op_name: str, exc: BaseException, operands: list[Operand]) -> Op
     if "broadcast" in text or "operands could not" in text:
         from . import shapes
         why = shapes.explain_broadcast([o.shape for o in operands])
-        return incompatible_shapes(op_name, operands, why)
+        return incompatible_shapes(op_name, operands, why, broadcast=True)
     if "negative integer powers" in text:
         return invalid(op_name, text, operands,
                        hint="ts.pow(ts.cast(x, ts.float32), ts.cast(y, ts.float32))")

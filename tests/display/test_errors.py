@@ -88,3 +88,16 @@ def test_user_frames_hide_the_engine():
     assert frames[-1].name == "user_code"
     ts.config.set_show_internal_frames(True)
     assert len(user_frames(e.__traceback__)) > len(frames)
+
+
+def test_only_broadcasting_errors_draw_the_broadcast_alignment():
+    """The right-aligned shapes with a caret explain broadcasting; other ops' shape rules
+    (a convolution's channels, concat's other axes) are in their message instead."""
+    conv = error_text(_raise(lambda: ts.nn.conv2d(ts.ones((1, 3, 3, 2)),
+                                                  ts.ones((2, 2, 1, 1)), 1, "VALID")))
+    assert "input depth 2 does not match the filters' input depth 1" in conv
+    assert "^" not in conv
+    broadcast = error_text(_raise(CASES["broadcast"]))
+    assert "^" in broadcast and "does not match" in broadcast
+    where = error_text(_raise(lambda: ts.where(ts.ones((2, 3)) > 0, ts.ones(4), ts.ones(4))))
+    assert "^" in where

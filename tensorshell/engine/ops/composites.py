@@ -76,7 +76,8 @@ def _broadcast_pair(op_name, x, y, x_label, y_label, allowed=FLOATING,
     shape = broadcast_shapes(tuple(x.shape), tuple(y.shape))
     if shape is None:
         raise incompatible_shapes(op_name, [describe(x, x_label), describe(y, y_label)],
-                                  explain_broadcast([tuple(x.shape), tuple(y.shape)]))
+                                  explain_broadcast([tuple(x.shape), tuple(y.shape)]),
+                                  broadcast=True)
     return _shape.broadcast_to(x, shape), _shape.broadcast_to(y, shape)
 
 

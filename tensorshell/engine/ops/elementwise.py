@@ -359,6 +359,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     if broadcast_shapes(*shapes) != x._data.shape:
         raise incompatible_shapes_for("clip_by_value", (x, lo, hi),
                                       ("t", "clip_value_min", "clip_value_max"),
-                                      "the bounds must broadcast to the shape of t")
+                                      "the bounds must broadcast to the shape of t",
+                                      broadcast=True)
     xp = x._device.backend.xp
     return out(xp.minimum(xp.maximum(x._data, lo._data), hi._data), x.dtype)

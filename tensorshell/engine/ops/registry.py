@@ -378,10 +378,10 @@ def public_name(op: OpDef) -> str:
     return "ts." + (ns + "." if ns else "") + (alias or op.name)
 
 
-def incompatible_shapes_for(op_name, tensors, labels, why=None):
+def incompatible_shapes_for(op_name, tensors, labels, why=None, broadcast=False):
     from ..errors import incompatible_shapes
     return incompatible_shapes(op_name, [describe(t, lab) for t, lab in zip(tensors, labels)],
-                               why)
+                               why, broadcast=broadcast)
 
 
 def kernel_error(op: OpDef, exc: BaseException, inputs, labels=("x", "y")):

@@ -515,7 +515,7 @@ def where(condition, x=None, y=None, name=None):
     shapes = [c._data.shape, xt._data.shape, yt._data.shape]
     if broadcast_shapes(*shapes) is None:
         raise incompatible_shapes("where", [describe(c, "condition"), describe(xt, "x"),
-                                            describe(yt, "y")])
+                                            describe(yt, "y")], broadcast=True)
     xp = c._device.backend.xp
     return out(xp.where(c._data, xt._data, yt._data), xt.dtype)
 
