@@ -43,8 +43,82 @@ def _named_printer(obj, p, cycle):
 
 
 def _named_results():
+    from ..engine.ops.decompositions import Qr
     from ..engine.ops.reduction import TopKV2, Unique
-    return (TopKV2, Unique)
+    return (TopKV2, Unique, Qr)
+
+
+def _structure_header(obj, kind) -> str:
+    dims = ", ".join("None" if d is None else str(d) for d in obj.shape.as_list())
+    device = obj.values.device if kind == "SparseTensor" else obj.flat_values.device
+    from ..engine.devices import lookup
+    return f"{kind}[{dims}] {obj.dtype.name} {lookup(device).short}"
+
+
+def _value_text(v) -> str:
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, bytes):
+        return repr(v)
+    if isinstance(v, float):
+        text = f"{v:.6g}"
+        return text if any(c in text for c in ".ein") else text + ".0"
+    return str(v)
+
+
+def ragged_text(obj, rows: int = 12, compact: bool = False) -> str:
+    """A RaggedTensor: its header (shape with None for ragged dimensions, dtype, device),
+    how many rows and values, then its rows (the first and last when there are many)."""
+    head = _structure_header(obj, "RaggedTensor")
+    listed = obj.to_list()
+
+    def fmt(row):
+        return "[" + ", ".join(fmt(v) if isinstance(v, list) else _value_text(v)
+                               for v in row) + "]"
+    if compact:
+        body = fmt(listed)
+        return f"<{head} {body}>" if len(body) + len(head) < 60 else f"<{head}>"
+    lengths = obj.row_lengths().numpy()
+    n_rows, n_values = len(listed), int(obj.flat_values.shape[0])
+    stats = f"{n_rows} row{'s' * (n_rows != 1)}, {n_values} value{'s' * (n_values != 1)}" + (
+        f", row lengths {int(lengths.min())}-{int(lengths.max())}" if len(lengths) else "")
+    shown = [fmt(r) for r in listed] if len(listed) <= rows else \
+        [fmt(r) for r in listed[:rows - 3]] + ["..."] + [fmt(r) for r in listed[-2:]]
+    return f"{head}  ({stats})\n[" + ",\n ".join(shown) + "]"
+
+
+def sparse_text(obj, entries: int = 12, compact: bool = False) -> str:
+    """A SparseTensor: its header, how many entries it stores of how many, then the stored
+    entries as ``[indices] value`` (the first and last when there are many)."""
+    head = _structure_header(obj, "SparseTensor")
+    count = int(obj.values.shape[0])
+    total = 1
+    for d in obj.shape.as_list():
+        total *= d
+    share = f"{100 * count / total:.3g}%" if total else "-"
+    if compact:
+        return f"<{head} {count} stored>"
+    idx, vals = obj.indices.numpy(), obj.values.numpy()
+    shown = list(range(count)) if count <= entries else \
+        list(range(entries - 3)) + list(range(count - 2, count))
+    lines = [f"  [{', '.join(str(int(c)) for c in idx[k])}]  {_value_text(vals[k])}"
+             for k in shown]
+    if count > entries:
+        lines.insert(entries - 3, "  ...")
+    return f"{head}  ({count} of {total} stored, {share})" + "".join("\n" + line
+                                                                     for line in lines)
+
+
+def _structure_printer(text_fn):
+    def printer(obj, p, cycle):
+        p.text(text_fn(obj, compact=len(getattr(p, "stack", ())) > 1))
+    return printer
+
+
+def _structures():
+    from ..ragged import RaggedTensor
+    from ..sparse import SparseTensor
+    return {RaggedTensor: ragged_text, SparseTensor: sparse_text}
 
 
 def register(ip) -> None:
@@ -53,12 +127,14 @@ def register(ip) -> None:
         plain.for_type(cls, _printer)
     for cls in _named_results():
         plain.for_type(cls, _named_printer)
+    for cls, text_fn in _structures().items():
+        plain.for_type(cls, _structure_printer(text_fn))
     register_inspector(ip)
 
 
 def unregister(ip) -> None:
     plain = ip.display_formatter.formatters["text/plain"]
-    for cls in (Tensor, Variable) + _named_results():
+    for cls in (Tensor, Variable) + _named_results() + tuple(_structures()):
         plain.type_printers.pop(cls, None)
 
 

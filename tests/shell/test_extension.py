@@ -44,6 +44,22 @@ def test_containers_and_named_results_show_tensors_in_one_line_each(shell):
     assert "indices=<Tensor[2] int32 cpu:0 [1 2]>)" in top
 
 
+def test_ragged_and_sparse_tensors_show_their_structure(shell):
+    text = lambda v: shell.display_formatter.format(v)[0]["text/plain"]  # noqa: E731
+    assert text(ts.ragged.constant([[1, 2], [], [3]])) == (
+        "RaggedTensor[3, None] int32 cpu:0  (3 rows, 3 values, row lengths 0-2)\n"
+        "[[1, 2],\n [],\n [3]]")
+    assert text(ts.SparseTensor([[0, 1], [2, 3]], [1., 2.5], [3, 4])) == (
+        "SparseTensor[3, 4] float32 cpu:0  (2 of 12 stored, 16.7%)\n"
+        "  [0, 1]  1.0\n  [2, 3]  2.5")
+    many = text(ts.SparseTensor([[i, i] for i in range(30)], list(range(30)), [30, 30]))
+    assert "  ...\n  [28, 28]  28\n  [29, 29]  29" in many and len(many.splitlines()) == 13
+    assert text((ts.ragged.constant([[1], [2, 3]]), ts.SparseTensor([[0, 0]], [1.], [2, 2]))) \
+        == "(<RaggedTensor[2, None] int32 cpu:0 [[1], [2, 3]]>,\n" \
+           " <SparseTensor[2, 2] float32 cpu:0 1 stored>)"
+    assert text(ts.linalg.qr(ts.eye(2))).startswith("Qr(q=<Tensor[2, 2] float32 cpu:0")
+
+
 def test_tensors_magic_lists_the_workspace(shell):
     shell.user_ns.update(a=ts.ones((2, 3)), w=ts.Variable([1, 2], name="w"), n=3)
     with ts.device("/cpu:1"):
