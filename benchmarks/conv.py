@@ -11,12 +11,12 @@ filter (three times the forward's FLOPs); max_pool2d is 2x2, stride 2.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 import tensorshell as ts
+from timing import best
 
 LAYERS = [  # (name, input NHWC, filter HWIO)
     ("3x3, 64->64 ch, 32x32, batch 32", (32, 32, 32, 64), (3, 3, 64, 64)),
@@ -24,16 +24,6 @@ LAYERS = [  # (name, input NHWC, filter HWIO)
     ("3x3, 256->256 ch, 16x16, batch 8", (8, 16, 16, 256), (3, 3, 256, 256)),
 ]
 QUICK = [("3x3, 8->8 ch, 8x8, batch 2", (2, 8, 8, 8), (3, 3, 8, 8))]
-
-
-def best(fn, repeat):
-    fn()
-    t = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        t = min(t, time.perf_counter() - t0)
-    return t
 
 
 def numpy_conv_same(x, w):

@@ -16,16 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 import tensorshell as ts
-
-
-def best(fn, repeat):
-    fn()
-    t = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        t = min(t, time.perf_counter() - t0)
-    return t
+from timing import best
 
 
 _copiers = ThreadPoolExecutor(max(ts.config.threading.get_intra_op_parallelism_threads() - 1,

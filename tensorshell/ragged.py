@@ -138,8 +138,9 @@ class RaggedTensor:
             is_pad = (data == pad).reshape(rows, width, -1).all(axis=2)
             lens = np.array([width - int(np.argmin(r[::-1])) if not r.all() else 0
                              for r in is_pad], np.int64)
-        else:
-            lens = np.full(rows, width, np.int64)
+        else:  # every row whole: the row length is known, as TensorFlow's shape says
+            flat = _shape_ops().reshape(t, [-1] + t.shape.as_list()[2:])
+            return cls.from_uniform_row_length(flat, width, nrows=rows)
         keep = np.concatenate([np.arange(width * i, width * i + n) for i, n in
                                enumerate(lens)]) if rows else np.zeros(0, np.int64)
         flat = _shape_ops().reshape(t, [-1] + t.shape.as_list()[2:])

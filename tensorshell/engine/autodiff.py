@@ -126,8 +126,17 @@ def _add_nodes(ans, inputs, interested, op, args, kwargs, vjp=None):
 
 
 def _has_ragged(args) -> bool:
-    return any(getattr(a, "_is_ragged", False) or (isinstance(a, (list, tuple)) and any(
-        getattr(b, "_is_ragged", False) for b in a)) for a in args)
+    """Whether a RaggedTensor is among an op's arguments (or in a list of them): checked
+    for every recorded op, so tensors - nearly every argument - cost one type test."""
+    for a in args:
+        cls = a.__class__
+        if cls is Tensor or cls is TrackedTensor:
+            continue
+        if getattr(a, "_is_ragged", False):
+            return True
+        if (cls is list or cls is tuple) and any(getattr(b, "_is_ragged", False) for b in a):
+            return True
+    return False
 
 
 def record(op, fn, args, kwargs):

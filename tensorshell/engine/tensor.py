@@ -164,6 +164,10 @@ class Tensor:
 
     __slots__ = ("_data", "_dtype", "_device", "__weakref__")
     __array_priority__ = 100
+    # Markers the engine tests with getattr(x, name, False) on any value: answered here, so
+    # a tensor never reaches the (costly, raising) __getattr__ below for them.
+    _is_variable = False
+    _is_ragged = False
 
     def __init__(self, *args, **kwargs):
         raise TypeError("Tensors are not built directly; use ts.constant(value) or "

@@ -89,6 +89,7 @@ class Variable:
     """
 
     _is_variable = True
+    _is_ragged = False
     __array_priority__ = 100
     __slots__ = ("_data", "_dtype", "_device", "_name", "_trainable", "_shared",
                  "constraint", "__weakref__")

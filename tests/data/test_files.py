@@ -30,6 +30,12 @@ def test_text_lines_file_after_file(csv_files, tmp_path):
     packed = tmp_path / "c.csv.gz"
     packed.write_bytes(gzip.compress(b"p\nq\n"))
     assert [t.numpy() for t in ts.data.TextLineDataset(str(packed), "GZIP")] == [b"p", b"q"]
+    import zlib
+    deflated = tmp_path / "d.zz"
+    deflated.write_bytes(zlib.compress(b"r\ns"))
+    assert [t.numpy() for t in ts.data.TextLineDataset(str(deflated), "ZLIB")] == [b"r", b"s"]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="compression_type"):
+        list(ts.data.TextLineDataset(str(deflated), "LZMA"))
     with pytest.raises(ts.errors.NotFoundError, match="missing.csv"):
         list(ts.data.TextLineDataset(str(tmp_path / "missing.csv")))
 
@@ -74,6 +80,8 @@ def test_read_and_write_files(tmp_path):
     ts.io.write_file(path, ts.constant(b"\x00bytes\xff"))
     contents = ts.io.read_file(path)
     assert contents.dtype is ts.string and contents.numpy() == b"\x00bytes\xff"
+    ts.io.write_file(path, "text")   # a Python string is written as UTF-8
+    assert ts.io.read_file(path).numpy() == b"text"
     with pytest.raises(ts.errors.NotFoundError):
         ts.io.read_file(str(tmp_path / "nothing"))
 

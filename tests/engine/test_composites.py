@@ -402,3 +402,14 @@ def test_top_k_names_itself_when_refusing_a_dtype():
                        match="ts.math.top_k does not accept bool") as info:
         ts.math.top_k(ts.constant([True, False]))
     assert info.value.hint == "ts.math.top_k(ts.cast(input, ts.int32), k)"
+
+
+@pytest.mark.parametrize("call, fix", [
+    (lambda: ts.nn.silu(ts.constant([1])), "ts.nn.silu(ts.cast(features, ts.float32)"),
+    (lambda: ts.linalg.expm(ts.eye(2, dtype=ts.int32)), "ts.linalg.expm(ts.cast(input,"),
+    (lambda: ts.math.softsign(ts.constant([1])), "ts.math.softsign(ts.cast(features,"),
+])
+def test_dtype_refusals_name_where_the_composite_lives(call, fix):
+    with pytest.raises(ts.errors.InvalidArgumentError) as info:
+        call()
+    assert info.value.hint.startswith(fix)

@@ -209,6 +209,17 @@ EXPECTED = [
     ("tf.strings.unicode_encode(u[1:], 'UTF-8')",
      ('T', [b'Coffee', b'caff\xc3\xa8', b'\xe5\x92\x96\xe5\x95\xa1'], 'string', '(3,)')),
 
+    ("tf.RaggedTensor.from_tensor(tf.ones((2, 3)))",
+     ('R', [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], 'float32', '(2, 3)')),
+    ("tf.RaggedTensor.from_tensor(tf.reshape(tf.range(12), [2, 3, 2]), ragged_rank=2)",
+     ('R', [[[0, 1], [2, 3], [4, 5]], [[6, 7], [8, 9], [10, 11]]], 'int32', '(2, 3, 2)')),
+    ("tf.RaggedTensor.from_tensor(tf.constant([[1, 0], [0, 0]]), padding=0)",
+     ('R', [[1], []], 'int32', '(2, None)')),
+    ("tf.ragged.constant([[1, 2], [3]]).bounding_shape(1)", ('T', 2, 'int64', '()')),
+    ("tf.ragged.constant([[[1], [2, 3]], [[4]]]).nested_row_lengths()",
+     [('T', [2, 1], 'int64', '(2,)'), ('T', [1, 2, 1], 'int64', '(3,)')]),
+    ("tf.ragged.constant([[1, 2], [3]])[:, -1:]", ('R', [[2], [3]], 'int32', '(2, None)')),
+    ("tf.ragged.constant([[1, 2], [3]])[1:, :1]", ('R', [[3]], 'int32', '(1, None)')),
 ]
 
 

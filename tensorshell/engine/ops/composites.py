@@ -60,12 +60,20 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     return _ew.sqrt(_red.reduce_sum(x * x, axis, keepdims))
 
 
+def _public(name):
+    """Where users call a composite: ``ts.nn.silu``, ``ts.linalg.expm`` ..."""
+    for ns, functions in NAMESPACES.items():  # the top level first
+        if name in functions:
+            return "ts." + (ns + "." if ns else "") + name
+    return "ts." + name
+
+
 def _float(value, op_name, label="x", allowed=FLOATING, what="a floating-point"):
     t = as_tensor(value, op_name, label)
     if t.dtype not in allowed:
         raise invalid(op_name, f"{label} must be {what} tensor, got {t.dtype.name}",
                       [describe(t, label)], kind="dtype",
-                      hint=f"ts.{op_name}(ts.cast({label}, ts.float32), ...)")
+                      hint=f"{_public(op_name)}(ts.cast({label}, ts.float32), ...)")
     return t
 
 

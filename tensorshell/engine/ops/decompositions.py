@@ -19,6 +19,7 @@ import numpy as np
 
 from ..dtypes import FLOAT_COMPLEX
 from ..errors import incompatible_shapes, invalid
+from .composites import _float
 from .linalg import _lapack_ready, _square, diag, diag_part, inv, matmul, matrix_transpose
 from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out
 
@@ -360,15 +361,11 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     underdetermined), through the regularised normal equations as TensorFlow's fast path."""
     from .creation import eye
     from .linalg import cholesky
-    a = as_tensor(matrix, "lstsq", "matrix")
+    a = _float(matrix, "lstsq", "matrix", FLOAT_COMPLEX, "a floating-point or complex")
     b = as_tensor(rhs, "lstsq", "rhs", a.dtype, anchor="matrix")
     if a.ndim < 2 or b.ndim < 2:
         raise incompatible_shapes("lstsq", [describe(a, "matrix"), describe(b, "rhs")],
                                   "matrix and rhs must be matrices (or batches of them)")
-    if a.dtype not in FLOAT_COMPLEX:
-        raise invalid("lstsq", f"matrix must be floating-point or complex, got "
-                      f"{a.dtype.name}", [describe(a, "matrix")], kind="dtype",
-                      hint="ts.linalg.lstsq(ts.cast(matrix, ts.float32), rhs)")
     rows, cols = a.shape[-2], a.shape[-1]
     if b.shape[-2] != rows:
         raise incompatible_shapes("lstsq", [describe(a, "matrix"), describe(b, "rhs")],
@@ -446,11 +443,7 @@ def expm(input, name=None):  # noqa: A002
     matmul and solve, so it differentiates."""
     from .creation import eye
     from .linalg import solve
-    t = as_tensor(input, "expm", "input")
-    if t.dtype not in FLOAT_COMPLEX:
-        raise invalid("expm", f"input must be floating-point or complex, got {t.dtype.name}",
-                      [describe(t, "input")], kind="dtype",
-                      hint="ts.linalg.expm(ts.cast(input, ts.float32))")
+    t = _float(input, "expm", "input", FLOAT_COMPLEX, "a floating-point or complex")
     _square(t, "expm")
     n = t.shape[-1]
     double = t.dtype.real_dtype.size == 8
