@@ -8,6 +8,8 @@ methods are attached from the op registry (see ``ops/registry.py``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import dtypes
@@ -142,7 +144,8 @@ class Reference:
 
 
 _NUMPY_HINTS = {
-    "T": "ts.transpose(t)", "sum": "ts.reduce_sum(t)", "mean": "ts.reduce_mean(t)",
+    "T": "ts.transpose(t) (tensors are immutable: a transpose is a new tensor)",
+    "sum": "ts.reduce_sum(t)", "mean": "ts.reduce_mean(t)",
     "max": "ts.reduce_max(t)", "min": "ts.reduce_min(t)", "prod": "ts.reduce_prod(t)",
     "std": "ts.math.reduce_std(t)", "var": "ts.math.reduce_variance(t)",
     "reshape": "ts.reshape(t, shape)", "astype": "ts.cast(t, dtype)",
@@ -152,6 +155,25 @@ _NUMPY_HINTS = {
     "all": "ts.reduce_all(t)", "copy": "ts.identity(t)", "size": "ts.size(t)",
     "tolist": "t.numpy().tolist()", "item": "t.numpy().item()",
 }
+
+
+class _NumpyHint:
+    """A NumPy attribute tensors lack, answering with the tensorshell spelling.
+
+    Descriptors rather than ``__getattr__``: a class with ``__getattr__`` pays a Python-level
+    hook on every attribute read (``t._data`` included), ~20% of a small op's dispatch."""
+
+    __slots__ = ("name", "hint")
+
+    def __init__(self, hint: str):
+        self.hint = hint
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        raise AttributeError(f"{(owner or type(obj)).__name__} has no attribute {self.name!r}; "
+                             f"use {self.hint}")
 
 
 class Tensor:
@@ -164,8 +186,8 @@ class Tensor:
 
     __slots__ = ("_data", "_dtype", "_device", "__weakref__")
     __array_priority__ = 100
-    # Markers the engine tests with getattr(x, name, False) on any value: answered here, so
-    # a tensor never reaches the (costly, raising) __getattr__ below for them.
+    # Markers the engine tests with getattr(x, name, False) on any value: class attributes,
+    # so the lookup never raises.
     _is_variable = False
     _is_ragged = False
 
@@ -192,17 +214,6 @@ class Tensor:
     @property
     def device(self) -> str:
         return self._device.name
-
-    @property
-    def T(self):  # noqa: N802 - explains the missing NumPy attribute
-        raise AttributeError("Tensor has no attribute 'T': tensors are immutable and a "
-                             "transpose is a new tensor; use ts.transpose(t)")
-
-    def __getattr__(self, name):
-        hint = _NUMPY_HINTS.get(name)
-        if hint is not None:
-            raise AttributeError(f"Tensor has no attribute {name!r}; use {hint}")
-        raise AttributeError(f"Tensor has no attribute {name!r}")
 
     # -- NumPy interop ------------------------------------------------------------------------
     def numpy(self):
@@ -340,6 +351,24 @@ class Tensor:
                 f"dtype={self._dtype.name}, device=/{self._device.short})")
 
 
+def add_numpy_hints(cls):
+    """Give ``cls`` the NumPy attributes it lacks as hints (``t.T`` -> use ts.transpose(t)),
+    hidden from ``dir()`` so completion never offers them."""
+    for name, hint in _NUMPY_HINTS.items():
+        if name not in vars(cls):
+            attr = _NumpyHint(hint)
+            attr.__set_name__(cls, name)
+            setattr(cls, name, attr)
+    cls.__dir__ = _dir_without_hints
+
+
+def _dir_without_hints(self):
+    return [n for n in object.__dir__(self) if n not in _NUMPY_HINTS]
+
+
+add_numpy_hints(Tensor)
+
+
 def _to(t: Tensor, spec: str) -> Tensor:
     from .devices import lookup
     dev = lookup(spec)
@@ -389,11 +418,15 @@ def _leaves(value):
         yield value
 
 
-def infer(value) -> tuple[np.ndarray, DType]:
+def infer(value, overflow_ok: bool = False) -> tuple[np.ndarray, DType]:
     """A NumPy array and the DType TensorFlow would give ``value`` (floats -> float32, ints ->
-    int32 or int64, NumPy arrays keep theirs)."""
+    int32 or int64, NumPy arrays keep theirs). A finite Python float beyond float32's range
+    raises ValueError, as in TensorFlow, unless ``overflow_ok`` (a caller that converts to
+    another dtype itself)."""
     t = type(value)
     if t is float:
+        if not -_F32_INF < value < _F32_INF and not overflow_ok and math.isfinite(value):
+            raise _float32_overflow(value)
         return np.array(value, np.float32), dtypes.float32
     if t is int:
         if -2**31 <= value < 2**31:
@@ -406,7 +439,7 @@ def infer(value) -> tuple[np.ndarray, DType]:
     if isinstance(value, Tensor):
         return value.numpy() if value._data.ndim == 0 else np.asarray(value), value._dtype
     if getattr(value, "_is_variable", False):
-        return infer(value.value())
+        return infer(value.value(), overflow_ok)
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.array(value)  # a copy: later writes to the array never reach the tensor
         if arr.dtype.kind in "USO":
@@ -420,19 +453,45 @@ def infer(value) -> tuple[np.ndarray, DType]:
         raise ValueError("Attempt to convert a value (None) with an unsupported type "
                          "(<class 'NoneType'>) to a Tensor.")
     if isinstance(value, (list, tuple)):
-        return _infer_sequence(value)
+        return _infer_sequence(value, overflow_ok)
     if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
         return infer(np.asarray(value))
     if isinstance(value, (int, float)):  # int/float subclasses, e.g. IntEnum
-        return infer(t.__mro__[1](value) if t.__mro__[1] in (int, float) else float(value))
+        return infer(t.__mro__[1](value) if t.__mro__[1] in (int, float) else float(value),
+                     overflow_ok)
     raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
                      f"({t}) to a Tensor.")
 
 
-def _infer_sequence(value) -> tuple[np.ndarray, DType]:
+# Python floats at or beyond this round to float32's infinity (half an ulp above its max)
+_F32_INF = 3.4028235677973366e38
+_hypot = math.hypot
+
+
+def _float32_overflow(value) -> ValueError:
+    return value_does_not_fit(
+        None, _short(value), "float32",
+        "it overflows float32, the dtype Python floats get; pass dtype=ts.float64 to keep it",
+        hint="ts.constant(value, dtype=ts.float64)", cls=ValueError)
+
+
+def _python_floats_fit(value, arr: np.ndarray) -> bool:
+    """Whether ``arr`` (Python numbers ``value`` made float32) lost no finite value to
+    infinity. A short flat list is checked by its Euclidean norm (one C call), which bounds
+    every entry; anything else, or a large norm, by the array."""
+    if type(value) is list and len(value) <= 64 and _hypot(*value) < _F32_INF:
+        return True
+    lost = np.isinf(arr)
+    return not lost.any() or not np.isfinite(np.asarray(value, np.float64)[lost]).any()
+
+
+def _infer_sequence(value, overflow_ok: bool = False) -> tuple[np.ndarray, DType]:
     kinds = set(map(type, value))
     if kinds == {float} or kinds == {float, int}:  # the common flat list of numbers
-        return np.array(value, np.float32), dtypes.float32
+        arr = np.array(value, np.float32)
+        if not overflow_ok and not _python_floats_fit(value, arr):
+            raise _float32_overflow(value)
+        return arr, dtypes.float32
     if kinds == {int}:
         arr = np.array(value)
         if arr.dtype == np.int64 and arr.min() >= -2**31 and arr.max() < 2**31:
@@ -456,7 +515,10 @@ def _infer_sequence(value) -> tuple[np.ndarray, DType]:
     kind = arr.dtype.kind
     if kind == "f":
         if arr.dtype == np.float64 and _all_python(value):
-            return arr.astype(np.float32), dtypes.float32
+            narrow = arr.astype(np.float32)
+            if not overflow_ok and not _python_floats_fit(arr, narrow):
+                raise _float32_overflow(value)
+            return narrow, dtypes.float32
         return arr, from_numpy(arr.dtype)
     if kind == "i":
         kinds = {type(v) for v in _leaves(value)}
@@ -513,16 +575,17 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
                 raise TypeError(f"Tensor conversion requested dtype {dtype.name} for Tensor "
                                 f"with dtype {value.dtype.name}: use ts.cast")
             return np.asarray(value)
-        arr, natural = infer(value)
+        arr, natural = infer(value, overflow_ok=True)
         python_floats = natural is dtypes.float32 and isinstance(value, (list, tuple)) \
             and arr.size > 0  # [] infers float32 but holds no float
         if python_floats and dtype.is_integer:
             # as a Python float scalar, and as TensorFlow: [1.0, 2.0] is not an int list
             refusal = dtypes.Refusal("Python floats do not become integers implicitly", False)
         else:
-            if python_floats and dtype is not dtypes.float32:
+            if python_floats:
                 # Python floats default to float32; converted to another dtype they keep
-                # their exact values: [0.1] as float64 is 0.1, not 0.10000000149
+                # their exact values ([0.1] as float64 is 0.1, not 0.10000000149), and to
+                # float32 they are checked against its range from their exact values
                 arr = np.array(value, np.float64)
             refusal = dtypes.array_fits(arr, dtype)
         if refusal is None:
@@ -607,6 +670,8 @@ def _place(arr: np.ndarray, dtype: DType) -> Tensor:
 
 
 _NUMBERS = frozenset({float, int})
+_FLOAT32 = np.dtype(np.float32)
+_TS_FLOAT32 = dtypes.float32
 
 
 def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
@@ -619,8 +684,13 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     if dtype is None and shape is None and type(value) is list:
         kinds = set(map(type, value))
         dev = placement.device if placement.initialized else current()
-        if float in kinds and kinds <= _NUMBERS and not dev.backend.is_gpu:
-            return wrap(np.array(value, np.float32), dtypes.float32, dev)
+        if float in kinds and kinds <= _NUMBERS and not dev.backend.is_gpu \
+                and len(value) <= 64 and _hypot(*value) < _F32_INF:  # nothing overflows
+            t = _new(Tensor)  # wrap(), inlined: this is the hot constructor
+            t._data = np.array(value, _FLOAT32)
+            t._dtype = _TS_FLOAT32
+            t._device = dev
+            return t
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
         if isinstance(value, Tensor) or getattr(value, "_is_variable", False):

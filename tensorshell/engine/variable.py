@@ -18,7 +18,7 @@ from .devices import current, home_for
 from .errors import InvalidArgumentError, OpError, fmt_shape
 from .ops.indexing import normalize_index
 from .ops.registry import RECORDING, TENSOR_METHODS, on_device
-from .tensor import Reference, Tensor, TensorShape, infer, to_dtype
+from .tensor import Reference, Tensor, TensorShape, add_numpy_hints, infer, to_dtype
 
 _new = object.__new__
 
@@ -502,3 +502,4 @@ for _op in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", 
                  "mod": "%", "pow": "**", "matmul": "@", "and": "&", "or": "|",
                  "xor": "^"}[_op]))
 del _name, _fn, _op
+add_numpy_hints(Variable)

@@ -51,8 +51,8 @@ def test_golden_error_text(case):
 
 def test_golden_error_panel_in_colour():
     buf = io.StringIO()
-    Console(file=buf, force_terminal=True, force_jupyter=False, color_system="standard", width=80).print(
-        render_error(_raise(CASES["dtype-mismatch"])))
+    Console(file=buf, force_terminal=True, force_jupyter=False, color_system="standard",
+            width=80).print(render_error(_raise(CASES["dtype-mismatch"])))
     check_golden("error-panel-colour", buf.getvalue())
 
 

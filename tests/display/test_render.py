@@ -53,8 +53,8 @@ def test_golden_plain(dtype, shape_name):
 
 def _ansi(t, width=80):
     buf = io.StringIO()
-    Console(file=buf, force_terminal=True, force_jupyter=False, color_system="standard", width=width,
-            legacy_windows=False).print(TensorView(t))
+    Console(file=buf, force_terminal=True, force_jupyter=False, color_system="standard",
+            width=width, legacy_windows=False).print(TensorView(t))
     return buf.getvalue()
 
 

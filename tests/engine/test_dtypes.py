@@ -20,7 +20,8 @@ def test_dtype_equals_its_numpy_type_and_name(d):
 
 
 def test_attributes_match_tensorflow():
-    assert ts.float32 == np.float32 and ts.float32 == "float32" and ts.constant(1.).dtype == ts.float32
+    assert ts.float32 == np.float32 and ts.float32 == "float32"
+    assert ts.constant(1.).dtype == ts.float32
     assert ts.float16.is_floating and not ts.float16.is_integer
     assert ts.int8.is_integer and ts.int8.max == 127 and ts.int8.min == -128
     assert not ts.bool.is_integer and not ts.bool.is_floating

@@ -63,6 +63,13 @@ def test_no_T_attribute_explains_itself():
     assert not hasattr(t, "T")
     with pytest.raises(AttributeError, match=r"ts\.reduce_sum"):
         t.sum()
+    v = ts.Variable([[1., 2.]])
+    with pytest.raises(AttributeError, match=r"Variable has no attribute 'reshape'.*ts\.reshape"):
+        v.reshape([2])
+    for value in (t, v):  # completion never offers a name that only raises
+        assert "T" not in dir(value) and "sum" not in dir(value) and "shape" in dir(value)
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        t.nonsense
 
 
 def test_immutability():

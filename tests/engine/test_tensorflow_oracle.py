@@ -13,6 +13,9 @@ tf = pytest.importorskip("tensorflow")
 
 PROGRAMS = [
     "tf.constant([[1., 2., 3.], [4., 5., 6.]]) + 10",
+    "tf.constant([float('inf'), float('nan'), -float('inf'), 1e-50])",
+    "tf.constant(3.4e38)", "tf.constant([3e38] * 80)", "tf.constant([[3e38, -3e38]])",
+    "tf.constant([1e300, -1e300], dtype=tf.float64)",
     "tf.constant([1, 2, 3]) * 2",
     "tf.constant(7) / tf.constant(2)",
     "tf.constant(7, tf.int8) / tf.constant(2, tf.int8)",
@@ -225,6 +228,22 @@ def test_both_refuse(program):
         eval(program, {"tf": tf, "np": np})
     with pytest.raises(ts.errors.InvalidArgumentError):
         eval(program, {"tf": ts, "np": np})
+
+
+# Python floats beyond float32's range: TensorFlow's inference refuses them (ValueError)
+FLOAT32_OVERFLOWS = ["tf.constant(1e300)", "tf.constant([1e300])", "tf.constant([1e39, 1.])",
+                     "tf.constant([[1., -1e300]])", "tf.constant((1e300,))",
+                     "tf.constant(3.4028236e38)", "tf.constant(list(range(100)) + [1e300])",
+                     "tf.convert_to_tensor(1e300)", "tf.Variable([2., 1e300])"]
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("program", FLOAT32_OVERFLOWS)
+def test_float32_overflow_refused_as_tensorflow_does(program):
+    with pytest.raises(ValueError):
+        eval(program, {"tf": tf})
+    with pytest.raises(ValueError, match="overflows float32"):
+        eval(program, {"tf": ts})
 
 
 def _chapter_program(tf):

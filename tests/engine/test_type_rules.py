@@ -54,6 +54,27 @@ def test_lossy_values_raise_instead_of_truncating(expr, fix):
         assert fix in info.value.hint
 
 
+@pytest.mark.parametrize("value", [1e300, [1e300], [1., -1e39], [[2.], [1e300]], (1e300,),
+                                   3.4028236e38, [0.5] * 100 + [1e300]])
+def test_python_floats_beyond_float32_raise_with_the_fix(value):
+    """Python floats become float32; one beyond its range would silently become inf, so
+    (as TensorFlow does) the constructor refuses and names the fix. Explicit float64 keeps
+    it; infinities and NaN are values, not overflows."""
+    for make in (ts.constant, ts.convert_to_tensor, ts.Variable, ts.exp):
+        with pytest.raises(ValueError, match=r"overflows float32.*dtype=ts\.float64"):
+            make(value)
+    with pytest.raises(ValueError, match="overflows? float32"):
+        ts.constant(value, dtype=ts.float32)
+    assert np.array_equal(ts.constant(value, dtype=ts.float64).numpy(), np.array(value))
+
+
+def test_float32_limits_and_non_finite_values_are_kept():
+    assert ts.constant(3.4e38).numpy() == np.float32(3.4e38)
+    assert ts.constant([3e38] * 80).numpy().max() == np.float32(3e38)  # a norm over the limit
+    got = ts.constant([float("inf"), float("nan"), -float("inf"), 1e-50]).numpy()
+    np.testing.assert_array_equal(got, np.array([np.inf, np.nan, -np.inf, 0.], np.float32))
+
+
 def test_booleans_are_zero_and_one_in_numeric_tensors_as_in_tensorflow():
     # nothing is lost: TensorFlow (and Python) take True as 1
     assert (ts.constant([1., 2.]) + True).numpy().tolist() == [2., 3.]
@@ -122,7 +143,7 @@ def test_float_edge_cases_are_silent_outside_pytest():
     import subprocess
     import sys
     code = ("import tensorshell as ts; ts.constant(1.) / 0.; ts.math.log(ts.constant(-1.));"
-            "ts.reduce_mean(ts.constant([], ts.float32)); ts.constant(1e300)")
+            "ts.reduce_mean(ts.constant([], ts.float32)); ts.constant([3e38]) * 10.")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0 and r.stderr == ""

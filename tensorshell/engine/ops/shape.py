@@ -298,8 +298,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     p = int_list(paddings, "pad", "paddings")
     nd = t._data.ndim
     if len(p) != 2 * nd:
-        raise invalid("pad", f"paddings must be a matrix of shape [{nd}, 2], got "
-                      f"{np.asarray(paddings).shape if not isinstance(paddings, Tensor) else paddings.shape}",
+        got = paddings.shape if isinstance(paddings, Tensor) else np.asarray(paddings).shape
+        raise invalid("pad", f"paddings must be a matrix of shape [{nd}, 2], got {got}",
                       kind="shape")
     if any(v < 0 for v in p):
         raise invalid("pad", f"paddings must be non-negative, got {p}", kind="shape")
@@ -320,7 +320,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         limit = 1 if mode == "REFLECT" else 0
         for i, (a, b) in enumerate(pairs):
             if max(a, b) > t._data.shape[i] - limit:
-                raise invalid("pad", f"paddings must be less than{' or equal to' if limit == 0 else ''} "
+                bound = "less than or equal to" if limit == 0 else "less than"
+                raise invalid("pad", f"paddings must be {bound} "
                               f"the dimension size in {mode} mode: dimension {i} has size "
                               f"{t._data.shape[i]}, padding {a, b}", kind="shape")
         return out(xp.pad(t._data, pairs, mode=mode.lower()), t.dtype)
