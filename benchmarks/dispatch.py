@@ -105,8 +105,10 @@ def main(argv=None):
     args = p.parse_args(argv)
     number = 2000 if args.quick else 20000
     cases, extra = small_cases()
+    from tensorshell.engine import speedups
     print(f"tensorshell {ts.__version__}, NumPy {np.__version__}, Python "
-          f"{sys.version.split()[0]}")
+          f"{sys.version.split()[0]}; C speedups "
+          + ("on" if speedups.C is not None else f"off ({speedups.WHY_NOT})"))
     cols = "".join(f" {name:>12}" for name in extra)
     print(f"\n{'small op':28} {'numpy':>9} {'tensorshell':>12} {'ratio':>6} {'py calls':>8}"
           f"{cols}")

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, speedups
 from .devices import current, home_for, placement
 from .dtypes import DType, from_numpy
 from .errors import value_does_not_fit
@@ -475,11 +475,27 @@ def _float32_overflow(value) -> ValueError:
         hint="ts.constant(value, dtype=ts.float64)", cls=ValueError)
 
 
+def floats_fit_float32(value) -> bool:
+    """Whether ``value`` is a list of Python floats (ints allowed beside them) that becomes
+    float32 without anything a constructor must refuse. Conservative: False sends the caller
+    to the general path, which decides and explains. (C version: _speedups.c.)"""
+    kinds = set(map(type, value))
+    if kinds != _FLOATS or len(value) > 64:
+        return False
+    try:
+        return _hypot(*value) < _F32_INF  # the norm bounds every entry
+    except OverflowError:
+        return False
+
+
+_FLOATS = frozenset({float})
+
+
 def _python_floats_fit(value, arr: np.ndarray) -> bool:
     """Whether ``arr`` (Python numbers ``value`` made float32) lost no finite value to
     infinity. A short flat list is checked by its Euclidean norm (one C call), which bounds
     every entry; anything else, or a large norm, by the array."""
-    if type(value) is list and len(value) <= 64 and _hypot(*value) < _F32_INF:
+    if type(value) is list and floats_fit_float32(value):
         return True
     lost = np.isinf(arr)
     return not lost.any() or not np.isfinite(np.asarray(value, np.float64)[lost]).any()
@@ -488,6 +504,9 @@ def _python_floats_fit(value, arr: np.ndarray) -> bool:
 def _infer_sequence(value, overflow_ok: bool = False) -> tuple[np.ndarray, DType]:
     kinds = set(map(type, value))
     if kinds == {float} or kinds == {float, int}:  # the common flat list of numbers
+        if int in kinds and not all(-2**63 <= v < 2**63 for v in value if type(v) is int):
+            raise ValueError("Can't convert Python sequence with out-of-range integer to "
+                             "Tensor.")
         arr = np.array(value, np.float32)
         if not overflow_ok and not _python_floats_fit(value, arr):
             raise _float32_overflow(value)
@@ -669,9 +688,11 @@ def _place(arr: np.ndarray, dtype: DType) -> Tensor:
     return wrap(arr, dtype, dev)
 
 
-_NUMBERS = frozenset({float, int})
 _FLOAT32 = np.dtype(np.float32)
 _TS_FLOAT32 = dtypes.float32
+
+
+_floats_fit = speedups.floats_fit_float32(floats_fit_float32)
 
 
 def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
@@ -681,11 +702,9 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     >>> ts.constant(42)                              # int32 scalar
     >>> ts.constant(1, shape=(2, 2))                 # a scalar fills the shape
     """
-    if dtype is None and shape is None and type(value) is list:
-        kinds = set(map(type, value))
+    if dtype is None and shape is None and type(value) is list and _floats_fit(value):
         dev = placement.device if placement.initialized else current()
-        if float in kinds and kinds <= _NUMBERS and not dev.backend.is_gpu \
-                and len(value) <= 64 and _hypot(*value) < _F32_INF:  # nothing overflows
+        if not dev.backend.is_gpu:
             t = _new(Tensor)  # wrap(), inlined: this is the hot constructor
             t._data = np.array(value, _FLOAT32)
             t._dtype = _TS_FLOAT32

@@ -7,8 +7,20 @@ import numpy as np
 import pytest
 
 import tensorshell as ts
+from tensorshell.engine import speedups
 from tensorshell.engine.devices import lookup
+from tensorshell.engine.ops.indexing import getitem as python_getitem
 from tensorshell.errors import InvalidArgumentError
+
+
+@pytest.fixture(params=["c", "python"])
+def getitem_impl(request, monkeypatch):
+    """Indexing tests run through the C fast path (when built) and the Python reference."""
+    if request.param == "python":
+        monkeypatch.setattr(ts.Tensor, "__getitem__", python_getitem)
+    elif speedups.C is None:
+        pytest.skip(f"C speedups not built: {speedups.WHY_NOT}")
+    return request.param
 
 
 def test_metadata(device):
@@ -101,6 +113,7 @@ def test_copy_pickle_and_format():
     0, -1, (1, 2), slice(None, None, 2), (slice(None), 1), (Ellipsis, 0), (None, 0),
     (0, None, slice(1, None)), (slice(None, None, -1),), (), (Ellipsis,),
 ])
+@pytest.mark.usefixtures("getitem_impl")
 def test_indexing_matches_numpy(key, device):
     x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     t = ts.constant(x)
@@ -109,6 +122,7 @@ def test_indexing_matches_numpy(key, device):
     assert got.dtype is ts.float32
 
 
+@pytest.mark.usefixtures("getitem_impl")
 def test_index_with_scalar_tensors_and_masks():
     t = ts.constant([10, 20, 30, 40])
     assert int(t[ts.constant(2)]) == 30
@@ -117,6 +131,7 @@ def test_index_with_scalar_tensors_and_masks():
     assert t[ts.newaxis].shape == (1, 4)
 
 
+@pytest.mark.usefixtures("getitem_impl")
 def test_one_element_of_a_string_tensor_is_a_string_tensor(device):
     with ts.device(device):
         t = ts.constant([[b"a", b"bc"], [b"", b"xyz"]])
@@ -126,6 +141,7 @@ def test_one_element_of_a_string_tensor_is_a_string_tensor(device):
     assert int(ts.strings.length(cells[0])) == 3 and "b'xyz'" in repr(cells[0])
 
 
+@pytest.mark.usefixtures("getitem_impl")
 def test_bad_indices():
     t = ts.constant([[1, 2, 3]])
     with pytest.raises(InvalidArgumentError, match="index 5 of dimension 1 out of bounds"):
@@ -140,6 +156,38 @@ def test_bad_indices():
         t[0.5]
     with pytest.raises(InvalidArgumentError):
         t[:, ::0]
+
+
+@pytest.mark.usefixtures("getitem_impl")
+def test_indexing_places_results_and_records_gradients():
+    with ts.device("/cpu:1"):
+        t = ts.constant([1., 2., 3.])
+        assert t[1].device.endswith("CPU:1") and t[1:].device.endswith("CPU:1")
+    # outside the scope ops run on the default device, and the input is copied there
+    assert t[1].device.endswith("CPU:0") and t[:2].device.endswith("CPU:0")
+    x = ts.constant([1., 2., 3.])
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = x[1] * 2. + ts.reduce_sum(x[::2])
+    assert tape.gradient(y, x).numpy().tolist() == [1., 2., 1.]
+    v = ts.Variable([[1., 2.], [3., 4.]])
+    assert v[1].numpy().tolist() == [3., 4.] and float(v[0][1]) == 2.
+    with pytest.raises(TypeError):  # a bool is not an index (bool subclasses int)
+        t[True]
+
+
+def test_c_speedups_are_used_when_built_and_can_be_turned_off():
+    import subprocess
+    import sys
+    if speedups.C is not None:
+        assert type(ts.Tensor.__dict__["__getitem__"]).__name__ == "method_descriptor"
+    code = ("from tensorshell.engine import speedups; import tensorshell as ts; "
+            "assert speedups.C is None and 'TENSORSHELL_PURE_PYTHON' in speedups.WHY_NOT; "
+            "assert float(ts.constant([1., 2.])[1]) == 2.")
+    env = {**__import__("os").environ, "TENSORSHELL_PURE_PYTHON": "1"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
 
 
 def test_equality_follows_tensorflow():

@@ -15,7 +15,8 @@ PROGRAMS = [
     "tf.constant([[1., 2., 3.], [4., 5., 6.]]) + 10",
     "tf.constant([float('inf'), float('nan'), -float('inf'), 1e-50])",
     "tf.constant(3.4e38)", "tf.constant([3e38] * 80)", "tf.constant([[3e38, -3e38]])",
-    "tf.constant([1e300, -1e300], dtype=tf.float64)",
+    "tf.constant([1e300, -1e300], dtype=tf.float64)", "tf.constant([2**62, 1.5])",
+    "tf.constant([1, 2.5, -3])",
     "tf.constant([1, 2, 3]) * 2",
     "tf.constant(7) / tf.constant(2)",
     "tf.constant(7, tf.int8) / tf.constant(2, tf.int8)",
@@ -235,6 +236,7 @@ FLOAT32_OVERFLOWS = ["tf.constant(1e300)", "tf.constant([1e300])", "tf.constant(
                      "tf.constant([[1., -1e300]])", "tf.constant((1e300,))",
                      "tf.constant(3.4028236e38)", "tf.constant(list(range(100)) + [1e300])",
                      "tf.convert_to_tensor(1e300)", "tf.Variable([2., 1e300])"]
+INT64_OVERFLOWS = ["tf.constant([2**63, 1.5])", "tf.constant([2**100, 1.])"]
 
 
 @pytest.mark.tf_oracle
@@ -244,6 +246,14 @@ def test_float32_overflow_refused_as_tensorflow_does(program):
         eval(program, {"tf": tf})
     with pytest.raises(ValueError, match="overflows float32"):
         eval(program, {"tf": ts})
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("program", INT64_OVERFLOWS)
+def test_out_of_range_ints_beside_floats_refused_as_tensorflow_does(program):
+    for module in (tf, ts):
+        with pytest.raises(ValueError, match="out-of-range integer"):
+            eval(program, {"tf": module})
 
 
 def _chapter_program(tf):

@@ -68,6 +68,36 @@ def test_python_floats_beyond_float32_raise_with_the_fix(value):
     assert np.array_equal(ts.constant(value, dtype=ts.float64).numpy(), np.array(value))
 
 
+_LISTS = [[1.5, 2.5], [1, 2.5], [1, 2], [], [1.5, True], [1e300], [-1e39, 1.], [3e38] * 80,
+          [float("inf"), float("nan"), 1], [1.7e308, 1.7e308], [2**62, 1.5], [2**63, 1.5],
+          [-2**63, 0.5], [2**2000, 1.], [1.5, "2"], [1.5, None], [np.float32(1), 2.5],
+          [1.5, [2.5]], [0.1] * 1000, [0.1] * 1000 + [1e300], [3.4028235e38, -3.4028235e38]]
+
+
+@pytest.mark.parametrize("value", _LISTS, ids=range(len(_LISTS)))
+def test_the_constant_fast_paths_agree_with_the_general_path(value):
+    """ts.constant's flat-float-list check (C when built, Python otherwise) may only say
+    yes where the general path gives float32 with the same values."""
+    from tensorshell.engine import speedups, tensor
+    checks = [tensor.floats_fit_float32] + ([speedups.C.floats_fit_float32]
+                                            if speedups.C is not None else [])
+    try:
+        want = tensor.infer(value)
+    except ValueError:
+        want = None
+    for check in checks:
+        if check(value):
+            assert want is not None and want[1] is ts.float32
+            np.testing.assert_array_equal(ts.constant(value).numpy(), want[0])
+            assert ts.constant(value).dtype is ts.float32
+
+
+def test_ints_beyond_int64_beside_floats_raise_as_in_tensorflow():
+    for value in ([2**63, 1.5], [2**100, 1.], [1., -2**64]):
+        with pytest.raises(ValueError, match="out-of-range integer"):
+            ts.constant(value)
+
+
 def test_float32_limits_and_non_finite_values_are_kept():
     assert ts.constant(3.4e38).numpy() == np.float32(3.4e38)
     assert ts.constant([3e38] * 80).numpy().max() == np.float32(3e38)  # a norm over the limit

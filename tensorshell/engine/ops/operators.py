@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from .. import speedups
 from ..errors import InvalidArgumentError
+from ..tensor import Tensor
 from . import elementwise as e
 from .indexing import getitem
 from .linalg import matmul
-from .registry import tensor_method
+from .registry import placement, tensor_method
 
 _FORWARD = {
     "__add__": e.add, "__sub__": e.subtract, "__mul__": e.multiply, "__truediv__": e.truediv,
@@ -52,6 +54,7 @@ def _install():
     tensor_method("__abs__")(e.abs)
     tensor_method("__pos__")(lambda self: self)
     tensor_method("__getitem__")(getitem)
+    Tensor.__getitem__ = speedups.tensor_getitem(Tensor, placement, getitem)
     for sym, logical, bitwise in (("and", e.logical_and, e.bitwise_and),
                                   ("or", e.logical_or, e.bitwise_or),
                                   ("xor", e.logical_xor, e.bitwise_xor)):

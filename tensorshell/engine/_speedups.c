@@ -1,0 +1,173 @@
+/* The few dispatch paths where a Python frame costs more than the work itself.
+ *
+ * t[3] on a (100,) tensor: NumPy's own indexing takes ~0.07 us; a Python __getitem__ that
+ * only builds the result Tensor takes ~0.22 us (a call, an allocation, three slot writes),
+ * so pure Python cannot come within 2.5x of NumPy. Here the common case (an int or a slice,
+ * a plain Tensor on the current device) is one C call; everything else - masks, tuples,
+ * tensors being recorded, errors, string elements - goes to the Python implementation
+ * unchanged, which stays the reference (the suite runs it too). Likewise ts.constant's
+ * check of a flat list of Python floats (types and float32 range) is one C loop.
+ *
+ * The extension is optional: setup.py builds it where a compiler exists, and tensorshell
+ * runs the same without it. Nothing here knows tensorshell's semantics beyond "the same
+ * slots as the input, the indexed array as data".
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <math.h>
+
+static PyTypeObject *tensor_type = NULL;   /* tensorshell.engine.tensor.Tensor */
+static PyObject *placement = NULL;         /* devices.placement: its .device is current */
+static PyObject *slow_getitem = NULL;      /* ops.indexing.getitem, the reference */
+static Py_ssize_t off_data, off_dtype, off_device, off_current;
+
+#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
+
+static PyObject *
+tensor_getitem(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1) {
+        PyErr_Format(PyExc_TypeError, "__getitem__ takes one key (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *key = args[0];
+    if ((PyLong_CheckExact(key) || PySlice_Check(key)) && Py_IS_TYPE(self, tensor_type)) {
+        PyObject *device = SLOT(self, off_device);
+        PyObject *dtype = SLOT(self, off_dtype);
+        PyObject *data = SLOT(self, off_data);
+        if (device != NULL && dtype != NULL && data != NULL
+                && device == SLOT(placement, off_current)) {
+            PyObject *item = PyObject_GetItem(data, key);
+            if (item == NULL) {
+                /* the reference path explains the failure in tensorshell's words */
+                if (!PyErr_ExceptionMatches(PyExc_IndexError)
+                        && !PyErr_ExceptionMatches(PyExc_ValueError)
+                        && !PyErr_ExceptionMatches(PyExc_TypeError))
+                    return NULL;
+                PyErr_Clear();
+            }
+            else if (PyBytes_CheckExact(item)) {  /* one string: the reference wraps it */
+                Py_DECREF(item);
+            }
+            else {
+                PyObject *result = tensor_type->tp_alloc(tensor_type, 0);
+                if (result == NULL) {
+                    Py_DECREF(item);
+                    return NULL;
+                }
+                SLOT(result, off_data) = item;
+                Py_INCREF(dtype);
+                SLOT(result, off_dtype) = dtype;
+                Py_INCREF(device);
+                SLOT(result, off_device) = device;
+                return result;
+            }
+        }
+    }
+    PyObject *stack[2] = {self, key};
+    return PyObject_Vectorcall(slow_getitem, stack, 2, NULL);
+}
+
+/* Python floats at or beyond this round to float32's infinity (half an ulp above its max) */
+#define F32_INF 3.4028235677973366e38
+
+/* Whether ``value`` is a list of Python floats and ints (at least one float, no bool) that
+ * becomes float32 losing nothing a constructor must refuse: no finite float beyond float32's
+ * range, no int beyond int64's. One pass, no Python code runs in it; False sends the caller
+ * to the general (reference) path, which decides and explains. */
+static PyObject *
+floats_fit_float32(PyObject *module, PyObject *value)
+{
+    if (!PyList_CheckExact(value))
+        Py_RETURN_FALSE;
+    int any_float = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+        PyObject *v = PyList_GET_ITEM(value, i);
+        if (PyFloat_CheckExact(v)) {
+            double d = PyFloat_AS_DOUBLE(v);
+            if (isfinite(d) && fabs(d) >= F32_INF)
+                Py_RETURN_FALSE;
+            any_float = 1;
+        }
+        else if (PyLong_CheckExact(v)) {
+            int overflow;
+            long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+            if (overflow || (x == -1 && PyErr_Occurred())) {
+                PyErr_Clear();
+                Py_RETURN_FALSE;
+            }
+        }
+        else {
+            Py_RETURN_FALSE;
+        }
+    }
+    return PyBool_FromLong(any_float);
+}
+
+static PyMethodDef getitem_def = {
+    "__getitem__", (PyCFunction)(void (*)(void))tensor_getitem, METH_FASTCALL,
+    "t[key]: a new tensor (C fast path for ints and slices; see ops/indexing.py)."};
+
+/* The byte offset of an object slot (``__slots__`` entry) of a class, from its member
+ * descriptor; -1 with an exception set when ``name`` is not such a slot. */
+static Py_ssize_t
+slot_offset(PyTypeObject *type, const char *name)
+{
+    PyObject *descr = PyDict_GetItemString(type->tp_dict, name);  /* borrowed */
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a __slots__ entry", type->tp_name, name);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX || (member->flags & READONLY)) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not a writable object slot",
+                     type->tp_name, name);
+        return -1;
+    }
+    return member->offset;
+}
+
+static PyObject *
+getitem_method(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyType_Check(args[0]) || !PyCallable_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "getitem_method(Tensor, placement, getitem)");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)args[0];
+    Py_ssize_t data = slot_offset(type, "_data");
+    Py_ssize_t dtype = data < 0 ? -1 : slot_offset(type, "_dtype");
+    Py_ssize_t device = dtype < 0 ? -1 : slot_offset(type, "_device");
+    Py_ssize_t current = device < 0 ? -1 : slot_offset(Py_TYPE(args[1]), "device");
+    if (current < 0)
+        return NULL;
+    Py_XSETREF(tensor_type, (PyTypeObject *)Py_NewRef(args[0]));
+    Py_XSETREF(placement, Py_NewRef(args[1]));
+    Py_XSETREF(slow_getitem, Py_NewRef(args[2]));
+    off_data = data;
+    off_dtype = dtype;
+    off_device = device;
+    off_current = current;
+    return PyDescr_NewMethod(type, &getitem_def);
+}
+
+static PyMethodDef module_methods[] = {
+    {"getitem_method", (PyCFunction)(void (*)(void))getitem_method, METH_FASTCALL,
+     "getitem_method(Tensor, placement, getitem): a method descriptor for\n"
+     "Tensor.__getitem__ that serves ints and slices in C and hands everything else\n"
+     "to ``getitem``."},
+    {"floats_fit_float32", floats_fit_float32, METH_O,
+     "floats_fit_float32(value): a list of Python floats/ints whose float32 conversion\n"
+     "loses nothing (see tensor.floats_fit_float32, the reference)."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_speedups", "C fast paths for tensorshell's dispatch.", -1,
+    module_methods};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModule_Create(&module_def);
+}
