@@ -437,13 +437,18 @@ def _key_text(key) -> str:
     return ", ".join(parts)
 
 
+def _a(word: str) -> str:
+    return ("an " if word.startswith("int") else "a ") + word  # an int32, a uint8, a float32
+
+
 def _convert(value, dtype, var, what) -> np.ndarray:
     """Assign-style conversion: tensors must match the dtype; Python values and arrays must
     convert losslessly. Every refusal is a ValueError that leaves the Variable untouched."""
     if isinstance(value, (Tensor, Variable)):
         if value.dtype is not dtype:
-            raise ValueError(f"{what}: cannot use a {value.dtype.name} value for a "
-                             f"{dtype.name} variable; use ts.cast(value, ts.{dtype.name})")
+            raise ValueError(f"{what}: cannot use {_a(value.dtype.name)} value for "
+                             f"{_a(dtype.name)} variable; use ts.cast(value, "
+                             f"ts.{dtype.name})")
         t = value.value() if isinstance(value, Variable) else value
         if var is not None and t._device is not var._device:
             t = on_device(t, var._device)
