@@ -28,6 +28,27 @@ def data_dir() -> str:
     return os.path.join(base, "tensorshell")
 
 
+def usable_data_dir() -> str:
+    """The data folder, created on first start (IPython refuses a missing one). Where it
+    cannot be created or written (a read-only home), a temporary folder for this session
+    only, with a warning: the shell starts either way."""
+    path = data_dir()
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK):
+            raise PermissionError(13, "not writable")
+        return path
+    except OSError as e:
+        import atexit
+        import tempfile
+        fallback = tempfile.mkdtemp(prefix="tensorshell-")
+        atexit.register(shutil.rmtree, fallback, True)
+        print(f"tensorshell: cannot use {path} ({e.strerror or e}); history is kept for this "
+              "session only (set XDG_DATA_HOME or IPYTHONDIR to a writable folder)",
+              file=sys.stderr)
+        return fallback
+
+
 def _cupy_version() -> str | None:
     for dist in ("cupy", "cupy-cuda12x", "cupy-cuda11x", "cupy-cuda13x"):
         try:
@@ -119,7 +140,7 @@ def start(argv: list[str]) -> int:
         c.TerminalInteractiveShell.simple_prompt = os.environ.get("TERM") == "dumb"
         c.TerminalInteractiveShell.true_color = False
     if not os.environ.get("IPYTHONDIR"):
-        c.BaseIPythonApplication.ipython_dir = data_dir()
+        c.BaseIPythonApplication.ipython_dir = usable_data_dir()
     state.color = state.color_errors = state.colour_allowed(sys.stdout)
     state.width = shutil.get_terminal_size((100, 24)).columns
     app = TerminalIPythonApp.instance(config=c)

@@ -22,7 +22,7 @@ class Repl:
         self.child = pexpect.spawn(sys.executable, ["-m", "tensorshell"], env=env,
                                    encoding="utf-8", timeout=30, dimensions=(30, 100))
         self.n = 1
-        self.expect(prompt(1))
+        self.startup = self.expect(prompt(1))  # the banner and any warning
 
     def expect(self, pattern):
         """Wait for ``pattern`` in the ANSI-stripped output; return the text before it."""
@@ -133,6 +133,29 @@ def test_history_is_kept_in_the_data_folder(env, tmp_path):
     r.child.expect(pexpect.EOF)
     assert list((tmp_path / "ipython").glob("profile_default/history.sqlite")) or \
         list((tmp_path / "data").glob("**/history.sqlite"))
+
+
+def test_first_start_creates_the_data_folder(env, tmp_path):
+    """A fresh machine: no IPYTHONDIR and no tensorshell folder yet (IPython refuses a
+    configured folder that does not exist; the shell must create it)."""
+    env = {k: v for k, v in env.items() if k != "IPYTHONDIR"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "fresh" / "share")
+    r = Repl(env)
+    r.run("marker_value = 12345")
+    r.child.sendeof()
+    r.child.expect(pexpect.EOF)
+    assert (tmp_path / "fresh/share/tensorshell/profile_default/history.sqlite").exists()
+
+
+def test_an_unusable_data_folder_still_gives_a_prompt(env, tmp_path):
+    (tmp_path / "not-a-folder").write_text("")
+    env = {k: v for k, v in env.items() if k != "IPYTHONDIR"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "not-a-folder")
+    r = Repl(env)
+    assert "history is kept for this session only" in r.startup
+    assert "6.0" in r.run("ts.reduce_sum(ts.constant([1., 2., 3.]))")
+    r.child.sendeof()
+    r.child.expect(pexpect.EOF)
 
 
 def test_dumb_terminal_gets_a_simple_plain_prompt(env):
