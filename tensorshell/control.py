@@ -16,6 +16,7 @@ import numpy as np
 from .engine import dtypes
 from .engine.errors import InvalidArgumentError
 from .engine.tensor import Tensor, convert_to_tensor
+from .nest import map_structure
 
 
 def _is_tensor(v) -> bool:
@@ -55,16 +56,6 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
     return fn()
 
 
-def _map_structure(fn, value):
-    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
-        return type(value)(_map_structure(fn, v) for v in value)
-    if isinstance(value, tuple):  # a namedtuple
-        return type(value)(*(_map_structure(fn, v) for v in value))
-    if isinstance(value, dict):
-        return {k: _map_structure(fn, v) for k, v in value.items()}
-    return fn(value)
-
-
 def _as_loop_value(v):
     return v if _is_tensor(v) else convert_to_tensor(v)
 
@@ -80,7 +71,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not isinstance(loop_vars, (list, tuple)):
         raise TypeError(f"loop_vars must be a list or tuple, got {type(loop_vars).__name__}; "
                         "write [x] for a single loop variable")
-    values = _map_structure(_as_loop_value, list(loop_vars))
+    values = map_structure(_as_loop_value, list(loop_vars))
     limit = None if maximum_iterations is None else int(maximum_iterations)
     n = 0
     while (limit is None or n < limit) and _truth(cond(*values), "while_loop"):
@@ -90,7 +81,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if len(result) != len(values):
             raise ValueError(f"while_loop: body returned {len(result)} values for "
                              f"{len(values)} loop variables")
-        values = _map_structure(_as_loop_value, list(result))
+        values = map_structure(_as_loop_value, list(result))
         n += 1
     return type(loop_vars)(values) if not hasattr(loop_vars, "_fields") else \
         type(loop_vars)(*values)

@@ -351,3 +351,15 @@ def _plain(o):
 @pytest.mark.tf_oracle
 def test_the_chapters_low_level_code_gives_tensorflows_results():
     assert str(_plain(_chapter_program(ts))) == str(_plain(_chapter_program(tf)))
+
+
+def test_namespaces_export_what_tensorflow_exports():
+    """A function TensorFlow offers both as tf.X and tf.math.X (tf.acos, tf.atan2) is both
+    here; nothing is top-level here that is not top-level in TensorFlow (no ts.log)."""
+    from tensorshell.engine.ops.registry import NAMESPACES
+    for ns in ("math", "linalg", "nn", "random", "signal", "bitwise"):
+        for name in NAMESPACES.get(ns, {}):
+            if getattr(tf, name, None) is getattr(getattr(tf, ns), name, 0):
+                assert getattr(ts, name, None) is getattr(getattr(ts, ns), name), \
+                    f"ts.{name} should be ts.{ns}.{name}"
+    assert [n for n in NAMESPACES[""] if not hasattr(tf, n)] == []

@@ -197,23 +197,23 @@ log1p = unary("log1p", FLOAT_COMPLEX, "log1p", exports=("math",),
 sin = unary("sin", FLOAT_COMPLEX, "sin", grad=lambda g, ans, x: g * _c(cos(x)))
 cos = unary("cos", FLOAT_COMPLEX, "cos", grad=lambda g, ans, x: -g * _c(sin(x)))
 tan = unary("tan", FLOAT_COMPLEX, "tan", grad=lambda g, ans, x: g * _c(1 + ans * ans))
-asin = unary("asin", FLOAT_COMPLEX, "arcsin", exports=("math",),
+asin = unary("asin", FLOAT_COMPLEX, "arcsin", exports=("", "math"),
              grad=lambda g, ans, x: g * _c(rsqrt(1 - x * x)))
-acos = unary("acos", FLOAT_COMPLEX, "arccos", exports=("math",),
+acos = unary("acos", FLOAT_COMPLEX, "arccos", exports=("", "math"),
              grad=lambda g, ans, x: -g * _c(rsqrt(1 - x * x)))
-atan = unary("atan", FLOAT_COMPLEX, "arctan", exports=("math",),
+atan = unary("atan", FLOAT_COMPLEX, "arctan", exports=("", "math"),
              grad=lambda g, ans, x: g / _c(1 + x * x))
-sinh = unary("sinh", FLOAT_COMPLEX, "sinh", exports=("math",),
+sinh = unary("sinh", FLOAT_COMPLEX, "sinh", exports=("", "math"),
              grad=lambda g, ans, x: g * _c(cosh(x)))
-cosh = unary("cosh", FLOAT_COMPLEX, "cosh", exports=("math",),
+cosh = unary("cosh", FLOAT_COMPLEX, "cosh", exports=("", "math"),
              grad=lambda g, ans, x: g * _c(sinh(x)))
-asinh = unary("asinh", FLOAT_COMPLEX, "arcsinh", exports=("math",),
+asinh = unary("asinh", FLOAT_COMPLEX, "arcsinh", exports=("", "math"),
               grad=lambda g, ans, x: g * _c(rsqrt(x * x + 1)))
-acosh = unary("acosh", FLOAT_COMPLEX, "arccosh", exports=("math",),
+acosh = unary("acosh", FLOAT_COMPLEX, "arccosh", exports=("", "math"),
               grad=lambda g, ans, x: g * _c(rsqrt(x * x - 1)))
-atanh = unary("atanh", FLOAT_COMPLEX, "arctanh", exports=("math",),
+atanh = unary("atanh", FLOAT_COMPLEX, "arctanh", exports=("", "math"),
               grad=lambda g, ans, x: g / _c(1 - x * x))
-atan2 = binary("atan2", FLOATING, "arctan2", exports=("math",),  # atan2(y, x), as TF
+atan2 = binary("atan2", FLOATING, "arctan2", exports=("", "math"),  # atan2(y, x), as TF
                grad=lambda g, ans, y, x: (_ub(g * x / (x * x + y * y), y),
                                           _ub(-g * y / (x * x + y * y), x)))
 erf = unary("erf", FLOATING, _error_function("erf"), exports=("math",),
