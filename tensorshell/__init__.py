@@ -26,7 +26,8 @@ from . import dtypes, nest  # noqa: E402
 from .ragged import RaggedTensor  # noqa: E402
 from .sparse import SparseTensor  # noqa: E402
 from .strings import as_string  # noqa: E402 - also top level, as in TF
-from .debugging import assert_equal, assert_rank  # noqa: E402 - also top level, as in TF
+from .debugging import (Assert, assert_equal, assert_greater, assert_less,  # noqa: E402
+                        assert_rank)  # also top level, as in TF
 
 newaxis = None
 
