@@ -13,6 +13,7 @@ from tensorshell.engine.ops.registry import COMPOSITES
 
 from . import conv_reference as cref
 from .test_gradients import check_vjp
+from .test_op_table import _invert
 
 rng = np.random.default_rng(5)
 A = rng.uniform(-2, 2, (3, 4))
@@ -36,6 +37,31 @@ CASES = {
     "xlogy": (ts.math.xlogy, lambda x, y: np.where(x == 0, 0, x * np.log(np.where(
         x == 0, 1, y))), [np.where(A > 0, A, 0), B]),
     "log_sigmoid": (ts.math.log_sigmoid, lambda x: -np.logaddexp(0, -x), [A * 30]),
+    "erfcinv": (ts.math.erfcinv, np.vectorize(lambda v: _invert(math.erf, 1 - v),
+                                              otypes=[float]), [B * 0.9]),
+    "xdivy": (ts.math.xdivy, lambda x, y: np.where(x == 0, 0, x / y), [np.where(A > 0, A, 0),
+                                                                         B]),
+    "xlog1py": (ts.math.xlog1py, lambda x, y: np.where(x == 0, 0, x * np.log1p(y)),
+                [np.where(A > 0, A, 0), B]),
+    "multiply_no_nan": (ts.math.multiply_no_nan, lambda x, y: np.where(y == 0, 0, x * y),
+                        [A, np.where(B > 1, B, 0)]),
+    "reciprocal_no_nan": (ts.math.reciprocal_no_nan, lambda x: np.where(
+        x == 0, 0, 1 / np.where(x == 0, 1, x)), [np.where(B > 1, B, 0)]),
+    "rint": (ts.math.rint, np.round, [A * 3]),
+    "polyval": (lambda x, y: ts.math.polyval([x, 2.0, y], x), lambda x, y: x * x * x + 2 * x
+                + y, [A, B]),
+    "zero_fraction": (lambda x: ts.cast(ts.math.zero_fraction(x), x.dtype) * x,
+                      lambda x: np.float32(np.mean(x == 0)) * x, [np.where(A > 0, A, 0)]),
+    "is_non_decreasing": (lambda x: ts.cast(ts.math.is_non_decreasing(x), x.dtype) + x,
+                          lambda x: float(np.all(np.diff(x.ravel()) >= 0)) + x,
+                          [np.sort(A.ravel()).reshape(A.shape)]),
+    "is_strictly_increasing": (lambda x: ts.cast(ts.math.is_strictly_increasing(x), x.dtype)
+                               + x, lambda x: float(np.all(np.diff(x.ravel()) > 0)) + x, [A]),
+    "invert_permutation": (lambda x: ts.gather(x, ts.math.invert_permutation([2, 0, 1])),
+                           lambda x: x[[1, 2, 0]], [A]),
+    "accumulate_n": (lambda x, y: ts.math.accumulate_n([x, y, x]), lambda x, y: 2 * x + y,
+                     [A, B]),
+    "scalar_mul": (lambda x: ts.scalar_mul(2.5, x), lambda x: 2.5 * x, [A]),
     "leaky_relu": (lambda x: ts.nn.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
                    [A]),
     "silu": (lambda x: ts.nn.silu(x, beta=1.5), lambda x: x / (1 + np.exp(-1.5 * x)), [A]),
@@ -260,10 +286,12 @@ CASES.update({
                         + x.mean((1, 2), keepdims=True) + 1, [IMG]),
     "per_image_standardization": (ts.image.per_image_standardization, _standardized, [IMG]),
 })
-NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank"}
+NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
+                      "zero_fraction"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
-SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B]}
+SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],
+                 "multiply_no_nan": [A, B], "reciprocal_no_nan": [B]}
 
 
 def test_every_composite_has_a_case():

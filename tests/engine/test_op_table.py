@@ -37,7 +37,8 @@ def sample(dtype, shape=(2, 3), domain="any", seed=0):
     real = {"any": rng.uniform(-2, 2, shape), "pos": rng.uniform(0.5, 2, shape),
             "unit": rng.uniform(-0.9, 0.9, shape), "nonzero": rng.uniform(0.5, 2, shape)
             * rng.choice([-1, 1], shape), "exponent": rng.uniform(-2, 2, shape),
-            "shift": rng.uniform(0, 3, shape), "above1": rng.uniform(1.2, 3, shape)}[domain]
+            "shift": rng.uniform(0, 3, shape), "above1": rng.uniform(1.2, 3, shape),
+            "prob": rng.uniform(0.02, 0.98, shape)}[domain]
     if dtype.is_complex:
         imag = rng.uniform(0.1, 1, shape)
         return (real + 1j * imag).astype(dtype.np_dtype)
@@ -132,10 +133,45 @@ UNARY = {
                                                      (np.exp(x) - 1)), "any", SAME),
     "softplus": (lambda x: np.log1p(np.exp(x)), "any", SAME),
     "lgamma": (np.vectorize(math.lgamma, otypes=[float]), "any", SAME),
+    "ndtri": (np.vectorize(lambda p: _invert(_normal_cdf, p), otypes=[float]), "prob", SAME),
+    "erfinv": (np.vectorize(lambda y: _invert(math.erf, y), otypes=[float]), "unit", SAME),
+    "bessel_i0": (np.i0, "any", SAME),
+    "bessel_i1": (np.vectorize(lambda x: _bessel_i1(x), otypes=[float]), "any", SAME),
+    "bessel_i0e": (lambda x: np.i0(x) * np.exp(-np.abs(x)), "any", SAME),
+    "bessel_i1e": (np.vectorize(lambda x: _bessel_i1(x) * math.exp(-abs(x)), otypes=[float]),
+                   "any", SAME),
     "real": (np.real, "any", lambda d: d.real_dtype),
     "imag": (np.imag, "any", lambda d: d.real_dtype),
     "angle": (np.angle, "any", lambda d: d.real_dtype),
 }
+
+
+def _normal_cdf(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2))
+
+
+def _invert(f, y):
+    """The x with f(x) = y for an increasing f, by bisection on math's erf (a reference
+    independent of the rational approximation the op uses)."""
+    lo, hi = -40.0, 40.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) < y else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _bessel_i1(x):
+    """I1 by its power series, summed exactly (all terms positive)."""
+    half, term, terms = abs(x) / 2, abs(x) / 2, []
+    for k in range(300):
+        terms.append(term)
+        term = term * half * half / ((k + 1) * (k + 2))
+    return math.copysign(math.fsum(terms), x)
+
+
+def _truncatediv(x, y):
+    return np.trunc(x / y) if x.dtype.kind == "f" else np.sign(x) * np.sign(y) * (
+        np.abs(x) // np.abs(y))
 
 
 def _floordiv(x, y):
@@ -159,6 +195,10 @@ BINARY = {
     "minimum": (np.minimum, "any", "any", SAME),
     "squared_difference": (lambda x, y: (x - y) * np.conj(x - y), "any", "any", SAME),
     "atan2": (np.arctan2, "any", "nonzero", SAME),
+    "truncatediv": (_truncatediv, "any", "nonzero", SAME),
+    "truncatemod": (np.fmod, "any", "nonzero", SAME),
+    "realdiv": (lambda x, y: x / y, "any", "nonzero", SAME),
+    "nextafter": (np.nextafter, "any", "any", SAME),
     "complex": (lambda x, y: x + 1j * y, "any", "any", lambda d: {D.float32: D.complex64,
                                                               D.float64: D.complex128}[d]),
     "equal": (np.equal, "any", "any", BOOL_RESULT),

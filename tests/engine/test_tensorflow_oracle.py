@@ -17,6 +17,34 @@ PROGRAMS = [
     "tf.constant(3.4e38)", "tf.constant([3e38] * 80)", "tf.constant([[3e38, -3e38]])",
     "tf.constant([1e300, -1e300], dtype=tf.float64)", "tf.constant([2**62, 1.5])",
     "tf.constant([1, 2.5, -3])",
+    "tf.truncatediv(tf.constant([-7, 7, 6]), tf.constant([2, -2, 3]))",
+    "tf.truncatediv(tf.constant([-7.]), tf.constant([2.]))",
+    "tf.truncatemod(tf.constant([-7, 7]), tf.constant([2, -2]))",
+    "tf.truncatemod(tf.constant([-7.5]), tf.constant([2.]))",
+    "tf.realdiv(tf.constant([7.]), tf.constant([2.]))", "tf.scalar_mul(2, tf.constant([1, 2]))",
+    "tf.math.polyval([1., 2., 3.], tf.constant([0., 1., 2.]))",
+    "tf.math.polyval([], tf.constant([1.]))",
+    "tf.math.polyval([tf.constant([1., 2.]), 1.], tf.constant(2.))",
+    "tf.math.zero_fraction(tf.constant([0, 1, 0, 2]))",
+    "tf.math.is_non_decreasing([1, 1, 2])", "tf.math.is_strictly_increasing([1, 1, 2])",
+    "tf.math.is_strictly_increasing([])",
+    "tf.math.is_non_decreasing(tf.constant([[1, 2], [3, 3]]))",
+    "tf.math.invert_permutation([3, 4, 0, 2, 1])",
+    "tf.math.invert_permutation(tf.constant([1, 0], tf.int64))",
+    "tf.math.xdivy(tf.constant([0., 1.]), tf.constant([0., 2.]))",
+    "tf.math.xlog1py(tf.constant([0., 1.]), tf.constant([-1., 1.]))",
+    "tf.math.multiply_no_nan(tf.constant([np.nan, np.inf, 2.]), tf.constant([0., 0., 3.]))",
+    "tf.math.reciprocal_no_nan(tf.constant([0., 2.]))",
+    "tf.math.rint(tf.constant([0.5, 1.5, -2.5, 2.7]))",
+    "tf.math.nextafter(tf.constant([1., -1.]), tf.constant([2., -3.]))",
+    "tf.math.erfinv(tf.constant([0., 0.5, 1., -1., 1.5, -0.999]))",
+    "tf.math.ndtri(tf.constant([0., 0.025, 0.5, 1., 1.5, 1e-30], tf.float64))",
+    "tf.math.erfcinv(tf.constant([0.5, 1., 1e-20, 1.9], tf.float64))",
+    "tf.math.bessel_i0e(tf.constant([0., 1., -30., 1000.]))",
+    "tf.math.bessel_i1e(tf.constant([0., 1., -30., 1000.], tf.float64))",
+    "tf.math.bessel_i0(tf.constant([0., 1., -30.]))",
+    "tf.math.bessel_i1(tf.constant([0., 1., -30.], tf.float64))",
+    "tf.math.accumulate_n([tf.constant(1.), tf.constant(2.)])",
     "tf.constant([1, 2, 3]) * 2",
     "tf.constant(7) / tf.constant(2)",
     "tf.constant(7, tf.int8) / tf.constant(2, tf.int8)",
@@ -236,6 +264,10 @@ FLOAT32_OVERFLOWS = ["tf.constant(1e300)", "tf.constant([1e300])", "tf.constant(
                      "tf.constant([[1., -1e300]])", "tf.constant((1e300,))",
                      "tf.constant(3.4028236e38)", "tf.constant(list(range(100)) + [1e300])",
                      "tf.convert_to_tensor(1e300)", "tf.Variable([2., 1e300])"]
+NEW_REFUSALS = ["tf.math.invert_permutation([0, 0])", "tf.math.rint(tf.constant([1]))",
+                "tf.math.reciprocal_no_nan(tf.constant([2]))",
+                "tf.math.nextafter(tf.constant([1]), tf.constant([2]))",
+                "tf.math.erfinv(tf.constant([1]))"]
 INT64_OVERFLOWS = ["tf.constant([2**63, 1.5])", "tf.constant([2**100, 1.])"]
 
 
@@ -246,6 +278,15 @@ def test_float32_overflow_refused_as_tensorflow_does(program):
         eval(program, {"tf": tf})
     with pytest.raises(ValueError, match="overflows float32"):
         eval(program, {"tf": ts})
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("program", NEW_REFUSALS)
+def test_math_refusals_as_tensorflow(program):
+    with pytest.raises(Exception):
+        eval(program, {"tf": tf, "np": np})
+    with pytest.raises(ts.errors.InvalidArgumentError):
+        eval(program, {"tf": ts, "np": np})
 
 
 @pytest.mark.tf_oracle

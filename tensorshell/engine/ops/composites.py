@@ -4,7 +4,7 @@ TensorFlow's definition, including where it guards against 0/0 and log(0)."""
 
 from __future__ import annotations
 
-from ..dtypes import COMPLEX, FLOATING, INTEGER, NUMERIC, int64
+from ..dtypes import COMPLEX, FLOATING, INTEGER, NUMERIC, bool as bool_, float32, int32, int64
 from ..errors import incompatible_shapes, invalid
 from ..shapes import broadcast_shapes, explain_broadcast
 from ..tensor import Tensor
@@ -551,12 +551,168 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     return clipped, norm
 
 
+def _where_zero(t, value, otherwise):
+    zero = _ew.equal(t, _creation.zeros_like(t))
+    return _shape.where(zero, value, otherwise), zero
+
+
+def xdivy(x, y, name=None):
+    """``x / y``, and 0 wherever ``x`` is 0 (even where ``y`` is 0)."""
+    x, y = _broadcast_pair("xdivy", x, y, "x", "y", FLOATING | COMPLEX,
+                           "a floating-point or complex")
+    safe_y, zero = _where_zero(x, _creation.ones_like(y), y)
+    r = x / safe_y
+    return _shape.where(zero, _creation.zeros_like(r), r)
+
+
+def xlog1py(x, y, name=None):
+    """``x * log1p(y)``, and 0 wherever ``x`` is 0 (even where ``y`` is -1)."""
+    x, y = _broadcast_pair("xlog1py", x, y, "x", "y", FLOATING | COMPLEX,
+                           "a floating-point or complex")
+    safe_y, zero = _where_zero(x, _creation.zeros_like(y), y)
+    r = x * _ew.log1p(safe_y)
+    return _shape.where(zero, _creation.zeros_like(r), r)
+
+
+def multiply_no_nan(x, y, name=None):
+    """``x * y``, and 0 wherever ``y`` is 0 - even where ``x`` is NaN or infinite (its
+    gradients stay finite there too)."""
+    x, y = _broadcast_pair("multiply_no_nan", x, y, "x", "y", FLOATING | COMPLEX,
+                           "a floating-point or complex")
+    safe_x, _ = _where_zero(y, _creation.zeros_like(x), x)
+    return safe_x * y
+
+
+def reciprocal_no_nan(x, name=None):
+    """``1 / x``, and 0 where ``x`` is 0."""
+    x = _float(x, "reciprocal_no_nan", allowed=FLOATING | COMPLEX,
+               what="a floating-point or complex")
+    safe, zero = _where_zero(x, _creation.ones_like(x), x)
+    r = 1 / safe
+    return _shape.where(zero, _creation.zeros_like(r), r)
+
+
+def rint(x, name=None):
+    """The nearest integer value, halves to even (``rint(2.5) == 2``), as a float."""
+    return _ew.round(_float(x, "rint"))
+
+
+def polyval(coeffs, x, name=None):
+    """``coeffs[0] * x**(n-1) + ... + coeffs[n-1]`` by Horner's rule; coefficients may be
+    tensors that broadcast against ``x``. No coefficients give zeros."""
+    if isinstance(coeffs, Tensor) or not isinstance(coeffs, (list, tuple)):
+        raise ValueError("Argument coeffs must be list type found "
+                         f"{type(coeffs).__name__}.")
+    x = as_tensor(x, "polyval", "x")
+    if not coeffs:
+        return _creation.zeros_like(x)
+    total = as_tensor(coeffs[0], "polyval", "coeffs[0]", x.dtype)
+    for i, c in enumerate(coeffs[1:], 1):
+        total = total * x + as_tensor(c, "polyval", f"coeffs[{i}]", x.dtype)
+    return total
+
+
+def zero_fraction(value, name=None):
+    """The fraction of entries of ``value`` that are zero, as a float32 scalar (NaN when
+    ``value`` is empty)."""
+    t = as_tensor(value, "zero_fraction", "value")
+    zeros = _ew.equal(t, _creation.zeros_like(t))
+    return _red.reduce_mean(_shape.cast(zeros, float32))
+
+
+def _monotone(x, op_name, strict):
+    t = as_tensor(x, op_name, "x")
+    if not (t.dtype.is_floating or t.dtype.is_integer):
+        raise TypeError(f"Expected x to be numeric, instead found: {t!r}")
+    flat = _shape.reshape(t, [-1])
+    if flat.shape[0] < 2:
+        return _shape.cast(_creation.ones([]), bool_)
+    step = (_ew.greater if strict else _ew.greater_equal)(flat[1:], flat[:-1])
+    return _red.reduce_all(step)
+
+
+def is_non_decreasing(x, name=None):
+    """Whether each entry of ``x`` (in row-major order) is >= the one before; True for
+    fewer than two entries."""
+    return _monotone(x, "is_non_decreasing", strict=False)
+
+
+def is_strictly_increasing(x, name=None):
+    """Whether each entry of ``x`` (in row-major order) is > the one before; True for
+    fewer than two entries."""
+    return _monotone(x, "is_strictly_increasing", strict=True)
+
+
+def invert_permutation(x, name=None):
+    """The inverse of the permutation ``x`` (a 1-D int32/int64 tensor of 0 .. n-1):
+    ``y[x[i]] = i``."""
+    t = as_tensor(x, "invert_permutation", "x")
+    if t.dtype not in (int32, int64) or t.ndim != 1:
+        raise invalid("invert_permutation", f"x must be a 1-D int32 or int64 tensor, got "
+                      f"{t.dtype.name} of shape {list(t.shape)}", [describe(t, "x")],
+                      kind="dtype" if t.ndim == 1 else "shape")
+    n = t.shape[0]
+    values = t.numpy()
+    seen = set()
+    for v in values.tolist():
+        if not 0 <= v < n:
+            raise invalid("invert_permutation", f"{v} is not between 0 and {n}",
+                          [describe(t, "x")])
+        if v in seen:
+            raise invalid("invert_permutation", f"{v} is duplicated in the input.",
+                          [describe(t, "x")])
+        seen.add(v)
+    positions = _creation.range(n, dtype=t.dtype)
+    from .scatter import tensor_scatter_nd_update
+    return tensor_scatter_nd_update(_creation.zeros_like(t), _shape.reshape(t, [-1, 1]),
+                                    positions)
+
+
+def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):
+    """The elementwise sum of a list of tensors (TensorFlow's older name for add_n); when
+    given, ``shape`` and ``tensor_dtype`` must match the inputs."""
+    total = add_n(inputs)
+    if shape is not None and list(total.shape) != [int(d) for d in shape]:
+        raise ValueError(f"Shape of inputs {list(total.shape)} does not match shape "
+                         f"{list(shape)}")
+    if tensor_dtype is not None and total.dtype.name != getattr(tensor_dtype, "name",
+                                                                  str(tensor_dtype)):
+        raise TypeError(f"tensor_dtype is {tensor_dtype}, but the inputs are "
+                        f"{total.dtype.name}")
+    return total
+
+
+def scalar_mul(scalar, x, name=None):
+    """``scalar * x`` for a 0-D ``scalar``; an IndexedSlices ``x`` keeps its indices."""
+    s = as_tensor(scalar, "scalar_mul", "scalar") if not isinstance(scalar, (int, float,
+                                                                              complex)) \
+        else scalar
+    if getattr(s, "ndim", 0) != 0:
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape "
+                         f"{tuple(s.shape)}.")
+    if type(x).__name__ == "IndexedSlices":
+        return type(x)(_ew.multiply(x.values, s), x.indices, x.dense_shape)
+    return _ew.multiply(x, s)
+
+
 composite(add_n, ("", "math"))
 composite(meshgrid, ("",))
 composite(count_nonzero, ("math",))
 composite(reduce_euclidean_norm, ("math",))
 composite(divide_no_nan, ("math",))
 composite(xlogy, ("math",))
+composite(xdivy, ("math",))
+composite(xlog1py, ("math",))
+composite(multiply_no_nan, ("math",))
+composite(reciprocal_no_nan, ("math",))
+composite(rint, ("math",))
+composite(polyval, ("math",))
+composite(zero_fraction, ("math", "nn"))
+composite(is_non_decreasing, ("math",))
+composite(is_strictly_increasing, ("math",))
+composite(invert_permutation, ("math",))
+composite(accumulate_n, ("math",))
+composite(scalar_mul, ("", "math"))
 composite(log_sigmoid, ("math",))
 composite(leaky_relu, ("nn",))
 composite(silu, ("nn",))

@@ -46,6 +46,21 @@ def _checked_int(xp, name):
     return k
 
 
+def _truncate(xp, mod: bool):
+    """C-style division: the quotient rounded toward zero (truncatediv), and the remainder
+    with the dividend's sign (truncatemod); an integer zero divisor raises."""
+    def k(x, y):
+        if getattr(x, "dtype", np.dtype("f")).kind in "iu":
+            if not xp.all(y):
+                raise ZeroDivisionError("Integer division by zero")
+            if mod:
+                return xp.fmod(x, y)
+            q = x // y  # floor; one more toward zero where the signs differ and it is inexact
+            return q + ((q * y != x) & ((x < 0) != (y < 0))).astype(q.dtype)
+        return xp.fmod(x, y) if mod else xp.trunc(x / y)
+    return k
+
+
 def _sigmoid(xp):
     return lambda x: 1 / (1 + xp.exp(-x))
 
@@ -167,6 +182,14 @@ floormod = binary("floormod", REAL, lambda xp: _checked_int(xp, "remainder"),
                   exports=("math", "math:mod"),
                   grad=lambda g, ans, x, y: (_ub(g, x), _ub(-g * floordiv(x, y), y)))
 pow = binary("pow", SIGNED_NUMERIC, "power", grad=_pow_grad)  # noqa: A001 - TF's name
+truncatediv = binary("truncatediv", REAL, lambda xp: _truncate(xp, False), exports=("",),
+                     differentiable=False)  # piecewise constant, as TF
+truncatemod = binary("truncatemod", REAL, lambda xp: _truncate(xp, True), exports=("",),
+                     grad=lambda g, ans, x, y: (_ub(g, x), _ub(-g * truncatediv(x, y), y)))
+realdiv = binary("realdiv", FLOAT_COMPLEX, "true_divide", exports=("",),
+                 grad=lambda g, ans, x, y: (_ub(g / _c(y), x), _ub(-g * _c(ans / y), y)))
+nextafter = binary("nextafter", frozenset({float32, float64}), "nextafter", exports=("math",),
+                   differentiable=False)  # a step of one ulp: no derivative, as TF
 maximum = binary("maximum", REAL, "maximum",
                  grad=lambda g, ans, x, y: (_ub(_mask(x >= y, g), x), _ub(_mask(x < y, g), y)))
 minimum = binary("minimum", REAL, "minimum",

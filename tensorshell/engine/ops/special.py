@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ..dtypes import FLOATING
+from . import elementwise as _ew
 from .registry import (as_tensor, binary, composite, defgrad, not_allowed, op, out, run,
                        unary, unify)
 from .shape import unbroadcast
@@ -164,6 +165,146 @@ polygamma = binary("polygamma", FLOATING, _polygamma_kernel, exports=("math",),
                    grad=lambda g, ans, n, x: (None, unbroadcast(g * polygamma(n + 1.0, x), x)))
 zeta = binary("zeta", FLOATING, _zeta_kernel, exports=("math",),
               grad=lambda g, ans, s, q: (None, unbroadcast(-g * s * zeta(s + 1.0, q), q)))
+
+
+# -- inverse normal CDF and inverse error function ----------------------------------------------
+
+# Wichura's AS241 (PPND16, about 1e-16 relative): numerator and denominator coefficients,
+# highest power first, for the central region |q| <= 0.425 and the two tail regions.
+_AS241_CENTRAL = ((2509.0809287301226727, 33430.575583588128105, 67265.770927008700853,
+                   45921.953931549871457, 13731.693765509461125, 1971.5909503065514427,
+                   133.14166789178437745, 3.387132872796366608),
+                  (5226.495278852854561, 28729.085735721942674, 39307.89580009271061,
+                   21213.794301586595867, 5394.1960214247511077, 687.1870074920579083,
+                   42.313330701600911252, 1.0))
+_AS241_NEAR = ((7.7454501427834140764e-4, 0.0227238449892691845833, 0.24178072517745061177,
+                1.27045825245236838258, 3.64784832476320460504, 5.7694972214606914055,
+                4.6303378461565452959, 1.42343711074968357734),
+               (1.05075007164441684324e-9, 5.475938084995344946e-4, 0.0151986665636164571966,
+                0.14810397642748007459, 0.68976733498510000455, 1.6763848301838038494,
+                2.05319162663775882187, 1.0))
+_AS241_FAR = ((2.01033439929228813265e-7, 2.71155556874348757815e-5, 0.0012426609473880784386,
+               0.026532189526576123093, 0.29656057182850489123, 1.7848265399172913358,
+               5.4637849111641143699, 6.6579046435011037772),
+              (2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5,
+               7.868691311456132591e-4, 0.0148753612908506148525, 0.13692988092273580531,
+               0.59983220655588793769, 1.0))
+
+
+def _horner(coefficients, r):
+    total = coefficients[0]
+    for c in coefficients[1:]:
+        total = total * r + c
+    return total
+
+
+def _ratio(pair, r):
+    return _horner(pair[0], r) / _horner(pair[1], r)
+
+
+def _as241(xp, q, tail):
+    """The standard normal quantile from ``q = p - 0.5`` and ``tail = min(p, 1 - p)``, both
+    given so that callers keep their precision (erfinv passes y / 2 and (1 - |y|) / 2)."""
+    with np.errstate(all="ignore"):
+        central = q * _ratio(_AS241_CENTRAL, 0.180625 - q * q)
+        r = xp.sqrt(-xp.log(tail))
+        outer = xp.where(r <= 5.0, _ratio(_AS241_NEAR, r - 1.6), _ratio(_AS241_FAR, r - 5.0))
+        outer = xp.where(q < 0, -outer, outer)
+        x = xp.where(xp.absolute(q) <= 0.425, central, outer)
+        x = xp.where(tail == 0, xp.where(q < 0, -xp.inf, xp.inf), x)
+        return xp.where((tail < 0) | xp.isnan(tail), xp.nan, x)
+
+
+def _ndtri_kernel(xp):
+    def k(p):
+        p64 = p.astype(xp.float64)
+        tail = xp.where((p64 < 0) | (p64 > 1), -1.0, xp.minimum(p64, 1 - p64))
+        return _as241(xp, p64 - 0.5, tail).astype(p.dtype)
+    return k
+
+
+def _erfinv_kernel(xp):
+    def k(y):
+        y64 = y.astype(xp.float64)
+        a = xp.absolute(y64)
+        tail = xp.where(a > 1, -1.0, (1 - a) / 2)  # exact: 1 - a loses nothing for a >= 0.5
+        return (_as241(xp, y64 / 2, tail) / math.sqrt(2)).astype(y.dtype)
+    return k
+
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+_SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2
+ndtri = unary("ndtri", FLOATING, _ndtri_kernel, exports=("math",),
+              grad=lambda g, ans, p: g * _SQRT_2PI * _ew.exp(ans * ans / 2))
+erfinv = unary("erfinv", FLOATING, _erfinv_kernel, exports=("math",),
+               grad=lambda g, ans, y: g * _SQRT_PI_OVER_2 * _ew.exp(ans * ans))
+
+
+def erfcinv(x, name=None):
+    """The inverse of erfc: ``erfcinv(erfc(y)) = y``, accurate for small ``x`` (computed as
+    ``-ndtri(x / 2) / sqrt(2)``)."""
+    from .composites import _float
+    x = _float(x, "erfcinv")
+    return -ndtri(x / 2) / math.sqrt(2)
+
+
+composite(erfcinv, ("math",))
+
+
+# -- modified Bessel functions of the first kind, orders 0 and 1 --------------------------------
+
+def _bessel_ie(xp, x, order: int):
+    """exp(-|x|) I_order(x) in float64: the power series (positive terms, so no cancellation)
+    up to |x| = 25, Hankel's asymptotic series above (its terms shrink until k ~ 2|x|)."""
+    a = xp.absolute(x)
+    with np.errstate(all="ignore"):
+        small = xp.minimum(a, 25.0)
+        half = small / 2
+        term = xp.exp(-small) * (half if order else xp.ones_like(half))
+        total = term
+        for k in range(1, 80):
+            term = term * half * half / (k * (k + order))
+            total = total + term
+        big = xp.maximum(a, 25.0)
+        mu = 4.0 * order * order
+        term = 1 / xp.sqrt(2 * math.pi * big)
+        asym = term
+        for k in range(1, 30):
+            term = -term * (mu - (2 * k - 1) ** 2) / (k * 8 * big)
+            asym = asym + term
+        r = xp.where(a <= 25, total, asym)
+    return xp.where(x < 0, -r, r) if order else r
+
+
+def _bessel_kernel(order: int, scaled: bool):
+    def kernel(xp):
+        def k(x):
+            x64 = x.astype(xp.float64)
+            r = _bessel_ie(xp, x64, order)
+            if not scaled:
+                with np.errstate(over="ignore"):
+                    r = r * xp.exp(xp.absolute(x64))
+            return r.astype(x.dtype)
+        return k
+    return kernel
+
+
+def _i1_over_x(x, i1):
+    """I1(x) / x, with its limit 1/2 at 0 (scaled functions pass their scaled I1)."""
+    from .shape import where
+    zero = _ew.equal(x, 0.0)
+    return where(zero, 0.5 + 0 * x, i1 / where(zero, 1.0 + 0 * x, x))
+
+
+bessel_i0 = unary("bessel_i0", FLOATING, _bessel_kernel(0, False), exports=("math",),
+                  grad=lambda g, ans, x: g * bessel_i1(x))
+bessel_i1 = unary("bessel_i1", FLOATING, _bessel_kernel(1, False), exports=("math",),
+                  grad=lambda g, ans, x: g * (bessel_i0(x) - _i1_over_x(x, ans)))
+bessel_i0e = unary("bessel_i0e", FLOATING, _bessel_kernel(0, True), exports=("math",),
+                   grad=lambda g, ans, x: g * (bessel_i1e(x) - _ew.sign(x) * ans))
+bessel_i1e = unary("bessel_i1e", FLOATING, _bessel_kernel(1, True), exports=("math",),
+                   grad=lambda g, ans, x: g * (bessel_i0e(x) - _i1_over_x(x, ans)
+                                               - _ew.sign(x) * ans))
 
 
 # -- incomplete gamma and beta functions --------------------------------------------------------
