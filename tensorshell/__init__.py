@@ -31,7 +31,14 @@ from .debugging import (Assert, assert_equal, assert_greater, assert_less,  # no
 
 newaxis = None
 
-from .control import TensorArray, cond, map_fn, switch_case, while_loop  # noqa: E402
+from .control import (TensorArray, cond, control_dependencies, foldl, foldr,  # noqa: E402
+                      group, init_scope, map_fn, no_op, scan, switch_case, vectorized_map,
+                      while_loop)
+from .control import tuple_ as tuple  # noqa: E402,A001 - tf.tuple; shadows tuple here only
+from .engine.autodiff import UnconnectedGradients, grad_pass_through, recompute_grad  # noqa: E402,E501
+from .framework import (broadcast_static_shape, get_logger, get_static_value,  # noqa: E402
+                        timestamp)
+from .function import numpy_function, py_function  # noqa: E402
 from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows print here only
 
 

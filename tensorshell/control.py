@@ -1,5 +1,8 @@
 """Control flow and printing as TensorFlow code writes them: ``ts.cond``, ``ts.while_loop``,
-``ts.map_fn``, ``ts.switch_case`` and ``ts.print``.
+``ts.map_fn``, ``ts.scan``, ``ts.foldl``/``foldr``, ``ts.vectorized_map``,
+``ts.switch_case``, ``ts.print``, and the graph-ordering helpers that are no-ops when
+execution is eager (``no_op``, ``group``, ``tuple``, ``control_dependencies``,
+``init_scope``).
 
 Execution is eager, so these are Python control flow with TensorFlow's contracts: a scalar
 boolean predicate, loop variables converted to tensors and kept in their structure,
@@ -16,7 +19,7 @@ import numpy as np
 from .engine import dtypes
 from .engine.errors import InvalidArgumentError
 from .engine.tensor import Tensor, convert_to_tensor
-from .nest import map_structure
+from .nest import assert_same_structure, flatten, map_structure, pack_sequence_as
 
 
 def _is_tensor(v) -> bool:
@@ -335,3 +338,136 @@ def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=Non
 
 
 print_.__name__ = print_.__qualname__ = "print"
+
+
+# -- scans and folds over the first dimension --------------------------------------------------
+
+def _slices(elems, what: str):
+    """``elems`` (a tensor or a structure of them) as tensors, and a function giving the
+    structure of their i-th slices."""
+    leaves = [convert_to_tensor(e) for e in flatten(elems)]
+    if not leaves or any(t.shape.ndims == 0 for t in leaves):
+        raise ValueError(f"{what}: elems must be at least 1-D (slices are taken along the "
+                         "first dimension)")
+    n = leaves[0].shape[0]
+    if any(t.shape[0] != n for t in leaves):
+        raise ValueError(f"{what}: every tensor of elems must have the same first dimension,"
+                         f" got {[t.shape[0] for t in leaves]}")
+    return n, lambda i: pack_sequence_as(elems, [t[i] for t in leaves])
+
+
+def _as_tensors(structure):
+    return map_structure(_as_loop_value, structure)
+
+
+def _stacked(outputs: list):
+    """The per-step output structures, each leaf stacked along a new first axis."""
+    from .engine.ops.shape import stack
+    columns = zip(*(flatten(o) for o in outputs))
+    return pack_sequence_as(outputs[0], [stack(list(c)) for c in columns])
+
+
+def _fold(fn, elems, initializer, reverse: bool, what: str, keep_steps: bool):
+    n, item = _slices(elems, what)
+    order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
+    if initializer is None:
+        if n == 0:
+            from .engine.errors import OutOfRangeError
+            raise OutOfRangeError(None, None, f"{what}: elems is empty and there is no "
+                                  "initializer: Tried to read from index 0 but array size is: 0")
+        acc = _as_tensors(item(order[0]))
+        steps = {order[0]: acc}
+        order = order[1:]
+    else:
+        acc = _as_tensors(initializer)
+        steps = {}
+    for i in order:
+        new = _as_tensors(fn(acc, item(i)))
+        assert_same_structure(acc, new, check_types=False)
+        acc = new
+        steps[i] = acc
+    if not keep_steps:
+        return acc
+    if not steps:
+        raise ValueError(f"{what}: elems is empty: there is no step to stack")
+    return _stacked([steps[i] for i in sorted(steps)])
+
+
+def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
+         swap_memory=False, infer_shape=True, reverse=False, name=None):
+    """Every intermediate ``a = fn(a, x)`` over the slices ``x`` of ``elems``, stacked: the
+    running accumulation. Without ``initializer`` the first slice starts it (and is the
+    first output). ``reverse`` scans from the end; outputs stay at their slice's position.
+
+    >>> ts.scan(lambda a, x: a + x, ts.constant([1, 2, 3]))   # [1, 3, 6]
+    """
+    return _fold(fn, elems, initializer, reverse, "scan", keep_steps=True)
+
+
+def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
+          swap_memory=False, name=None):
+    """``a = fn(a, x)`` over the slices of ``elems`` from the first; the final ``a``."""
+    return _fold(fn, elems, initializer, False, "foldl", keep_steps=False)
+
+
+def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
+          swap_memory=False, name=None):
+    """``a = fn(a, x)`` over the slices of ``elems`` from the last; the final ``a``."""
+    return _fold(fn, elems, initializer, True, "foldr", keep_steps=False)
+
+
+def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
+    """``fn`` on every slice of ``elems`` (a tensor or structure), results stacked in
+    ``fn``'s output structure. Eager: one call per slice, any structure, no signature
+    needed."""
+    n, item = _slices(elems, "vectorized_map")
+    if n == 0:
+        raise ValueError("vectorized_map: elems is empty: the output structure is unknown")
+    return _stacked([_as_tensors(fn(item(i))) for i in range(n)])
+
+
+# -- graph ordering, which eager execution makes moot -------------------------------------------
+
+def no_op(name=None):
+    """Does nothing (ops already run in program order)."""
+    return None
+
+
+def group(*inputs, **kwargs):
+    """Nothing to wait for: every input has already run. Returns None."""
+    return None
+
+
+def tuple_(tensors, control_inputs=None, name=None):
+    """``tensors`` as a list (None entries kept), each once every control input has run -
+    which eager execution already guarantees."""
+    from .engine.ops.shape import identity
+    return [None if t is None else identity(t) for t in tensors]
+
+
+class control_dependencies:  # noqa: N801 - TensorFlow's name, used as a context manager
+    """``with ts.control_dependencies([...]):`` - ops already run in order; callables among
+    the control inputs are called on entry, as in TensorFlow's eager mode."""
+
+    def __init__(self, control_inputs):
+        self.control_inputs = list(control_inputs or ())
+
+    def __enter__(self):
+        for c in self.control_inputs:
+            if callable(c):
+                c()
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class init_scope:  # noqa: N801 - TensorFlow's name, used as a context manager
+    """``with ts.init_scope():`` lifts code out of a traced function in TensorFlow; here
+    everything is eager already, so the body runs as it is."""
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False

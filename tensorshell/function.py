@@ -187,3 +187,71 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
 def executing_eagerly() -> bool:
     """Always True: tensorshell has no graph mode."""
     return True
+
+
+# -- Python and NumPy functions as ops --------------------------------------------------------
+
+def _tout_list(Tout):  # noqa: N803 - TensorFlow's argument name
+    if Tout is None:
+        return None, True
+    if isinstance(Tout, (list, tuple)):
+        return [dtypes.as_dtype(getattr(d, "dtype", d)) for d in Tout], False
+    return [dtypes.as_dtype(getattr(Tout, "dtype", Tout))], True
+
+
+def _outputs(what, result, Tout, convert):  # noqa: N803
+    douts, single = _tout_list(Tout)
+    if douts is None:
+        return None
+    values = [result] if single else list(result) if isinstance(result, (list, tuple)) \
+        else [result]
+    if len(values) != len(douts):
+        raise ValueError(f"{what}: the function returned {len(values)} values for "
+                         f"{len(douts)} dtypes in Tout")
+    out = [convert(v, d, i) for i, (v, d) in enumerate(zip(values, douts))]
+    return out[0] if single else out
+
+
+def _check_dtype(what, i, got, want, fix):
+    if got is not want:
+        from .engine.errors import InvalidArgumentError
+        raise InvalidArgumentError(
+            None, None, f"{what}: value {i} returned by the function is {got.name}, but Tout "
+            f"says {want.name}; cast it in the function (or change Tout)", op_name=what,
+            kind="dtype", hint=fix.format(want.name))
+
+
+def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's argument names
+    """Run the Python function ``func`` on the tensors ``inp`` and return its results as
+    tensors of the dtypes ``Tout`` (one dtype, or a list). Python values convert to those
+    dtypes losslessly; a tensor of another dtype raises. A tape records through ``func``,
+    so gradients flow as in TensorFlow.
+
+    >>> ts.py_function(lambda x: x * 2, [ts.constant(3.)], Tout=ts.float32)   # 6.0
+    """
+    args = [convert_to_tensor(x) for x in inp]
+
+    def convert(v, dtype, i):
+        if isinstance(v, Tensor) or getattr(v, "_is_variable", False):
+            _check_dtype("py_function", i, v.dtype, dtype, "return ts.cast(value, ts.{})")
+            return v.value() if getattr(v, "_is_variable", False) else v
+        return convert_to_tensor(v, dtype=dtype)
+    return _outputs("py_function", func(*args), Tout, convert)
+
+
+def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
+    """Run ``func`` on NumPy arrays made from ``inp`` and return its arrays as tensors of
+    the dtypes ``Tout``. An array of another dtype raises (TensorFlow's graph mode does;
+    its eager mode silently returns the other dtype). No gradient flows through ``func``.
+
+    >>> ts.numpy_function(np.sort, [ts.constant([3., 1., 2.])], Tout=ts.float32)
+    """
+    args = [convert_to_tensor(x).numpy() for x in inp]
+
+    def convert(v, dtype, i):
+        if isinstance(v, (np.ndarray, np.generic)):
+            _check_dtype("numpy_function", i, dtypes.from_numpy(np.asarray(v).dtype), dtype,
+                         "return value.astype(np.{})")
+            return convert_to_tensor(np.asarray(v))
+        return convert_to_tensor(v, dtype=dtype)
+    return _outputs("numpy_function", func(*args), Tout, convert)

@@ -15,7 +15,9 @@ convolutions - skip the gradient of data that nobody asked for).
 from __future__ import annotations
 
 import contextlib
+import enum
 
+from ..nest import flatten, pack_sequence_as
 from .devices import current, on as on_device
 from .ops import registry
 from .ops.registry import OPS, RECORDING
@@ -243,7 +245,7 @@ class GradientTape:
     def watch(self, tensor):
         """Track ``tensor`` (or each tensor / Variable in a structure). Integer tensors are
         not differentiable and are ignored, as in TensorFlow."""
-        for t in _flatten(tensor):
+        for t in flatten(tensor):
             if getattr(t, "_is_variable", False):
                 if _differentiable_dtype(t.dtype):
                     self._variables[id(t)] = t
@@ -276,16 +278,17 @@ class GradientTape:
         if self._used and not self._persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians)")
+        unconnected_gradients = _unconnected(unconnected_gradients)
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got "
                              f"{unconnected_gradients!r}")
         self._used = True
-        targets = _flatten(target)
-        seeds = _flatten(output_gradients) if output_gradients is not None else \
+        targets = flatten(target)
+        seeds = flatten(output_gradients) if output_gradients is not None else \
             [None] * len(targets)
         if len(seeds) != len(targets):
             raise ValueError("output_gradients must have the structure of target")
-        flat_sources = _flatten(sources)
+        flat_sources = flatten(sources)
         was_recording = self._recording
         if was_recording:
             self._stop_keep_tracking()
@@ -302,7 +305,7 @@ class GradientTape:
             if g is None and unconnected_gradients == "zero":
                 g = creation.zeros_like(s)
             results.append(g)
-        return _pack(sources, results)
+        return pack_sequence_as(sources, results)
 
     def _backward(self, targets, seeds):
         from .ops import creation, elementwise  # noqa: F811 - cached after the first call
@@ -338,8 +341,9 @@ class GradientTape:
         if self._used and not self._persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians)")
+        unconnected_gradients = _unconnected(unconnected_gradients)
         self._used = True
-        flat_sources = _flatten(sources)
+        flat_sources = flatten(sources)
         n = int(target._data.size)
         rows = [[] for _ in flat_sources]
         for i in range(n):
@@ -361,7 +365,7 @@ class GradientTape:
             stacked = shape_ops.stack(rows[k]) if rows[k] else zeros(
                 [0] + list(s.shape), s.dtype)
             out.append(shape_ops.reshape(stacked, list(target.shape) + list(s.shape)))
-        return _pack(sources, out)
+        return pack_sequence_as(sources, out)
 
     def batch_jacobian(self, target, source, unconnected_gradients="none",
                        parallel_iterations=None, experimental_use_pfor=True):
@@ -411,24 +415,14 @@ def _untrack_if_unused(tensors, exclude=None):
             t.__class__ = plain
 
 
-def _flatten(structure):
-    if isinstance(structure, dict):
-        return [v for k in sorted(structure) for v in _flatten(structure[k])]
-    if isinstance(structure, (list, tuple)):
-        return [v for s in structure for v in _flatten(s)]
-    return [structure]
+class UnconnectedGradients(enum.Enum):
+    """What ``tape.gradient`` gives a source the target does not depend on."""
+    NONE = "none"
+    ZERO = "zero"
 
 
-def _pack(structure, flat):
-    it = iter(flat)
-
-    def build(s):
-        if isinstance(s, dict):
-            return {k: build(s[k]) for k in sorted(s)}
-        if isinstance(s, (list, tuple)):
-            return type(s)(build(v) for v in s)
-        return next(it)
-    return build(structure)
+def _unconnected(value) -> str:
+    return value.value if isinstance(value, UnconnectedGradients) else value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,6 +470,35 @@ def custom_gradient(f=None):
 
     import functools
     return functools.wraps(f)(wrapper)
+
+
+def grad_pass_through(f):
+    """``f`` in the forward pass, the identity in the backward one: the upstream gradient
+    passes to each input unchanged (a straight-through estimator for rounding and the
+    like).
+
+    >>> y = ts.grad_pass_through(ts.round)(x * 3)    # dy/dx = 3
+    """
+    import functools
+
+    @custom_gradient
+    def passed(*args):
+        def grad(upstream):
+            return tuple(upstream for _ in args) if len(args) > 1 else upstream
+        return f(*args), grad
+    return functools.wraps(f)(passed)
+
+
+def recompute_grad(f):
+    """TensorFlow's memory-saving decorator. The result and the gradients (for the
+    arguments and any Variables ``f`` reads) are TensorFlow's; tensorshell keeps ``f``'s
+    intermediate values rather than recomputing them in the backward pass."""
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs)
+    return wrapper
 
 
 registry._record_impl = record  # the slow paths call it while a tape records

@@ -62,6 +62,12 @@ CASES = {
     "accumulate_n": (lambda x, y: ts.math.accumulate_n([x, y, x]), lambda x, y: 2 * x + y,
                      [A, B]),
     "scalar_mul": (lambda x: ts.scalar_mul(2.5, x), lambda x: 2.5 * x, [A]),
+    "identity_n": (lambda x, y: ts.identity_n([x, y])[0] * ts.identity_n([y])[0],
+                   lambda x, y: x * y, [A, B]),
+    "shape_n": (lambda x, y: x * ts.cast(ts.reduce_prod(ts.shape_n([x, y[0]])[0]), x.dtype)
+                + ts.cast(ts.shape_n([y])[0][1], x.dtype), lambda x, y: x * 12 + 4, [A, B]),
+    "broadcast_dynamic_shape": (lambda x: ts.broadcast_to(x[:1], ts.broadcast_dynamic_shape(
+        [1, 4], ts.shape(x))), lambda x: np.broadcast_to(x[:1], x.shape), [A]),
     "leaky_relu": (lambda x: ts.nn.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
                    [A]),
     "silu": (lambda x: ts.nn.silu(x, beta=1.5), lambda x: x / (1 + np.exp(-1.5 * x)), [A]),

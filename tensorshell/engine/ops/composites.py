@@ -695,6 +695,33 @@ def scalar_mul(scalar, x, name=None):
     return _ew.multiply(x, s)
 
 
+def identity_n(input, name=None):  # noqa: A002 - TensorFlow's name
+    """Each tensor of the list ``input``, as a new list."""
+    return [_shape.identity(t) for t in input]
+
+
+def shape_n(input, out_type=None, name=None):  # noqa: A002 - TensorFlow's name
+    """The shape of each tensor of ``input``, as 1-D ``out_type`` (int32) tensors."""
+    return [_shape.shape(t, out_type=out_type or int32) for t in input]
+
+
+def broadcast_dynamic_shape(shape_x, shape_y, name=None):
+    """The shape two shapes (1-D integer tensors or lists) broadcast to, as a tensor of
+    their dtype; InvalidArgumentError when they cannot."""
+    x = as_tensor(shape_x, "broadcast_dynamic_shape", "shape_x")
+    y = as_tensor(shape_y, "broadcast_dynamic_shape", "shape_y", x.dtype)
+    if not x.dtype.is_integer or x.ndim != 1 or y.ndim != 1:
+        raise invalid("broadcast_dynamic_shape", "shapes must be 1-D int32 or int64 tensors",
+                      [describe(x, "shape_x"), describe(y, "shape_y")], kind="shape")
+    dx, dy = tuple(x.numpy().tolist()), tuple(y.numpy().tolist())
+    result = broadcast_shapes(dx, dy)
+    if result is None:
+        raise invalid("broadcast_dynamic_shape", f"Incompatible shapes: {list(dx)} vs. "
+                      f"{list(dy)} ({explain_broadcast([dx, dy])})",
+                      [describe(x, "shape_x"), describe(y, "shape_y")], kind="shape")
+    return as_tensor(list(result), "broadcast_dynamic_shape", "shape", x.dtype)
+
+
 composite(add_n, ("", "math"))
 composite(meshgrid, ("",))
 composite(count_nonzero, ("math",))
@@ -713,6 +740,9 @@ composite(is_strictly_increasing, ("math",))
 composite(invert_permutation, ("math",))
 composite(accumulate_n, ("math",))
 composite(scalar_mul, ("", "math"))
+composite(identity_n, ("",))
+composite(shape_n, ("",))
+composite(broadcast_dynamic_shape, ("",))
 composite(log_sigmoid, ("math",))
 composite(leaky_relu, ("nn",))
 composite(silu, ("nn",))
