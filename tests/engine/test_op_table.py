@@ -897,6 +897,56 @@ def _(d):
     assert ts.random.categorical(logits, 3, dtype=ts.int32).dtype is D.int32
 
 
+@case("stateless_uniform")
+def _(d):
+    draw = lambda **kw: ts.random.stateless_uniform([50], seed=[4, 5], dtype=d, **kw)  # noqa
+    if d.is_floating:
+        u = draw(minval=-1, maxval=3)
+        np.testing.assert_array_equal(u.numpy(), draw(minval=-1, maxval=3).numpy())
+        assert u.dtype is d and u.numpy().min() >= -1 and u.numpy().max() < 3
+    elif d in (D.int32, D.int64):
+        u = draw(minval=-2, maxval=3)
+        assert u.dtype is d and set(u.numpy().tolist()) <= {-2, -1, 0, 1, 2}
+        assert draw(minval=None, maxval=None).dtype is d
+    else:
+        with pytest.raises((InvalidArgumentError, ValueError)):
+            draw(minval=0, maxval=2)
+
+
+@case("stateless_normal")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.stateless_normal([2], seed=[1, 2], dtype=d)
+        return
+    z = ts.random.stateless_normal([4000], seed=[1, 2], mean=3., stddev=0.5, dtype=d)
+    assert z.dtype is d and abs(float(ts.reduce_mean(ts.cast(z, ts.float64))) - 3) < 0.05
+
+
+@case("stateless_truncated_normal")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.stateless_truncated_normal([2], seed=[1, 2], dtype=d)
+        return
+    z = ts.random.stateless_truncated_normal([4000], seed=[1, 2], dtype=d).numpy()
+    assert z.dtype == d.np_dtype and np.abs(z.astype(np.float64)).max() < 2.001
+
+
+@case("stateless_categorical")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.stateless_categorical(ts.constant(sample(d, (2, 3))), 5, seed=[1, 2])
+        return
+    p = np.array([[0.1, 0.6, 0.3], [1.0, 0.0, 0.0]])
+    with np.errstate(divide="ignore"):
+        logits = ts.constant(np.log(p).astype(d.np_dtype))
+    c = ts.random.stateless_categorical(logits, 4000, seed=[3, 1]).numpy()
+    np.testing.assert_allclose(np.bincount(c[0], minlength=3) / 4000, p[0], atol=0.03)
+    assert (c[1] == 0).all()
+
+
 @case("argmax", reject=lambda t: ts.argmax(t))
 def _(d):
     x = sample(d, (3, 4))

@@ -11,6 +11,7 @@ from ..dtypes import float32
 from ..errors import invalid
 from .creation import _shape
 from ..devices import current
+from . import philox
 from .registry import NAMESPACES, as_tensor, op, out
 
 
@@ -157,6 +158,138 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     g = -np.log(-np.log(_rng(seed).random((x.shape[0], n, x.shape[1]))))
     samples = np.argmax(x[:, None, :] + g, axis=-1)
     return out(_place(samples.astype(d._np)), d)
+
+
+# -- stateless random ops: TensorFlow's values, bit for bit (philox.py) ----------------------
+
+def _key_counter(seed, op_name, alg):
+    if alg not in (None, "auto_select", "philox", 1, 3) and \
+            getattr(alg, "name", "").lower() not in ("philox", "auto_select"):
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, f"{op_name}: only the Philox algorithm is "
+                                 f"available here, got alg={alg!r}")
+    s = as_tensor(seed, op_name, "seed")
+    if not s.dtype.is_integer or tuple(s.shape) != (2,):
+        raise invalid(op_name, f"seed must be a shape [2] int32 or int64 tensor, got "
+                      f"{s.dtype.name} of shape {list(s.shape)}", kind="shape")
+    s0, s1 = (int(v) for v in s.numpy())
+    return philox.key_counter(s0, s1)
+
+
+def _float_dtype(op_name, dtype):
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise invalid(op_name, f"dtype must be floating-point, got {d.name}", kind="dtype")
+    return d
+
+
+@op("stateless_uniform", exports=("random",), differentiable=False)
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None,
+                      alg="auto_select"):
+    """Samples from [minval, maxval) fixed by ``seed`` (two ints): the same seed gives the
+    same values - TensorFlow's values. Integers need both bounds, or neither for the whole
+    range of the dtype."""
+    name_ = "random.stateless_uniform"
+    d = dtypes.as_dtype(dtype)
+    dims = _shape(shape, name_)
+    key, counter = _key_counter(seed, name_, alg)
+    n = int(np.prod(dims, dtype=np.int64))
+    if d.is_integer:
+        if (minval is None) != (maxval is None):
+            raise ValueError("For integer dtype {}, minval and maxval must be both `None` or "
+                             "both non-`None`; got minval={!r} and maxval={!r}".format(
+                                 d.name, minval, maxval))
+        if minval is None:
+            if d not in (dtypes.int32, dtypes.int64, dtypes.uint32, dtypes.uint64):
+                raise invalid(name_, f"the whole-range draw takes int32, int64, uint32 or "
+                              f"uint64, got {d.name}", kind="dtype")
+            arr = philox.full_int(n, d._np, key, counter)
+        else:
+            if d not in (dtypes.int32, dtypes.int64):
+                raise invalid(name_, f"a bounded integer draw takes int32 or int64, got "
+                              f"{d.name}", kind="dtype")
+            lo = int(as_tensor(minval, name_, "minval", d).numpy())
+            hi = int(as_tensor(maxval, name_, "maxval", d).numpy())
+            if lo >= hi:
+                raise invalid(name_, f"Need minval < maxval: {lo} >= {hi}")
+            arr = philox.ranged_int(n, d._np, lo, hi, key, counter)
+        return out(_place(arr.reshape(dims)), d)
+    if not d.is_floating:
+        raise invalid(name_, f"dtype must be floating-point or integer, got {d.name}",
+                      kind="dtype")
+    lo = as_tensor(minval, name_, "minval", d).numpy()
+    hi = as_tensor(1 if maxval is None else maxval, name_, "maxval", d).numpy()
+    arr = philox.uniform(n, d._np, key, counter) * (hi - lo) + lo
+    return out(_place(arr.astype(d._np).reshape(dims)), d)
+
+
+@op("stateless_normal", exports=("random",), differentiable=False)
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None,
+                     alg="auto_select"):
+    """Normal samples fixed by ``seed`` (two ints) - TensorFlow's values."""
+    name_ = "random.stateless_normal"
+    d, dims, m, s = _normal_args(name_, shape, mean, stddev, dtype)
+    key, counter = _key_counter(seed, name_, alg)
+    z = philox.normal(int(np.prod(dims, dtype=np.int64)), d._np, key, counter)
+    return out(_place((z * s + m).astype(d._np).reshape(dims)), d)
+
+
+@op("stateless_truncated_normal", exports=("random",), differentiable=False)
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None,
+                               alg="auto_select"):
+    """Normal samples within two standard deviations, fixed by ``seed`` - TensorFlow's
+    values."""
+    name_ = "random.stateless_truncated_normal"
+    d, dims, m, s = _normal_args(name_, shape, mean, stddev, dtype)
+    key, counter = _key_counter(seed, name_, alg)
+    z = philox.truncated_normal(int(np.prod(dims, dtype=np.int64)), d._np, key, counter)
+    return out(_place((z * s + m).astype(d._np).reshape(dims)), d)
+
+
+@op("stateless_categorical", exports=("random",), differentiable=False)
+def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=None):
+    """``num_samples`` class indices per row of ``logits`` fixed by ``seed`` - TensorFlow's
+    values (its CPU kernel: one cumulative sum per row, searched with uniform doubles)."""
+    name_ = "random.stateless_categorical"
+    lg = as_tensor(logits, name_, "logits")
+    if not lg.dtype.is_floating or lg.ndim != 2:
+        raise invalid(name_, f"logits must be a 2-D floating-point tensor, got "
+                      f"{lg.dtype.name} of shape {list(lg.shape)}", kind="dtype")
+    d = dtypes.as_dtype(dtype)
+    if d not in (dtypes.int32, dtypes.int64):
+        raise invalid(name_, f"dtype must be int32 or int64, got {d.name}", kind="dtype")
+    n = int(num_samples)
+    key, counter = _key_counter(seed, name_, None)
+    x = np.asarray(lg.numpy(), dtype=np.float64)
+    finite = np.isfinite(x)
+    top = np.max(np.where(finite, x, -np.inf), axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        cdf = np.cumsum(np.where(finite, np.exp(x - top), 0.0), axis=1)
+    words = philox.stream(2 * n * x.shape[0], key, counter).reshape(x.shape[0], n, 2)
+    u = philox.to_float64(words[..., 0], words[..., 1]) * cdf[:, -1:]
+    samples = np.stack([np.searchsorted(cdf[b], u[b], side="right")
+                        for b in range(x.shape[0])]) if x.shape[0] else \
+        np.zeros((0, n), np.int64)
+    return out(_place(samples.astype(d._np).reshape(x.shape[0], n)), d)
+
+
+def split(seed, num=2, alg="auto_select"):
+    """``num`` new seeds (a [num, 2] tensor) from ``seed``, as TensorFlow derives them."""
+    s = as_tensor(seed, "random.split", "seed")
+    return stateless_uniform([int(num), 2], s, minval=None, maxval=None, dtype=s.dtype,
+                             alg=alg)
+
+
+def fold_in(seed, data, alg="auto_select"):
+    """A new seed from ``seed`` and the integer ``data`` (e.g. a step number), as
+    TensorFlow derives it."""
+    from .shape import stack
+    value = as_tensor(data, "random.fold_in", "data")
+    first = stateless_uniform([], seed, minval=None, maxval=None, dtype=value.dtype, alg=alg)
+    return stack([first, value])
+
+
+NAMESPACES["random"].update(split=split, fold_in=fold_in)
 
 
 class Generator:

@@ -1,0 +1,186 @@
+"""Philox-4x32-10 and TensorFlow's distributions on it, bit for bit: the stateless random
+ops (``ts.random.stateless_uniform`` ...) give the values TensorFlow gives for the same
+seed, shape and dtype.
+
+Philox (Salmon et al., SC'11) turns a 128-bit counter and a 64-bit key into four 32-bit
+words in ten rounds; TensorFlow derives the key and starting counter from the two-int seed
+by one scrambling call (``GenerateKey`` in its stateless kernels), fills outputs from
+successive counters, and maps words to floats by their mantissa bits
+(``Uint32ToFloat``) and to normals by Box-Muller. Vectorised over all counters at once
+in NumPy (uint64 products give the 32x32 -> 64-bit multiplies).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+_W0, _W1 = 0x9E3779B9, 0xBB67AE85
+_LOW = np.uint64(0xFFFFFFFF)
+_32 = np.uint64(32)
+# TensorFlow's fixed key for scrambling a seed into a key and counter
+_SEED_KEY = (0x3EC8F720, 0x02461E29)
+# Variable-rate distributions (truncated normal) reserve this many words per output
+RESERVED_WORDS_PER_SAMPLE = 256
+
+
+def rounds(counter, key):
+    """Philox-4x32-10 of the counters ``counter`` (four uint32 arrays) under ``key``
+    (two Python ints): four uint32 arrays."""
+    c0, c1, c2, c3 = (np.asarray(c, np.uint32) for c in counter)
+    k0, k1 = int(key[0]) & 0xFFFFFFFF, int(key[1]) & 0xFFFFFFFF
+    for r in range(10):
+        p0 = _M0 * c0.astype(np.uint64)
+        p1 = _M1 * c2.astype(np.uint64)
+        c0, c1, c2, c3 = ((p1 >> _32).astype(np.uint32) ^ c1 ^ np.uint32(k0),
+                          (p1 & _LOW).astype(np.uint32),
+                          (p0 >> _32).astype(np.uint32) ^ c3 ^ np.uint32(k1),
+                          (p0 & _LOW).astype(np.uint32))
+        if r < 9:
+            k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
+    return c0, c1, c2, c3
+
+
+def key_counter(seed0: int, seed1: int):
+    """TensorFlow's key and starting counter for the seed ``[seed0, seed1]``."""
+    s0, s1 = seed0 & 0xFFFF_FFFF_FFFF_FFFF, seed1 & 0xFFFF_FFFF_FFFF_FFFF
+    mix = rounds([s0 & 0xFFFFFFFF, s0 >> 32, s1 & 0xFFFFFFFF, s1 >> 32], _SEED_KEY)
+    return (int(mix[0]), int(mix[1])), (0, 0, int(mix[2]), int(mix[3]))
+
+
+def blocks(first: np.ndarray, key, counter) -> np.ndarray:
+    """The Philox outputs at ``counter + first`` (an array of block offsets), shaped
+    ``first.shape + (4,)``: 128-bit counter arithmetic, carry included."""
+    offsets = np.asarray(first, np.uint64)
+    low = np.uint64(counter[0] | (counter[1] << 32))
+    high = np.uint64(counter[2] | (counter[3] << 32))
+    new_low = low + offsets
+    new_high = high + (new_low < low).astype(np.uint64)
+    words = rounds([new_low & _LOW, new_low >> _32, new_high & _LOW, new_high >> _32], key)
+    return np.stack(words, axis=-1)
+
+
+def stream(n_words: int, key, counter) -> np.ndarray:
+    """The first ``n_words`` 32-bit words of the stream, in order."""
+    n_blocks = (n_words + 3) // 4
+    return blocks(np.arange(n_blocks), key, counter).reshape(-1)[:n_words]
+
+
+# -- words to values (TensorFlow's random_distributions.h) ---------------------------------------
+
+def to_float32(x: np.ndarray) -> np.ndarray:
+    """[0, 1) from the low 23 bits: 1.mantissa - 1."""
+    return ((x & np.uint32(0x7FFFFF)) | np.uint32(127 << 23)).view(np.float32) - np.float32(1)
+
+
+def to_float64(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """[0, 1) from 52 bits: 20 of ``hi`` and all of ``lo``."""
+    man = ((hi & np.uint32(0xFFFFF)).astype(np.uint64) << _32) | lo.astype(np.uint64)
+    return (man | (np.uint64(1023) << np.uint64(52))).view(np.float64) - 1.0
+
+
+def to_float16(x: np.ndarray) -> np.ndarray:
+    """[0, 1) from the low 10 bits."""
+    return (((x & np.uint32(0x3FF)) | np.uint32(15 << 10)).astype(np.uint16)
+            .view(np.float16) - np.float16(1))
+
+
+def uniform(n: int, np_dtype, key, counter) -> np.ndarray:
+    """``n`` samples from [0, 1) of a float dtype."""
+    if np_dtype == np.float64:
+        words = stream(2 * n, key, counter)
+        return to_float64(words[0::2], words[1::2])
+    words = stream(n, key, counter)
+    return to_float16(words) if np_dtype == np.float16 else to_float32(words)
+
+
+def _pairs64(words: np.ndarray) -> np.ndarray:
+    """64-bit values from word pairs, low word first."""
+    return words[0::2].astype(np.uint64) | (words[1::2].astype(np.uint64) << _32)
+
+
+def full_int(n: int, np_dtype, key, counter) -> np.ndarray:
+    """``n`` integers over the dtype's whole range."""
+    if np.dtype(np_dtype).itemsize == 8:
+        return _pairs64(stream(2 * n, key, counter)).view(np_dtype)
+    return stream(n, key, counter).astype(np_dtype)  # wraps, as a C cast does
+
+
+def ranged_int(n: int, np_dtype, lo: int, hi: int, key, counter) -> np.ndarray:
+    """``n`` integers in [lo, hi): lo + bits % (hi - lo), as TensorFlow (slightly biased
+    for ranges that do not divide 2**32, as there)."""
+    span = np.uint64(hi - lo)
+    if np.dtype(np_dtype).itemsize == 8:
+        bits = _pairs64(stream(2 * n, key, counter))
+    else:
+        bits = stream(n, key, counter).astype(np.uint64)
+        span = np.uint64((hi - lo) & 0xFFFFFFFF)
+    return (np.int64(lo) + (bits % span).astype(np.int64)).astype(np_dtype)
+
+
+def _box_muller32(x0, x1):
+    u1 = np.maximum(to_float32(x0), np.float32(1e-7))
+    v1 = np.float32(2 * np.pi) * to_float32(x1)
+    u2 = np.sqrt(np.float32(-2) * np.log(u1))
+    return np.sin(v1) * u2, np.cos(v1) * u2
+
+
+def _box_muller64(x0, x1, x2, x3):
+    u1 = np.maximum(to_float64(x0, x1), 1e-7)
+    v1 = 2 * np.pi * to_float64(x2, x3)
+    u2 = np.sqrt(-2 * np.log(u1))
+    return np.sin(v1) * u2, np.cos(v1) * u2
+
+
+def normal(n: int, np_dtype, key, counter) -> np.ndarray:
+    """``n`` standard normal samples (float16 is made from float32 ones, as there)."""
+    pairs = (n + 1) // 2
+    out = np.empty(2 * pairs, np.float64 if np_dtype == np.float64 else np.float32)
+    if np_dtype == np.float64:
+        w = stream(4 * pairs, key, counter)
+        out[0::2], out[1::2] = _box_muller64(w[0::4], w[1::4], w[2::4], w[3::4])
+    else:
+        w = stream(2 * pairs, key, counter)
+        out[0::2], out[1::2] = _box_muller32(w[0::2], w[1::2])
+    return out[:n].astype(np_dtype)
+
+
+def truncated_normal(n: int, np_dtype, key, counter) -> np.ndarray:
+    """``n`` standard normals cut at +-2. Output group g (4 samples; 2 for float64) reads
+    words from counter + 64 * group_size * g on (TensorFlow reserves 256 words per
+    sample), keeping the samples with |z| < 2 in order."""
+    wide = np_dtype == np.float64
+    group = 2 if wide else 4
+    n_groups = (n + group - 1) // group
+    if n_groups == 0:
+        return np.zeros(0, np_dtype)
+    starts = np.arange(n_groups, dtype=np.uint64) * np.uint64(RESERVED_WORDS_PER_SAMPLE
+                                                              * group // 4)
+
+    def draws(rows, first_block, n_blocks):
+        words = np.concatenate([blocks(starts[rows] + np.uint64(first_block + i), key,
+                                       counter) for i in range(n_blocks)], axis=1)
+        if wide:
+            z0, z1 = _box_muller64(words[:, 0::4], words[:, 1::4], words[:, 2::4],
+                                   words[:, 3::4])
+        else:
+            z0, z1 = _box_muller32(words[:, 0::2], words[:, 1::2])
+        return np.stack([z0, z1], axis=-1).reshape(len(rows), -1)
+
+    # four blocks give 8 (float64) or 16 candidates per group: short only with
+    # probability ~1e-13, and then the loop below draws on
+    z = draws(np.arange(n_groups), 0, 4)
+    keep = np.abs(z) < 2
+    keep &= np.cumsum(keep, axis=1) <= group
+    full = keep.sum(axis=1) == group
+    out = np.empty((n_groups, group), z.dtype)
+    out[full] = z[full][keep[full]].reshape(-1, group)
+    for g in np.flatnonzero(~full):
+        values = z[g][keep[g]].tolist()
+        step = 4
+        while len(values) < group:
+            more = draws(np.array([g]), step, 1)[0]
+            values.extend(more[np.abs(more) < 2].tolist())
+            step += 1
+        out[g] = values[:group]
+    return out.reshape(-1)[:n].astype(np_dtype)
