@@ -183,23 +183,15 @@ def _float_dtype(op_name, dtype):
     return d
 
 
-@op("stateless_uniform", exports=("random",), differentiable=False)
-def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None,
-                      alg="auto_select"):
-    """Samples from [minval, maxval) fixed by ``seed`` (two ints): the same seed gives the
-    same values - TensorFlow's values. Integers need both bounds, or neither for the whole
-    range of the dtype."""
-    name_ = "random.stateless_uniform"
-    d = dtypes.as_dtype(dtype)
-    dims = _shape(shape, name_)
-    key, counter = _key_counter(seed, name_, alg)
+def _uniform_values(name_, d, dims, minval, maxval, key, counter):
+    """TensorFlow's uniform draw of ``dims`` from the Philox stream at ``key``/``counter``."""
     n = int(np.prod(dims, dtype=np.int64))
     if d.is_integer:
         if (minval is None) != (maxval is None):
             raise ValueError("For integer dtype {}, minval and maxval must be both `None` or "
                              "both non-`None`; got minval={!r} and maxval={!r}".format(
                                  d.name, minval, maxval))
-        if minval is None:
+        if maxval is None:
             if d not in (dtypes.int32, dtypes.int64, dtypes.uint32, dtypes.uint64):
                 raise invalid(name_, f"the whole-range draw takes int32, int64, uint32 or "
                               f"uint64, got {d.name}", kind="dtype")
@@ -223,15 +215,31 @@ def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=No
     return out(_place(arr.astype(d._np).reshape(dims)), d)
 
 
+def _normal_values(sampler, d, dims, m, s, key, counter):
+    z = sampler(int(np.prod(dims, dtype=np.int64)), d._np, key, counter)
+    return out(_place((z * s + m).astype(d._np).reshape(dims)), d)
+
+
+@op("stateless_uniform", exports=("random",), differentiable=False)
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=float32, name=None,
+                      alg="auto_select"):
+    """Samples from [minval, maxval) fixed by ``seed`` (two ints): the same seed gives the
+    same values - TensorFlow's values. Integers need both bounds, or neither for the whole
+    range of the dtype."""
+    name_ = "random.stateless_uniform"
+    d = dtypes.as_dtype(dtype)
+    dims = _shape(shape, name_)
+    key, counter = _key_counter(seed, name_, alg)
+    return _uniform_values(name_, d, dims, minval, maxval, key, counter)
+
+
 @op("stateless_normal", exports=("random",), differentiable=False)
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32, name=None,
                      alg="auto_select"):
     """Normal samples fixed by ``seed`` (two ints) - TensorFlow's values."""
     name_ = "random.stateless_normal"
     d, dims, m, s = _normal_args(name_, shape, mean, stddev, dtype)
-    key, counter = _key_counter(seed, name_, alg)
-    z = philox.normal(int(np.prod(dims, dtype=np.int64)), d._np, key, counter)
-    return out(_place((z * s + m).astype(d._np).reshape(dims)), d)
+    return _normal_values(philox.normal, d, dims, m, s, *_key_counter(seed, name_, alg))
 
 
 @op("stateless_truncated_normal", exports=("random",), differentiable=False)
@@ -241,9 +249,8 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=float32,
     values."""
     name_ = "random.stateless_truncated_normal"
     d, dims, m, s = _normal_args(name_, shape, mean, stddev, dtype)
-    key, counter = _key_counter(seed, name_, alg)
-    z = philox.truncated_normal(int(np.prod(dims, dtype=np.int64)), d._np, key, counter)
-    return out(_place((z * s + m).astype(d._np).reshape(dims)), d)
+    return _normal_values(philox.truncated_normal, d, dims, m, s,
+                          *_key_counter(seed, name_, alg))
 
 
 @op("stateless_categorical", exports=("random",), differentiable=False)
@@ -292,9 +299,14 @@ def fold_in(seed, data, alg="auto_select"):
 NAMESPACES["random"].update(split=split, fold_in=fold_in)
 
 
+_U64 = 0xFFFF_FFFF_FFFF_FFFF
+
+
 class Generator:
-    """A random-number generator with its own state, as ``tf.random.Generator``: draws from
-    one do not move the global sequence or another generator's.
+    """A random-number generator with its own state, as ``tf.random.Generator``: Philox
+    with TensorFlow's state layout (a 128-bit counter and a 64-bit key in three int64s), so
+    ``Generator.from_seed(s)`` draws TensorFlow's values for ``s``; each draw moves the
+    counter on by 256 per sample, as there. Draws never touch the global sequence.
 
     >>> g = ts.random.Generator.from_seed(1)
     >>> g.normal([2]), g.uniform([2], 0, 10, dtype=ts.int32)
@@ -302,39 +314,143 @@ class Generator:
 
     def __init__(self, copy_from=None, state=None, alg=None):
         if isinstance(copy_from, Generator):
-            self._rng = np.random.default_rng()
-            self._rng.bit_generator.state = copy_from._rng.bit_generator.state
+            words = list(copy_from._words)
+        elif state is not None:
+            values = np.asarray(state.numpy() if hasattr(state, "numpy") else state)
+            if values.shape != (3,):
+                raise ValueError(f"a Philox state has 3 int64 words, got shape "
+                                 f"{list(values.shape)}")
+            words = [int(v) & _U64 for v in values.tolist()]
         else:
-            self._rng = np.random.default_rng()
+            words = [int(w) for w in np.random.SeedSequence().generate_state(3, np.uint64)]
+        self._state = None  # the Variable ``state`` returns, made on first use
+        self._set(words)
+
+    def _set(self, words) -> None:
+        self._words = list(words)
+        if self._state is not None:
+            self._state.assign(self._as_int64())
+
+    def _as_int64(self) -> np.ndarray:
+        return np.array(self._words, np.uint64).view(np.int64)
 
     @classmethod
     def from_seed(cls, seed, alg=None) -> "Generator":
-        g = cls()
+        g = cls(state=[0, 0, 0])
         g.reset_from_seed(seed)
         return g
+
+    @classmethod
+    def from_state(cls, state, alg=None) -> "Generator":
+        return cls(state=state, alg=alg)
+
+    @classmethod
+    def from_key_counter(cls, key, counter, alg=None) -> "Generator":
+        counter = [int(c) for c in np.asarray(counter).reshape(-1).tolist()]
+        return cls(state=list(counter) + [int(np.asarray(key).reshape(-1)[0])])
 
     @classmethod
     def from_non_deterministic_state(cls, alg=None) -> "Generator":
         return cls()
 
+    @property
+    def state(self):
+        """The state as TensorFlow keeps it: an int64 Variable of three words (counter low,
+        counter high, key) that every draw updates."""
+        if self._state is None:
+            from ..variable import Variable
+            self._state = Variable(self._as_int64(), trainable=False, name="StateVar")
+        return self._state
+
+    @property
+    def algorithm(self) -> int:
+        return 1  # Philox, as TensorFlow numbers it
+
+    @property
+    def key(self):
+        from ..tensor import constant
+        return constant(np.array([self._words[2]], np.uint64).view(np.int64)[0])
+
+    def reset(self, state) -> None:
+        self._set(Generator(state=state)._words)
+
     def reset_from_seed(self, seed) -> None:
-        self._rng = np.random.default_rng(_u64(int(seed)))
+        """The state TensorFlow makes from a Python int: its 64-bit words, lowest first (a
+        negative seed fills the upper words with ones)."""
+        seed = int(seed)
+        self._set([(seed >> (64 * i)) & _U64 for i in range(3)])
+
+    def reset_from_key_counter(self, key, counter) -> None:
+        self._set(Generator.from_key_counter(key, counter)._words)
+
+    def skip(self, delta) -> None:
+        """Move the counter on as ``delta`` samples would."""
+        self._sync()
+        self._advance(int(delta))
+
+    def _sync(self) -> None:
+        """Pick up a state assigned through the Variable (``g.state.assign(...)``)."""
+        if self._state is not None:
+            self._words = [int(v) & _U64 for v in self._state.numpy().tolist()]
+
+    def _key_counter(self):
+        self._sync()
+        s0, s1, s2 = self._words
+        return ((s2 & 0xFFFFFFFF, s2 >> 32),
+                (s0 & 0xFFFFFFFF, s0 >> 32, s1 & 0xFFFFFFFF, s1 >> 32))
+
+    def _advance(self, n_samples: int) -> None:
+        counter = (self._words[0] | (self._words[1] << 64)) + 256 * n_samples
+        counter &= (1 << 128) - 1
+        self._set([counter & _U64, counter >> 64, self._words[2]])
+
+    def _draw(self, make, dims):
+        key, counter = self._key_counter()
+        result = make(key, counter)
+        self._advance(int(np.prod(dims, dtype=np.int64)))
+        return result
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
-        return normal(shape, mean, stddev, dtype, seed=self._rng)
-
-    def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
-        return uniform(shape, minval, maxval, dtype, seed=self._rng)
+        d, dims, m, s = _normal_args("Generator.normal", shape, mean, stddev, dtype)
+        return self._draw(lambda k, c: _normal_values(philox.normal, d, dims, m, s, k, c),
+                          dims)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=float32, name=None):
-        return truncated_normal(shape, mean, stddev, dtype, seed=self._rng)
+        d, dims, m, s = _normal_args("Generator.truncated_normal", shape, mean, stddev,
+                                     dtype)
+        return self._draw(lambda k, c: _normal_values(philox.truncated_normal, d, dims, m,
+                                                      s, k, c), dims)
+
+    def uniform(self, shape, minval=0, maxval=None, dtype=float32, name=None):
+        d = dtypes.as_dtype(dtype)
+        dims = _shape(shape, "Generator.uniform")
+        if d.is_integer and maxval is None:
+            raise invalid("Generator.uniform", "Must specify maxval for integer dtype "
+                          f"{d.name} (or use uniform_full_int)")
+        return self._draw(lambda k, c: _uniform_values("Generator.uniform", d, dims, minval,
+                                                       maxval, k, c), dims)
+
+    def uniform_full_int(self, shape, dtype=dtypes.uint64, name=None):
+        d = dtypes.as_dtype(dtype)
+        dims = _shape(shape, "Generator.uniform_full_int")
+        return self._draw(lambda k, c: _uniform_values("Generator.uniform_full_int", d, dims,
+                                                       None, None, k, c), dims)
+
+    def make_seeds(self, count=1):
+        """``count`` seeds for the stateless ops, as a [2, count] int64 tensor."""
+        from .shape import stack
+        keys = self.uniform_full_int([int(count)], dtype=dtypes.int64)
+        from .creation import zeros_like
+        return stack([keys, zeros_like(keys)])
 
     def split(self, count=1) -> list:
-        """``count`` new generators, seeded from this one's stream (which moves on)."""
-        return [Generator.from_seed(int(self._rng.integers(0, 2**63))) for _ in range(count)]
+        """``count`` new generators keyed from this one's stream (which moves on), as
+        TensorFlow splits."""
+        keys = self.uniform_full_int([int(count)], dtype=dtypes.int64).numpy().tolist()
+        return [Generator(state=[0, 0, k]) for k in keys]
 
     def __repr__(self):
-        return "<ts.random.Generator (NumPy PCG64 stream)>"
+        return f"<ts.random.Generator (Philox) state={np.array(self._words, np.uint64)}>"
 
 
 _global_generator: Generator | None = None
