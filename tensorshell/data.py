@@ -397,8 +397,8 @@ class Dataset:
         if size <= 0:
             raise InvalidArgumentError(None, None, f"buffer_size must be > 0, got {size}")
         if seed is None:  # fixed by the global seed when there is one, else at random
-            seed = int(_random._rng(None).integers(1 << 62)) \
-                if _random.get_global_generator_seed() is not None else \
+            pair = _random.op_seeds(None)  # takes the next op seed, as TensorFlow's does
+            seed = (pair[0] << 31 | pair[1]) if pair is not None else \
                 int(np.random.SeedSequence().entropy) & ((1 << 62) - 1)
         passes = itertools.count()
 

@@ -87,3 +87,40 @@ def test_same_values_as_tensorflow():
                                       tf.random.split(seed, 4).numpy())
         np.testing.assert_array_equal(ts.random.fold_in(seed, 12).numpy(),
                                       tf.random.fold_in(seed, 12).numpy())
+
+
+def _seeded_program(lib):
+    """Global-seed draws as tutorials write them, with op seeds and repeats."""
+    lib.random.set_seed(42)
+    out = [lib.random.normal([3]), lib.random.normal([3]), lib.random.uniform([5]),
+           lib.random.normal([2], seed=7), lib.random.normal([2], seed=7),
+           lib.random.truncated_normal([6], mean=1., stddev=2.),
+           lib.random.uniform([4], 0, 10, dtype=lib.int32),
+           lib.random.uniform([3], -1., 1., dtype=lib.float64, seed=3),
+           lib.random.uniform([3], -1., 1., dtype=lib.float64, seed=3)]
+    lib.random.set_seed(42)  # resets the sequence and every op's stream
+    out.append(lib.random.normal([3]))
+    lib.random.set_seed(None)
+    out.append(lib.random.normal([2], seed=5))  # op seed only: a fixed default global
+    out.append(lib.random.normal([2], seed=5))
+    lib.random.set_seed(0)
+    out.append(lib.random.uniform([2], seed=0))  # (0, 0) stands for "random" in TF
+    return [np.asarray(t.numpy(), np.float64) for t in out]
+
+
+def test_global_seed_gives_tensorflows_sequence():
+    got = _seeded_program(ts)
+    np.testing.assert_allclose(got[0], [0.3274685, -0.8426258, 0.3194337], atol=1e-6)
+    np.testing.assert_allclose(got[1], [0.08422458, -0.86090374, 0.37812304], atol=1e-6)
+    np.testing.assert_allclose(got[2], [0.7413678, 0.62854624, 0.01738465, 0.3431449,
+                                        0.51063764], rtol=1e-7)
+    np.testing.assert_array_equal(got[0], got[9])
+    assert not np.array_equal(got[3], got[4]) and not np.array_equal(got[7], got[8])
+    np.testing.assert_array_equal(got[6], [9, 5, 8, 8])
+
+
+@pytest.mark.tf_oracle
+def test_global_seed_sequence_as_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    for got, want in zip(_seeded_program(ts), _seeded_program(tf)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -1,8 +1,18 @@
-"""Random tensors (``ts.random``) with TensorFlow's seeding model: ``set_seed`` makes every
-later sequence of random ops reproducible; an op-level ``seed`` makes that op's sequence
-reproducible on its own."""
+"""Random tensors (``ts.random``) with TensorFlow's seeding model, and its values.
+
+``set_seed(g)`` makes every later sequence of random ops reproducible; an op-level
+``seed`` makes that op's own sequence reproducible. As in TensorFlow's eager mode, each op
+call gets the seed pair (global seed, op seed) - the op seed drawn from a Python
+``random.Random(g)`` when not given (87654321 stands in for a missing global seed) - and
+runs Philox at that pair, where an op with a fixed seed pair continues its stream from
+call to call (256 blocks per sample, as TensorFlow's kernels reserve). normal, uniform
+and truncated_normal therefore give TensorFlow's numbers for the same seeds; shuffle and
+categorical take the same seed sequence but sample in their own way.
+"""
 
 from __future__ import annotations
+
+import random as _pyrandom
 
 import numpy as np
 
@@ -14,19 +24,15 @@ from ..devices import current
 from . import philox
 from .registry import NAMESPACES, as_tensor, op, out
 
+_MAXINT32 = 2**31 - 1
+_DEFAULT_GRAPH_SEED = 87654321
+
 
 class _Seeds:
     def __init__(self):
         self.global_seed = None
-        self._rng = None  # created on first use: numpy.random costs start-up time
-        self.op_counters: dict[int, int] = {}
-
-    @property
-    def rng(self):
-        if self._rng is None:
-            self._rng = np.random.default_rng(None if self.global_seed is None
-                                              else _u64(self.global_seed))
-        return self._rng
+        self.op_rng = _pyrandom.Random(None)  # TensorFlow's context rng for op seeds
+        self.streams: dict[tuple, int] = {}   # (op, seed pair, dtype) -> blocks used
 
 
 def _u64(seed: int) -> int:
@@ -38,25 +44,54 @@ _seeds = _Seeds()
 
 
 def set_seed(seed):
-    """Make random ops reproducible: the same seed gives the same sequence of values."""
+    """Make random ops reproducible: the same seed gives the same sequence of values -
+    TensorFlow's sequence for that seed."""
     _seeds.global_seed = None if seed is None else int(seed)
-    _seeds._rng = None
-    _seeds.op_counters.clear()
+    _seeds.op_rng = _pyrandom.Random(_seeds.global_seed)
+    _seeds.streams.clear()
 
 
 def get_global_generator_seed():
     return _seeds.global_seed
 
 
-def _rng(seed):
-    if seed is None:
-        return _seeds.rng
-    if isinstance(seed, np.random.Generator):  # a ts.random.Generator's own stream
-        return seed
-    seed = int(seed)
-    n = _seeds.op_counters.get(seed, 0)
-    _seeds.op_counters[seed] = n + 1
-    return np.random.default_rng([_u64(_seeds.global_seed or 0), _u64(seed), n])
+def op_seeds(seed):
+    """The (seed, seed2) pair TensorFlow gives an op with op-level ``seed``; None when
+    neither seed is set (the op is then seeded at random)."""
+    g = _seeds.global_seed
+    if g is not None:
+        if seed is None:
+            seed = _seeds.op_rng.randint(0, _MAXINT32)
+        pair = (g % _MAXINT32, int(seed) % _MAXINT32)
+    elif seed is not None:
+        pair = (_DEFAULT_GRAPH_SEED, int(seed) % _MAXINT32)
+    else:
+        return None
+    return (0, _MAXINT32) if pair == (0, 0) else pair
+
+
+def _stream(op_name: str, seed, dtype, n: int):
+    """The Philox key and counter this call of ``op_name`` reads its ``n`` samples at (and
+    the op's stream moves on by 256 blocks per sample)."""
+    pair = op_seeds(seed)
+    if pair is None:
+        s1, s2 = (int(w) for w in np.random.SeedSequence().generate_state(2, np.uint64))
+        offset = 0
+    else:
+        s1, s2 = pair
+        slot = (op_name, s1, s2, dtype.name)
+        offset = _seeds.streams.get(slot, 0)
+        _seeds.streams[slot] = offset + 256 * n
+    key = (s1 & 0xFFFFFFFF, s1 >> 32)
+    counter = (offset & 0xFFFFFFFF, (offset >> 32) & 0xFFFFFFFF, s2 & 0xFFFFFFFF, s2 >> 32)
+    return key, counter
+
+
+def _rng(op_name: str, seed, n: int = 1):
+    """A NumPy generator for the ops that sample their own way, from the same seed
+    sequence (so they move it exactly as TensorFlow's ops do)."""
+    key, counter = _stream(op_name, seed, dtypes.int64, n)
+    return np.random.default_rng([key[0], key[1], *counter])
 
 
 def _place(arr):
@@ -77,8 +112,8 @@ def _normal_args(op_name, shape, mean, stddev, dtype):
 def normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name=None):
     """Samples from a normal distribution (float32 by default)."""
     d, dims, m, s = _normal_args("random.normal", shape, mean, stddev, dtype)
-    arr = _rng(seed).standard_normal(dims, dtype=np.float64) * s + m
-    return out(_place(arr.astype(d._np)), d)
+    n = int(np.prod(dims, dtype=np.int64))
+    return _normal_values(philox.normal, d, dims, m, s, *_stream("normal", seed, d, n))
 
 
 @op("uniform", exports=("random",), differentiable=False)
@@ -86,26 +121,11 @@ def uniform(shape, minval=0, maxval=None, dtype=float32, seed=None, name=None):
     """Samples from [minval, maxval): floats default to [0, 1); integers need ``maxval``."""
     d = dtypes.as_dtype(dtype)
     dims = _shape(shape, "random.uniform")
-    rng = _rng(seed)
-    if d.is_integer:
-        if maxval is None:
-            raise invalid("random.uniform", "Must specify maxval for integer dtype "
-                          f"{d.name}")
-        lo = int(as_tensor(minval, "random.uniform", "minval", d).numpy())
-        hi = int(as_tensor(maxval, "random.uniform", "maxval", d).numpy())
-        if lo >= hi:
-            raise invalid("random.uniform", f"Need minval < maxval: {lo} >= {hi}")
-        return out(_place(rng.integers(lo, hi, dims, dtype=d._np)), d)
-    if not d.is_floating:
-        raise invalid("random.uniform", f"dtype must be floating-point or integer, got "
-                      f"{d.name}", kind="dtype")
-    lo = as_tensor(minval, "random.uniform", "minval", d).numpy()
-    hi = as_tensor(1 if maxval is None else maxval, "random.uniform", "maxval", d).numpy()
-    arr = rng.random(dims, dtype=np.float64) * (hi - lo) + lo
-    arr = arr.astype(d._np)
-    # rounding to a narrow float can reach maxval; keep the interval half-open
-    arr = np.where(arr >= hi, np.nextafter(hi, lo, dtype=d._np), arr)
-    return out(_place(arr.astype(d._np)), d)
+    if d.is_integer and maxval is None:
+        raise invalid("random.uniform", f"Must specify maxval for integer dtype {d.name}")
+    n = int(np.prod(dims, dtype=np.int64))
+    return _uniform_values("random.uniform", d, dims, minval, maxval,
+                           *_stream("uniform_int" if d.is_integer else "uniform", seed, d, n))
 
 
 @op("truncated_normal", exports=("random",), differentiable=False)
@@ -113,13 +133,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name
     """Samples from a normal distribution cut at two standard deviations: values further
     out are drawn again, as TensorFlow does (the usual weight initialisation)."""
     d, dims, m, s = _normal_args("random.truncated_normal", shape, mean, stddev, dtype)
-    rng = _rng(seed)
-    z = rng.standard_normal(dims, dtype=np.float64)
-    outside = np.abs(z) > 2
-    while outside.any():  # each pass keeps ~95% of what it draws
-        z[outside] = rng.standard_normal(int(outside.sum()), dtype=np.float64)
-        outside = np.abs(z) > 2
-    return out(_place((z * s + m).astype(d._np)), d)
+    n = int(np.prod(dims, dtype=np.int64))
+    return _normal_values(philox.truncated_normal, d, dims, m, s,
+                          *_stream("truncated_normal", seed, d, n))
 
 
 @op("shuffle", exports=("random",), differentiable=False)
@@ -128,7 +144,7 @@ def shuffle(value, seed=None, name=None):
     t = as_tensor(value, "random.shuffle", "value")
     if t.ndim == 0:
         return out(t._data, t.dtype)
-    perm = _rng(seed).permutation(t.shape[0])
+    perm = _rng("shuffle", seed, t.shape[0]).permutation(t.shape[0])
     backend = t._device.backend
     return out(t._data[perm if not backend.is_gpu else backend.from_numpy(perm)], t.dtype)
 
@@ -155,7 +171,8 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
         raise invalid("random.categorical", "logits must have at least one class",
                       kind="shape")
     # Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits)
-    g = -np.log(-np.log(_rng(seed).random((x.shape[0], n, x.shape[1]))))
+    rng = _rng("categorical", seed, x.shape[0] * n)
+    g = -np.log(-np.log(rng.random((x.shape[0], n, x.shape[1]))))
     samples = np.argmax(x[:, None, :] + g, axis=-1)
     return out(_place(samples.astype(d._np)), d)
 
