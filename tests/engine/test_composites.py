@@ -62,6 +62,45 @@ CASES = {
     "accumulate_n": (lambda x, y: ts.math.accumulate_n([x, y, x]), lambda x, y: 2 * x + y,
                      [A, B]),
     "scalar_mul": (lambda x: ts.scalar_mul(2.5, x), lambda x: 2.5 * x, [A]),
+    "searchsorted": (lambda x: x * ts.cast(ts.searchsorted(ts.sort(x), x), x.dtype),
+                     lambda x: x * np.stack([np.searchsorted(np.sort(r), r) for r in x]), [A]),
+    "histogram_fixed_width_bins": (lambda x: x * ts.cast(ts.histogram_fixed_width_bins(
+        x, [-1., 1.], nbins=4), x.dtype), lambda x: x * np.clip(np.floor((x + 1) / 2 * 4), 0, 3),
+        [A]),
+    "histogram_fixed_width": (lambda x: ts.cast(ts.histogram_fixed_width(x, [-1., 1.], 4),
+                                                x.dtype) * x[0],
+                              lambda x: np.bincount(np.clip(np.floor((x.ravel() + 1) / 2 * 4),
+                                                            0, 3).astype(int), minlength=4)
+                              * x[0], [A]),
+    "unravel_index": (lambda x: x * ts.cast(ts.unravel_index([5, 7, 2, 11], [3, 4])[1],
+                                            x.dtype), lambda x: x * np.array([1, 3, 2, 3]),
+                      [A]),
+    "dynamic_partition": (lambda x: ts.concat(ts.dynamic_partition(x, [1, 0, 1], 2), 0),
+                          lambda x: x[[1, 0, 2]], [A]),
+    "dynamic_stitch": (lambda x, y: ts.dynamic_stitch([[0, 2], [1, 2]], [x[:2], y[:2]]),
+                       lambda x, y: np.stack([x[0], y[0], y[1]]), [A, B]),
+    "reverse_sequence": (lambda x: ts.reverse_sequence(x, [2, 4, 0], seq_axis=1,
+                                                       batch_axis=0),
+                         lambda x: np.stack([np.concatenate([r[:n][::-1], r[n:]]) for r, n in
+                                             zip(x, [2, 4, 0])]), [A]),
+    "space_to_depth": (lambda x: ts.nn.space_to_depth(ts.reshape(x, [1, 2, 2, 3]), 2),
+                       lambda x: x.reshape(1, 2, 2, 3).reshape(1, 1, 2, 1, 2, 3).transpose(
+                           0, 1, 3, 2, 4, 5).reshape(1, 1, 1, 12), [A]),
+    "depth_to_space": (lambda x: ts.nn.depth_to_space(ts.reshape(x, [1, 1, 3, 4]), 2),
+                       lambda x: x.reshape(1, 1, 3, 2, 2, 1).transpose(0, 1, 3, 2, 4, 5)
+                       .reshape(1, 2, 6, 1), [A]),
+    "space_to_batch_nd": (lambda x: ts.space_to_batch_nd(ts.reshape(x, [1, 3, 4]), [2],
+                                                         [[1, 0]]),
+                          lambda x: np.pad(x, [[1, 0], [0, 0]]).reshape(2, 2, 4).transpose(
+                              1, 0, 2), [A]),
+    "space_to_batch": (lambda x: ts.space_to_batch(ts.reshape(x, [1, 3, 4]), [2], [[0, 1]]),
+                       lambda x: np.pad(x, [[0, 1], [0, 0]]).reshape(2, 2, 4).transpose(
+                           1, 0, 2), [A]),
+    "batch_to_space": (lambda x: ts.batch_to_space(ts.reshape(x, [3, 2, 2]), [3], [[1, 2]]),
+                       lambda x: x.reshape(3, 2, 2).transpose(1, 0, 2).reshape(1, 6, 2)
+                       [:, 1:4], [A]),
+    "strided_slice": (lambda x: ts.strided_slice(x, [0, 3], [0, 0], [1, -2], begin_mask=1,
+                                                 end_mask=3), lambda x: x[:, ::-2], [A]),
     "identity_n": (lambda x, y: ts.identity_n([x, y])[0] * ts.identity_n([y])[0],
                    lambda x, y: x * y, [A, B]),
     "shape_n": (lambda x, y: x * ts.cast(ts.reduce_prod(ts.shape_n([x, y[0]])[0]), x.dtype)

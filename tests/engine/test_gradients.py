@@ -130,6 +130,12 @@ GRAD_CASES = {
         x, [[0, 1], [0, 1]], u), [_m((3, 2), 1), _m((2,), 2)]),
     "tensor_scatter_nd_sub": (lambda x, u: ts.tensor_scatter_nd_sub(
         x, [[2], [0]], u), [_m((3, 2), 1), _m((2, 2), 2)]),
+    # updates above, below and tied with the values they meet (ties split the gradient)
+    "tensor_scatter_nd_max": (lambda x, u: ts.tensor_scatter_nd_max(
+        x, [[0, 1], [2, 0], [1, 1]], ts.concat([u, x[1, 1:2]], 0)),
+        [_m((3, 2), 1), _m((2,), 2) * 3]),
+    "tensor_scatter_nd_min": (lambda x, u: ts.tensor_scatter_nd_min(
+        x, [[0, 1], [2, 0]], u), [_m((3, 2), 1), _m((2,), 2) * 3]),
     "cumprod": (lambda x: ts.math.cumprod(x, axis=1) + ts.math.cumprod(
         x, 0, exclusive=True, reverse=True), [_m((2, 3), 6, "pos")]),
     "roll": (lambda x: ts.roll(x, [1, -2], [0, 1]), [_m((2, 3))]),

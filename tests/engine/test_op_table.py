@@ -1117,6 +1117,8 @@ def _scatter_arith(name, ufunc):
 
 _scatter_arith("tensor_scatter_nd_add", np.add)
 _scatter_arith("tensor_scatter_nd_sub", np.subtract)
+_scatter_arith("tensor_scatter_nd_max", np.maximum)
+_scatter_arith("tensor_scatter_nd_min", np.minimum)
 
 
 @case("roll")
@@ -1164,6 +1166,18 @@ def _(d):
     idx = got.idx.numpy()
     assert got.idx.dtype is D.int32 and all(x[i] == seen[idx[i]] for i in range(len(x)))
     assert ts.unique(ts.constant(x), out_idx=ts.int64).idx.dtype is D.int64
+
+
+@case("unique_with_counts")
+def _(d):
+    x = sample(d, (9,))
+    y, idx, count = ts.unique_with_counts(ts.constant(x), out_idx=ts.int64)
+    plain = ts.unique(ts.constant(x))
+    assert_matches(y, plain.y.numpy(), d)
+    assert idx.dtype is D.int64 and count.dtype is D.int64
+    assert idx.numpy().tolist() == plain.idx.numpy().tolist()
+    assert count.numpy().tolist() == [int(sum(x[i] == v for i in range(len(x))))
+                                      for v in plain.y.numpy()]
 
 # -- convolutions and pooling (the slow reference is tests/engine/conv_reference.py) -----------
 def _conv_inputs(d):

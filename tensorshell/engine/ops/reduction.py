@@ -403,6 +403,7 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 Unique = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
 
 
 def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
@@ -430,6 +431,26 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa:
     return TopKV2(values, order if d is dtypes.int32 else _shape.cast(order, d))
 
 
+def _unique(op_name, x, out_idx):
+    """The distinct entries of the vector ``x`` by first appearance, each entry's position
+    among them, and how often each occurs."""
+    t = as_tensor(x, op_name, "x")
+    if t.ndim != 1:
+        raise invalid(op_name, f"x must be a vector, got shape {list(t.shape)}", kind="shape")
+    backend = t._device.backend
+    host = np.asarray(backend.to_numpy(t._data))
+    values, first, inverse, counts = np.unique(host, return_index=True, return_inverse=True,
+                                               return_counts=True)
+    order = np.argsort(first, kind="stable")      # by first appearance, as TensorFlow
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    d = dtypes.as_dtype(out_idx)
+    y = values[order] if host.dtype != object else np.array(list(values[order]), dtype=object)
+    return (out(backend.from_numpy(y) if backend.is_gpu else y, t.dtype),
+            out(rank[inverse.reshape(-1)].astype(d._np), d),
+            out(counts[order].astype(d._np), d))
+
+
 @op("unique", differentiable=False)
 def unique(x, out_idx=dtypes.int32, name=None):
     """The distinct entries of a 1-D tensor in the order they first appear, and for every
@@ -437,19 +458,16 @@ def unique(x, out_idx=dtypes.int32, name=None):
 
     >>> ts.unique([4, 1, 4, 2, 1])   # Unique(y=[4, 1, 2], idx=[0, 1, 0, 2, 1])
     """
-    t = as_tensor(x, "unique", "x")
-    if t.ndim != 1:
-        raise invalid("unique", f"x must be a vector, got shape {list(t.shape)}", kind="shape")
-    backend = t._device.backend
-    host = np.asarray(backend.to_numpy(t._data))
-    values, first, inverse = np.unique(host, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")      # by first appearance, as TensorFlow
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    d = dtypes.as_dtype(out_idx)
-    y = values[order] if host.dtype != object else np.array(list(values[order]), dtype=object)
-    return Unique(out(backend.from_numpy(y) if backend.is_gpu else y, t.dtype),
-                  out(rank[inverse.reshape(-1)].astype(d._np), d))
+    return Unique(*_unique("unique", x, out_idx)[:2])
+
+
+@op("unique_with_counts", differentiable=False)
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    """unique, plus how many times each distinct entry occurs.
+
+    >>> ts.unique_with_counts([4, 1, 4])   # y=[4, 1], idx=[0, 1, 0], count=[2, 1]
+    """
+    return UniqueWithCounts(*_unique("unique_with_counts", x, out_idx))
 
 
 composite(top_k, ("math", "nn"))

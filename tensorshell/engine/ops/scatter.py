@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import NUMERIC
+from ..dtypes import NUMERIC, REAL
 from ..errors import fmt_shape, incompatible_shapes, invalid
 from ..variable import nd_index
 from .registry import as_tensor, defgrad, describe, not_allowed, op, out
@@ -140,6 +140,20 @@ def tensor_scatter_nd_sub(tensor, indices, updates, name=None):
     return _tensor_scatter(tensor_scatter_nd_sub.op, "subtract", tensor, indices, updates)
 
 
+@op("tensor_scatter_nd_max", dtypes_=REAL)
+def tensor_scatter_nd_max(tensor, indices, updates, name=None):
+    """A copy of ``tensor`` where each index tuple holds the maximum of its value and the
+    updates aimed at it."""
+    return _tensor_scatter(tensor_scatter_nd_max.op, "maximum", tensor, indices, updates)
+
+
+@op("tensor_scatter_nd_min", dtypes_=REAL)
+def tensor_scatter_nd_min(tensor, indices, updates, name=None):
+    """A copy of ``tensor`` where each index tuple holds the minimum of its value and the
+    updates aimed at it."""
+    return _tensor_scatter(tensor_scatter_nd_min.op, "minimum", tensor, indices, updates)
+
+
 # -- gradients ------------------------------------------------------------------------------------
 
 def _gather_nd_grad(g, ans, params, indices, batch_dims=0, name=None):
@@ -166,3 +180,20 @@ defgrad(tensor_scatter_nd_add, lambda g, ans, tensor, indices, updates, name=Non
         (g, None, gather_nd(g, indices)))
 defgrad(tensor_scatter_nd_sub, lambda g, ans, tensor, indices, updates, name=None:
         (g, None, -gather_nd(g, indices)))
+
+
+def _extreme_grad(g, ans, tensor, indices, updates, name=None):
+    """TensorFlow's: the gradient goes to whichever of the tensor's value and the updates
+    equal the result, split evenly between ties."""
+    from .elementwise import equal
+    from .shape import cast
+    x = as_tensor(tensor, "tensor_scatter_nd_max", "tensor", g.dtype)
+    y = as_tensor(updates, "tensor_scatter_nd_max", "updates", g.dtype)
+    x_hits = cast(equal(x, ans), g.dtype)
+    y_hits = cast(equal(y, gather_nd(ans, indices)), g.dtype)
+    hits = x_hits + scatter_nd(indices, y_hits, list(x.shape))
+    return (g * x_hits / hits, None, gather_nd(g / hits, indices) * y_hits)
+
+
+defgrad(tensor_scatter_nd_max, _extreme_grad)
+defgrad(tensor_scatter_nd_min, _extreme_grad)
