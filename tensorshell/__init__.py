@@ -39,6 +39,9 @@ from .engine.autodiff import UnconnectedGradients, grad_pass_through, recompute_
 from .framework import (broadcast_static_shape, get_logger, get_static_value,  # noqa: E402
                         timestamp)
 from .function import numpy_function, py_function  # noqa: E402
+from .init_ops import (constant_initializer, ones_initializer,  # noqa: E402
+                       random_normal_initializer, random_uniform_initializer,
+                       zeros_initializer)
 from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows print here only
 
 
