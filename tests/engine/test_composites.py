@@ -20,6 +20,17 @@ A = rng.uniform(-2, 2, (3, 4))
 B = rng.uniform(0.5, 2, (3, 4))
 
 
+def _tridiagonal(compact):
+    """The dense matrix of compact tridiagonal diagonals [3, M] (super, main, sub)."""
+    m = compact.shape[-1]
+    return np.diag(compact[1]) + np.diag(compact[0, :m - 1], 1) + np.diag(compact[2, 1:], -1)
+
+
+def _sqrtm_spd(m):
+    w, v = np.linalg.eigh(m)
+    return (v * np.sqrt(w)) @ v.T
+
+
 def _l2n(x, axis=None):
     return x / np.sqrt(np.maximum(np.sum(x * x, axis=axis, keepdims=True), 1e-12))
 
@@ -101,6 +112,33 @@ CASES = {
                        [:, 1:4], [A]),
     "strided_slice": (lambda x: ts.strided_slice(x, [0, 3], [0, 0], [1, -2], begin_mask=1,
                                                  end_mask=3), lambda x: x[:, ::-2], [A]),
+    "lu_reconstruct": (lambda x: ts.linalg.lu_reconstruct(*ts.linalg.lu(x[:, :3])),
+                       lambda x: x[:, :3], [A]),
+    "lu_solve": (lambda x, y: ts.linalg.lu_solve(*ts.linalg.lu(x[:, :3]), y[:, :2]),
+                 lambda x, y: np.linalg.solve(x[:, :3], y[:, :2]), [A, B]),
+    "lu_matrix_inverse": (lambda x: ts.linalg.lu_matrix_inverse(*ts.linalg.lu(x[:, :3])),
+                          lambda x: np.linalg.inv(x[:, :3]), [A]),
+    "normalize": (lambda x: ts.linalg.normalize(x, axis=1)[0] * ts.linalg.normalize(x)[1],
+                  lambda x: x / np.linalg.norm(x, axis=1, keepdims=True) * np.linalg.norm(x),
+                  [A]),
+    "tensor_diag": (lambda x: ts.linalg.tensor_diag(x[:2, :2]),
+                    lambda x: np.einsum("ij,ik,jl->ijkl", x[:2, :2], np.eye(2), np.eye(2)),
+                    [A]),
+    "tensor_diag_part": (lambda x: ts.linalg.tensor_diag_part(ts.reshape(
+        ts.tile(x[:2, :2], [2, 2]), [2, 2, 2, 2])), lambda x: np.tile(x[:2, :2], (2, 2))
+        .reshape(2, 2, 2, 2)[[0, 0, 1, 1], [0, 1, 0, 1], [0, 0, 1, 1], [0, 1, 0, 1]]
+        .reshape(2, 2), [A]),
+    "tridiagonal_solve": (lambda x, y: ts.linalg.tridiagonal_solve(x + 3, y[0]),
+                          lambda x, y: np.linalg.solve(_tridiagonal(x + 3), y[0]), [A, B]),
+    "tridiagonal_matmul": (lambda x, y: ts.linalg.tridiagonal_matmul(x, y[:, :2]),
+                           lambda x, y: _tridiagonal(x) @ y[:, :2], [A[:, :3], B]),
+    "banded_triangular_solve": (lambda x, y: ts.linalg.banded_triangular_solve(
+        ts.concat([x[:1, :3] + 3, x[1:2, :3]], 0), y[:, :2]),
+        lambda x, y: np.linalg.solve(np.diag(x[0, :3] + 3) + np.diag(x[1, 1:3], -1),
+                                     y[:, :2]), [A, B]),
+    "sqrtm": (lambda x: ts.linalg.sqrtm(ts.matmul(x[:, :3], x[:, :3], transpose_b=True)
+                                        + 3 * ts.eye(3, dtype=x.dtype)),
+              lambda x: _sqrtm_spd(x[:, :3] @ x[:, :3].T + 3 * np.eye(3)), [A]),
     "identity_n": (lambda x, y: ts.identity_n([x, y])[0] * ts.identity_n([y])[0],
                    lambda x, y: x * y, [A, B]),
     "shape_n": (lambda x, y: x * ts.cast(ts.reduce_prod(ts.shape_n([x, y[0]])[0]), x.dtype)

@@ -130,6 +130,8 @@ GRAD_CASES = {
         x, [[0, 1], [0, 1]], u), [_m((3, 2), 1), _m((2,), 2)]),
     "tensor_scatter_nd_sub": (lambda x, u: ts.tensor_scatter_nd_sub(
         x, [[2], [0]], u), [_m((3, 2), 1), _m((2, 2), 2)]),
+    "lu": (lambda a: ts.reduce_sum(ts.linalg.lu(a)[0] * ts.constant(
+        [[1., 2., 3.], [-1., 0.5, 2.], [0.3, -2., 1.]], ts.float64)), [_m((3, 3), 21)]),
     # updates above, below and tied with the values they meet (ties split the gradient)
     "tensor_scatter_nd_max": (lambda x, u: ts.tensor_scatter_nd_max(
         x, [[0, 1], [2, 0], [1, 1]], ts.concat([u, x[1, 1:2]], 0)),

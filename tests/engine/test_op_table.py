@@ -583,6 +583,39 @@ def _(d):
     _recon_close(wv @ np.diag(wide(e.numpy())) @ wv.conj().T, wide(m), d)
 
 
+@case("lu", reject=lambda t: ts.linalg.lu(t[:2, :2]))
+def _(d):
+    m = _spd(d) + sample(d, (3, 3), seed=3)
+    lu_, p = ts.linalg.lu(ts.constant(m))
+    assert lu_.dtype is d and p.dtype is D.int32 and p.shape == (3,)
+    packed = wide(lu_.numpy())
+    lower, upper = np.tril(packed, -1) + np.eye(3), np.triu(packed)
+    _recon_close(lower @ upper, wide(m)[p.numpy()], d)
+    assert (np.abs(np.tril(packed, -1)) <= 1 + 1e-3).all()       # partial pivoting
+    assert ts.linalg.lu(ts.constant(m), output_idx_type=ts.int64).p.dtype is D.int64
+
+
+def _complex_of(d):
+    return D.complex128 if d in (D.float64, D.complex128) else D.complex64
+
+
+@case("eig", reject=lambda t: ts.linalg.eig(t[:2, :2]))
+def _(d):
+    m = sample(d, (3, 3), seed=4)
+    e, v = ts.linalg.eig(ts.constant(m))
+    assert e.dtype is _complex_of(d) and v.dtype is _complex_of(d)
+    wv, we = v.numpy().astype(np.complex128), e.numpy().astype(np.complex128)
+    _recon_close(wide(m) @ wv, wv * we, d)
+    assert ts.eig is ts.linalg.eig
+
+
+@case("eigvals", reject=lambda t: ts.linalg.eigvals(t[:2, :2]))
+def _(d):
+    m = sample(d, (3, 3), seed=4)
+    got = np.sort_complex(ts.linalg.eigvals(ts.constant(m)).numpy().astype(np.complex128))
+    _recon_close(got, np.sort_complex(np.linalg.eigvals(wide(m)).astype(np.complex128)), d)
+
+
 @case("eigvalsh", reject=lambda t: ts.linalg.eigvalsh(t[:2, :2]))
 def _(d):
     m = _hermitian(d)

@@ -76,6 +76,25 @@ PROGRAMS = [
     "tf.strided_slice(tf.reshape(tf.range(24), (2, 3, 4)), [0, 1], [0, 2], ellipsis_mask=1)",
     "tf.strided_slice(tf.range(5), [0, 1], [0, 3], new_axis_mask=1)",
     "tf.tensor_scatter_nd_max(tf.constant([1, 5, 3]), [[0], [1], [0]], [4, 2, 6])",
+    "tf.linalg.lu(tf.constant([[1., 2., 3.], [4., 5., 6.], [7., 8., 10.]]))",
+    "tf.linalg.lu_reconstruct(*tf.linalg.lu(tf.constant([[1., 2.], [3., 4.]], tf.float64)))",
+    "tf.linalg.lu_solve(*tf.linalg.lu(tf.constant([[1., 2., 3.], [4., 5., 6.], [7., 8., 10.]],"
+    " tf.float64)), tf.constant([[1.], [2.], [3.]], tf.float64))",
+    "tf.linalg.lu_matrix_inverse(*tf.linalg.lu(tf.constant([[2., 1.], [1., 3.]], tf.float64)))",
+    "tf.linalg.normalize(tf.constant([[3., 4.], [1., 0.]]), axis=1)",
+    "tf.linalg.tensor_diag([1, 2])",
+    "tf.linalg.tensor_diag_part(tf.reshape(tf.range(16), (2, 2, 2, 2)))",
+    "tf.linalg.tridiagonal_solve(tf.constant([[2., 3., 0.], [1., 4., 5.], [0., 6., 7.]], "
+    "tf.float64), tf.constant([1., 2., 3.], tf.float64))",
+    "tf.linalg.tridiagonal_matmul(tf.constant([[2., 3., 0.], [1., 4., 5.], [0., 6., 7.]]), "
+    "tf.constant([[1.], [2.], [3.]]))",
+    "tf.linalg.sqrtm(tf.constant([[4., 1.], [0., 9.]], tf.float64))",
+    "tf.matrix_square_root(tf.constant([[2., 1.], [1., 2.]], tf.float64))",
+    "tf.linalg.eigvals(tf.constant([[0., -1.], [1., 0.]]))",
+    "tf.linalg.banded_triangular_solve(tf.constant([[1., 2., 3.], [0., 4., 5.]], tf.float64), "
+    "tf.constant([[1.], [1.], [1.]], tf.float64))",
+    "tf.linalg.banded_triangular_solve(tf.constant([[4., 5., 0.], [1., 2., 3.]], tf.float64), "
+    "tf.constant([[1.], [1.], [1.]], tf.float64), lower=False)",
     "tf.tensor_scatter_nd_min(tf.constant([1., 5., 3.]), [[2], [1]], [0., 7.])",
     "tf.constant([1, 2, 3]) * 2",
     "tf.constant(7) / tf.constant(2)",
@@ -449,3 +468,4 @@ def test_namespaces_export_what_tensorflow_exports():
                 assert getattr(ts, name, None) is getattr(getattr(ts, ns), name), \
                     f"ts.{name} should be ts.{ns}.{name}"
     assert [n for n in NAMESPACES[""] if not hasattr(tf, n)] == []
+

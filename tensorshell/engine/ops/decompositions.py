@@ -24,6 +24,7 @@ from .linalg import _lapack_ready, _square, diag, diag_part, inv, matmul, matrix
 from .registry import as_tensor, composite, defgrad, describe, not_allowed, op, out
 
 Qr = collections.namedtuple("Qr", ["q", "r"])
+Lu = collections.namedtuple("Lu", ["lu", "p"])
 
 
 def _matrix_input(op_def, value, label="input"):
@@ -322,6 +323,104 @@ def _triangular_solve_grad(g, ans, matrix, rhs, lower=True, adjoint=False, name=
 defgrad(triangular_solve, _triangular_solve_grad)
 
 
+def _lu_kernel(a: np.ndarray):
+    """Doolittle LU with partial pivoting, batched: ``(lu, perm)`` with ``a[perm] = L @ U``,
+    L unit lower (below the diagonal of ``lu``), U upper. A zero pivot is left in place
+    (inf/nan follow in later rows, as in TensorFlow)."""
+    shape = a.shape
+    n = shape[-1]
+    lu = a.reshape((-1, n, n)).copy()
+    batch = np.arange(lu.shape[0])
+    perm = np.tile(np.arange(n), (lu.shape[0], 1))
+    with np.errstate(all="ignore"):
+        for k in range(n):
+            piv = k + np.argmax(np.abs(lu[:, k:, k]), axis=1)
+            rows, prow = lu[batch, k].copy(), perm[batch, k].copy()
+            lu[batch, k], perm[batch, k] = lu[batch, piv], perm[batch, piv]
+            lu[batch, piv], perm[batch, piv] = rows, prow
+            lu[:, k + 1:, k] /= lu[:, k, k][:, None]
+            lu[:, k + 1:, k + 1:] -= lu[:, k + 1:, k, None] * lu[:, k, None, k + 1:]
+    return lu.reshape(shape), perm.reshape(shape[:-1])
+
+
+@op("lu", "custom", FLOAT_COMPLEX, ("linalg",))
+def lu(input, output_idx_type=None, name=None):  # noqa: A002
+    """``(lu, p)``: the LU decomposition with partial pivoting of square matrices, as
+    TensorFlow gives it - L (unit diagonal, not stored) below the diagonal of ``lu``, U on
+    and above it, and ``p`` the row order: ``input[..., p, :] = L @ U``."""
+    from ..dtypes import as_dtype, int32
+    t = _matrix_input(lu.op, input)
+    _square(t, "lu")
+    d = int32 if output_idx_type is None else as_dtype(output_idx_type)
+    backend = t._device.backend
+    host = np.asarray(backend.to_numpy(t._data)) if backend.is_gpu else t._data
+    factors, perm = _lu_kernel(host.astype(np.complex128 if t.dtype.is_complex
+                                           else np.float64))
+    place = backend.from_numpy if backend.is_gpu else (lambda x: x)
+    return Lu(_wrap(place(factors), t), out(place(perm.astype(d._np)), d))
+
+
+def _lu_grad(grads, ans, input, output_idx_type=None, name=None):  # noqa: A002
+    """TensorFlow's: with X = P A = L U, X_bar = L^-H (tril_strict(L^H L_bar) +
+    triu(U_bar U^H)) U^-H, and A_bar its rows put back in A's order."""
+    from .composites import band_part
+    from .shape import gather
+    g = grads[0]
+    if g is None:
+        return (None,)
+    packed, perm = ans
+    lower, upper = _unit_lower_and_upper(packed)
+    l_bar = band_part(g, -1, 0) - band_part(g, 0, 0)
+    u_bar = band_part(g, 0, -1)
+    inner = matmul(lower, l_bar, adjoint_a=True)
+    middle = band_part(inner, -1, 0) - band_part(inner, 0, 0) + \
+        band_part(matmul(u_bar, upper, adjoint_b=True), 0, -1)
+    left = triangular_solve(lower, middle, lower=True, adjoint=True)        # L^-H middle
+    x_bar = _adjoint(triangular_solve(upper, _adjoint(left), lower=False))  # ... U^-H
+    return (gather(x_bar, _inverse_permutation(perm), axis=-2, batch_dims=perm.ndim - 1),)
+
+
+defgrad(lu, _lu_grad)
+
+
+Eig = collections.namedtuple("Eig", ["e", "v"])
+
+
+def _eig_host(t):
+    backend = t._device.backend
+    host = np.asarray(backend.to_numpy(t._data)) if backend.is_gpu else np.asarray(t._data)
+    complex_type = np.complex64 if t.dtype.name in ("float16", "float32", "complex64") \
+        else np.complex128
+    return backend, host, complex_type
+
+
+@op("eig", "custom", FLOAT_COMPLEX, ("", "linalg"), differentiable=False)
+def eig(tensor, name=None):
+    """``(e, v)``: eigenvalues and (unit-norm column) eigenvectors of general square
+    matrices, complex64 (or complex128 for double input), as TensorFlow's eig. Their order
+    and each vector's phase are LAPACK's, which may differ from TensorFlow's."""
+    from ..dtypes import from_numpy
+    t = _matrix_input(eig.op, tensor, "tensor")
+    _square(t, "eig")
+    backend, host, ctype = _eig_host(t)
+    e, v = np.linalg.eig(host.astype(np.complex128 if host.dtype.kind == "c" else np.float64))
+    place = backend.from_numpy if backend.is_gpu else (lambda x: x)
+    d = from_numpy(np.dtype(ctype))
+    return Eig(out(place(e.astype(ctype)), d), out(place(v.astype(ctype)), d))
+
+
+@op("eigvals", "custom", FLOAT_COMPLEX, ("", "linalg"), differentiable=False)
+def eigvals(tensor, name=None):
+    """The eigenvalues of general square matrices (complex), as eig's."""
+    from ..dtypes import from_numpy
+    t = _matrix_input(eigvals.op, tensor, "tensor")
+    _square(t, "eigvals")
+    backend, host, ctype = _eig_host(t)
+    e = np.linalg.eigvals(host.astype(np.complex128 if host.dtype.kind == "c" else np.float64))
+    place = backend.from_numpy if backend.is_gpu else (lambda x: x)
+    return out(place(e.astype(ctype)), from_numpy(np.dtype(ctype)))
+
+
 # ---------------------------------------------------------------------------------------------
 # Composites: built from the ops above, differentiable through them
 # ---------------------------------------------------------------------------------------------
@@ -472,5 +571,251 @@ def expm(input, name=None):  # noqa: A002
     return result
 
 
+def _unit_lower_and_upper(lower_upper):
+    from .composites import band_part
+    from .creation import eye
+    n = lower_upper.shape[-1]
+    lower = band_part(lower_upper, -1, 0) - band_part(lower_upper, 0, 0) + \
+        eye(n, dtype=lower_upper.dtype)
+    return lower, band_part(lower_upper, 0, -1)
+
+
+def _lu_input(lower_upper, perm, op_name):
+    t = _float(lower_upper, op_name, "lower_upper", FLOAT_COMPLEX,
+               "a floating-point or complex")
+    _square(t, op_name)
+    p = as_tensor(perm, op_name, "perm")
+    if not p.dtype.is_integer or tuple(p.shape) != tuple(t.shape[:-1]):
+        raise invalid(op_name, f"perm must be integers of shape {list(t.shape[:-1])}, got "
+                      f"{p.dtype.name} {list(p.shape)}", [describe(p, "perm")], kind="shape")
+    return t, p
+
+
+def lu_reconstruct(lower_upper, perm, validate_args=False, name=None):
+    """The matrix ``lu`` factored: ``P^-1 @ L @ U``."""
+    from .shape import gather
+    from ..dtypes import int64
+    from .shape import cast
+    t, p = _lu_input(lower_upper, perm, "lu_reconstruct")
+    lower, upper = _unit_lower_and_upper(t)
+    product = matmul(lower, upper)
+    inverse = _inverse_permutation(cast(p, int64))
+    return gather(product, inverse, axis=-2, batch_dims=p.ndim - 1)
+
+
+def _inverse_permutation(p):
+    """``q`` with ``q[p[i]] = i`` along the last axis (batched)."""
+    from .reduction import argsort
+    return argsort(p, axis=-1)
+
+
+def lu_solve(lower_upper, perm, rhs, validate_args=False, name=None):
+    """``X`` with ``A @ X = rhs`` for ``A`` factored by ``lu``: two triangular solves."""
+    from .shape import gather
+    t, p = _lu_input(lower_upper, perm, "lu_solve")
+    b = as_tensor(rhs, "lu_solve", "rhs", t.dtype, anchor="lower_upper")
+    if b.ndim < 2 or b.shape[-2] != t.shape[-1]:
+        raise incompatible_shapes("lu_solve", [describe(t, "lower_upper"), describe(b, "rhs")],
+                                  "rhs must be [..., M, K] for lower_upper [..., M, M]")
+    lower, upper = _unit_lower_and_upper(t)
+    permuted = gather(b, p, axis=-2, batch_dims=p.ndim - 1)
+    return triangular_solve(upper, triangular_solve(lower, permuted, lower=True),
+                            lower=False)
+
+
+def lu_matrix_inverse(lower_upper, perm, validate_args=False, name=None):
+    """The inverse of the matrix ``lu`` factored."""
+    from .creation import eye
+    t, p = _lu_input(lower_upper, perm, "lu_matrix_inverse")
+    n = t.shape[-1]
+    identity = eye(n, batch_shape=list(t.shape[:-2]), dtype=t.dtype)
+    return lu_solve(t, p, identity)
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
+    """``(tensor / norm, norm)`` with the norm of ``ord`` over ``axis`` kept as size-1
+    dimensions (so it broadcasts back)."""
+    from .linalg import norm
+    t = _float(tensor, "normalize", "tensor", FLOAT_COMPLEX, "a floating-point or complex")
+    n = norm(t, ord=ord, axis=axis, keepdims=True)
+    return t / n, n
+
+
+def tensor_diag(diagonal, name=None):
+    """A tensor of shape ``diagonal.shape + diagonal.shape`` holding ``diagonal`` where the
+    two halves of the index agree, zeros elsewhere."""
+    from .shape import reshape
+    d = as_tensor(diagonal, "tensor_diag", "diagonal")
+    if d.ndim == 0:
+        raise invalid("tensor_diag", "diagonal must have rank >= 1, got a scalar",
+                      [describe(d, "diagonal")], kind="shape")
+    shape = list(d.shape)
+    return reshape(diag(reshape(d, [-1])), shape + shape)
+
+
+def tensor_diag_part(input, name=None):  # noqa: A002
+    """The inverse of tensor_diag: entries where the two halves of the index agree."""
+    from .shape import reshape
+    t = as_tensor(input, "tensor_diag_part", "input")
+    half = t.ndim // 2
+    if t.ndim % 2 or t.ndim == 0 or list(t.shape[:half]) != list(t.shape[half:]):
+        raise invalid("tensor_diag_part", f"input must have shape s + s (even rank), got "
+                      f"{list(t.shape)}", [describe(t, "input")], kind="shape")
+    size = int(np.prod(t.shape[:half], dtype=np.int64))
+    return reshape(diag_part(reshape(t, [size, size])), list(t.shape[:half]))
+
+
+def _tridiagonal_dense(diagonals, diagonals_format, op_name):
+    """The [..., M, M] matrix of tridiagonal ``diagonals`` in TensorFlow's formats:
+    'compact' [..., 3, M] (superdiagonal, diagonal, subdiagonal; the super's last and the
+    sub's first entries unused), 'sequence' (three tensors), 'matrix' (already dense)."""
+    from .composites import band_part
+    from .shape import pad, stack
+    if diagonals_format == "matrix":
+        m = _float(diagonals, op_name, "diagonals", FLOAT_COMPLEX, "a floating-point or complex")
+        return band_part(m, 1, 1)
+    if diagonals_format == "sequence":
+        if not isinstance(diagonals, (list, tuple)) or len(diagonals) != 3:
+            raise ValueError(f"{op_name}: 'sequence' diagonals must be three tensors (super, "
+                             "main, sub)")
+        diagonals = stack(list(diagonals), axis=-2)
+    elif diagonals_format != "compact":
+        raise ValueError(f"Unrecognized diagonals_format: {diagonals_format}")
+    d = _float(diagonals, op_name, "diagonals", FLOAT_COMPLEX, "a floating-point or complex")
+    if d.ndim < 2 or d.shape[-2] != 3:
+        raise invalid(op_name, f"compact diagonals must be [..., 3, M], got {list(d.shape)}",
+                      [describe(d, "diagonals")], kind="shape")
+    rank = d.ndim
+    zeros_pad = [[0, 0]] * (rank - 2)
+    superdiag = set_diag(_zero_square(d), pad(d[..., 0, :-1], zeros_pad + [[0, 1]]))
+    upper = _shift(superdiag, 1)
+    lower = _shift(set_diag(_zero_square(d), pad(d[..., 2, 1:], zeros_pad + [[0, 1]])), -1)
+    return set_diag(upper + lower, d[..., 1, :])
+
+
+def _zero_square(d):
+    from .creation import zeros
+    m = d.shape[-1]
+    return zeros(list(d.shape[:-2]) + [m, m], dtype=d.dtype)
+
+
+def _shift(square, k):
+    """Move a diagonal matrix's diagonal to the k-th off-diagonal (k = 1 above, -1 below)."""
+    from .shape import pad
+    rank = square.ndim
+    m = square.shape[-1]
+    lead = [[0, 0]] * (rank - 2)
+    if k > 0:
+        return pad(square, lead + [[0, 0], [1, 0]])[..., :m, :m]
+    return pad(square, lead + [[1, 0], [0, 0]])[..., :m, :m]
+
+
+def tridiagonal_solve(diagonals, rhs, diagonals_format="compact", transpose_rhs=False,
+                      conjugate_rhs=False, name=None, partial_pivoting=True,
+                      perturb_singular=False):
+    """``X`` with ``T @ X = rhs`` for the tridiagonal ``T`` (TensorFlow's formats; a 1-D
+    ``rhs`` of length M is a single right-hand side)."""
+    from .linalg import solve
+    from .shape import expand_dims, squeeze
+    a = _tridiagonal_dense(diagonals, diagonals_format, "tridiagonal_solve")
+    b = as_tensor(rhs, "tridiagonal_solve", "rhs", a.dtype, anchor="diagonals")
+    if transpose_rhs:
+        b = matrix_transpose(b)
+    if conjugate_rhs:
+        from .elementwise import conj
+        b = conj(b)
+    vector = b.ndim == a.ndim - 1
+    x = solve(a, expand_dims(b, -1) if vector else b)
+    return squeeze(x, -1) if vector else x
+
+
+def tridiagonal_matmul(diagonals, rhs, diagonals_format="compact", name=None):
+    """``T @ rhs`` for the tridiagonal ``T`` given by ``diagonals``."""
+    a = _tridiagonal_dense(diagonals, diagonals_format, "tridiagonal_matmul")
+    return matmul(a, as_tensor(rhs, "tridiagonal_matmul", "rhs", a.dtype,
+                               anchor="diagonals"))
+
+
+def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
+    """``X`` with ``T @ X = rhs`` for the banded triangular ``T`` in TensorFlow's layout:
+    ``bands`` [..., K, M] holds the diagonal and K-1 off-diagonals - lower: row 0 the
+    diagonal, row k the k-th subdiagonal (right-aligned); upper: the last row the
+    diagonal, row K-1-k the k-th superdiagonal (left-aligned)."""
+    from .shape import pad
+    b = _float(bands, "banded_triangular_solve", "bands", FLOAT_COMPLEX,
+               "a floating-point or complex")
+    if b.ndim < 2:
+        raise invalid("banded_triangular_solve", f"bands must be [..., K, M], got "
+                      f"{list(b.shape)}", [describe(b, "bands")], kind="shape")
+    k_rows, m = b.shape[-2], b.shape[-1]
+    lead = [[0, 0]] * (b.ndim - 2)
+    dense = _zero_square(b)
+    for k in range(k_rows):
+        row = b[..., k, :] if lower else b[..., k_rows - 1 - k, :]
+        if k >= m:
+            break
+        values = row[..., k:] if lower else row[..., :m - k]
+        band = _shift_by(set_diag(_zero_square(b), pad(values, lead + [[0, k]])),
+                         -k if lower else k)
+        dense = dense + band
+    host = np.asarray(diag_part(dense).numpy())
+    if host.size and (host == 0).any():
+        raise invalid("banded_triangular_solve", "Input matrix is not invertible.",
+                      [describe(b, "bands")])
+    return triangular_solve(dense, rhs, lower=lower, adjoint=adjoint)
+
+
+def _shift_by(square, k):
+    for _ in range(abs(k)):
+        square = _shift(square, 1 if k > 0 else -1)
+    return square
+
+
+def sqrtm(input, name=None):  # noqa: A002
+    """The principal square root of square matrices (``sqrtm(a) @ sqrtm(a) = a``), by the
+    scaled Denman-Beavers iteration - built from matmul and inv, so it differentiates.
+    Matrices with eigenvalues on the closed negative real axis have no principal root:
+    InvalidArgumentError instead of a wrong answer."""
+    from .creation import eye
+    from .linalg import det
+    t = _float(input, "sqrtm", "input", FLOAT_COMPLEX, "a floating-point or complex")
+    _square(t, "sqrtm")
+    n = t.shape[-1]
+    if n == 0:
+        return t
+    y, z = t, eye(n, batch_shape=list(t.shape[:-2]), dtype=t.dtype)
+    host = np.asarray(t.numpy()).astype(np.complex128)
+    tol = 1e-12 if t.dtype.real_dtype.size == 8 else 1e-6
+    for _ in range(100):
+        # determinant scaling (Higham) speeds the first steps up
+        gamma = np.abs(np.asarray(det(y).numpy()) * np.asarray(det(z).numpy())) ** (-1 / (2 * n))
+        gamma = np.where(np.isfinite(gamma) & (gamma > 0), gamma, 1.0)
+        g = as_tensor(gamma.astype(t.dtype.real_dtype._np), "sqrtm", "scale")
+        if t.dtype.is_complex:
+            from .elementwise import complex as make_complex
+            g = make_complex(g, g * 0)
+        g = g[..., None, None] if g.ndim else g
+        y_next = (g * y + inv(z) / g) / 2
+        z = (g * z + inv(y) / g) / 2
+        change = np.max(np.abs(np.asarray((y_next - y).numpy())))
+        scale = np.max(np.abs(np.asarray(y_next.numpy()))) or 1.0
+        y = y_next
+        if change <= tol * scale:
+            break
+    root = np.asarray(y.numpy()).astype(np.complex128)
+    residual = np.max(np.abs(root @ root - host)) / max(np.max(np.abs(host)), 1e-300)
+    if not np.isfinite(residual) or residual > 1e3 * tol:
+        raise invalid("sqrtm", "the matrix has no principal square root (an eigenvalue "
+                      "on the closed negative real axis): the iteration does not converge",
+                      [describe(t, "input")])
+    return y
+
+
 for _fn in (set_diag, cholesky_solve, lstsq, pinv, matrix_rank, cross, expm):
     composite(_fn, ("linalg",))
+for _fn in (lu_reconstruct, lu_solve, lu_matrix_inverse, normalize, tensor_diag,
+            tensor_diag_part, tridiagonal_solve, tridiagonal_matmul, banded_triangular_solve):
+    composite(_fn, ("linalg",))
+composite(sqrtm, ("linalg",))
+from .registry import NAMESPACES  # noqa: E402
+NAMESPACES[""]["matrix_square_root"] = sqrtm  # TensorFlow's top-level name for it

@@ -213,4 +213,4 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     return x * rsqrt(maximum(reduce_sum(x * x, axis, keepdims=True), epsilon))
 
 
-composite(l2_normalize, ("math", "nn"))
+composite(l2_normalize, ("math", "nn", "linalg"))
