@@ -329,6 +329,47 @@ def _bilinear_axis(x, axis, out):
     return np.take(x, lo, axis) * (1 - w) + np.take(x, hi, axis) * w
 
 
+_YIQ = ((0.299, 0.59590059, 0.2115), (0.587, -0.27455667, -0.52273617),
+        (0.114, -0.32134392, 0.31119955))
+_YUV = ((0.299, -0.14714119, 0.61497538), (0.587, -0.28886916, -0.51496512),
+        (0.114, 0.43601035, -0.10001026))
+_YIQ_INV = ((1, 1, 1), (0.95598634, -0.27201283, -1.10674021),
+            (0.6208248, -0.64720424, 1.70423049))
+_YUV_INV = ((1, 1, 1), (0, -0.394642334, 2.03206185), (1.13988303, -0.58062185, 0))
+
+
+def _hsv(x):
+    import colorsys
+    flat = x.reshape(-1, 3)
+    return np.array([colorsys.rgb_to_hsv(*p) for p in flat]).reshape(x.shape)
+
+
+def _rgb_from_hsv(x):
+    import colorsys
+    flat = x.reshape(-1, 3)
+    return np.array([colorsys.hsv_to_rgb(*p) for p in flat]).reshape(x.shape)
+
+
+def _shift_hue(hsv, delta):
+    out = hsv.copy()
+    out[..., 0] = np.mod(out[..., 0] + delta, 1.0)
+    return out
+
+
+def _sobel(x):
+    padded = np.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="reflect")
+    ky = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
+    kx = ky.T
+    h, w = x.shape[1:3]
+    out = np.zeros(x.shape + (2,))
+    for i in range(3):
+        for j in range(3):
+            window = padded[:, i:i + h, j:j + w]
+            out[..., 0] += ky[i, j] * window
+            out[..., 1] += kx[i, j] * window
+    return out
+
+
 def _standardized(x):
     m = x.mean(axis=(1, 2, 3), keepdims=True)
     sd = x.std(axis=(1, 2, 3), keepdims=True)
@@ -368,9 +409,70 @@ CASES.update({
                         lambda x: (x - x.mean((1, 2), keepdims=True)) * 1.5
                         + x.mean((1, 2), keepdims=True) + 1, [IMG]),
     "per_image_standardization": (ts.image.per_image_standardization, _standardized, [IMG]),
+    "rgb_to_hsv": (ts.image.rgb_to_hsv, _hsv, [IMG]),
+    "hsv_to_rgb": (ts.image.hsv_to_rgb, _rgb_from_hsv, [IMG]),
+    "adjust_hue": (lambda x: ts.image.adjust_hue(x, 0.3) + 1,
+                   lambda x: _rgb_from_hsv(_shift_hue(_hsv(x), 0.3)) + 1, [IMG]),
+    "adjust_saturation": (lambda x: ts.image.adjust_saturation(x, 0.5) + 1,
+                          lambda x: _rgb_from_hsv(_hsv(x) * [1, 0.5, 1]) + 1, [IMG]),
+    "adjust_gamma": (lambda x: ts.image.adjust_gamma(x, 2.0, 0.8), lambda x: 0.8 * x ** 2,
+                     [IMG]),
+    "rgb_to_yiq": (ts.image.rgb_to_yiq, lambda x: x @ np.array(_YIQ), [IMG]),
+    "yiq_to_rgb": (lambda x: ts.image.yiq_to_rgb(x) + 3, lambda x: x @ np.array(_YIQ_INV) + 3,
+                   [IMG]),
+    "rgb_to_yuv": (lambda x: ts.image.rgb_to_yuv(x) + 1, lambda x: x @ np.array(_YUV) + 1,
+                   [IMG]),
+    "yuv_to_rgb": (lambda x: ts.image.yuv_to_rgb(x) + 3, lambda x: x @ np.array(_YUV_INV) + 3,
+                   [IMG]),
+    "psnr": (lambda x, y: ts.cast(ts.image.psnr(x, y, 1.0), x.dtype),
+             lambda x, y: 10 * np.log10(1 / np.mean((x - y) ** 2, axis=(1, 2, 3))),
+             [IMG, IMG[::-1]]),
+    "total_variation": (ts.image.total_variation,
+                        lambda x: np.abs(np.diff(x, axis=1)).sum((1, 2, 3))
+                        + np.abs(np.diff(x, axis=2)).sum((1, 2, 3)), [IMG]),
+    "image_gradients": (lambda x: ts.image.image_gradients(x)[0] * 2
+                        + ts.image.image_gradients(x)[1],
+                        lambda x: 2 * np.pad(np.diff(x, axis=1), [[0, 0], [0, 1], [0, 0],
+                                                                  [0, 0]])
+                        + np.pad(np.diff(x, axis=2), [[0, 0], [0, 0], [0, 1], [0, 0]]),
+                        [IMG]),
+    "sobel_edges": (lambda x: ts.image.sobel_edges(x) + 10, lambda x: _sobel(x) + 10, [IMG]),
+    "resize_with_pad": (lambda x: ts.image.resize_with_pad(x, 3, 8),
+                        lambda x: np.pad(x, [[0, 0], [0, 0], [2, 2], [0, 0]]), [IMG]),
+    "random_brightness": (lambda x: ts.image.random_brightness(x, 0.2, seed=1) * 0 + x,
+                          lambda x: x, [IMG]),
+    "random_contrast": (lambda x: ts.image.random_contrast(x, 0.5, 1.5, seed=1) * 0 + x,
+                        lambda x: x, [IMG]),
+    "random_hue": (lambda x: ts.image.random_hue(x, 0.2, seed=1) * 0 + x, lambda x: x, [IMG]),
+    "random_saturation": (lambda x: ts.image.random_saturation(x, 0.5, 1.5, seed=1) * 0 + x,
+                          lambda x: x, [IMG]),
+    "stateless_random_brightness": (
+        lambda x: ts.image.stateless_random_brightness(x, 0.2, seed=[1, 2]),
+        lambda x: x + (float(ts.random.stateless_uniform([], [1, 2], -0.2, 0.2))), [IMG]),
+    "stateless_random_contrast": (
+        lambda x: ts.image.stateless_random_contrast(x, 1.0, 1.0 + 1e-9, seed=[1, 2]) + 1,
+        lambda x: x + 1, [IMG]),
+    "stateless_random_hue": (  # the hue turned by the seed's draw
+        lambda x: ts.image.stateless_random_hue(x, 0.2, seed=[1, 2]) + 1,
+        lambda x: _rgb_from_hsv(_shift_hue(_hsv(x), float(ts.random.stateless_uniform(
+            [], [1, 2], -0.2, 0.2)))) + 1, [IMG]),
+    "stateless_random_saturation": (
+        lambda x: ts.image.stateless_random_saturation(x, 0.5, 0.9, seed=[1, 2]) + 1,
+        lambda x: _rgb_from_hsv(np.clip(_hsv(x) * [1, float(ts.random.stateless_uniform(
+            [], [1, 2], 0.5, 0.9)), 1], 0, 1)) + 1, [IMG]),
+    "stateless_random_flip_left_right": (
+        lambda x: ts.image.stateless_random_flip_left_right(x, seed=[1, 2]) * 0 + x,
+        lambda x: x, [IMG]),
+    "stateless_random_flip_up_down": (
+        lambda x: ts.image.stateless_random_flip_up_down(x, seed=[1, 2]) * 0 + x,
+        lambda x: x, [IMG]),
 })
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
-                      "zero_fraction"}
+                      "zero_fraction", "hsv_to_rgb"}  # hue sectors: piecewise
+# computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
+# at single precision, and their gradients are compared with TensorFlow's in test_image.py
+IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
+              "stateless_random_hue", "stateless_random_saturation"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],
@@ -389,10 +491,11 @@ def test_matches_numpy(name, dtype, device):
     want = ref(*[a.astype(np.float64) for a in inputs])
     if name not in ("count_nonzero", "saturate_cast", "matrix_rank"):  # these choose theirs
         assert got.dtype.as_numpy_dtype == dtype
-    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    single = dtype == np.float32 or name in IN_FLOAT32
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if single else 1e-12)
 
 
-@pytest.mark.parametrize("name", sorted(set(CASES) - NOT_DIFFERENTIABLE))
+@pytest.mark.parametrize("name", sorted(set(CASES) - NOT_DIFFERENTIABLE - IN_FLOAT32))
 def test_gradient(name):
     call, _, inputs = CASES[name]
     check_vjp(call, *SMOOTH_INPUTS.get(name, inputs))

@@ -39,6 +39,44 @@ FLOAT_PROGRAMS = {
     "adjust_brightness": lambda m, x: m.image.adjust_brightness(x, 0.2),
     "per_image_standardization": lambda m, x: m.image.per_image_standardization(x),
     "convert_image_dtype to float64": lambda m, x: m.image.convert_image_dtype(x, m.float64),
+    "rgb_to_hsv": lambda m, x: m.image.rgb_to_hsv(x),
+    "hsv_to_rgb": lambda m, x: m.image.hsv_to_rgb(x),
+    "adjust_hue": lambda m, x: m.image.adjust_hue(x, 0.3),
+    "adjust_hue -0.7": lambda m, x: m.image.adjust_hue(x, -0.7),
+    "adjust_saturation": lambda m, x: m.image.adjust_saturation(x, 1.7),
+    "adjust_gamma": lambda m, x: m.image.adjust_gamma(x, 2.2, 0.9),
+    "rgb_to_yiq": lambda m, x: m.image.rgb_to_yiq(x),
+    "yiq_to_rgb": lambda m, x: m.image.yiq_to_rgb(x),
+    "rgb_to_yuv": lambda m, x: m.image.rgb_to_yuv(x),
+    "yuv_to_rgb": lambda m, x: m.image.yuv_to_rgb(x),
+    "psnr": lambda m, x: m.image.psnr(x, x * 0.9, 1.0),
+    "total_variation": lambda m, x: m.image.total_variation(x),
+    "total_variation, one image": lambda m, x: m.image.total_variation(x[0]),
+    "image_gradients": lambda m, x: m.concat(m.image.image_gradients(x), -1),
+    "sobel_edges": lambda m, x: m.image.sobel_edges(x),
+    "resize_with_pad": lambda m, x: m.image.resize_with_pad(x, 8, 8),
+    "resize_with_pad, float32 rounding": lambda m, x: m.image.resize_with_pad(x[0], 3, 10),
+    "stateless_random_brightness": lambda m, x: m.image.stateless_random_brightness(
+        x, 0.3, seed=[1, 2]),
+    "stateless_random_contrast": lambda m, x: m.image.stateless_random_contrast(
+        x, 0.2, 1.5, seed=[1, 2]),
+    "stateless_random_hue": lambda m, x: m.image.stateless_random_hue(x, 0.3, seed=[3, 2]),
+    "stateless_random_saturation": lambda m, x: m.image.stateless_random_saturation(
+        x, 0.2, 1.5, seed=[1, 5]),
+    "stateless_random_flip_left_right": lambda m, x: m.image.stateless_random_flip_left_right(
+        x, seed=[1, 2]),
+    "stateless_random_flip_up_down, one": lambda m, x: m.image.stateless_random_flip_up_down(
+        x[0], seed=[4, 2]),
+}
+# the stateful random functions, after the same global seed: TensorFlow's draws
+SEEDED_PROGRAMS = {
+    "random_flip_left_right": lambda m, x: m.image.random_flip_left_right(x),
+    "random_flip_up_down, one": lambda m, x: m.image.random_flip_up_down(x[0]),
+    "random_crop": lambda m, x: m.image.random_crop(x, [1, 3, 4, 3]),
+    "random_brightness": lambda m, x: m.image.random_brightness(x, 0.2),
+    "random_contrast": lambda m, x: m.image.random_contrast(x, 0.5, 1.5),
+    "random_hue": lambda m, x: m.image.random_hue(x, 0.2),
+    "random_saturation": lambda m, x: m.image.random_saturation(x, 0.5, 1.5),
 }
 UINT8_PROGRAMS = {
     "uint8 to float32": lambda m, x: m.image.convert_image_dtype(x, m.float32),
@@ -52,13 +90,23 @@ UINT8_PROGRAMS = {
     "uint8 adjust_contrast": lambda m, x: m.image.adjust_contrast(x, 2.0),
     "uint8 resize nearest": lambda m, x: m.image.resize(x, [9, 5], method="nearest"),
     "uint8 resize bilinear": lambda m, x: m.image.resize(x, [9, 5]),
+    "uint8 adjust_hue": lambda m, x: m.image.adjust_hue(x, 0.2),
+    "uint8 adjust_saturation": lambda m, x: m.image.adjust_saturation(x, 0.5),
+    "uint8 adjust_gamma": lambda m, x: m.image.adjust_gamma(x, 0.5),
+    "uint8 psnr": lambda m, x: m.image.psnr(x, x // 2, 255),
 }
+
+
+# TensorFlow registers no gradient for these kernels (tensorshell's are differentiable)
+NO_TF_GRADIENT = {"adjust_hue", "adjust_hue -0.7", "adjust_saturation",
+                  "stateless_random_contrast", "stateless_random_hue",
+                  "stateless_random_saturation"}
 
 
 def _run(m, name):
     x = m.constant(IMG if name in FLOAT_PROGRAMS else U8)
     program = FLOAT_PROGRAMS.get(name) or UINT8_PROGRAMS[name]
-    if name not in FLOAT_PROGRAMS:
+    if name not in FLOAT_PROGRAMS or name in NO_TF_GRADIENT:
         return program(m, x), None
     with m.GradientTape() as tape:
         tape.watch(x)
@@ -79,6 +127,17 @@ def test_same_results_and_gradients_as_tensorflow(name):
                                atol=1e-5)
     if tg is not None:
         np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("name", sorted(SEEDED_PROGRAMS))
+def test_seeded_augmentation_draws_as_tensorflow(name):
+    tf = pytest.importorskip("tensorflow")
+    results = []
+    for m in (ts, tf):
+        m.random.set_seed(7)
+        results.append(SEEDED_PROGRAMS[name](m, m.constant(IMG)).numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
 
 
 def test_integer_images_scale_as_tensorflow_documents():

@@ -52,9 +52,9 @@ def _random_flip(image, seed, axis_from_end, name):
     from .shape import reverse, where
     t = _image(image, name)
     flipped = reverse(t, [t.ndim - axis_from_end])
-    if t.ndim == 3:
+    if t.ndim == 3:  # TensorFlow's draws and tests: u < 0.5 for one image,
         return flipped if float(uniform([], seed=seed)) < 0.5 else t
-    mask = uniform([t.shape[0], 1, 1, 1], seed=seed) < 0.5  # each image of a batch alone
+    mask = uniform([t.shape[0], 1, 1, 1], seed=seed) > 0.5  # round(u) == 1 for a batch
     return where(mask, flipped, t)
 
 
@@ -153,8 +153,9 @@ def random_crop(value, size, seed=None, name=None):
         raise invalid("random_crop", f"size {want} does not fit a tensor of shape {t.shape}",
                       [describe(t, "value")])
     limits = [s - w + 1 for s, w in zip(t.shape.as_list(), want)]
-    draws = uniform([len(want)], seed=seed).numpy()
-    offsets = [int(d * lim) for d, lim in zip(draws, limits)]
+    # TensorFlow's: int32 draws below int32's max, modulo each limit
+    draws = uniform([len(want)], 0, 2**31 - 1, dtype=dtypes.int32, seed=seed).numpy()
+    offsets = [int(d) % lim for d, lim in zip(draws, limits)]
     return t[tuple(slice(o, o + w) for o, w in zip(offsets, want))]
 
 
@@ -300,6 +301,322 @@ def per_image_standardization(image):
     return (work - mean) / maximum(std, 1 / math.sqrt(max(count, 1)))
 
 
+# -- colour spaces ----------------------------------------------------------------------------
+
+def _rgb(images, name):
+    t = as_tensor(images, name, "images")
+    if t.ndim < 1 or t.shape[-1] != 3:
+        raise invalid(name, f"images must have 3 channels (the last dimension), got shape "
+                      f"{t.shape}", [describe(t, "images")], kind="shape")
+    if not t.dtype.is_floating:
+        raise invalid(name, f"images must be floating-point in [0, 1], got {t.dtype.name}",
+                      [describe(t, "images")], kind="dtype",
+                      hint="ts.image.convert_image_dtype(images, ts.float32)")
+    return t
+
+
+def _channels(t):
+    return t[..., 0], t[..., 1], t[..., 2]
+
+
+def rgb_to_hsv(images, name=None):
+    """Hue, saturation and value in [0, 1] from RGB in [0, 1] (TensorFlow's formulas:
+    hue 0 where the pixel is grey, saturation 0 where it is black)."""
+    from .elementwise import equal, maximum, minimum
+    from .shape import stack, where
+    t = _rgb(images, "rgb_to_hsv")
+    r, g, b = _channels(t)
+    value = maximum(maximum(r, g), b)
+    span = value - minimum(minimum(r, g), b)
+    zero = 0 * span
+    safe_span = where(span > 0, span, zero + 1)
+    saturation = where(value > 0, span / where(value > 0, value, zero + 1), zero)
+    hue = where(equal(value, r), (g - b) / safe_span,
+                where(equal(value, g), 2 + (b - r) / safe_span, 4 + (r - g) / safe_span)) / 6
+    hue = where(span > 0, where(hue < 0, hue + 1, hue), zero)
+    return stack([hue, saturation, value], -1)
+
+
+def hsv_to_rgb(images, name=None):
+    """RGB from hue, saturation and value, all in [0, 1]."""
+    from .elementwise import abs as abs_, floor, floormod
+    from .shape import cast, stack, where
+    t = _rgb(images, "hsv_to_rgb")
+    h, s, v = _channels(t)
+    c = s * v
+    m = v - c
+    dh = h * 6
+    sector = floor(dh)
+    x = c * (1 - abs_(floormod(dh, 2.0) - 1))
+    zero = 0 * c
+
+    def pick(values):
+        out = zero
+        for k, val in enumerate(values):
+            out = where(cast(sector, dtypes.int32) == k, val, out)
+        return out
+    r = pick([c, x, zero, zero, x, c])
+    g = pick([x, c, c, x, zero, zero])
+    b = pick([zero, zero, x, c, c, x])
+    return stack([r + m, g + m, b + m], -1)
+
+
+def _float_image(image, name):
+    t = as_tensor(image, name, "image")
+    if t.ndim < 1 or t.shape[-1] != 3:
+        raise invalid(name, f"image must have 3 channels (the last dimension), got shape "
+                      f"{t.shape}", [describe(t, "image")], kind="shape")
+    work = t if t.dtype in (dtypes.float16, dtypes.float32) else \
+        convert_image_dtype(t, dtypes.float32)
+    return t, work
+
+
+def adjust_hue(image, delta, name=None):
+    """The hue turned by ``delta`` (a fraction of the colour wheel, in [-1, 1])."""
+    from .elementwise import floormod
+    from .shape import stack
+    d = float(delta)
+    if not -1 <= d <= 1:
+        raise invalid("adjust_hue", f"delta must be in the interval [-1, 1], got {d}")
+    t, work = _float_image(image, "adjust_hue")
+    hsv = rgb_to_hsv(work)
+    h, s, v = _channels(hsv)
+    return convert_image_dtype(hsv_to_rgb(stack([floormod(h + d, 1.0), s, v], -1)),
+                               t.dtype)
+
+
+def adjust_saturation(image, saturation_factor, name=None):
+    """The saturation scaled by ``saturation_factor`` (and kept in [0, 1])."""
+    from .elementwise import clip_by_value
+    from .shape import stack
+    t, work = _float_image(image, "adjust_saturation")
+    hsv = rgb_to_hsv(work)
+    h, s, v = _channels(hsv)
+    s = clip_by_value(s * saturation_factor, 0.0, 1.0)
+    return convert_image_dtype(hsv_to_rgb(stack([h, s, v], -1)), t.dtype)
+
+
+def adjust_gamma(image, gamma=1, gain=1):
+    """``gain * image ** gamma`` on the [0, 1] scale (gamma correction)."""
+    t = as_tensor(image, "adjust_gamma", "image")
+    if float(gamma) < 0:
+        raise ValueError("Gamma should be a non-negative real number.")
+    work = t if t.dtype in (dtypes.float16, dtypes.float32) else \
+        convert_image_dtype(t, dtypes.float32)
+    return convert_image_dtype(gain * work ** gamma, t.dtype, saturate=True)
+
+
+_YIQ = ((0.299, 0.59590059, 0.2115), (0.587, -0.27455667, -0.52273617),
+        (0.114, -0.32134392, 0.31119955))
+_YIQ_INV = ((1, 1, 1), (0.95598634, -0.27201283, -1.10674021),
+            (0.6208248, -0.64720424, 1.70423049))
+_YUV = ((0.299, -0.14714119, 0.61497538), (0.587, -0.28886916, -0.51496512),
+        (0.114, 0.43601035, -0.10001026))
+_YUV_INV = ((1, 1, 1), (0, -0.394642334, 2.03206185), (1.13988303, -0.58062185, 0))
+
+
+def _colour_matrix(images, kernel, name):
+    from .linalg import tensordot
+    t = _rgb(images, name)
+    return tensordot(t, convert_to_tensor(np.array(kernel, t.dtype.as_numpy_dtype)),
+                     [[t.ndim - 1], [0]])
+
+
+def rgb_to_yiq(images):
+    """YIQ (NTSC) from RGB in [0, 1]."""
+    return _colour_matrix(images, _YIQ, "rgb_to_yiq")
+
+
+def yiq_to_rgb(images):
+    """RGB from YIQ."""
+    return _colour_matrix(images, _YIQ_INV, "yiq_to_rgb")
+
+
+def rgb_to_yuv(images):
+    """YUV from RGB in [0, 1]."""
+    return _colour_matrix(images, _YUV, "rgb_to_yuv")
+
+
+def yuv_to_rgb(images):
+    """RGB from YUV."""
+    return _colour_matrix(images, _YUV_INV, "yuv_to_rgb")
+
+
+# -- measures ---------------------------------------------------------------------------------
+
+def psnr(a, b, max_val, name=None):
+    """Peak signal-to-noise ratio between images in dB, per image (over the last three
+    dimensions), computed in float32 on the images' [0, 1] scale as TensorFlow does."""
+    from .elementwise import log, squared_difference
+    from .reduction import reduce_mean
+    from .shape import cast
+    x, y = as_tensor(a, "psnr", "a"), as_tensor(b, "psnr", "b")
+    if x.dtype is not y.dtype:
+        raise invalid("psnr", f"a and b must have the same dtype, got {x.dtype.name} and "
+                      f"{y.dtype.name}", [describe(x, "a"), describe(y, "b")], kind="dtype")
+    peak = convert_image_dtype(cast(as_tensor(max_val, "psnr", "max_val"), x.dtype),
+                               dtypes.float32)
+    x, y = convert_image_dtype(x, dtypes.float32), convert_image_dtype(y, dtypes.float32)
+    mse = reduce_mean(squared_difference(x, y), [-3, -2, -1])
+    return 20 * log(peak) / math.log(10.0) - np.float32(10 / np.log(10)) * log(mse)
+
+
+def total_variation(images, name=None):
+    """The sum of absolute differences between neighbouring pixels, per image (a scalar for
+    one image)."""
+    from .elementwise import abs as abs_
+    from .reduction import reduce_sum
+    t = _image(images, "total_variation", "images")
+    rows = abs_(t[..., 1:, :, :] - t[..., :-1, :, :])
+    cols = abs_(t[..., :, 1:, :] - t[..., :, :-1, :])
+    axes = None if t.ndim == 3 else [1, 2, 3]
+    return reduce_sum(rows, axes) + reduce_sum(cols, axes)
+
+
+def image_gradients(image):
+    """``(dy, dx)``: differences to the next row and column of a [batch, h, w, c] image,
+    zero in the last row (dy) and column (dx)."""
+    from .shape import pad
+    t = as_tensor(image, "image_gradients", "image")
+    if t.ndim != 4:
+        raise ValueError(f"image_gradients expects a 4D tensor [batch_size, h, w, d], not "
+                         f"{t.shape}.")
+    dy = pad(t[:, 1:] - t[:, :-1], [[0, 0], [0, 1], [0, 0], [0, 0]])
+    dx = pad(t[:, :, 1:] - t[:, :, :-1], [[0, 0], [0, 0], [0, 1], [0, 0]])
+    return dy, dx
+
+
+def sobel_edges(image):
+    """Sobel filter responses [batch, h, w, channels, 2] (vertical then horizontal
+    derivative), on an image padded by reflection as TensorFlow pads it."""
+    from .conv import depthwise_conv2d
+    from .shape import pad, stack
+    t = as_tensor(image, "sobel_edges", "image")
+    if t.ndim != 4 or not t.dtype.is_floating:
+        raise invalid("sobel_edges", f"image must be a floating-point [batch, h, w, channels] "
+                      f"tensor, got {t.dtype.name} {t.shape}", [describe(t, "image")],
+                      kind="shape")
+    kernels = (np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
+               np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+    padded = pad(t, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+    channels = t.shape[-1]
+    outs = []
+    for k in kernels:
+        filt = np.tile(k.astype(t.dtype.as_numpy_dtype)[:, :, None, None], (1, 1, channels, 1))
+        outs.append(depthwise_conv2d(padded, convert_to_tensor(filt), [1, 1, 1, 1], "VALID"))
+    return stack(outs, -1)
+
+
+def resize_with_pad(image, target_height, target_width, method="bilinear", antialias=False):
+    """Resized to fit inside the target keeping its aspect ratio, then padded with zeros to
+    exactly the target (centred)."""
+    t = _image(image, "resize_with_pad")
+    th, tw = int(target_height), int(target_width)
+    if th <= 0 or tw <= 0:
+        raise ValueError("target_height and target_width must be > 0")
+    h, w = (np.float32(v) for v in _hw(t))
+    # TensorFlow's arithmetic, in float32 (5 / (5 / 3) is 2.9999998 there, so 2 rows)
+    ratio = max(w / np.float32(tw), h / np.float32(th))
+    fh, fw = h / ratio, w / ratio
+    rh, rw = int(np.floor(fh)), int(np.floor(fw))
+    resized = resize(t, [rh, rw], method=method, antialias=antialias)
+    ph = max(0, int(np.floor((np.float32(th) - fh) / np.float32(2))))
+    pw = max(0, int(np.floor((np.float32(tw) - fw) / np.float32(2))))
+    return pad_to_bounding_box(resized, ph, pw, th, tw)
+
+
+# -- random adjustments -----------------------------------------------------------------------
+
+def _factor(lower, upper, seed, stateless, name):
+    from .random import stateless_uniform, uniform
+    if stateless:
+        return float(stateless_uniform([], seed, lower, upper))
+    return float(uniform([], lower, upper, seed=seed))
+
+
+def random_brightness(image, max_delta, seed=None):
+    """adjust_brightness by a delta drawn from [-max_delta, max_delta)."""
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_brightness(image, _factor(-max_delta, max_delta, seed, False, "brightness"))
+
+
+def random_contrast(image, lower, upper, seed=None):
+    """adjust_contrast by a factor drawn from [lower, upper)."""
+    if upper <= lower or lower < 0:
+        raise ValueError("need 0 <= lower < upper")
+    return adjust_contrast(image, _factor(lower, upper, seed, False, "contrast"))
+
+
+def random_hue(image, max_delta, seed=None):
+    """adjust_hue by a delta drawn from [-max_delta, max_delta), max_delta <= 0.5."""
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError("max_delta must be in [0, 0.5].")
+    return adjust_hue(image, _factor(-max_delta, max_delta, seed, False, "hue"))
+
+
+def random_saturation(image, lower, upper, seed=None):
+    """adjust_saturation by a factor drawn from [lower, upper)."""
+    if upper <= lower or lower < 0:
+        raise ValueError("need 0 <= lower < upper")
+    return adjust_saturation(image, _factor(lower, upper, seed, False, "saturation"))
+
+
+def stateless_random_brightness(image, max_delta, seed):
+    """random_brightness fixed by ``seed`` (two ints)."""
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_brightness(image, _factor(-max_delta, max_delta, seed, True, "brightness"))
+
+
+def stateless_random_contrast(image, lower, upper, seed):
+    """random_contrast fixed by ``seed`` (two ints)."""
+    if upper <= lower or lower < 0:
+        raise ValueError("need 0 <= lower < upper")
+    return adjust_contrast(image, _factor(lower, upper, seed, True, "contrast"))
+
+
+def stateless_random_hue(image, max_delta, seed):
+    """random_hue fixed by ``seed`` (two ints)."""
+    if not 0 <= max_delta <= 0.5:
+        raise ValueError("max_delta must be in [0, 0.5].")
+    return adjust_hue(image, _factor(-max_delta, max_delta, seed, True, "hue"))
+
+
+def stateless_random_saturation(image, lower, upper, seed):
+    """random_saturation fixed by ``seed`` (two ints)."""
+    if upper <= lower or lower < 0:
+        raise ValueError("need 0 <= lower < upper")
+    return adjust_saturation(image, _factor(lower, upper, seed, True, "saturation"))
+
+
+def _stateless_flip(image, seed, axis_from_end, name):
+    from .random import stateless_uniform
+    from .shape import reverse, where
+    t = _image(image, name)
+    flipped = reverse(t, [t.ndim - axis_from_end])
+    if t.ndim == 3:
+        return flipped if float(stateless_uniform([], seed)) < 0.5 else t
+    return where(stateless_uniform([t.shape[0], 1, 1, 1], seed) > 0.5, flipped, t)
+
+
+def stateless_random_flip_left_right(image, seed):
+    """random_flip_left_right fixed by ``seed`` (two ints)."""
+    return _stateless_flip(image, seed, 2, "stateless_random_flip_left_right")
+
+
+def stateless_random_flip_up_down(image, seed):
+    """random_flip_up_down fixed by ``seed`` (two ints)."""
+    return _stateless_flip(image, seed, 3, "stateless_random_flip_up_down")
+
+
+for _fn in (rgb_to_hsv, hsv_to_rgb, adjust_hue, adjust_saturation, adjust_gamma, rgb_to_yiq,
+            yiq_to_rgb, rgb_to_yuv, yuv_to_rgb, psnr, total_variation, image_gradients,
+            sobel_edges, resize_with_pad, random_brightness, random_contrast, random_hue,
+            random_saturation, stateless_random_brightness, stateless_random_contrast,
+            stateless_random_hue, stateless_random_saturation,
+            stateless_random_flip_left_right, stateless_random_flip_up_down):
+    composite(_fn, ("image",))
 for _fn in (flip_left_right, flip_up_down, random_flip_left_right, random_flip_up_down,
             transpose, rot90, crop_to_bounding_box, pad_to_bounding_box, central_crop,
             resize_with_crop_or_pad, random_crop, resize, convert_image_dtype,
