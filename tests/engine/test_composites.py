@@ -26,6 +26,33 @@ def _tridiagonal(compact):
     return np.diag(compact[1]) + np.diag(compact[0, :m - 1], 1) + np.diag(compact[2, 1:], -1)
 
 
+def _dct_matrix(kind, n, ortho):
+    """scipy.fftpack's DCT matrices (the definitions TensorFlow follows)."""
+    k, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    if kind == 2:
+        m = 2 * np.cos(np.pi * k * (2 * j + 1) / (2 * n))
+        if ortho:
+            m = m * np.where(k == 0, np.sqrt(1 / (4 * n)), np.sqrt(1 / (2 * n)))
+        return m
+    return 2 * np.cos(np.pi * (2 * k + 1) * (2 * j + 1) / (4 * n))  # type 4
+
+
+def _mel(bins, spectrum, rate, lo, hi):
+    def mel(f):
+        return 1127.0 * np.log(1 + f / 700.0)
+    freqs = mel(np.linspace(0, rate / 2, spectrum)[1:])[:, None]
+    edges = np.linspace(mel(lo), mel(hi), bins + 2)
+    low, mid, top = edges[:-2], edges[1:-1], edges[2:]
+    w = np.maximum(0, np.minimum((freqs - low) / (mid - low), (top - freqs) / (top - mid)))
+    return np.pad(w, [[1, 0], [0, 0]])
+
+
+def _kbd(n, beta):
+    c = np.cumsum(np.kaiser(n // 2 + 1, beta))
+    half = np.sqrt(c[:-1] / c[-1])
+    return np.concatenate([half, half[::-1]])
+
+
 def _sqrtm_spd(m):
     w, v = np.linalg.eigh(m)
     return (v * np.sqrt(w)) @ v.T
@@ -139,6 +166,34 @@ CASES = {
     "sqrtm": (lambda x: ts.linalg.sqrtm(ts.matmul(x[:, :3], x[:, :3], transpose_b=True)
                                         + 3 * ts.eye(3, dtype=x.dtype)),
               lambda x: _sqrtm_spd(x[:, :3] @ x[:, :3].T + 3 * np.eye(3)), [A]),
+    "dct": (lambda x: ts.signal.dct(x, norm="ortho") + ts.signal.dct(x, type=4),
+            lambda x: x @ _dct_matrix(2, 4, True).T + x @ _dct_matrix(4, 4, False).T, [A]),
+    "idct": (lambda x: ts.signal.idct(x, type=3), lambda x: x @ _dct_matrix(2, 4, False).T,
+             [A]),
+    "mfccs_from_log_mel_spectrograms": (
+        ts.signal.mfccs_from_log_mel_spectrograms,
+        lambda x: x @ _dct_matrix(2, 4, False).T / np.sqrt(8), [A]),
+    "linear_to_mel_weight_matrix": (
+        lambda x: ts.matmul(x, ts.signal.linear_to_mel_weight_matrix(
+            2, 4, 1000, 100., 400., dtype=x.dtype)) + 1,
+        lambda x: x @ _mel(2, 4, 1000, 100., 400.) + 1, [A]),
+    "kaiser_window": (lambda x: x[0] * ts.signal.kaiser_window(4, 3., dtype=x.dtype),
+                      lambda x: x[0] * np.kaiser(4, 3.), [A]),
+    "kaiser_bessel_derived_window": (
+        lambda x: x[0] * ts.signal.kaiser_bessel_derived_window(4, 3., dtype=x.dtype),
+        lambda x: x[0] * _kbd(4, 3.), [A]),
+    "vorbis_window": (lambda x: x[0] * ts.signal.vorbis_window(4, dtype=x.dtype),
+                      lambda x: x[0] * np.sin(np.pi / 2 * np.sin(np.pi / 4 * (np.arange(4)
+                                                                              + 0.5)) ** 2),
+                      [A]),
+    "fftnd": (lambda x: ts.math.real(ts.signal.fftnd(ts.complex(x, x * 0.5))) + 5,
+              lambda x: np.real(np.fft.fftn(x + 0.5j * x)) + 5, [A]),
+    "ifftnd": (lambda x: ts.math.imag(ts.signal.ifftnd(ts.complex(x, x * 0), axes=[0])) + 5,
+               lambda x: np.imag(np.fft.ifft(x, axis=0)) + 5, [A]),
+    "rfftnd": (lambda x: ts.math.real(ts.signal.rfftnd(x)) + 5,
+               lambda x: np.real(np.fft.rfftn(x)) + 5, [A]),
+    "irfftnd": (lambda x: ts.signal.irfftnd(ts.complex(x, x * 0), fft_length=[3, 6]) + 5,
+                lambda x: np.fft.irfftn(x + 0j, [3, 6], axes=[0, 1]) + 5, [A]),
     "identity_n": (lambda x, y: ts.identity_n([x, y])[0] * ts.identity_n([y])[0],
                    lambda x, y: x * y, [A, B]),
     "shape_n": (lambda x, y: x * ts.cast(ts.reduce_prod(ts.shape_n([x, y[0]])[0]), x.dtype)
@@ -472,7 +527,8 @@ NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank
 # computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
-              "stateless_random_hue", "stateless_random_saturation"}
+              "stateless_random_hue", "stateless_random_saturation",
+              "kaiser_window", "kaiser_bessel_derived_window"}  # positions in float32
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],

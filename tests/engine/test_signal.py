@@ -49,6 +49,22 @@ PROGRAMS = {
     "hamming": (X, lambda m, x: x[0, :6] * m.cast(m.signal.hamming_window(6), x.dtype)),
     "stft round trip": (X.astype(np.float32), lambda m, x: m.signal.inverse_stft(
         m.signal.stft(x, 4, 2), 4, 2, window_fn=m.signal.inverse_stft_window_fn(2))),
+    **{f"dct{t}{' ortho' if norm else ''}": (X, (lambda t, norm: lambda m, x: m.signal.dct(
+        x, type=t, norm=norm))(t, norm)) for t in (1, 2, 3, 4) for norm in (None, "ortho")
+       if not (t == 1 and norm)},
+    "idct2 ortho": (X, lambda m, x: m.signal.idct(x, norm="ortho")),
+    "idct3": (X, lambda m, x: m.signal.idct(x, type=3)),
+    "dct n=7": (X, lambda m, x: m.signal.dct(x, n=7)),
+    "dct n=13 ortho": (X.astype(np.float32), lambda m, x: m.signal.dct(x, n=13, norm="ortho")),
+    "mfccs": (X.astype(np.float32), lambda m, x: m.signal.mfccs_from_log_mel_spectrograms(x)),
+    "mel spectrogram": (np.abs(X2[0]), lambda m, x: m.matmul(
+        x, m.signal.linear_to_mel_weight_matrix(4, 8, 16000, 50., 7000., dtype=m.float64))),
+    "kaiser": (X, lambda m, x: x[0, :9] * m.cast(m.signal.kaiser_window(9), x.dtype)),
+    "kaiser, beta 5 float64": (X, lambda m, x: x[0, :10] * m.signal.kaiser_window(
+        10, beta=5., dtype=m.float64)),
+    "kaiser_bessel_derived": (X, lambda m, x: x[0, :10] * m.signal.kaiser_bessel_derived_window(
+        10, dtype=m.float64)),
+    "vorbis": (X, lambda m, x: x[0, :7] * m.signal.vorbis_window(7, dtype=m.float64)),
 }
 
 
@@ -91,6 +107,43 @@ def test_cropped_and_padded_real_transforms_differentiate(fft_length):
     check_vjp(lambda a, b: ts.signal.irfft(ts.complex(a, b), fft_length) ** 2, X[:, :6],
               X[:, 4:])
     check_vjp(lambda x: ts.math.real(ts.signal.rfft2d(x, [5, 6])) ** 2, X2)
+
+
+def test_nd_transforms_against_numpy():
+    """TensorFlow has no CPU kernels for fftnd & co., so NumPy is the reference."""
+    z3 = Z2.astype(np.complex64)
+    for axes, lengths, norm in ((None, None, None), ([0, 2], None, "ortho"),
+                                ([1], [9], "forward"), (None, [3, 5], None)):
+        want = np.fft.fftn(Z2, s=lengths, axes=axes if axes is not None or lengths is None
+                           else [-2, -1], norm=norm)
+        np.testing.assert_allclose(ts.signal.fftnd(z3, lengths, axes, norm).numpy(), want,
+                                   rtol=1e-4, atol=1e-4)
+        back = np.fft.ifftn(want, axes=axes if axes is not None or lengths is None
+                            else [-2, -1], norm=norm)
+        np.testing.assert_allclose(ts.signal.ifftnd(want.astype(np.complex64), None, axes
+                                                    if axes is not None or lengths is None
+                                                    else [-2, -1], norm).numpy(), back,
+                                   rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(ts.signal.rfftnd(X2).numpy(), np.fft.rfftn(X2))
+    np.testing.assert_allclose(ts.signal.rfftnd(X2, [4, 6], [0, 2], "ortho").numpy(),
+                               np.fft.rfftn(X2, [4, 6], [0, 2], "ortho"))
+    np.testing.assert_allclose(ts.signal.irfftnd(np.fft.rfftn(X2), [2, 6, 8]).numpy(), X2,
+                               atol=1e-12)
+    check_vjp(lambda x: ts.math.real(ts.signal.rfftnd(x, axes=[0, 2])) ** 2, X2)
+
+
+def test_dct_inverses_and_refusals():
+    for t in (2, 3, 4):
+        back = ts.signal.idct(ts.signal.dct(X, type=t, norm="ortho"), type=t, norm="ortho")
+        np.testing.assert_allclose(back.numpy(), X, atol=1e-12)
+    np.testing.assert_allclose(ts.signal.idct(ts.signal.dct(X)).numpy() / (2 * 10), X,
+                               atol=1e-12)
+    with pytest.raises(ValueError, match="Type-I"):
+        ts.signal.dct(X, type=1, norm="ortho")
+    with pytest.raises(NotImplementedError, match="axis must be -1"):
+        ts.signal.dct(X, axis=0)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="float32 or float64"):
+        ts.signal.dct(ts.constant([1, 2]))
 
 
 def test_values_against_numpy():

@@ -792,7 +792,7 @@ def sqrtm(input, name=None):  # noqa: A002
         gamma = np.where(np.isfinite(gamma) & (gamma > 0), gamma, 1.0)
         g = as_tensor(gamma.astype(t.dtype.real_dtype._np), "sqrtm", "scale")
         if t.dtype.is_complex:
-            from .elementwise import complex as make_complex
+            from .elementwise import complex_ as make_complex
             g = make_complex(g, g * 0)
         g = g[..., None, None] if g.ndim else g
         y_next = (g * y + inv(z) / g) / 2

@@ -362,6 +362,297 @@ def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None)
     return window_fn
 
 
+# -- discrete cosine transforms (scipy.fftpack's definitions, as TensorFlow's) -------------------
+
+def _dct_input(input, n, axis, norm, op_name):  # noqa: A002
+    t = as_tensor(input, op_name, "input")
+    if t.dtype not in REAL_FFT_DTYPES:
+        raise invalid(op_name, f"input must be float32 or float64, got {t.dtype.name}",
+                      [describe(t, "input")], kind="dtype")
+    if axis != -1:
+        raise NotImplementedError(f"axis must be -1. Got: {axis}")
+    if norm not in (None, "ortho"):
+        raise ValueError(f"Unknown normalization. Expected None or 'ortho', got: {norm}")
+    if t.ndim == 0:
+        raise invalid(op_name, "input must have rank >= 1", [describe(t, "input")],
+                      kind="shape")
+    if n is not None:
+        n = int(n)
+        if n < 1:
+            raise ValueError(f"n should be a positive integer or None, got {n}")
+        t = _pad_or_crop(t, [n])
+    return t
+
+
+def _dct4_matrix(size, d):
+    k = np.arange(size)
+    return _constant(2 * np.cos(np.pi * np.outer(2 * k + 1, 2 * k + 1) / (4 * size)), d)
+
+
+def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+    """The discrete cosine transform of types 1-4 along the last axis (``norm="ortho"``
+    for the orthonormal forms of types 2-4), equal to scipy.fftpack.dct as in TensorFlow."""
+    from .elementwise import complex_ as make_complex, real
+    from .shape import concat, expand_dims, pad
+    if type not in (1, 2, 3, 4):
+        raise ValueError(f"Types I, II, III and IV (I)DCT are supported, got type {type}.")
+    t = _dct_input(input, n, axis, norm, "dct")
+    size = t.shape[-1]
+    d = t.dtype
+    if type == 1:
+        if norm == "ortho":
+            raise ValueError("Normalization is not supported for the Type-I DCT.")
+        if size < 2:
+            raise ValueError("Type-I DCT requires a dimension of at least 2.")
+        return real(_rfft1(concat([t, t[..., -2:0:-1]], -1)))
+    if type == 2:
+        angle = -np.arange(size) * np.pi * 0.5 / size
+        scale = make_complex(_constant(2 * np.cos(angle), d), _constant(2 * np.sin(angle), d))
+        out_ = real(_rfft1(t, 2 * size)[..., :size] * scale)
+        if norm == "ortho":
+            weights = np.full(size, 0.5 / math.sqrt(size) * math.sqrt(2.0))
+            weights[0] = 0.5 / math.sqrt(size)
+            out_ = out_ * _constant(weights, d)
+        return out_
+    if type == 3:
+        if norm == "ortho":
+            weights = np.full(size, math.sqrt(size) * math.sqrt(0.5))
+            weights[0] = math.sqrt(size)
+        else:
+            weights = np.full(size, float(size))
+        x = t * _constant(weights, d)
+        angle = np.arange(size) * np.pi * 0.5 / size
+        scale = make_complex(_constant(2 * np.cos(angle), d), _constant(2 * np.sin(angle), d))
+        spectrum = scale * make_complex(x, x * 0)
+        return _irfft1(spectrum, 2 * size)[..., :size]
+    from .linalg import matmul
+    flat = expand_dims(t, -2)
+    y = matmul(flat, _dct4_matrix(size, d))[..., 0, :]
+    if norm == "ortho":
+        y = y * _constant(np.full(size, math.sqrt(1 / (2 * size))), d)
+    del pad
+    return y
+
+
+def idct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+    """The inverse DCT: the DCT of the inverse type (II and III swap); scaled by 1 / (2N)
+    (or 1 / (2(N-1)) for type I) it inverts the unnormalised DCT, and with
+    ``norm="ortho"`` it inverts it exactly."""
+    if type not in (1, 2, 3, 4):
+        raise ValueError(f"Types I, II, III and IV (I)DCT are supported, got type {type}.")
+    return dct(input, type={1: 1, 2: 3, 3: 2, 4: 4}[type], n=n, axis=axis, norm=norm)
+
+
+def _rfft1(t, length=None):
+    return rfft(t, fft_length=[t.shape[-1] if length is None else length])
+
+
+def _irfft1(t, length):
+    return irfft(t, fft_length=[length])
+
+
+# -- mel scale and MFCCs (HTK's formula, as TensorFlow's) ------------------------------------
+
+def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000,
+                                lower_edge_hertz=125.0, upper_edge_hertz=3800.0,
+                                dtype=dtypes.float32, name=None):
+    """A [num_spectrogram_bins, num_mel_bins] matrix of triangular filters, equally spaced
+    on the mel scale between the edges: ``spectrogram @ matrix`` is a mel spectrogram (the
+    DC bin is left out, as HTK does)."""
+    from .creation import linspace
+    from .elementwise import log, maximum, minimum
+    from .shape import pad, reshape
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise ValueError(f"dtype must be a floating point type. Got: {d.name}")
+    if num_mel_bins <= 0 or num_spectrogram_bins <= 0 or sample_rate <= 0:
+        raise ValueError("num_mel_bins, num_spectrogram_bins and sample_rate must be "
+                         "positive")
+    if lower_edge_hertz < 0.0 or lower_edge_hertz >= upper_edge_hertz \
+            or upper_edge_hertz > sample_rate / 2:
+        raise ValueError(f"need 0 <= lower_edge_hertz ({lower_edge_hertz}) < upper_edge_hertz "
+                         f"({upper_edge_hertz}) <= sample_rate / 2 ({sample_rate / 2})")
+
+    def mel(hz):
+        return 1127.0 * log(1.0 + hz / 700.0)
+    as_d = lambda v: _constant(v, d)  # noqa: E731
+    nyquist = as_d(sample_rate) / 2.0
+    freqs = linspace(as_d(0.0), nyquist, int(num_spectrogram_bins))[1:]
+    bins_mel = reshape(mel(freqs), [-1, 1])
+    edges = linspace(mel(as_d(lower_edge_hertz)), mel(as_d(upper_edge_hertz)),
+                     int(num_mel_bins) + 2)
+    lower, center, upper = (reshape(edges[i:i + int(num_mel_bins)], [1, -1])
+                            for i in range(3))
+    lower_slopes = (bins_mel - lower) / (center - lower)
+    upper_slopes = (upper - bins_mel) / (upper - center)
+    weights = maximum(as_d(0.0), minimum(lower_slopes, upper_slopes))
+    return pad(weights, [[1, 0], [0, 0]])
+
+
+def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
+    """Mel-frequency cepstral coefficients: the orthonormally scaled DCT-II of log mel
+    spectrograms over their last axis (take the first 13 or so)."""
+    t = as_tensor(log_mel_spectrograms, "mfccs_from_log_mel_spectrograms",
+                  "log_mel_spectrograms")
+    if t.ndim == 0 or t.shape[-1] < 1:
+        raise ValueError("A mel spectrogram must have at least one mel bin")
+    y = dct(t, type=2)
+    return y * _constant(np.full(t.shape[-1], 1 / math.sqrt(2.0 * t.shape[-1])), y.dtype)
+
+
+# -- more windows -----------------------------------------------------------------------------
+
+def _window_dtype(dtype, name):
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise ValueError(f"{name}: dtype must be a floating point type, got {d.name}")
+    return d
+
+
+def kaiser_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
+    """The Kaiser window of ``beta`` (larger: narrower main lobe in time, lower side
+    lobes), computed with exponentially scaled Bessel functions so large betas do not
+    overflow."""
+    from .elementwise import exp, relu, sqrt, square
+    from .special import bessel_i0e
+    d = _window_dtype(dtype, "kaiser_window")
+    n = int(window_length)
+    if n == 1:
+        return _constant(np.ones(1), d)
+    half = (n - 1) / 2.0
+    arg = _constant(np.arange(-half, half + 0.1, 1.0, dtype=np.float32) / np.float32(half), d)
+    b = _constant(float(beta), d)
+    num = b * sqrt(relu(1.0 - square(arg)))
+    return exp(num - b) * (bessel_i0e(num) / bessel_i0e(b))
+
+
+def kaiser_bessel_derived_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
+    """The Kaiser-Bessel-derived window (used by MDCT codecs): square roots of the Kaiser
+    window's normalised cumulative sums, mirrored."""
+    from .elementwise import sqrt
+    from .reduction import cumsum
+    from .shape import concat, reverse
+    d = _window_dtype(dtype, "kaiser_bessel_derived_window")
+    half = int(window_length) // 2
+    k = kaiser_window(half + 1, beta, dtype=d)
+    csum = cumsum(k)
+    halfw = sqrt(csum[:-1] / csum[-1])
+    return concat([halfw, reverse(halfw, [0])], 0)
+
+
+def vorbis_window(window_length, dtype=dtypes.float32, name=None):
+    """The Vorbis power-complementary window ``sin(pi/2 sin^2(pi (n + 1/2) / N))``."""
+    from .elementwise import sin
+    d = _window_dtype(dtype, "vorbis_window")
+    n = int(window_length)
+    arg = _constant(np.arange(n), d)
+    inner = sin(np.pi / n * (arg + 0.5))
+    return sin(np.pi / 2.0 * inner * inner)
+
+
+# -- N-dimensional transforms over any axes -------------------------------------------------------
+
+def _nd_axes(t, fft_length, axes, op_name):
+    from ..shapes import normalize_axis
+    if axes is None:
+        count = t.ndim if fft_length is None else len(int_list(fft_length, op_name,
+                                                                "fft_length"))
+        if count > t.ndim:
+            raise invalid(op_name, f"fft_length has {count} entries but input_tensor has "
+                          f"only {t.ndim} dimensions", [describe(t, "input_tensor")],
+                          kind="shape")
+        dims = list(range(t.ndim - count, t.ndim))
+    else:
+        dims = [normalize_axis(a, t.ndim, op_name) for a in int_list(axes, op_name, "axes")]
+    lengths = [t.shape[a] for a in dims] if fft_length is None else \
+        int_list(fft_length, op_name, "fft_length")
+    if len(lengths) != len(dims):
+        raise invalid(op_name, f"fft_length has {len(lengths)} entries for {len(dims)} axes")
+    if not dims:
+        raise invalid(op_name, f"there is no axis to transform: input_tensor has shape "
+                      f"{t.shape}", [describe(t, "input_tensor")], kind="shape")
+    return dims, lengths
+
+
+def _along(t, axis, fn):
+    """``fn`` (acting on the last axis) applied along ``axis``."""
+    from .shape import transpose
+    if axis == t.ndim - 1:
+        return fn(t)
+    perm = list(range(t.ndim))
+    perm[axis], perm[-1] = perm[-1], perm[axis]
+    return transpose(fn(transpose(t, perm)), perm)
+
+
+def _norm_scale(norm, total, inverse, d):
+    if norm in (None, "backward"):
+        return None
+    if norm == "ortho":
+        factor = math.sqrt(total) if inverse else 1 / math.sqrt(total)
+    elif norm == "forward":
+        factor = float(total) if inverse else 1 / total
+    else:
+        raise ValueError(f'Invalid norm value {norm}; should be "backward", "ortho" or '
+                         '"forward".')
+    from .elementwise import complex_ as make_complex
+    real_d = d.real_dtype if d.is_complex else d
+    f = _constant(factor, real_d)
+    return make_complex(f, f * 0) if d.is_complex else f
+
+
+def _complex_nd(input_tensor, fft_length, axes, norm, inverse, op_name):
+    t = as_tensor(input_tensor, op_name, "input_tensor")
+    if t.dtype not in COMPLEX:
+        raise invalid(op_name, f"input_tensor must be complex64 or complex128, got "
+                      f"{t.dtype.name}", [describe(t, "input_tensor")], kind="dtype")
+    dims, lengths = _nd_axes(t, fft_length, axes, op_name)
+    for a, n in zip(dims, lengths):
+        t = _along(t, a, lambda x, n=n: (ifft if inverse else fft)(_pad_or_crop(x, [n])))
+    scale = _norm_scale(norm, int(np.prod(lengths)), inverse, t.dtype)
+    return t if scale is None else t * scale
+
+
+def fftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
+    """The complex FFT over ``axes`` (default: the last ``len(fft_length)`` axes, or all),
+    each cropped or zero-padded to ``fft_length``; ``norm`` as NumPy's."""
+    return _complex_nd(input_tensor, fft_length, axes, norm, False, "fftnd")
+
+
+def ifftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
+    """The inverse of fftnd."""
+    return _complex_nd(input_tensor, fft_length, axes, norm, True, "ifftnd")
+
+
+def rfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
+    """The real-input FFT over ``axes``: a real FFT along the last of them, complex ones
+    along the others."""
+    t = as_tensor(input_tensor, "rfftnd", "input_tensor")
+    dims, lengths = _nd_axes(t, fft_length, axes, "rfftnd")
+    t = _along(t, dims[-1], lambda x: rfft(x, fft_length=[lengths[-1]]))
+    for a, n in zip(dims[:-1], lengths[:-1]):
+        t = _along(t, a, lambda x, n=n: fft(_pad_or_crop(x, [n])))
+    scale = _norm_scale(norm, int(np.prod(lengths)), False, t.dtype)
+    return t if scale is None else t * scale
+
+
+def irfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
+    """The inverse of rfftnd: complex inverse FFTs along all but the last axis, then a real
+    one producing ``fft_length[-1]`` samples."""
+    t = as_tensor(input_tensor, "irfftnd", "input_tensor")
+    dims, lengths = _nd_axes(t, fft_length, axes, "irfftnd")
+    if fft_length is None:
+        lengths[-1] = 2 * (t.shape[dims[-1]] - 1)
+    for a, n in zip(dims[:-1], lengths[:-1]):
+        t = _along(t, a, lambda x, n=n: ifft(_pad_or_crop(x, [n])))
+    t = _along(t, dims[-1], lambda x: irfft(x, fft_length=[lengths[-1]]))
+    scale = _norm_scale(norm, int(np.prod(lengths)), True, t.dtype)
+    return t if scale is None else t * scale
+
+
 for _fn in (fftshift, ifftshift, hann_window, hamming_window, frame, overlap_and_add, stft,
             inverse_stft, inverse_stft_window_fn):
+    composite(_fn, ("signal",))
+for _fn in (dct, idct, linear_to_mel_weight_matrix, mfccs_from_log_mel_spectrograms,
+            kaiser_window, kaiser_bessel_derived_window, vorbis_window, fftnd, ifftnd,
+            rfftnd, irfftnd):
     composite(_fn, ("signal",))
