@@ -934,6 +934,69 @@ def _(d):
     assert ts.random.categorical(logits, 3, dtype=ts.int32).dtype is D.int32
 
 
+def _moments(t):
+    x = np.asarray(t.numpy(), np.float64).reshape(-1)
+    return x.mean(), x.var()
+
+
+@case("gamma")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.gamma([2], 1., dtype=d)
+        return
+    g = _reproducible(lambda: ts.random.gamma([4000], 3., 2., dtype=d))
+    assert g.dtype is d and g.shape == (4000,)
+    mean, var = _moments(g)
+    assert abs(mean - 1.5) < 0.1 and abs(var - 0.75) < 0.15
+    assert ts.random.gamma([5], ts.constant([1., 2.], d), dtype=d).shape == (5, 2)
+
+
+@case("poisson")
+def _(d):
+    if not (d.is_floating or d in (D.int32, D.int64)):
+        with pytest.raises(InvalidArgumentError):
+            ts.random.poisson([2], 1., dtype=d)
+        return
+    p = _reproducible(lambda: ts.random.poisson([4000], 4., dtype=d))
+    mean, var = _moments(p)
+    assert p.dtype is d and abs(mean - 4) < 0.2 and abs(var - 4) < 0.5
+
+
+@case("stateless_gamma")
+def _(d):
+    if not d.is_floating:
+        with pytest.raises(InvalidArgumentError):
+            ts.random.stateless_gamma([2], [1, 2], 1., dtype=d)
+        return
+    g = ts.random.stateless_gamma([4000, 2], [1, 2], ts.constant([1., 5.], d), dtype=d)
+    np.testing.assert_array_equal(g.numpy(), ts.random.stateless_gamma(
+        [4000, 2], [1, 2], ts.constant([1., 5.], d), dtype=d).numpy())
+    means = np.asarray(g.numpy(), np.float64).mean(0)
+    assert abs(means[0] - 1) < 0.1 and abs(means[1] - 5) < 0.3
+
+
+@case("stateless_poisson")
+def _(d):
+    if not (d.is_floating or d in (D.int32, D.int64)):
+        with pytest.raises(InvalidArgumentError):
+            ts.random.stateless_poisson([2], [1, 2], 1., dtype=d)
+        return
+    p = ts.random.stateless_poisson([4000], [1, 2], 3., dtype=d)
+    assert p.dtype is d and abs(_moments(p)[0] - 3) < 0.2
+
+
+@case("stateless_binomial")
+def _(d):
+    if not (d.is_floating or d in (D.int32, D.int64)):
+        with pytest.raises(InvalidArgumentError):
+            ts.random.stateless_binomial([2], [1, 2], 3, 0.5, output_dtype=d)
+        return
+    b = ts.random.stateless_binomial([4000], [1, 2], 10, 0.3, output_dtype=d)
+    mean, var = _moments(b)
+    assert b.dtype is d and abs(mean - 3) < 0.15 and abs(var - 2.1) < 0.3
+
+
 @case("stateless_uniform")
 def _(d):
     draw = lambda **kw: ts.random.stateless_uniform([50], seed=[4, 5], dtype=d, **kw)  # noqa

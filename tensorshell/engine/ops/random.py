@@ -12,6 +12,7 @@ categorical take the same seed sequence but sample in their own way.
 
 from __future__ import annotations
 
+import enum
 import random as _pyrandom
 
 import numpy as np
@@ -175,6 +176,121 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     g = -np.log(-np.log(rng.random((x.shape[0], n, x.shape[1]))))
     samples = np.argmax(x[:, None, :] + g, axis=-1)
     return out(_place(samples.astype(d._np)), d)
+
+
+# -- gamma, Poisson and binomial draws -----------------------------------------------------------
+# Statistically TensorFlow's distributions, seeded through the same seed sequence (stateful)
+# or seed pair (stateless) - so runs repeat - but drawn by NumPy's samplers: the values are
+# not TensorFlow's, unlike normal/uniform/truncated_normal.
+
+def _param(value, op_name, label, d):
+    return np.asarray(as_tensor(value, op_name, label, d).numpy(), np.float64)
+
+
+def _gamma_values(op_name, shape, alpha, beta, dtype, rng, prefix_shape):
+    d = _float_dtype(op_name, dtype)
+    a = _param(alpha, op_name, "alpha", d)
+    b = np.ones_like(a) if beta is None else _param(beta, op_name, "beta", d)
+    dims = _shape(shape, op_name)
+    if (a <= 0).any() or (b <= 0).any():
+        raise invalid(op_name, "alpha and beta must be positive")
+    params = np.broadcast_shapes(a.shape, b.shape)
+    full = (tuple(dims) + params) if prefix_shape else tuple(dims)
+    draws = rng.gamma(np.broadcast_to(a, full), 1.0 / np.broadcast_to(b, full))
+    return out(_place(draws.astype(d._np)), d)
+
+
+@op("gamma", exports=("random",), differentiable=False)
+def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
+    """Gamma(alpha, rate beta) samples, shape ``shape + broadcast(alpha, beta).shape``."""
+    n = int(np.prod(_shape(shape, "random.gamma"), dtype=np.int64))
+    return _gamma_values("random.gamma", shape, alpha, beta, dtype,
+                         _rng("gamma", seed, n), True)
+
+
+@op("poisson", exports=("random",), differentiable=False)
+def poisson(shape, lam, dtype=float32, seed=None, name=None):
+    """Poisson(lam) counts (in ``dtype``, float32 by default), shape ``shape + lam.shape``."""
+    d = _count_dtype(dtype, "random.poisson")
+    rate = _param(lam, "random.poisson", "lam", None)
+    if (rate < 0).any():
+        raise invalid("random.poisson", "lam must be non-negative")
+    dims = _shape(shape, "random.poisson")
+    rng = _rng("poisson", seed, int(np.prod(dims, dtype=np.int64)))
+    draws = rng.poisson(np.broadcast_to(rate, tuple(dims) + rate.shape))
+    return out(_place(draws.astype(d._np)), d)
+
+
+def _stateless_rng(seed, op_name):
+    key, counter = _key_counter(seed, op_name, None)
+    return np.random.default_rng([key[0], key[1], *counter])
+
+
+@op("stateless_gamma", exports=("random",), differentiable=False)
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
+    """Gamma(alpha, rate beta) samples of ``shape`` (alpha and beta broadcast to it), fixed
+    by ``seed`` (two ints)."""
+    return _gamma_values("random.stateless_gamma", shape, alpha, beta, dtype,
+                         _stateless_rng(seed, "random.stateless_gamma"), False)
+
+
+def _count_dtype(dtype, op_name):
+    d = dtypes.as_dtype(dtype)
+    if not (d.is_floating or d in (dtypes.int32, dtypes.int64)):
+        raise invalid(op_name, f"dtype must be floating-point, int32 or int64, got {d.name}",
+                      kind="dtype")
+    return d
+
+
+@op("stateless_poisson", exports=("random",), differentiable=False)
+def stateless_poisson(shape, seed, lam, dtype=dtypes.int32, name=None):
+    """Poisson(lam) counts of ``shape`` (lam broadcast to it), fixed by ``seed``."""
+    d = _count_dtype(dtype, "random.stateless_poisson")
+    rate = _param(lam, "random.stateless_poisson", "lam", None)
+    if (rate < 0).any():
+        raise invalid("random.stateless_poisson", "lam must be non-negative")
+    dims = _shape(shape, "random.stateless_poisson")
+    draws = _stateless_rng(seed, "random.stateless_poisson").poisson(
+        np.broadcast_to(rate, tuple(dims)))
+    return out(_place(draws.astype(d._np)), d)
+
+
+@op("stateless_binomial", exports=("random",), differentiable=False)
+def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, name=None):
+    """Binomial(counts, probs) draws of ``shape`` (parameters broadcast to it), fixed by
+    ``seed``."""
+    d = _count_dtype(output_dtype, "random.stateless_binomial")
+    n = _param(counts, "random.stateless_binomial", "counts", None)
+    p = _param(probs, "random.stateless_binomial", "probs", None)
+    if (n < 0).any() or (p < 0).any() or (p > 1).any():
+        raise invalid("random.stateless_binomial", "counts must be >= 0 and probs in [0, 1]")
+    dims = tuple(_shape(shape, "random.stateless_binomial"))
+    draws = _stateless_rng(seed, "random.stateless_binomial").binomial(
+        np.broadcast_to(n, dims).astype(np.int64), np.broadcast_to(p, dims))
+    return out(_place(draws.astype(d._np)), d)
+
+
+class Algorithm(enum.Enum):
+    """TensorFlow's random-algorithm ids (only Philox is implemented here)."""
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
+
+
+def create_rng_state(seed, alg):
+    """The Generator state TensorFlow makes from an int seed: three int64 words."""
+    name = getattr(alg, "name", alg)
+    if str(name).lower() not in ("philox", "auto_select", "1", "3"):
+        from ..errors import UnimplementedError
+        raise UnimplementedError(None, None, f"create_rng_state: only Philox is available "
+                                 f"here, got alg={alg!r}")
+    from ..tensor import constant
+    seed = int(seed)
+    words = [(seed >> (64 * i)) & 0xFFFF_FFFF_FFFF_FFFF for i in range(3)]
+    return constant(np.array(words, np.uint64).view(np.int64))
+
+
+NAMESPACES["random"].update(Algorithm=Algorithm, create_rng_state=create_rng_state)
 
 
 # -- stateless random ops: TensorFlow's values, bit for bit (philox.py) ----------------------
