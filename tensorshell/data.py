@@ -28,9 +28,9 @@ from .function import TensorSpec
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
+__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TFRecordDataset",
+           "TextLineDataset", "UNKNOWN_CARDINALITY", "experimental"]
 
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TextLineDataset",
-           "UNKNOWN_CARDINALITY", "experimental"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -854,6 +854,30 @@ class TextLineDataset(Dataset):
                     yield convert_to_tensor(np.array(line, dtype=object),
                                             dtype=dtypes.string)
         super().__init__(make, UNKNOWN_CARDINALITY, "TextLineDatasetV2",
+                         TensorSpec([], dtypes.string))
+
+
+class TFRecordDataset(Dataset):
+    """The records of one or more TFRecord files (string scalars: typically serialized
+    ``ts.train.Example``s for ``ts.io.parse_example``), file after file, each checked
+    against its checksums; ``compression_type`` "GZIP" or "ZLIB" reads compressed files."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None,
+                 num_parallel_reads=None, name=None):
+        from .io import read_tfrecords
+        if isinstance(filenames, Dataset):
+            names = [t.numpy() for t in filenames]
+        elif isinstance(filenames, Tensor):
+            names = list(np.asarray(filenames.numpy(), dtype=object).reshape(-1))
+        else:
+            names = [filenames] if isinstance(filenames, (str, bytes)) else list(filenames)
+
+        def make():
+            for filename in names:
+                for record in read_tfrecords(filename, compression_type):
+                    yield convert_to_tensor(np.array(record, dtype=object),
+                                            dtype=dtypes.string)
+        super().__init__(make, UNKNOWN_CARDINALITY, "TFRecordDatasetV2",
                          TensorSpec([], dtypes.string))
 
 

@@ -30,3 +30,8 @@ def tensor_getitem(tensor_type, placement, getitem):
 def floats_fit_float32(reference):
     """The C check of a flat list of Python floats when built, else ``reference``."""
     return reference if C is None else C.floats_fit_float32
+
+
+def crc32c(reference):
+    """The C CRC-32C when built, else ``reference``."""
+    return reference if C is None else C.crc32c

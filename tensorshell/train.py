@@ -1,0 +1,283 @@
+"""``ts.train``: the ``tf.train.Example`` protocol buffers that TFRecord files hold -
+``Example``, ``Features``, ``Feature`` and the ``BytesList``/``FloatList``/``Int64List``
+value lists - readable and writable without protobuf: the wire format is encoded and
+decoded here (packed and unpacked repeated fields both accepted), so files written by
+TensorFlow read here and the other way round.
+
+>>> ex = ts.train.Example(features=ts.train.Features(feature={
+...     "x": ts.train.Feature(float_list=ts.train.FloatList(value=[1.0, 2.0]))}))
+>>> ts.train.Example.FromString(ex.SerializeToString()) == ex
+True
+"""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+
+__all__ = ["BytesList", "Example", "Feature", "Features", "FloatList", "Int64List"]
+
+
+# -- wire format --------------------------------------------------------------------------------
+
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1  # negative int64s take ten bytes, as protobuf encodes them
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= len(data):
+            raise ValueError("truncated varint in a protocol buffer")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+        if shift > 70:
+            raise ValueError("varint too long in a protocol buffer")
+
+
+def _field(number: int, wire: int) -> bytes:
+    return _varint((number << 3) | wire)
+
+
+def _length_delimited(number: int, payload: bytes) -> bytes:
+    return _field(number, 2) + _varint(len(payload)) + payload
+
+
+def _fields(data: bytes):
+    """(field number, wire type, value) for each field of a message: ints for varints, bytes
+    otherwise."""
+    pos = 0
+    while pos < len(data):
+        key, pos = _read_varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _read_varint(data, pos)
+        elif wire == 1:
+            value, pos = data[pos:pos + 8], pos + 8
+        elif wire == 2:
+            length, pos = _read_varint(data, pos)
+            value, pos = data[pos:pos + length], pos + length
+        elif wire == 5:
+            value, pos = data[pos:pos + 4], pos + 4
+        else:
+            raise ValueError(f"unsupported protocol buffer wire type {wire}")
+        if pos > len(data):
+            raise ValueError("truncated protocol buffer")
+        yield number, wire, value
+
+
+def _signed64(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+# -- the messages -------------------------------------------------------------------------------
+
+class _List:
+    __slots__ = ("value",)
+
+    def __init__(self, value=()):
+        self.value = [self._item(v) for v in (value.tolist() if hasattr(value, "tolist")
+                                             else value)]
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.value == self.value
+
+    def __repr__(self):
+        return f"{type(self).__name__}(value={self.value!r})"
+
+
+class BytesList(_List):
+    """Byte strings (str values are stored UTF-8 encoded)."""
+
+    @staticmethod
+    def _item(v):
+        return v.encode() if isinstance(v, str) else bytes(v)
+
+    def _encode(self) -> bytes:
+        return b"".join(_length_delimited(1, v) for v in self.value)
+
+    @classmethod
+    def _decode(cls, data):
+        return cls([v for n, w, v in _fields(data) if n == 1 and w == 2])
+
+
+class FloatList(_List):
+    """32-bit floats (packed on the wire)."""
+
+    @staticmethod
+    def _item(v):
+        return float(np.float32(v))
+
+    def _encode(self) -> bytes:
+        if not self.value:
+            return b""
+        return _length_delimited(1, np.asarray(self.value, "<f4").tobytes())
+
+    @classmethod
+    def _decode(cls, data):
+        values = []
+        for n, w, v in _fields(data):
+            if n != 1:
+                continue
+            if w == 2:
+                values.extend(np.frombuffer(v, "<f4").tolist())
+            elif w == 5:
+                values.append(struct.unpack("<f", v)[0])
+        return cls(values)
+
+
+class Int64List(_List):
+    """64-bit integers (packed varints on the wire)."""
+
+    @staticmethod
+    def _item(v):
+        return int(v)
+
+    def _encode(self) -> bytes:
+        if not self.value:
+            return b""
+        return _length_delimited(1, b"".join(_varint(v) for v in self.value))
+
+    @classmethod
+    def _decode(cls, data):
+        values = []
+        for n, w, v in _fields(data):
+            if n != 1:
+                continue
+            if w == 2:
+                pos = 0
+                while pos < len(v):
+                    item, pos = _read_varint(v, pos)
+                    values.append(_signed64(item))
+            elif w == 0:
+                values.append(_signed64(v))
+        return cls(values)
+
+
+_KINDS = (("bytes_list", BytesList), ("float_list", FloatList), ("int64_list", Int64List))
+
+
+class Feature:
+    """One of bytes_list, float_list or int64_list."""
+
+    __slots__ = ("_kind", "_value")
+
+    def __init__(self, bytes_list=None, float_list=None, int64_list=None):
+        given = [(k, v) for k, v in (("bytes_list", bytes_list), ("float_list", float_list),
+                                     ("int64_list", int64_list)) if v is not None]
+        if len(given) > 1:
+            raise ValueError("A Feature holds one of bytes_list, float_list and int64_list")
+        self._kind, self._value = given[0] if given else (None, None)
+
+    def WhichOneof(self, name="kind"):  # noqa: N802 - protobuf's name
+        return self._kind
+
+    def __getattr__(self, name):
+        for kind, cls in _KINDS:
+            if name == kind:
+                return self._value if self._kind == kind else cls()
+        raise AttributeError(f"Feature has no attribute {name!r}")
+
+    def _encode(self) -> bytes:
+        if self._kind is None:
+            return b""
+        number = [k for k, _ in _KINDS].index(self._kind) + 1
+        return _length_delimited(number, self._value._encode())
+
+    @classmethod
+    def _decode(cls, data):
+        feature = cls()
+        for n, w, v in _fields(data):
+            if w == 2 and 1 <= n <= 3:
+                kind, list_cls = _KINDS[n - 1]
+                feature._kind, feature._value = kind, list_cls._decode(v)
+        return feature
+
+    def __eq__(self, other):
+        return isinstance(other, Feature) and (self._kind, self._value) == \
+            (other._kind, other._value)
+
+    def __repr__(self):
+        return f"Feature({self._kind}={self._value!r})" if self._kind else "Feature()"
+
+
+class Features:
+    """A map from feature names to Features."""
+
+    __slots__ = ("feature",)
+
+    def __init__(self, feature=None):
+        self.feature = dict(feature or {})
+
+    def _encode(self) -> bytes:
+        return b"".join(_length_delimited(1, _length_delimited(1, k.encode() if isinstance(
+            k, str) else k) + _length_delimited(2, f._encode()))
+            for k, f in sorted(self.feature.items()))
+
+    @classmethod
+    def _decode(cls, data):
+        out = {}
+        for n, w, entry in _fields(data):
+            if n != 1 or w != 2:
+                continue
+            key, value = b"", Feature()
+            for en, ew, ev in _fields(entry):
+                if en == 1 and ew == 2:
+                    key = ev
+                elif en == 2 and ew == 2:
+                    value = Feature._decode(ev)
+            out[key.decode("utf-8", "surrogateescape")] = value
+        return cls(out)
+
+    def __eq__(self, other):
+        return isinstance(other, Features) and self.feature == other.feature
+
+    def __repr__(self):
+        return f"Features(feature={self.feature!r})"
+
+
+class Example:
+    """A record of named features: what a TFRecord file of training data holds."""
+
+    __slots__ = ("features",)
+
+    def __init__(self, features=None):
+        self.features = features if features is not None else Features()
+
+    def SerializeToString(self, deterministic=None) -> bytes:  # noqa: N802 - protobuf's
+        body = self.features._encode()
+        return _length_delimited(1, body) if self.features.feature else b""
+
+    def ParseFromString(self, data) -> int:  # noqa: N802
+        data = data.numpy() if hasattr(data, "numpy") else data
+        self.features = Features()
+        for n, w, v in _fields(bytes(data)):
+            if n == 1 and w == 2:
+                self.features = Features._decode(v)
+        return len(data)
+
+    @classmethod
+    def FromString(cls, data) -> "Example":  # noqa: N802
+        example = cls()
+        example.ParseFromString(data)
+        return example
+
+    def __eq__(self, other):
+        return isinstance(other, Example) and self.features == other.features
+
+    def __repr__(self):
+        return f"Example(features={self.features!r})"
