@@ -812,52 +812,50 @@ def _spec_repr(spec):
 
 
 def _read_lines(filename, compression):
-    import gzip
-    import zlib
-    name = filename.decode() if isinstance(filename, bytes) else str(filename)
+    from .io import decompress, read_bytes
     try:
-        with open(name, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        from .engine.errors import NotFoundError
-        raise NotFoundError(None, None, f"{name}: {e.strerror or e}") from None
-    kind = (compression or "").upper()
-    if kind == "GZIP":
-        raw = gzip.decompress(raw)
-    elif kind == "ZLIB":
-        raw = zlib.decompress(raw)
-    elif kind:
-        raise InvalidArgumentError(None, None, f"compression_type must be '', 'GZIP' or "
-                                   f"'ZLIB', got {compression!r}")
+        raw = decompress(read_bytes(filename), compression)
+    except ValueError as e:  # an unknown compression type
+        raise InvalidArgumentError(None, None, str(e)) from None
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     return [line[:-1] if line.endswith(b"\r") else line for line in lines]
 
 
-class TextLineDataset(Dataset):
+def _file_names(filenames) -> list:
+    """File names from a name, a list of them, a string tensor or a dataset of names."""
+    if isinstance(filenames, Dataset):
+        return [t.numpy() for t in filenames]
+    if isinstance(filenames, Tensor):
+        return list(np.asarray(filenames.numpy(), dtype=object).reshape(-1))
+    return [filenames] if isinstance(filenames, (str, bytes)) else list(filenames)
+
+
+class _FileDataset(Dataset):
+    """String scalars read from files in turn by ``read(filename)``."""
+
+    def __init__(self, filenames, read, kind):
+        names = _file_names(filenames)
+
+        def make():
+            for filename in names:
+                for item in read(filename):
+                    yield convert_to_tensor(np.array(item, dtype=object), dtype=dtypes.string)
+        super().__init__(make, UNKNOWN_CARDINALITY, kind, TensorSpec([], dtypes.string))
+
+
+class TextLineDataset(_FileDataset):
     """The lines of one or more text files (without their line endings), file after file;
     ``compression_type`` "GZIP" or "ZLIB" reads compressed files."""
 
     def __init__(self, filenames, compression_type=None, buffer_size=None,
                  num_parallel_reads=None, name=None):
-        if isinstance(filenames, Dataset):
-            names = [t.numpy() for t in filenames]
-        elif isinstance(filenames, Tensor):
-            names = list(np.asarray(filenames.numpy(), dtype=object).reshape(-1))
-        else:
-            names = [filenames] if isinstance(filenames, (str, bytes)) else list(filenames)
-
-        def make():
-            for filename in names:
-                for line in _read_lines(filename, compression_type):
-                    yield convert_to_tensor(np.array(line, dtype=object),
-                                            dtype=dtypes.string)
-        super().__init__(make, UNKNOWN_CARDINALITY, "TextLineDatasetV2",
-                         TensorSpec([], dtypes.string))
+        super().__init__(filenames, lambda f: _read_lines(f, compression_type),
+                         "TextLineDatasetV2")
 
 
-class TFRecordDataset(Dataset):
+class TFRecordDataset(_FileDataset):
     """The records of one or more TFRecord files (string scalars: typically serialized
     ``ts.train.Example``s for ``ts.io.parse_example``), file after file, each checked
     against its checksums; ``compression_type`` "GZIP" or "ZLIB" reads compressed files."""
@@ -865,20 +863,8 @@ class TFRecordDataset(Dataset):
     def __init__(self, filenames, compression_type=None, buffer_size=None,
                  num_parallel_reads=None, name=None):
         from .io import read_tfrecords
-        if isinstance(filenames, Dataset):
-            names = [t.numpy() for t in filenames]
-        elif isinstance(filenames, Tensor):
-            names = list(np.asarray(filenames.numpy(), dtype=object).reshape(-1))
-        else:
-            names = [filenames] if isinstance(filenames, (str, bytes)) else list(filenames)
-
-        def make():
-            for filename in names:
-                for record in read_tfrecords(filename, compression_type):
-                    yield convert_to_tensor(np.array(record, dtype=object),
-                                            dtype=dtypes.string)
-        super().__init__(make, UNKNOWN_CARDINALITY, "TFRecordDatasetV2",
-                         TensorSpec([], dtypes.string))
+        super().__init__(filenames, lambda f: read_tfrecords(f, compression_type),
+                         "TFRecordDatasetV2")
 
 
 class _Experimental:

@@ -21,15 +21,29 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def read_file(filename, name=None) -> Tensor:
-    """The whole file as one string scalar (its bytes)."""
+def read_bytes(filename) -> bytes:
+    """A file's bytes; a missing or unreadable file raises NotFoundError naming it."""
     path = _text(filename)
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            return f.read()
     except OSError as e:
         raise NotFoundError(None, None, f"{path}: {e.strerror or e}") from None
-    return convert_to_tensor(np.array(data, dtype=object), dtype=dtypes.string)
+
+
+def decompress(raw: bytes, compression_type) -> bytes:
+    """``raw`` inflated as "GZIP" or "ZLIB" ("" or None: as it is)."""
+    import gzip
+    import zlib
+    kind = TFRecordOptions(compression_type).compression_type
+    return gzip.decompress(raw) if kind == "GZIP" else zlib.decompress(raw) \
+        if kind == "ZLIB" else raw
+
+
+def read_file(filename, name=None) -> Tensor:
+    """The whole file as one string scalar (its bytes)."""
+    return convert_to_tensor(np.array(read_bytes(filename), dtype=object),
+                             dtype=dtypes.string)
 
 
 def write_file(filename, contents, name=None) -> None:
@@ -225,20 +239,9 @@ class TFRecordWriter:
 def read_tfrecords(filename, compression_type=None):
     """The records of a TFRecord file, each checked against its checksums (a corrupt or
     truncated file raises DataLossError)."""
-    import gzip
-    import zlib
     from .engine.errors import DataLossError
     name = _text(filename)
-    try:
-        with open(name, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        raise NotFoundError(None, None, f"{name}: {e.strerror or e}") from None
-    kind = TFRecordOptions(compression_type).compression_type
-    if kind == "GZIP":
-        raw = gzip.decompress(raw)
-    elif kind == "ZLIB":
-        raw = zlib.decompress(raw)
+    raw = decompress(read_bytes(name), compression_type)
     pos, records = 0, []
     while pos < len(raw):
         if pos + 12 > len(raw):

@@ -84,6 +84,25 @@ def _signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def _packed_varints(data: bytes) -> list:
+    values, pos = [], 0
+    while pos < len(data):
+        item, pos = _read_varint(data, pos)
+        values.append(_signed64(item))
+    return values
+
+
+def _repeated(data: bytes, packed, single_wire: int, single) -> list:
+    """The values of repeated field 1, packed (one length-delimited run) or not."""
+    values = []
+    for n, w, v in _fields(data):
+        if n == 1 and w == 2:
+            values.extend(packed(v))
+        elif n == 1 and w == single_wire:
+            values.append(single(v))
+    return values
+
+
 # -- the messages -------------------------------------------------------------------------------
 
 class _List:
@@ -129,15 +148,8 @@ class FloatList(_List):
 
     @classmethod
     def _decode(cls, data):
-        values = []
-        for n, w, v in _fields(data):
-            if n != 1:
-                continue
-            if w == 2:
-                values.extend(np.frombuffer(v, "<f4").tolist())
-            elif w == 5:
-                values.append(struct.unpack("<f", v)[0])
-        return cls(values)
+        return cls(_repeated(data, lambda v: np.frombuffer(v, "<f4").tolist(), 5,
+                             lambda v: struct.unpack("<f", v)[0]))
 
 
 class Int64List(_List):
@@ -154,18 +166,7 @@ class Int64List(_List):
 
     @classmethod
     def _decode(cls, data):
-        values = []
-        for n, w, v in _fields(data):
-            if n != 1:
-                continue
-            if w == 2:
-                pos = 0
-                while pos < len(v):
-                    item, pos = _read_varint(v, pos)
-                    values.append(_signed64(item))
-            elif w == 0:
-                values.append(_signed64(v))
-        return cls(values)
+        return cls(_repeated(data, _packed_varints, 0, _signed64))
 
 
 _KINDS = (("bytes_list", BytesList), ("float_list", FloatList), ("int64_list", Int64List))

@@ -527,67 +527,66 @@ def resize_with_pad(image, target_height, target_width, method="bilinear", antia
 
 # -- random adjustments -----------------------------------------------------------------------
 
-def _factor(lower, upper, seed, stateless, name):
+def _draw(lower, upper, seed, stateless):
+    """The adjustment amount, from the global seed sequence or the seed pair (TensorFlow's
+    draws, so the same seeds give its augmentations)."""
     from .random import stateless_uniform, uniform
     if stateless:
         return float(stateless_uniform([], seed, lower, upper))
     return float(uniform([], lower, upper, seed=seed))
 
 
+def _delta(max_delta, seed, stateless, limit=None):
+    if max_delta < 0 or (limit is not None and max_delta > limit):
+        raise ValueError(f"max_delta must be in [0, {limit}]." if limit is not None else
+                         "max_delta must be non-negative.")
+    return _draw(-max_delta, max_delta, seed, stateless)
+
+
+def _factor(lower, upper, seed, stateless):
+    if upper <= lower or lower < 0:
+        raise ValueError("need 0 <= lower < upper")
+    return _draw(lower, upper, seed, stateless)
+
+
 def random_brightness(image, max_delta, seed=None):
     """adjust_brightness by a delta drawn from [-max_delta, max_delta)."""
-    if max_delta < 0:
-        raise ValueError("max_delta must be non-negative.")
-    return adjust_brightness(image, _factor(-max_delta, max_delta, seed, False, "brightness"))
+    return adjust_brightness(image, _delta(max_delta, seed, False))
 
 
 def random_contrast(image, lower, upper, seed=None):
     """adjust_contrast by a factor drawn from [lower, upper)."""
-    if upper <= lower or lower < 0:
-        raise ValueError("need 0 <= lower < upper")
-    return adjust_contrast(image, _factor(lower, upper, seed, False, "contrast"))
+    return adjust_contrast(image, _factor(lower, upper, seed, False))
 
 
 def random_hue(image, max_delta, seed=None):
     """adjust_hue by a delta drawn from [-max_delta, max_delta), max_delta <= 0.5."""
-    if not 0 <= max_delta <= 0.5:
-        raise ValueError("max_delta must be in [0, 0.5].")
-    return adjust_hue(image, _factor(-max_delta, max_delta, seed, False, "hue"))
+    return adjust_hue(image, _delta(max_delta, seed, False, 0.5))
 
 
 def random_saturation(image, lower, upper, seed=None):
     """adjust_saturation by a factor drawn from [lower, upper)."""
-    if upper <= lower or lower < 0:
-        raise ValueError("need 0 <= lower < upper")
-    return adjust_saturation(image, _factor(lower, upper, seed, False, "saturation"))
+    return adjust_saturation(image, _factor(lower, upper, seed, False))
 
 
 def stateless_random_brightness(image, max_delta, seed):
     """random_brightness fixed by ``seed`` (two ints)."""
-    if max_delta < 0:
-        raise ValueError("max_delta must be non-negative.")
-    return adjust_brightness(image, _factor(-max_delta, max_delta, seed, True, "brightness"))
+    return adjust_brightness(image, _delta(max_delta, seed, True))
 
 
 def stateless_random_contrast(image, lower, upper, seed):
     """random_contrast fixed by ``seed`` (two ints)."""
-    if upper <= lower or lower < 0:
-        raise ValueError("need 0 <= lower < upper")
-    return adjust_contrast(image, _factor(lower, upper, seed, True, "contrast"))
+    return adjust_contrast(image, _factor(lower, upper, seed, True))
 
 
 def stateless_random_hue(image, max_delta, seed):
     """random_hue fixed by ``seed`` (two ints)."""
-    if not 0 <= max_delta <= 0.5:
-        raise ValueError("max_delta must be in [0, 0.5].")
-    return adjust_hue(image, _factor(-max_delta, max_delta, seed, True, "hue"))
+    return adjust_hue(image, _delta(max_delta, seed, True, 0.5))
 
 
 def stateless_random_saturation(image, lower, upper, seed):
     """random_saturation fixed by ``seed`` (two ints)."""
-    if upper <= lower or lower < 0:
-        raise ValueError("need 0 <= lower < upper")
-    return adjust_saturation(image, _factor(lower, upper, seed, True, "saturation"))
+    return adjust_saturation(image, _factor(lower, upper, seed, True))
 
 
 def _stateless_flip(image, seed, axis_from_end, name):
