@@ -411,6 +411,24 @@ def _shift_hue(hsv, delta):
     return out
 
 
+_BOXES = np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [2, 2, 3, 3]], np.float32)
+
+
+def _ssim3(x, y):
+    """SSIM with a 3x3 Gaussian window (sigma 1.5), written out in NumPy."""
+    g = np.exp(-0.5 * (np.arange(3) - 1.0) ** 2 / 1.5 ** 2)
+    k = np.outer(g, g) / np.outer(g, g).sum()
+
+    def blur(v):
+        h, w = v.shape[1] - 2, v.shape[2] - 2
+        return sum(k[i, j] * v[:, i:i + h, j:j + w] for i in range(3) for j in range(3))
+    mx, my = blur(x), blur(y)
+    c1, c2 = 0.01 ** 2, 0.03 ** 2
+    lum = (2 * mx * my + c1) / (mx ** 2 + my ** 2 + c1)
+    cs = (2 * blur(x * y) - 2 * mx * my + c2) / (blur(x * x + y * y) - mx ** 2 - my ** 2 + c2)
+    return (lum * cs).mean(axis=(1, 2)).mean(-1)
+
+
 def _sobel(x):
     padded = np.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="reflect")
     ky = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
@@ -515,6 +533,23 @@ CASES.update({
         lambda x: ts.image.stateless_random_saturation(x, 0.5, 0.9, seed=[1, 2]) + 1,
         lambda x: _rgb_from_hsv(np.clip(_hsv(x) * [1, float(ts.random.stateless_uniform(
             [], [1, 2], 0.5, 0.9)), 1], 0, 1)) + 1, [IMG]),
+    "ssim": (lambda x, y: ts.cast(ts.image.ssim(x, y, 1.0, filter_size=3), x.dtype),
+             lambda x, y: _ssim3(x, y), [IMG, IMG[::-1]]),
+    "non_max_suppression": (
+        lambda x: x * ts.cast(ts.reduce_sum(ts.image.non_max_suppression(
+            _BOXES, [0.9, 0.8, 0.7], 3, 0.5)), x.dtype),
+        lambda x: x * (0 + 2), [IMG]),  # box 1 overlaps box 0 and goes; 0 and 2 stay
+    "non_max_suppression_with_scores": (
+        lambda x: x * ts.cast(ts.reduce_sum(ts.image.non_max_suppression_with_scores(
+            _BOXES, [0.9, 0.8, 0.7], 3, 0.5)[1]), x.dtype), lambda x: x * np.float32(1.6),
+        [IMG]),
+    "non_max_suppression_overlaps": (
+        lambda x: x * ts.cast(ts.size(ts.image.non_max_suppression_overlaps(
+            np.eye(3) * 0.9, [0.9, 0.8, 0.7], 3, 0.5)), x.dtype), lambda x: x * 3, [IMG]),
+    "non_max_suppression_padded": (
+        lambda x: x * ts.cast(ts.image.non_max_suppression_padded(
+            _BOXES, [0.9, 0.8, 0.7], 5, 0.5, pad_to_max_output_size=True)[1], x.dtype),
+        lambda x: x * 2, [IMG]),
     "stateless_random_flip_left_right": (
         lambda x: ts.image.stateless_random_flip_left_right(x, seed=[1, 2]) * 0 + x,
         lambda x: x, [IMG]),
@@ -528,7 +563,8 @@ NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
-              "kaiser_window", "kaiser_bessel_derived_window"}  # positions in float32
+              "kaiser_window", "kaiser_bessel_derived_window", "ssim",
+              "non_max_suppression_with_scores"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],

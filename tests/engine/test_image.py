@@ -56,6 +56,9 @@ FLOAT_PROGRAMS = {
     "sobel_edges": lambda m, x: m.image.sobel_edges(x),
     "resize_with_pad": lambda m, x: m.image.resize_with_pad(x, 8, 8),
     "resize_with_pad, float32 rounding": lambda m, x: m.image.resize_with_pad(x[0], 3, 10),
+    "ssim": lambda m, x: m.image.ssim(x, m.reverse(x, [0]), 1.0, filter_size=3),
+    "ssim, index map": lambda m, x: m.image.ssim(x, x * 0.8, 1.0, filter_size=5,
+                                                 filter_sigma=1.0, return_index_map=True),
     "stateless_random_brightness": lambda m, x: m.image.stateless_random_brightness(
         x, 0.3, seed=[1, 2]),
     "stateless_random_contrast": lambda m, x: m.image.stateless_random_contrast(
@@ -94,6 +97,7 @@ UINT8_PROGRAMS = {
     "uint8 adjust_saturation": lambda m, x: m.image.adjust_saturation(x, 0.5),
     "uint8 adjust_gamma": lambda m, x: m.image.adjust_gamma(x, 0.5),
     "uint8 psnr": lambda m, x: m.image.psnr(x, x // 2, 255),
+    "uint8 ssim": lambda m, x: m.image.ssim(x, x // 2, 255, filter_size=3),
 }
 
 
@@ -138,6 +142,39 @@ def test_seeded_augmentation_draws_as_tensorflow(name):
         m.random.set_seed(7)
         results.append(SEEDED_PROGRAMS[name](m, m.constant(IMG)).numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+_BOXES = np.random.default_rng(1).random((40, 4)).astype(np.float32)
+_BOXES[:, 2:] += _BOXES[:, :2]
+_SCORES = np.random.default_rng(2).random(40).astype(np.float32)
+_SCORES[5] = _SCORES[7]  # a tie: the lower index goes first, as in TensorFlow
+NMS_PROGRAMS = {
+    "nms": lambda m: m.image.non_max_suppression(_BOXES, _SCORES, 10, 0.3),
+    "nms, score threshold": lambda m: m.image.non_max_suppression(_BOXES, _SCORES, 20, 0.5,
+                                                                  score_threshold=0.4),
+    "nms, corners swapped": lambda m: m.image.non_max_suppression(_BOXES[:, [2, 3, 0, 1]],
+                                                                  _SCORES, 15, 0.2),
+    "soft nms": lambda m: m.image.non_max_suppression_with_scores(_BOXES, _SCORES, 10, 0.5,
+                                                                  soft_nms_sigma=0.5),
+    "nms with scores": lambda m: m.image.non_max_suppression_with_scores(_BOXES, _SCORES, 10,
+                                                                         0.4),
+    "nms padded": lambda m: m.image.non_max_suppression_padded(
+        _BOXES, _SCORES, 30, 0.2, pad_to_max_output_size=True),
+    "nms overlaps": lambda m: m.image.non_max_suppression_overlaps(
+        np.eye(40, dtype=np.float32) * 0.9 + 0.05, _SCORES, 12, 0.5),
+}
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("name", sorted(NMS_PROGRAMS))
+def test_non_max_suppression_as_tensorflow(name):
+    tf = pytest.importorskip("tensorflow")
+    ours, theirs = NMS_PROGRAMS[name](ts), NMS_PROGRAMS[name](tf)
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    for a, b in zip(ours, theirs):
+        assert a.dtype.name == b.dtype.name
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_integer_images_scale_as_tensorflow_documents():

@@ -609,12 +609,173 @@ def stateless_random_flip_up_down(image, seed):
     return _stateless_flip(image, seed, 3, "stateless_random_flip_up_down")
 
 
+# -- structural similarity --------------------------------------------------------------------
+
+def _gaussian_kernel(size, sigma, d):
+    """TensorFlow's _fspecial_gauss: a normalised 2-D Gaussian [size, size, 1, 1]."""
+    coords = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
+    g = -0.5 * coords ** 2 / sigma ** 2
+    g = g[None, :] + g[:, None]
+    g = np.exp(g - g.max())
+    return convert_to_tensor((g / g.sum()).reshape(size, size, 1, 1).astype(d.as_numpy_dtype))
+
+
+def _ssim_parts(img1, img2, max_val, filter_size, filter_sigma, k1, k2):
+    """Per-channel luminance x contrast-structure maps and the contrast-structure maps."""
+    from .conv import depthwise_conv2d
+    from .shape import reshape, tile
+    x = convert_image_dtype(img1, dtypes.float32)
+    y = convert_image_dtype(img2, dtypes.float32)
+    if x.ndim < 3 or tuple(x.shape) != tuple(y.shape):
+        raise invalid("ssim", f"images must have the same shape [..., height, width, "
+                      f"channels], got {x.shape} and {y.shape}", kind="shape")
+    h, w, c = x.shape[-3:]
+    if h < filter_size or w < filter_size:
+        raise invalid("ssim", f"images of {h}x{w} are smaller than the {filter_size}x"
+                      f"{filter_size} filter", kind="shape")
+    peak = convert_image_dtype(as_tensor(max_val, "ssim", "max_val", img1.dtype
+                                         if not img1.dtype.is_floating else None),
+                               dtypes.float32)
+    kernel = tile(_gaussian_kernel(int(filter_size), float(filter_sigma), x.dtype),
+                  [1, 1, c, 1])
+    lead = list(x.shape[:-3])
+
+    def reducer(v):
+        flat = reshape(v, [-1, h, w, c])
+        out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
+        return reshape(out, lead + list(out.shape[1:]))
+    c1 = (k1 * peak) ** 2
+    c2 = (k2 * peak) ** 2
+    mean0, mean1 = reducer(x), reducer(y)
+    num0 = mean0 * mean1 * 2.0
+    den0 = mean0 * mean0 + mean1 * mean1
+    luminance = (num0 + c1) / (den0 + c1)
+    cs = (reducer(x * y) * 2.0 - num0 + c2) / (reducer(x * x + y * y) - den0 + c2)
+    return luminance * cs, cs
+
+
+def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
+         return_index_map=False):
+    """Structural similarity of two images (or batches), TensorFlow's formula: an 11x11
+    Gaussian window (sigma 1.5), averaged over the image and the channels; 1 for equal
+    images. Computed in float32 on the [0, 1] scale of integer images; differentiable."""
+    from .reduction import reduce_mean
+    t1 = as_tensor(img1, "ssim", "img1")
+    t2 = as_tensor(img2, "ssim", "img2", t1.dtype)
+    per_channel, _ = _ssim_parts(t1, t2, max_val, filter_size, filter_sigma, k1, k2)
+    if return_index_map:
+        return reduce_mean(per_channel, [-1])
+    return reduce_mean(reduce_mean(per_channel, [-3, -2]), [-1])
+
+
+# -- non-maximum suppression --------------------------------------------------------------------
+
+def _iou(boxes, i, others):
+    """Intersection over union of box i with ``others`` ([y1, x1, y2, x2] in any corner
+    order), 0 where either box is empty (TensorFlow's rule)."""
+    b = boxes
+    y1, x1 = np.minimum(b[:, 0], b[:, 2]), np.minimum(b[:, 1], b[:, 3])
+    y2, x2 = np.maximum(b[:, 0], b[:, 2]), np.maximum(b[:, 1], b[:, 3])
+    area = (y2 - y1) * (x2 - x1)
+    ih = np.maximum(np.minimum(y2[i], y2[others]) - np.maximum(y1[i], y1[others]), 0)
+    iw = np.maximum(np.minimum(x2[i], x2[others]) - np.maximum(x1[i], x1[others]), 0)
+    inter = ih * iw
+    union = area[i] + area[others] - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        iou = np.where((area[i] > 0) & (area[others] > 0), inter / union, 0.0)
+    return iou
+
+
+def _nms(scores, max_output_size, threshold, score_threshold, overlap_fn, soft_sigma=0.0):
+    """Greedy selection: highest score first (the lower index on ties), dropping
+    candidates that overlap a selected one by more than ``threshold``; with
+    ``soft_sigma`` > 0, scores decay by exp(-overlap^2 / (2 sigma)) instead (Soft-NMS)."""
+    score = np.asarray(scores, np.float64).copy()
+    chosen, chosen_scores = [], []
+    alive = score > score_threshold
+    while len(chosen) < max_output_size and alive.any():
+        candidates = np.flatnonzero(alive)
+        best = candidates[np.lexsort((candidates, -score[candidates]))[0]]
+        chosen.append(int(best))
+        chosen_scores.append(score[best])
+        alive[best] = False
+        rest = np.flatnonzero(alive)
+        if not rest.size:
+            break
+        overlap = overlap_fn(best, rest)
+        if soft_sigma > 0:  # TensorFlow's weight: exp(-0.5 IoU^2 / sigma), no threshold
+            score[rest] = score[rest] * np.exp(-0.5 * overlap * overlap / soft_sigma)
+            alive[rest] = score[rest] > score_threshold
+        else:
+            alive[rest[overlap > threshold]] = False
+    return np.asarray(chosen, np.int32), np.asarray(chosen_scores)
+
+
+def _nms_inputs(boxes, scores, name):
+    b = as_tensor(boxes, name, "boxes")
+    sc = as_tensor(scores, name, "scores")
+    if b.ndim != 2 or b.shape[-1] != 4 or sc.ndim != 1 or sc.shape[0] != b.shape[0]:
+        raise invalid(name, f"boxes must be [num_boxes, 4] and scores [num_boxes], got "
+                      f"{b.shape} and {sc.shape}", [describe(b, "boxes"),
+                                                   describe(sc, "scores")], kind="shape")
+    return b, sc, np.asarray(b.numpy(), np.float64)
+
+
+def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
+                        score_threshold=float("-inf"), name=None):
+    """The indices (int32) of at most ``max_output_size`` boxes, highest score first,
+    leaving out any box whose IoU with a chosen one exceeds ``iou_threshold``."""
+    b, sc, host = _nms_inputs(boxes, scores, "non_max_suppression")
+    picked, _ = _nms(sc.numpy(), int(max_output_size), float(iou_threshold),
+                     float(score_threshold), lambda i, rest: _iou(host, i, rest))
+    return convert_to_tensor(picked)
+
+
+def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshold=0.5,
+                                    score_threshold=float("-inf"), soft_nms_sigma=0.0,
+                                    name=None):
+    """``(indices, scores)``: hard NMS, or Soft-NMS (Bodla et al.) with ``soft_nms_sigma`` >
+    0, where overlapping boxes' scores decay by exp(-IoU^2 / (2 sigma)) instead."""
+    b, sc, host = _nms_inputs(boxes, scores, "non_max_suppression_with_scores")
+    picked, kept = _nms(sc.numpy(), int(max_output_size), float(iou_threshold),
+                        float(score_threshold), lambda i, rest: _iou(host, i, rest),
+                        float(soft_nms_sigma))
+    return convert_to_tensor(picked), convert_to_tensor(kept.astype(sc.dtype.as_numpy_dtype))
+
+
+def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
+                                 score_threshold=float("-inf"), name=None):
+    """NMS with the pairwise overlaps given ([num_boxes, num_boxes])."""
+    ov = as_tensor(overlaps, "non_max_suppression_overlaps", "overlaps")
+    host = np.asarray(ov.numpy(), np.float64)
+    picked, _ = _nms(as_tensor(scores, "non_max_suppression_overlaps", "scores").numpy(),
+                     int(max_output_size), float(overlap_threshold), float(score_threshold),
+                     lambda i, rest: host[i, rest])
+    return convert_to_tensor(picked)
+
+
+def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5,
+                               score_threshold=float("-inf"), pad_to_max_output_size=False,
+                               name=None, sorted_input=False, canonicalized_coordinates=False,
+                               tile_size=512):
+    """``(indices, valid_outputs)``: non_max_suppression, its indices zero-padded to
+    ``max_output_size`` when ``pad_to_max_output_size``."""
+    picked = non_max_suppression(boxes, scores, max_output_size, iou_threshold,
+                                 score_threshold).numpy()
+    valid = len(picked)
+    if pad_to_max_output_size:
+        picked = np.pad(picked, (0, int(max_output_size) - valid))
+    return convert_to_tensor(picked.astype(np.int32)), convert_to_tensor(np.int32(valid))
+
+
 for _fn in (rgb_to_hsv, hsv_to_rgb, adjust_hue, adjust_saturation, adjust_gamma, rgb_to_yiq,
             yiq_to_rgb, rgb_to_yuv, yuv_to_rgb, psnr, total_variation, image_gradients,
             sobel_edges, resize_with_pad, random_brightness, random_contrast, random_hue,
             random_saturation, stateless_random_brightness, stateless_random_contrast,
             stateless_random_hue, stateless_random_saturation,
-            stateless_random_flip_left_right, stateless_random_flip_up_down):
+            stateless_random_flip_left_right, stateless_random_flip_up_down, ssim,
+            non_max_suppression, non_max_suppression_with_scores,
+            non_max_suppression_overlaps, non_max_suppression_padded):
     composite(_fn, ("image",))
 for _fn in (flip_left_right, flip_up_down, random_flip_left_right, random_flip_up_down,
             transpose, rot90, crop_to_bounding_box, pad_to_bounding_box, central_crop,
