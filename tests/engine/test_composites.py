@@ -37,6 +37,16 @@ def _dct_matrix(kind, n, ortho):
     return 2 * np.cos(np.pi * (2 * k + 1) * (2 * j + 1) / (4 * n))  # type 4
 
 
+def _mdct4(signal):
+    """The MDCT of 4-sample frames every 2 samples, no window, by its definition
+    (TensorFlow's scale: 1/sqrt(2) for the missing window, DCT-IV's factor 2)."""
+    frames = np.stack([signal[i:i + 4] for i in range(0, len(signal) - 3, 2)]) / np.sqrt(2)
+    n = np.arange(4)[None, :]
+    k = np.arange(2)[:, None]
+    basis = 2 * np.cos(np.pi / 2 * (n + 0.5 + 1) * (k + 0.5))
+    return frames @ basis.T
+
+
 def _mel(bins, spectrum, rate, lo, hi):
     def mel(f):
         return 1127.0 * np.log(1 + f / 700.0)
@@ -194,6 +204,11 @@ CASES = {
                lambda x: np.real(np.fft.rfftn(x)) + 5, [A]),
     "irfftnd": (lambda x: ts.signal.irfftnd(ts.complex(x, x * 0), fft_length=[3, 6]) + 5,
                 lambda x: np.fft.irfftn(x + 0j, [3, 6], axes=[0, 1]) + 5, [A]),
+    "mdct": (lambda x: ts.signal.mdct(ts.reshape(x, [-1]), 4, window_fn=None) + 3,
+             lambda x: _mdct4(x.reshape(-1)) + 3, [A]),
+    "inverse_mdct": (lambda x: ts.signal.inverse_mdct(ts.signal.mdct(ts.reshape(x, [-1]),
+                                                                     4))[2:-2],
+                     lambda x: x.reshape(-1)[2:-2], [A]),
     "identity_n": (lambda x, y: ts.identity_n([x, y])[0] * ts.identity_n([y])[0],
                    lambda x, y: x * y, [A, B]),
     "shape_n": (lambda x, y: x * ts.cast(ts.reduce_prod(ts.shape_n([x, y[0]])[0]), x.dtype)

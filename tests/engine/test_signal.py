@@ -65,6 +65,10 @@ PROGRAMS = {
     "kaiser_bessel_derived": (X, lambda m, x: x[0, :10] * m.signal.kaiser_bessel_derived_window(
         10, dtype=m.float64)),
     "vorbis": (X, lambda m, x: x[0, :7] * m.signal.vorbis_window(7, dtype=m.float64)),
+    "mdct": (X.astype(np.float32), lambda m, x: m.signal.mdct(x, 4)),
+    "mdct ortho, pad_end, KBD": (X, lambda m, x: m.signal.mdct(
+        x, 8, window_fn=m.signal.kaiser_bessel_derived_window, pad_end=True, norm="ortho")),
+    "inverse_mdct": (X, lambda m, x: m.signal.inverse_mdct(m.reshape(x[:, :8], [3, 2, 4]))),
 }
 
 
@@ -130,6 +134,15 @@ def test_nd_transforms_against_numpy():
     np.testing.assert_allclose(ts.signal.irfftnd(np.fft.rfftn(X2), [2, 6, 8]).numpy(), X2,
                                atol=1e-12)
     check_vjp(lambda x: ts.math.real(ts.signal.rfftnd(x, axes=[0, 2])) ** 2, X2)
+
+
+def test_mdct_reconstructs_the_inner_samples():
+    x = RNG.standard_normal((2, 64))
+    for norm in (None, "ortho"):
+        back = ts.signal.inverse_mdct(ts.signal.mdct(x, 16, norm=norm), norm=norm).numpy()
+        np.testing.assert_allclose(back[:, 8:-8], x[:, 8:-8], atol=1e-10)
+    with pytest.raises(ValueError, match="multiple of 4"):
+        ts.signal.mdct(x, 10)
 
 
 def test_dct_inverses_and_refusals():

@@ -550,6 +550,51 @@ def vorbis_window(window_length, dtype=dtypes.float32, name=None):
     return sin(np.pi / 2.0 * inner * inner)
 
 
+# -- the modified DCT --------------------------------------------------------------------------
+
+def mdct(signals, frame_length, window_fn=vorbis_window, pad_end=False, norm=None,
+         name=None):
+    """The modified discrete cosine transform of frames of ``frame_length`` (a multiple of
+    4) every ``frame_length / 2`` samples: ``frame_length / 2`` coefficients per frame
+    (TensorFlow's construction: window, fold, type-IV DCT)."""
+    from .shape import concat, reverse, split
+    t = as_tensor(signals, "mdct", "signals")
+    n = int(frame_length)
+    if n % 4:
+        raise ValueError("The frame length must be a multiple of 4.")
+    frames = frame(t, n, n // 2, pad_end=pad_end)
+    if window_fn is not None:
+        frames = frames * window_fn(n, dtype=frames.dtype)
+    else:
+        frames = frames * (1.0 / math.sqrt(2))
+    a, b, c, d = split(frames, 4, axis=-1)
+    first = -reverse(c, [-1]) - d
+    second = a - reverse(b, [-1])
+    return dct(concat([first, second], -1), type=4, norm=norm)
+
+
+def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
+    """Signals from their MDCT: unfold each frame's type-IV DCT, window, overlap-add (a
+    perfect reconstruction with a power-complementary window such as Vorbis', away from
+    the first and last half frames)."""
+    from .shape import concat, reverse, split
+    t = as_tensor(mdcts, "inverse_mdct", "mdcts")
+    half = t.shape[-1]
+    if norm is None:
+        result = dct(t, type=4) * (0.5 / half)
+    elif norm == "ortho":
+        result = dct(t, type=4, norm="ortho")
+    else:
+        raise ValueError(f"Unknown normalization. Expected None or 'ortho', got: {norm}")
+    a, b = split(result, 2, axis=-1)
+    frames = concat([b, -reverse(b, [-1]), -reverse(a, [-1]), -a], -1)
+    if window_fn is not None:
+        frames = frames * window_fn(2 * half, dtype=frames.dtype)
+    else:
+        frames = frames * (1.0 / math.sqrt(2))
+    return overlap_and_add(frames, half)
+
+
 # -- N-dimensional transforms over any axes -------------------------------------------------------
 
 def _nd_axes(t, fft_length, axes, op_name):
@@ -654,5 +699,5 @@ for _fn in (fftshift, ifftshift, hann_window, hamming_window, frame, overlap_and
     composite(_fn, ("signal",))
 for _fn in (dct, idct, linear_to_mel_weight_matrix, mfccs_from_log_mel_spectrograms,
             kaiser_window, kaiser_bessel_derived_window, vorbis_window, fftnd, ifftnd,
-            rfftnd, irfftnd):
+            rfftnd, irfftnd, mdct, inverse_mdct):
     composite(_fn, ("signal",))
