@@ -560,7 +560,7 @@ def mdct(signals, frame_length, window_fn=vorbis_window, pad_end=False, norm=Non
     from .shape import concat, reverse, split
     t = as_tensor(signals, "mdct", "signals")
     n = int(frame_length)
-    if n % 4:
+    if n <= 0 or n % 4:
         raise ValueError("The frame length must be a multiple of 4.")
     frames = frame(t, n, n // 2, pad_end=pad_end)
     if window_fn is not None:
@@ -579,6 +579,10 @@ def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
     the first and last half frames)."""
     from .shape import concat, reverse, split
     t = as_tensor(mdcts, "inverse_mdct", "mdcts")
+    if t.dtype not in REAL_FFT_DTYPES or t.ndim < 2 or t.shape[-1] < 2 or t.shape[-1] % 2:
+        raise invalid("inverse_mdct", f"mdcts must be float32 or float64 [..., frames, "
+                      f"coefficients] with an even number of coefficients, got "
+                      f"{t.dtype.name} {t.shape}", [describe(t, "mdcts")], kind="shape")
     half = t.shape[-1]
     if norm is None:
         result = dct(t, type=4) * (0.5 / half)
