@@ -9,6 +9,7 @@ RaggedTensors too.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
 
@@ -184,9 +185,9 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1,  
     elif t.dtype.is_floating:
         spec = "g" if shortest else ("e" if scientific else "f")
         p = "" if shortest and precision < 0 else f".{6 if precision < 0 else int(precision)}"
-        fmt = lambda v: format(float(v), f"{pad}{w}{p}{spec}")  # noqa: E731
+        fmt = lambda v: builtins.format(float(v), f"{pad}{w}{p}{spec}")  # noqa: E731
     elif t.dtype.is_integer:
-        fmt = lambda v: format(int(v), f"{pad}{w}d")  # noqa: E731
+        fmt = lambda v: builtins.format(int(v), f"{pad}{w}d")  # noqa: E731
     else:
         fmt = lambda v: f"({v.real:f},{v.imag:f})"  # noqa: E731
     values = np.asarray(t.numpy())
@@ -246,21 +247,13 @@ def unicode_decode(input, input_encoding, errors="replace", replacement_char=655
                    name=None):
     """The code points of each string (int32): a vector for one string, a RaggedTensor (one
     row per string) for several."""
-    from .ragged import RaggedTensor
     if getattr(input, "_is_ragged", False):
         return input.with_flat_values(unicode_decode(input.flat_values, input_encoding,
                                                      errors))
     s = _texts(input, "strings.unicode_decode")
     codec = _codec(input_encoding)
-    rows = [np.array([ord(c) for c in b.decode(codec, errors)], dtype=np.int32)
-            for b in s.reshape(-1)]
-    if not s.ndim:
-        return _result(rows[0], dtypes.int32)
-    flat = np.concatenate(rows) if rows else np.zeros(0, np.int32)
-    ragged = RaggedTensor.from_row_lengths(convert_to_tensor(flat), [len(r) for r in rows])
-    for n in reversed(s.shape[1:]):  # more than one dimension: rows of rows
-        ragged = RaggedTensor.from_uniform_row_length(ragged, n)
-    return ragged
+    return _rows(s, [[ord(c) for c in b.decode(codec, errors)] for b in s.reshape(-1)],
+                 dtypes.int32)
 
 
 def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,  # noqa: A002
@@ -313,23 +306,171 @@ def unicode_encode(input, output_encoding, errors="replace", name=None):  # noqa
 def split(input, sep=None, maxsplit=-1, name=None):  # noqa: A002
     """Each string split at ``sep`` (runs of whitespace when None): a vector for one string,
     a RaggedTensor (one row per string) for several."""
-    from .ragged import RaggedTensor
     if getattr(input, "_is_ragged", False):
         return input.with_flat_values(split(input.flat_values, sep, maxsplit))
     s = _texts(input, "strings.split")
     if sep is not None and _sep(sep) == b"":
         raise _fail("strings.split", "sep must not be empty (None splits at whitespace)")
     sp = None if sep is None else _sep(sep)
-    rows = [b.split(sp, maxsplit) for b in s.reshape(-1)]
+    return _rows(s, [b.split(sp, maxsplit) for b in s.reshape(-1)], dtypes.string)
+
+
+def _rows(s: np.ndarray, rows: list, dtype):
+    """Per-string rows as a vector (one string) or a RaggedTensor with a row per string
+    (rows of rows for more dimensions)."""
+    from .ragged import RaggedTensor
     if not s.ndim:
-        return _result(np.array(rows[0] + [], dtype=object).reshape(-1), dtypes.string)
-    flat = np.empty(sum(len(r) for r in rows), dtype=object)
-    flat[:] = [w for r in rows for w in r]
-    ragged = RaggedTensor.from_row_lengths(_result(flat, dtypes.string),
-                                           [len(r) for r in rows])
+        return _result(_array_of(rows[0], dtype), dtype)
+    flat = _array_of([v for r in rows for v in r], dtype)
+    ragged = RaggedTensor.from_row_lengths(_result(flat, dtype), [len(r) for r in rows])
     for n in reversed(s.shape[1:]):
         ragged = RaggedTensor.from_uniform_row_length(ragged, n)
     return ragged
+
+
+def _array_of(values, dtype) -> np.ndarray:
+    if dtype is dtypes.string:
+        out = np.empty(len(values), dtype=object)
+        out[:] = list(values)
+        return out
+    return np.asarray(values, dtype=dtype.as_numpy_dtype).reshape(-1)
+
+
+def bytes_split(input, name=None):  # noqa: A002
+    """Each string cut into its bytes (one-byte strings): a vector for one string, a
+    RaggedTensor for several."""
+    if getattr(input, "_is_ragged", False):
+        return input.with_flat_values(bytes_split(input.flat_values))
+    s = _texts(input, "strings.bytes_split")
+    return _rows(s, [[bytes([c]) for c in b] for b in s.reshape(-1)], dtypes.string)
+
+
+def _decode_with_offsets(input, input_encoding, errors, op_name):  # noqa: A002
+    s = _texts(input, op_name)
+    codec = _codec(input_encoding)
+    codes, offsets = [], []
+    for b in s.reshape(-1):
+        text = b.decode(codec, errors)
+        row_codes, row_offsets, pos = [], [], 0
+        for ch in text:
+            row_codes.append(ord(ch))
+            row_offsets.append(pos)
+            pos += len(ch.encode(codec, errors))
+        codes.append(row_codes)
+        offsets.append(row_offsets)
+    return s, codes, offsets
+
+
+def unicode_decode_with_offsets(input, input_encoding, errors="replace",  # noqa: A002
+                                replacement_char=65533, replace_control_characters=False,
+                                name=None):
+    """``(code points, byte offsets)``: unicode_decode, and where each character starts."""
+    s, codes, offsets = _decode_with_offsets(input, input_encoding, errors,
+                                             "strings.unicode_decode_with_offsets")
+    return _rows(s, codes, dtypes.int32), _rows(s, offsets, dtypes.int64)
+
+
+def unicode_split_with_offsets(input, input_encoding, errors="replace",  # noqa: A002
+                               replacement_char=65533, name=None):
+    """``(characters, byte offsets)``: unicode_split, and where each character starts."""
+    s, codes, offsets = _decode_with_offsets(input, input_encoding, errors,
+                                             "strings.unicode_split_with_offsets")
+    codec = _codec(input_encoding)
+    chars = [[chr(c).encode(codec) for c in row] for row in codes]
+    return _rows(s, chars, dtypes.string), _rows(s, offsets, dtypes.int64)
+
+
+def unicode_transcode(input, input_encoding, output_encoding, errors="replace",  # noqa: A002
+                      replacement_char=65533, replace_control_characters=False, name=None):
+    """Each string re-encoded from ``input_encoding`` to ``output_encoding``."""
+    s = _texts(input, "strings.unicode_transcode")
+    source, target = _codec(input_encoding), _codec(output_encoding)
+    return _result(_each(lambda b: b.decode(source, errors).encode(target, errors), s,
+                         dtypes.string), dtypes.string)
+
+
+def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None,
+           preserve_short_sequences=False, name=None):
+    """The n-grams of each sequence of strings (the last axis of ``data``): its runs of
+    ``ngram_width`` neighbours (several widths: all of them in turn) joined by
+    ``separator``, optionally padded at both ends with ``pad_values``."""
+    widths = [int(ngram_width)] if np.ndim(ngram_width) == 0 else [int(w) for w in ngram_width]
+    if any(w < 1 for w in widths):
+        raise ValueError(f"ngram_width must be >= 1, got {ngram_width}")
+    if pad_values is None:
+        left = right = None
+    elif isinstance(pad_values, (tuple, list)):
+        left, right = (_sep(v) for v in pad_values)
+    else:
+        left = right = _sep(pad_values)
+    if padding_width is not None and int(padding_width) < 1:
+        raise ValueError(f"padding_width must be > 0, got {padding_width}")
+    sep = _sep(separator)
+
+    def grams(row):
+        out = []
+        for w in widths:
+            pad = 0 if left is None or w == 1 else (
+                w - 1 if padding_width is None else min(int(padding_width), w - 1))
+            seq = [left] * pad + list(row) + [right] * pad
+            found = [sep.join(seq[i:i + w]) for i in range(len(seq) - w + 1)]
+            if not found and preserve_short_sequences and row:
+                found = [sep.join(seq)]
+            out.extend(found)
+        return out
+    if getattr(data, "_is_ragged", False):
+        rows = [grams([bytes(v) for v in r]) for r in data.to_list()]
+        from .ragged import RaggedTensor
+        flat = _array_of([g for r in rows for g in r], dtypes.string)
+        return RaggedTensor.from_row_lengths(_result(flat, dtypes.string),
+                                             [len(r) for r in rows])
+    s = _texts(data, "strings.ngrams")
+    if s.ndim == 0:
+        raise _fail("strings.ngrams", "data must have rank >= 1 (a sequence of strings)")
+    if s.ndim == 1:
+        return _result(_array_of(grams(list(s)), dtypes.string), dtypes.string)
+    rows = [grams(list(r)) for r in s.reshape(-1, s.shape[-1])]
+    return _rows(np.empty(len(rows)), rows, dtypes.string)
+
+
+def unsorted_segment_join(inputs, segment_ids, num_segments, separator="", name=None):
+    """The strings of each segment joined by ``separator`` (in input order); segments
+    nobody names are empty strings."""
+    s = _texts(inputs, "strings.unsorted_segment_join", "inputs")
+    ids = np.asarray(convert_to_tensor(segment_ids).numpy())
+    n = int(np.asarray(convert_to_tensor(num_segments).numpy()))
+    if s.shape[:ids.ndim] != ids.shape:
+        raise _fail("strings.unsorted_segment_join", f"segment_ids.shape {list(ids.shape)} "
+                    f"must start inputs.shape {list(s.shape)}")
+    if ids.size and (ids.min() < 0 or ids.max() >= n):
+        raise _fail("strings.unsorted_segment_join", f"segment_ids must be in [0, {n})")
+    rest = s.shape[ids.ndim:]
+    flat_s = s.reshape((-1,) + rest)
+    parts = {}
+    for i, seg in enumerate(ids.reshape(-1).tolist()):
+        parts.setdefault(seg, []).append(flat_s[i])
+    sep = _sep(separator)
+    out = np.empty((n,) + rest, dtype=object)
+    for seg in range(n):
+        for idx in np.ndindex(rest):
+            out[(seg,) + idx] = sep.join(p[idx] if idx else p for p in parts.get(seg, []))
+    return _result(out, dtypes.string)
+
+
+def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa: A001
+    """``template`` with each ``placeholder`` replaced by an input, tensors written as
+    ts.print writes them (``summarize`` entries at each end of long dimensions)."""
+    from .control import _render
+    values = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    pieces = str(template).split(placeholder)
+    if len(pieces) - 1 != len(values):
+        raise ValueError(f"num placeholders in template and num inputs must match: "
+                         f"{len(pieces) - 1} vs. {len(values)}")
+    text = pieces[0]
+    for value, piece in zip(values, pieces[1:]):
+        shown = value if getattr(value, "dtype", None) is not None else convert_to_tensor(value)
+        text += _render(shown, summarize) + piece
+    return _result(np.array(text.encode(), dtype=object), dtypes.string)
 
 
 def _codec(name: str) -> str:
@@ -340,6 +481,8 @@ def _codec(name: str) -> str:
     return known[name.upper()]
 
 
-__all__ = ["as_string", "join", "length", "lower", "reduce_join", "regex_full_match",
-           "regex_replace", "split", "strip", "substr", "to_number", "unicode_decode",
-           "unicode_encode", "unicode_split", "upper"]
+__all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "ngrams",
+           "reduce_join", "regex_full_match", "regex_replace", "split", "strip", "substr",
+           "to_number", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
+           "unicode_split", "unicode_split_with_offsets", "unicode_transcode",
+           "unsorted_segment_join", "upper"]

@@ -94,3 +94,57 @@ def test_encodings_and_complex_as_string():
         b"(1.000000,2.000000)"
     with pytest.raises(ts.errors.InvalidArgumentError, match="already a string"):
         ts.strings.as_string(ts.constant(["a"]))
+
+
+PROGRAMS = [
+    "tf.strings.bytes_split('hello')", "tf.strings.bytes_split(['ab', 'c'])",
+    "tf.strings.ngrams(['a', 'b', 'c', 'd'], 2)",
+    "tf.strings.ngrams(tf.ragged.constant([['a', 'b', 'c'], ['d']]), 2, separator='-')",
+    "tf.strings.ngrams(['a', 'b', 'c'], [1, 3])",
+    "tf.strings.ngrams(['a', 'b'], 3, pad_values=('<', '>'), padding_width=1)",
+    "tf.strings.ngrams(['a', 'b'], 3, preserve_short_sequences=True)",
+    "tf.strings.ngrams(['a', 'b', 'c'], 2, pad_values='#')",
+    "tf.strings.ngrams([['a', 'b', 'c'], ['d', 'e', 'f']], 2)",
+    "tf.strings.ngrams(['a'], [2, 3], pad_values=('<', '>'), preserve_short_sequences=True)",
+    "tf.strings.unsorted_segment_join(['a', 'b', 'c'], [1, 0, 1], 3, separator=':')",
+    "tf.strings.unsorted_segment_join([['a', 'b'], ['c', 'd']], [1, 1], 2)",
+    "tf.strings.format('x={} y={}', [tf.constant([1, 2]), 3.5])",
+    "tf.strings.format('{}', tf.range(20), summarize=2)",
+    "tf.strings.format('a {} b', tf.constant([[1.5, 2.], [3., 4.]]))",
+    "tf.strings.format('{}', tf.constant('ab'))",
+    "tf.strings.unicode_decode_with_offsets('h\\u00e9llo', 'UTF-8')",
+    "tf.strings.unicode_split_with_offsets(['ab', '\\u00e9'], 'UTF-8')",
+    "tf.strings.unicode_decode_with_offsets(['ab', '\\u00e9\\u20ac'], 'UTF-8')",
+    "tf.strings.unicode_transcode(['h\\u00e9llo'], 'UTF-8', 'UTF-16-BE')",
+]
+
+
+def _plain(x):
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if hasattr(x, "to_list"):
+        return x.to_list()
+    return np.asarray(x).tolist()
+
+
+def test_text_utilities():
+    assert _plain(ts.strings.bytes_split(["ab", "c"])) == [[b"a", b"b"], [b"c"]]
+    assert _plain(ts.strings.ngrams(["a", "b", "c"], [1, 3])) == [b"a", b"b", b"c", b"a b c"]
+    assert _plain(ts.strings.ngrams(["a", "b"], 3, pad_values=("<", ">"), padding_width=1)) \
+        == [b"< a b", b"a b >"]
+    assert _plain(ts.strings.unsorted_segment_join(["a", "b", "c"], [1, 0, 1], 3, ":")) == \
+        [b"b", b"a:c", b""]
+    assert ts.strings.format("x={} y={}", [ts.constant([1, 2]), 3.5]).numpy() == \
+        b"x=[1 2] y=3.5"
+    codes, offsets = ts.strings.unicode_decode_with_offsets("h\u00e9llo", "UTF-8")
+    assert _plain(codes) == [104, 233, 108, 108, 111] and _plain(offsets) == [0, 1, 3, 4, 5]
+    assert ts.strings.as_string(ts.constant([1.5]), precision=2).numpy().tolist() == [b"1.50"]
+    with pytest.raises(ValueError, match="placeholders"):
+        ts.strings.format("{} {}", [1])
+
+
+@pytest.mark.tf_oracle
+def test_same_as_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    for program in PROGRAMS:
+        assert _plain(eval(program, {"tf": ts})) == _plain(eval(program, {"tf": tf})), program
