@@ -101,18 +101,12 @@ def _matches(kind, device_type):
 def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice]:
     """The machine's devices: ``[PhysicalDevice(name='/physical_device:CPU:0', ...)]``.
 
-    Does not initialise the runtime on a CPU-only machine, so logical devices can still be
-    configured afterwards.
+    Counts GPUs without initialising the runtime, so logical and visible devices can still
+    be configured afterwards.
     """
     found = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
-    if _devices.placement.initialized:
-        gpus = [d for d in _devices.placement.devices.values() if d.device_type == "GPU"]
-        found += [PhysicalDevice(f"/physical_device:GPU:{d.index}", "GPU") for d in gpus]
-    else:
-        import importlib.util
-        if importlib.util.find_spec("cupy") is not None:
-            _devices.initialize()
-            return list_physical_devices(device_type)
+    found += [PhysicalDevice(f"/physical_device:GPU:{i}", "GPU")
+              for i in range(_devices.physical_gpu_count())]
     return [d for d in found if _matches(d.device_type, device_type)]
 
 
@@ -144,7 +138,38 @@ def get_logical_device_configuration(device: PhysicalDevice):
 
 
 def get_visible_devices(device_type: str | None = None) -> list[PhysicalDevice]:
-    return list_physical_devices(device_type)
+    """The physical devices tensorshell may use (all of them unless set_visible_devices
+    hid some)."""
+    visible = _devices.placement.visible_gpus
+    return [d for d in list_physical_devices(device_type)
+            if d.device_type != "GPU" or visible is None
+            or int(d.name.rsplit(":", 1)[1]) in visible]
+
+
+def set_visible_devices(devices, device_type: str | None = None) -> None:
+    """Limit the devices tensorshell uses: ``set_visible_devices([], "GPU")`` keeps
+    everything on the CPU; ``set_visible_devices(gpus[1], "GPU")`` uses only the second
+    GPU, which becomes ``/GPU:0``. Only before the first tensor (RuntimeError after, as in
+    TensorFlow); the CPU always stays visible."""
+    chosen = [devices] if isinstance(devices, PhysicalDevice) else list(devices or [])
+    kinds = {"CPU", "GPU"} if device_type is None else {str(device_type).upper()}
+    for d in chosen:
+        if not isinstance(d, PhysicalDevice) or d not in list_physical_devices():
+            raise ValueError(f"Unrecognized device: {d!r}")
+        if d.device_type not in kinds:
+            raise ValueError(f"{d!r} is not of device_type {device_type!r}")
+    if "CPU" in kinds and not any(d.device_type == "CPU" for d in chosen):
+        raise ValueError("The CPU cannot be hidden: it runs everything the GPUs do not")
+    if "GPU" not in kinds:
+        return
+    gpus = sorted(int(d.name.rsplit(":", 1)[1]) for d in chosen if d.device_type == "GPU")
+    current = _devices.placement.visible_gpus
+    if _devices.placement.initialized:
+        before = list(range(_devices.physical_gpu_count())) if current is None else current
+        if gpus != before:
+            raise RuntimeError("Visible devices cannot be modified after being initialized")
+        return
+    _devices.placement.visible_gpus = gpus
 
 
 def _memory_info(device: str) -> dict:

@@ -93,7 +93,7 @@ class Placement:
     """Where the next op runs. ``device`` is read on every op; keep it one attribute."""
 
     __slots__ = ("device", "stack", "default", "initialized", "devices", "logical_cpus",
-                 "gpu_error", "warned", "deterministic")
+                 "visible_gpus", "physical_gpus", "gpu_error", "warned", "deterministic")
 
     def __init__(self):
         self.default = CPU0
@@ -102,6 +102,8 @@ class Placement:
         self.initialized = False
         self.devices: dict[tuple[str, int], Device] = {("CPU", 0): CPU0}
         self.logical_cpus = 1
+        self.visible_gpus: list[int] | None = None  # physical indices; None: all of them
+        self.physical_gpus: int | None = None       # counted at initialisation
         self.gpu_error: str | None = None  # why no GPU is used, for banners and reports
         self.warned: set[str] = set()
         # ts.config.experimental.enable_op_determinism(); GPU backends apply it when created
@@ -141,7 +143,22 @@ def current() -> Device:
     return placement.device
 
 
+def physical_gpu_count() -> int:
+    """How many GPUs the machine has for tensorshell (0 without CuPy or when disabled),
+    counted without initialising the devices."""
+    if placement.physical_gpus is not None:
+        return placement.physical_gpus
+    if os.environ.get("TENSORSHELL_DISABLE_GPU") or importlib.util.find_spec("cupy") is None:
+        return 0
+    try:
+        from . import gpu
+        return gpu.device_count()
+    except Exception:  # noqa: BLE001 - a broken CUDA setup counts as no GPU
+        return 0
+
+
 def _gpu_backends() -> list[Backend]:
+    placement.physical_gpus = 0
     if os.environ.get("TENSORSHELL_DISABLE_GPU"):
         placement.gpu_error = "disabled by TENSORSHELL_DISABLE_GPU"
         return []
@@ -150,7 +167,11 @@ def _gpu_backends() -> list[Backend]:
         return []
     try:
         from . import gpu
-        return gpu.backends()
+        placement.physical_gpus = gpu.device_count()
+        found = gpu.backends(placement.visible_gpus)
+        if placement.visible_gpus is not None and not found:
+            placement.gpu_error = "hidden by ts.config.set_visible_devices"
+        return found
     except Exception as e:  # noqa: BLE001 - a broken CUDA setup means "no GPU", said once
         placement.gpu_error = f"CuPy could not use a GPU: {type(e).__name__}: {e}"
         return []

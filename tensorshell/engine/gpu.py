@@ -90,10 +90,17 @@ def out_of_memory(backend, exc):
         hint="del large tensors you no longer need, or run this on the CPU")
 
 
-def backends() -> list[CupyBackend]:
+def device_count() -> int:
+    """How many GPUs CuPy sees (without creating any backend)."""
+    return int(cupy.cuda.runtime.getDeviceCount())
+
+
+def backends(visible=None) -> list[CupyBackend]:
+    """A backend for each visible GPU (``visible``: physical indices, None for all), in
+    physical order: they become logical GPUs 0, 1, ..."""
     from .devices import placement
-    n = cupy.cuda.runtime.getDeviceCount()
-    found = [CupyBackend(i) for i in range(n)]
+    n = device_count()
+    found = [CupyBackend(i) for i in range(n) if visible is None or i in visible]
     from .ops.registry import bind_all
     for b in found:
         bind_all(b)

@@ -260,3 +260,48 @@ def test_cupy_backend_through_a_stand_in(tmp_path):
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "all good" in proc.stdout
+
+
+VISIBLE_SCRIPT = '''
+import sys
+import tensorshell as ts
+
+gpus = ts.config.list_physical_devices("GPU")
+assert [g.name for g in gpus] == ["/physical_device:GPU:0", "/physical_device:GPU:1"], gpus
+assert ts.config.get_visible_devices("GPU") == gpus
+CHOICE
+t = ts.constant([1., 2.])
+names = [d.name for d in ts.config.list_logical_devices("GPU")]
+print("devices", t.device, names, [g.name for g in ts.config.get_visible_devices("GPU")])
+try:
+    ts.config.set_visible_devices(gpus, "GPU")
+except RuntimeError as e:
+    print("refused:", e)
+'''
+
+
+def _run_with_stand_in(tmp_path, script):
+    for rel, text in FAKE_CUPY.items():
+        path = tmp_path / "fake" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    env = {"PYTHONPATH": str(tmp_path / "fake"), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_set_visible_devices_hides_gpus_before_the_first_tensor(tmp_path):
+    """tf.config.set_visible_devices([], "GPU") keeps everything on the CPU; a chosen GPU
+    becomes /GPU:0; once tensors exist the choice is fixed (RuntimeError, as TensorFlow)."""
+    out = _run_with_stand_in(tmp_path, VISIBLE_SCRIPT.replace(
+        "CHOICE", 'ts.config.set_visible_devices([], "GPU")'))
+    assert "devices /job:localhost/replica:0/task:0/device:CPU:0 [] []" in out
+    assert "refused: Visible devices cannot be modified after being initialized" in out
+    out = _run_with_stand_in(tmp_path, VISIBLE_SCRIPT.replace(
+        "CHOICE", 'ts.config.set_visible_devices(gpus[1], "GPU")') + (
+        "assert t._device.backend.index == 1, 'the second physical GPU'\n"))
+    assert ("devices /job:localhost/replica:0/task:0/device:GPU:0 ['/device:GPU:0'] "
+            "['/physical_device:GPU:1']") in out

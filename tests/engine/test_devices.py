@@ -168,3 +168,14 @@ def test_dlpack_with_torch():
     assert pt.tolist() == [1., 2., 3.]
     back = ts.experimental.dlpack.from_dlpack(torch.arange(3))
     assert back.dtype is ts.int64 and back.numpy().tolist() == [0, 1, 2]
+
+
+def test_set_visible_devices_on_a_cpu_only_machine():
+    cpu = ts.config.list_physical_devices("CPU")[0]
+    ts.config.set_visible_devices([], "GPU")          # nothing to hide: accepted
+    ts.config.set_visible_devices([cpu], "CPU")
+    assert ts.config.get_visible_devices() == ts.config.list_physical_devices()
+    with pytest.raises(ValueError, match="CPU cannot be hidden"):
+        ts.config.set_visible_devices([], "CPU")
+    with pytest.raises(ValueError, match="Unrecognized device"):
+        ts.config.set_visible_devices(["/cpu:0"], "CPU")
