@@ -303,10 +303,71 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                                  f"{size}.  Received size {got}, shape {dims}")
 
 
+# -- logging where ops run ------------------------------------------------------------------------
+
+_logging_placement = {"on": False, "saved": []}
+
+
+def _modules():
+    import importlib
+    names = {"": "tensorshell", "math": "tensorshell.math", "linalg": "tensorshell.linalg",
+             "nn": "tensorshell.nn", "random": "tensorshell.random",
+             "bitwise": "tensorshell.bitwise", "signal": "tensorshell.signal",
+             "image": "tensorshell.image"}
+    return {ns: importlib.import_module(m) for ns, m in names.items()}
+
+
+def _logged(name, fn):
+    import functools
+    import sys
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        first = result[0] if isinstance(result, (list, tuple)) and result else result
+        device = getattr(first, "device", None)
+        if isinstance(device, str):
+            print(f"Executing op {name} in device {device}", file=sys.stderr)
+        return result
+    return run
+
+
+def set_log_device_placement(enabled) -> None:
+    """Print ``Executing op NAME in device DEVICE`` (to standard error) for every op called
+    through ts.* or a tensor operator, as TensorFlow's option does - to see where each op
+    runs. Costs nothing while off: the ops are wrapped only while it is on."""
+    from .engine.ops.registry import NAMESPACES, TENSOR_METHODS
+    on = bool(enabled)
+    if on == _logging_placement["on"]:
+        return
+    if on:
+        saved = []
+        for ns, module in _modules().items():
+            for name, fn in NAMESPACES[ns].items():
+                if callable(fn) and not isinstance(fn, type) and getattr(module, name,
+                                                                       None) is fn:
+                    saved.append((module, name, fn))
+                    setattr(module, name, _logged(name, fn))
+        for name, fn in TENSOR_METHODS.items():
+            saved.append((Tensor, name, getattr(Tensor, name)))
+            setattr(Tensor, name, _logged(name.strip("_"), getattr(Tensor, name)))
+        _logging_placement["saved"] = saved
+    else:
+        for owner, name, fn in reversed(_logging_placement["saved"]):
+            setattr(owner, name, fn)
+        _logging_placement["saved"] = []
+    _logging_placement["on"] = on
+
+
+def get_log_device_placement() -> bool:
+    """Whether set_log_device_placement is on."""
+    return _logging_placement["on"]
+
+
 __all__ = ["Assert", "assert_all_finite", "assert_equal", "assert_greater",
            "assert_greater_equal", "assert_integer", "assert_less", "assert_less_equal",
            "assert_near", "assert_negative", "assert_non_negative", "assert_non_positive",
            "assert_none_equal", "assert_positive", "assert_proper_iterable", "assert_rank",
            "assert_rank_at_least", "assert_rank_in", "assert_same_float_dtype",
            "assert_scalar", "assert_shapes", "assert_type", "check_numerics",
-           "is_numeric_tensor"]
+           "get_log_device_placement", "is_numeric_tensor", "set_log_device_placement"]

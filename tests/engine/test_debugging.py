@@ -128,3 +128,21 @@ def test_the_assert_family_fails_where_tensorflow_does():
     tf = pytest.importorskip("tensorflow")
     for program, _, _ in CHECKS:
         assert _check(program, tf)[0] == _check(program, ts)[0], program
+
+
+def test_log_device_placement(capsys):
+    add, getitem = ts.add, ts.Tensor.__dict__["__getitem__"]
+    a = ts.constant([1., 2.])
+    ts.debugging.set_log_device_placement(True)
+    try:
+        assert ts.debugging.get_log_device_placement()
+        _ = a + 1, ts.matmul(ts.ones((2, 2)), ts.ones((2, 2))), ts.math.log(a), a[0]
+        err = capsys.readouterr().err
+        for op in ("add", "ones", "matmul", "log", "getitem"):
+            assert f"Executing op {op} in device /job:localhost/replica:0/task:0/device:CPU:0" \
+                in err, op
+    finally:
+        ts.debugging.set_log_device_placement(False)
+    _ = a * 2
+    assert capsys.readouterr().err == ""
+    assert ts.add is add and ts.math.add is add and ts.Tensor.__dict__["__getitem__"] is getitem
