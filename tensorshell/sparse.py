@@ -23,11 +23,11 @@ from .engine.ops import reduction as _red, scatter as _scatter
 from .engine.ops import shape as _shape
 from .engine.tensor import Tensor, TensorShape, convert_to_tensor
 
-__all__ = ["SparseTensor", "add", "concat", "expand_dims", "eye", "fill_empty_rows",
-           "from_dense", "map_values", "maximum", "minimum", "reduce_max", "reduce_sum",
-           "reorder", "reset_shape", "reshape", "retain", "segment_mean", "segment_sqrt_n",
-           "segment_sum", "slice", "softmax", "sparse_dense_matmul", "split", "to_dense",
-           "transpose"]
+__all__ = ["SparseTensor", "add", "bincount", "concat", "expand_dims", "eye",
+           "fill_empty_rows", "from_dense", "map_values", "mask", "maximum", "minimum",
+           "reduce_max", "reduce_sum", "reorder", "reset_shape", "reshape", "retain",
+           "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
+           "sparse_dense_matmul", "split", "to_dense", "to_indicator", "transpose"]
 
 
 def _tensor(value, dtype=None) -> Tensor:
@@ -617,4 +617,83 @@ def segment_sqrt_n(data, indices, segment_ids, num_segments=None, name=None) -> 
     n = num_segments if num_segments is not None else \
         (int(_red.reduce_max(ids)) + 1 if ids.shape.num_elements() else 0)
     return _comp.unsorted_segment_sqrt_n(rows, ids, n)
+
+
+def bincount(values, weights=None, axis=0, minlength=None, maxlength=None,
+             binary_output=False, name=None) -> SparseTensor:
+    """Counts of each non-negative integer in ``values`` (dense or sparse) as a
+    SparseTensor holding only the non-zero counts: over everything (``axis=0``) or per row
+    of a matrix (``axis=-1``); with ``weights`` summed instead, with ``binary_output`` 1
+    where a value occurs; values at or above ``maxlength`` are dropped."""
+    if axis not in (0, -1):
+        raise ValueError(f"Unsupported axis value {axis}. Only 0 and -1 are supported.")
+    if isinstance(values, SparseTensor):
+        idx = np.asarray(values.indices.numpy())
+        vals = np.asarray(values.values.numpy())
+        v_dtype = values.values.dtype
+        rows = idx[:, 0] if idx.shape[1] > 1 else np.zeros(len(vals), np.int64)
+        w = None if weights is None else np.asarray(weights.values.numpy() if isinstance(
+            weights, SparseTensor) else _tensor(weights).numpy()).reshape(-1)
+        n_rows = int(values.dense_shape.numpy()[0]) if idx.shape[1] > 1 else 1
+    else:
+        t = _tensor(values)
+        v_dtype = t.dtype
+        host = np.asarray(t.numpy())
+        if axis == -1 and host.ndim != 2:
+            raise _invalid("bincount: axis=-1 needs a matrix of values")
+        vals = host.reshape(-1)
+        rows = np.repeat(np.arange(host.shape[0]), host.shape[1]) if axis == -1 else \
+            np.zeros(vals.size, np.int64)
+        n_rows = host.shape[0] if axis == -1 else 1
+        w = None if weights is None else np.asarray(_tensor(weights).numpy()).reshape(-1)
+    if not v_dtype.is_integer:
+        raise _invalid(f"bincount: values must be integers, got {v_dtype.name}")
+    if vals.size and vals.min() < 0:
+        raise _invalid("bincount: values must be non-negative")
+    size = int(vals.max()) + 1 if vals.size else 0
+    if minlength is not None:
+        size = max(size, int(minlength))
+    if maxlength is not None:
+        size = min(size, int(maxlength))
+    keep = vals < size
+    rows, vals = rows[keep], vals[keep]
+    w = None if w is None else w[keep]
+    out_dtype = _tensor(weights).dtype if weights is not None and not isinstance(
+        weights, SparseTensor) else (weights.values.dtype if weights is not None else v_dtype)
+    counts = {}
+    for k, (r, v) in enumerate(zip(rows.tolist(), vals.tolist())):
+        key = (r, v) if axis == -1 else (v,)
+        counts[key] = 1 if binary_output else counts.get(key, 0) + (1 if w is None else w[k])
+    keys = sorted(counts)
+    indices = np.asarray(keys, np.int64).reshape(-1, 2 if axis == -1 else 1)
+    dense = [n_rows, size] if axis == -1 else [size]
+    result = np.asarray([counts[k] for k in keys]).astype(out_dtype.as_numpy_dtype)
+    return SparseTensor(indices, _tensor(result, out_dtype), dense)
+
+
+def to_indicator(sp_input, vocab_size, name=None) -> Tensor:
+    """A dense bool tensor [..., vocab_size]: True at each (row, value) of the integer
+    SparseTensor ``sp_input``."""
+    sp = _check(sp_input, "to_indicator")
+    if not sp.values.dtype.is_integer:
+        raise _invalid(f"to_indicator: values must be integers, got {sp.values.dtype.name}")
+    n = int(vocab_size)
+    idx = np.asarray(sp.indices.numpy())
+    vals = np.asarray(sp.values.numpy()).astype(np.int64)
+    if vals.size and (vals.min() < 0 or vals.max() >= n):
+        raise _invalid(f"to_indicator: values must be in [0, {n})")
+    shape = [int(d) for d in sp.dense_shape.numpy()[:-1]] + [n]
+    out = np.zeros(shape, bool)
+    out[tuple(idx[:, :-1].T) + (vals,)] = True
+    return _tensor(out)
+
+
+def mask(a, mask_indices, name=None):
+    """The IndexedSlices ``a`` without the slices whose index is in ``mask_indices``."""
+    from .engine.variable import IndexedSlices
+    from .engine.ops.shape import gather
+    indices = np.asarray(a.indices.numpy())
+    drop = np.asarray(_tensor(mask_indices).numpy()).reshape(-1)
+    keep = np.flatnonzero(~np.isin(indices, drop))
+    return IndexedSlices(gather(a.values, keep), gather(a.indices, keep), a.dense_shape)
 

@@ -251,3 +251,44 @@ def test_same_results_and_gradients_as_tensorflow():
             if theirs is None or ours is None:
                 continue
             np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+_SP = "tf.sparse.SparseTensor([[0, 0], [0, 1], [1, 2]], [1, 3, 1], [2, 4])"
+COUNT_PROGRAMS = [
+    f"tf.sparse.bincount({_SP}, minlength=5)",
+    f"tf.sparse.bincount({_SP}, axis=-1, binary_output=True)",
+    "tf.sparse.bincount([1, 2, 2, 5], minlength=7)",
+    "tf.sparse.bincount(tf.constant([[1, 2, 2], [5, 0, 0]], tf.int64), axis=-1, maxlength=4)",
+    f"tf.sparse.bincount({_SP}, weights=tf.sparse.SparseTensor([[0, 0], [0, 1], [1, 2]], "
+    "[0.5, 1., 2.], [2, 4]), axis=-1)",
+    "tf.sparse.bincount([1, 1, 3], weights=[0.5, 0.25, 2.])",
+]
+
+
+def _parts(sp):
+    return (sp.indices.numpy().tolist(), sp.values.numpy().tolist(), sp.values.dtype.name,
+            sp.dense_shape.numpy().tolist())
+
+
+def test_bincount_to_indicator_and_mask():
+    got = eval(COUNT_PROGRAMS[0], {"tf": ts})
+    assert _parts(got) == ([[1], [3]], [2, 1], "int32", [5])
+    got = eval(COUNT_PROGRAMS[1], {"tf": ts})
+    assert _parts(got) == ([[0, 1], [0, 3], [1, 1]], [1, 1, 1], "int32", [2, 4])
+    indicator = ts.sparse.to_indicator(ts.SparseTensor([[0, 0], [0, 1], [1, 0]], [0, 3, 2],
+                                                       [2, 2]), 4)
+    assert indicator.numpy().tolist() == [[True, False, False, True],
+                                          [False, False, True, False]]
+    kept = ts.sparse.mask(ts.IndexedSlices(ts.constant([[1., 2.], [3., 4.], [5., 6.]]),
+                                           ts.constant([0, 2, 5])), ts.constant([2]))
+    assert kept.values.numpy().tolist() == [[1., 2.], [5., 6.]]
+    assert kept.indices.numpy().tolist() == [0, 5]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="non-negative"):
+        ts.sparse.bincount([-1, 2])
+
+
+@pytest.mark.tf_oracle
+def test_bincount_as_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    for program in COUNT_PROGRAMS:
+        assert _parts(eval(program, {"tf": ts})) == _parts(eval(program, {"tf": tf})), program
