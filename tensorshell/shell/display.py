@@ -43,9 +43,9 @@ def _named_printer(obj, p, cycle):
 
 
 def _named_results():
-    from ..engine.ops.decompositions import Qr
-    from ..engine.ops.reduction import TopKV2, Unique
-    return (TopKV2, Unique, Qr)
+    from ..engine.ops.decompositions import Eig, Lu, Qr
+    from ..engine.ops.reduction import TopKV2, Unique, UniqueWithCounts
+    return (TopKV2, Unique, UniqueWithCounts, Qr, Lu, Eig)
 
 
 def _structure_header(obj, kind) -> str:

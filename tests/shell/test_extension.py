@@ -58,6 +58,9 @@ def test_ragged_and_sparse_tensors_show_their_structure(shell):
         == "(<RaggedTensor[2, None] int32 cpu:0 [[1], [2, 3]]>,\n" \
            " <SparseTensor[2, 2] float32 cpu:0 1 stored>)"
     assert text(ts.linalg.qr(ts.eye(2))).startswith("Qr(q=<Tensor[2, 2] float32 cpu:0")
+    assert text(ts.linalg.lu(ts.eye(2))).startswith("Lu(lu=<Tensor[2, 2] float32 cpu:0")
+    assert text(ts.linalg.eig(ts.eye(2))).startswith("Eig(e=<Tensor[2] complex64 cpu:0")
+    assert text(ts.unique_with_counts([1, 1])).startswith("UniqueWithCounts(y=<Tensor[1]")
 
 
 def test_tensors_magic_lists_the_workspace(shell):
