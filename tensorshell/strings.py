@@ -473,6 +473,40 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
     return _result(np.array(text.encode(), dtype=object), dtypes.string)
 
 
+def _buckets(input, num_buckets, op_name, hash_fn):  # noqa: A002
+    from . import hashing
+    n = int(num_buckets)
+    if n < 1:
+        raise _fail(op_name, f"num_buckets must be >= 1, got {n}")
+    if getattr(input, "_is_ragged", False):
+        return input.with_flat_values(_buckets(input.flat_values, n, op_name, hash_fn))
+    s = _texts(input, op_name)
+    fn = getattr(hashing, hash_fn) if isinstance(hash_fn, str) else hash_fn
+    return _result(_each(lambda b: fn(b) % n, s, dtypes.int64), dtypes.int64)
+
+
+def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
+    """Each string's bucket in [0, num_buckets): FarmHash Fingerprint64 modulo the count -
+    the buckets TensorFlow gives, so vocabularies hashed there line up here."""
+    return _buckets(input, num_buckets, "strings.to_hash_bucket_fast", "fingerprint64")
+
+
+def to_hash_bucket(string_tensor, num_buckets, name=None):
+    """Each string's bucket with TensorFlow's older Hash64 (prefer to_hash_bucket_fast)."""
+    return _buckets(string_tensor, num_buckets, "strings.to_hash_bucket", "legacy_hash64")
+
+
+def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
+    """Each string's bucket by SipHash-2-4 under ``key`` (two ints): hard to predict
+    without the key, for adversarial inputs."""
+    from . import hashing
+    k = [int(v) & hashing.M64 for v in key]
+    if len(k) != 2:
+        raise _fail("strings.to_hash_bucket_strong", f"key must be two integers, got {key!r}")
+    return _buckets(input, num_buckets, "strings.to_hash_bucket_strong",
+                    lambda b: hashing.siphash24(k[0], k[1], b))
+
+
 def _codec(name: str) -> str:
     known = {"UTF-8": "utf-8", "UTF8": "utf-8", "UTF-16-BE": "utf-16-be",
              "UTF-32-BE": "utf-32-be"}
@@ -483,6 +517,7 @@ def _codec(name: str) -> str:
 
 __all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "ngrams",
            "reduce_join", "regex_full_match", "regex_replace", "split", "strip", "substr",
-           "to_number", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
+           "to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
+           "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
            "unicode_split", "unicode_split_with_offsets", "unicode_transcode",
            "unsorted_segment_join", "upper"]

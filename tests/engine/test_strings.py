@@ -148,3 +148,31 @@ def test_same_as_tensorflow():
     tf = pytest.importorskip("tensorflow")
     for program in PROGRAMS:
         assert _plain(eval(program, {"tf": ts})) == _plain(eval(program, {"tf": tf})), program
+
+
+_WORDS = ["", "a", "hello", "0123456789abcdefg", "x" * 33, "w" * 65, "h\u00e9llo",
+          "0123456789" * 20]
+
+
+def test_hash_buckets_are_tensorflows():
+    """Golden buckets printed by TensorFlow 2.21 (FarmHash Fingerprint64, its legacy
+    Hash64, SipHash-2-4 with key [7, 9]); every length class of FarmHash is covered."""
+    assert ts.strings.to_hash_bucket_fast(_WORDS[:7], 1000).numpy().tolist() == \
+        [263, 939, 296, 578, 935, 776, 151]
+    assert ts.strings.to_hash_bucket(_WORDS[:7], 1000).numpy().tolist() == \
+        [899, 868, 938, 686, 628, 182, 997]
+    assert ts.strings.to_hash_bucket_strong(_WORDS[:7], 1000, [7, 9]).numpy().tolist() == \
+        [164, 351, 963, 467, 989, 177, 826]
+    assert ts.strings.to_hash_bucket_fast("a", 10).dtype is ts.int64
+    with pytest.raises(ts.errors.InvalidArgumentError, match="num_buckets"):
+        ts.strings.to_hash_bucket_fast("a", 0)
+
+
+@pytest.mark.tf_oracle
+def test_hash_buckets_as_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    for fn, kw in (("to_hash_bucket_fast", {}), ("to_hash_bucket", {}),
+                   ("to_hash_bucket_strong", {"key": [-5, 3]})):
+        for buckets in (7, 2**40):
+            ours = getattr(ts.strings, fn)(_WORDS, buckets, **kw).numpy().tolist()
+            assert ours == getattr(tf.strings, fn)(_WORDS, buckets, **kw).numpy().tolist()
