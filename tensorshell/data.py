@@ -28,7 +28,7 @@ from .function import TensorSpec
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TFRecordDataset",
+__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "Options", "TFRecordDataset",
            "TextLineDataset", "UNKNOWN_CARDINALITY", "experimental"]
 
 
@@ -660,6 +660,229 @@ class Dataset:
                               _spec_of(part[0]))
         return self._derive(make, UNKNOWN_CARDINALITY, "_WindowDataset",
                             lambda: self.element_spec)
+
+
+    # -- more of TensorFlow's transformations -------------------------------------------------
+    def scan(self, initial_state, scan_func, name=None) -> "Dataset":
+        """``(state, output) = scan_func(state, element)`` over the elements: the outputs,
+        the state carried from one element to the next."""
+        def make():
+            state = _structure(initial_state)
+            for element in self:
+                result = scan_func(state, element)
+                if not isinstance(result, tuple) or len(result) != 2:
+                    raise TypeError("scan_func must return a pair (new_state, output)")
+                state, output = _structure(result[0]), _structure(result[1])
+                yield output
+        return self._derive(make, self._cardinality, "_ScanDataset")
+
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None,
+                        name=None) -> "Dataset":
+        """Elements grouped by ``key_func`` (an int64 scalar) into windows of ``window_size``
+        (or ``window_size_func(key)``); each full window, and at the end each partial one,
+        becomes the elements of ``reduce_func(key, window_dataset)``."""
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("Either the `window_size` argument or the `window_size_func` "
+                             "argument must be specified.")
+
+        def size_of(key):
+            n = window_size if window_size is not None else window_size_func(key)
+            return _count(n, "window_size")
+
+        def emit(key, items):
+            window = Dataset(lambda items=items: iter(items), len(items),
+                             "_TensorSliceDataset", _spec_of(items[0]))
+            yield from reduce_func(convert_to_tensor(np.int64(key)), window)
+
+        def make():
+            groups: dict = {}
+            for element in self:
+                key = _call(key_func, element)
+                key = int(key.numpy() if isinstance(key, Tensor) else key)
+                groups.setdefault(key, []).append(element)
+                if len(groups[key]) >= size_of(key):
+                    yield from emit(key, groups.pop(key))
+            for key, items in groups.items():
+                yield from emit(key, items)
+        return self._derive(make, UNKNOWN_CARDINALITY, "_GroupByWindowDataset")
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries,
+                                  bucket_batch_sizes, padded_shapes=None,
+                                  padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False,
+                                  name=None) -> "Dataset":
+        """Batches of elements of similar length: bucket i holds lengths in
+        [boundaries[i-1], boundaries[i]) and is padded-batched by ``bucket_batch_sizes[i]``
+        (to its boundary - 1 with ``pad_to_bucket_boundary``)."""
+        bounds = [int(b) for b in bucket_boundaries]
+        sizes = [int(b) for b in bucket_batch_sizes]
+        if len(sizes) != len(bounds) + 1:
+            raise ValueError(f"len(bucket_batch_sizes) must equal len(bucket_boundaries) + 1, "
+                             f"got {len(sizes)} and {len(bounds)}")
+
+        def bucket(*element):
+            n = _call(element_length_func, element if len(element) > 1 else element[0])
+            n = int(n.numpy() if isinstance(n, Tensor) else n)
+            return sum(1 for b in bounds if n >= b)
+
+        def batch_bucket(key, window):
+            k = int(key.numpy())
+            if no_padding:
+                return window.batch(sizes[k], drop_remainder=drop_remainder)
+            shapes = padded_shapes
+            if pad_to_bucket_boundary:  # the sequence (first) dimension to boundary - 1
+                if k == len(bounds):
+                    raise InvalidArgumentError(None, None, "pad_to_bucket_boundary: an "
+                                               "element is longer than the last boundary")
+                shapes = _map_leaves(lambda spec: [bounds[k] - 1] + [None] * (
+                    len(spec.shape.as_list()) - 1), window.element_spec)
+            return window.padded_batch(sizes[k], shapes, padding_values,
+                                       drop_remainder=drop_remainder)
+        return self.group_by_window(bucket, batch_bucket,
+                                    window_size_func=lambda k: sizes[int(k)])
+
+    def with_options(self, options, name=None) -> "Dataset":
+        """The same elements with ``options`` attached (merged with earlier ones). Execution
+        is eager and in order, so they are kept for ``options()``, not acted on."""
+        ds = self._derive(lambda: iter(self), self._cardinality, self._kind,
+                          lambda: self.element_spec, self._rows)
+        ds._options = self.options().merge(options)
+        return ds
+
+    def options(self) -> "Options":
+        """The options attached with with_options (defaults otherwise)."""
+        return getattr(self, "_options", None) or Options()
+
+    @staticmethod
+    def counter(start=0, step=1, dtype=dtypes.int64, name=None) -> "Dataset":
+        """start, start + step, ... without end."""
+        a, b = _count(start, "start"), _count(step, "step")
+        np_dtype = dtypes.as_dtype(dtype).as_numpy_dtype
+        return Dataset(lambda: (convert_to_tensor(np_dtype(v))
+                                for v in itertools.count(a, b)),
+                       INFINITE_CARDINALITY, "_CounterDataset",
+                       TensorSpec([], dtypes.as_dtype(dtype)))
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None) -> "Dataset":
+        """Random int64 scalars without end (reproducible with ``seed`` or the global seed;
+        a new sequence on each pass with ``rerandomize_each_iteration``)."""
+        passes = itertools.count()
+        base = _random.op_seeds(seed)
+
+        def make():
+            epoch = next(passes) if rerandomize_each_iteration else 0
+            r = np.random.default_rng(None if base is None else [*base, epoch])
+            return (convert_to_tensor(np.int64(r.integers(-2**63, 2**63 - 1,
+                                                          dtype=np.int64)))
+                    for _ in itertools.count())
+        return Dataset(make, INFINITE_CARDINALITY, "_RandomDataset",
+                       TensorSpec([], dtypes.int64))
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True
+                             ) -> "Dataset":
+        """Elements taken from ``datasets[i]`` for each ``i`` of ``choice_dataset`` (int64
+        scalars); an exhausted input ends the result (or is skipped without
+        ``stop_on_empty_dataset``)."""
+        inputs = list(datasets)
+
+        def make():
+            its = [iter(d) for d in inputs]
+            done = [False] * len(its)
+            for choice in choice_dataset:
+                i = int(choice.numpy() if isinstance(choice, Tensor) else choice)
+                if not 0 <= i < len(its):
+                    raise InvalidArgumentError(None, None, f"choose_from_datasets: choice "
+                                               f"{i} is not in [0, {len(its)})")
+                if done[i]:
+                    continue
+                element = next(its[i], _MISSING)
+                if element is _MISSING:
+                    if stop_on_empty_dataset:
+                        return
+                    done[i] = True
+                    if all(done):
+                        return
+                    continue
+                yield element
+        return Dataset(make, UNKNOWN_CARDINALITY, "_DirectedInterleaveDataset",
+                       lambda: inputs[0].element_spec)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None) -> "Dataset":
+        """Elements drawn from ``datasets`` at random in proportion to ``weights`` (equal
+        by default), until all are exhausted (or the first, with
+        ``stop_on_empty_dataset``)."""
+        inputs = list(datasets)
+        w = np.ones(len(inputs)) if weights is None else np.asarray(
+            weights.numpy() if isinstance(weights, Tensor) else weights, np.float64)
+        if w.shape != (len(inputs),) or (w < 0).any() or w.sum() <= 0:
+            raise ValueError("weights must be one non-negative number per dataset, not all 0")
+        base = _random.op_seeds(seed)
+        passes = itertools.count()
+
+        def make():
+            epoch = next(passes) if rerandomize_each_iteration else 0
+            r = np.random.default_rng(None if base is None else [*base, epoch])
+            its = [iter(d) for d in inputs]
+            live = w.copy()
+            while live.sum() > 0:
+                i = int(r.choice(len(its), p=live / live.sum()))
+                element = next(its[i], _MISSING)
+                if element is _MISSING:
+                    if stop_on_empty_dataset:
+                        return
+                    live[i] = 0
+                    continue
+                yield element
+        return Dataset(make, UNKNOWN_CARDINALITY, "_DirectedInterleaveDataset",
+                       lambda: inputs[0].element_spec)
+
+
+class Options:
+    """``ts.data.Options``: the settings TensorFlow pipelines attach with with_options
+    (deterministic, threading, autotune, optimisation ...). Any attribute TensorFlow has
+    can be set; execution here is eager and in order, so none changes the elements."""
+
+    def __init__(self):
+        self.__dict__.update(deterministic=None, experimental_deterministic=None,
+                             threading=_Settings(), autotune=_Settings(),
+                             experimental_optimization=_Settings(),
+                             experimental_distribute=_Settings(),
+                             experimental_threading=_Settings(), experimental_slack=False,
+                             experimental_external_state_policy=None, dataset_name=None)
+
+    def merge(self, options) -> "Options":
+        merged = Options()
+        for source in (self, options):
+            if source is None:
+                continue
+            for key, value in vars(source).items():
+                if value is not None and not (isinstance(value, _Settings) and
+                                              not vars(value)):
+                    setattr(merged, key, value)
+        return merged
+
+    def __eq__(self, other):
+        return isinstance(other, Options) and vars(self) == vars(other)
+
+    def __repr__(self):
+        set_ = {k: v for k, v in vars(self).items() if v is not None
+                and not (k == "experimental_slack" and v is False)
+                and not (isinstance(v, _Settings) and not vars(v))}
+        return f"Options({set_})"
+
+
+class _Settings:
+    """A group of options (``options.threading.private_threadpool_size = 8``)."""
+
+    def __eq__(self, other):
+        return isinstance(other, _Settings) and vars(self) == vars(other)
+
+    def __repr__(self):
+        return f"{vars(self)}"
 
 
 _MISSING = object()

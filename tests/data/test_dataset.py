@@ -26,6 +26,11 @@ def values(ds):
     return [plain(e) for e in ds]
 
 
+def _sequences(m, lengths):
+    return m.data.Dataset.from_generator(lambda: ([1] * n for n in lengths),
+                                         output_signature=m.TensorSpec([None], m.int32))
+
+
 # name -> (pipeline built with the library `m`, expected elements)
 PIPELINES = {
     "slices": (lambda m: m.data.Dataset.from_tensor_slices([1, 2, 3]), [1, 2, 3]),
@@ -36,6 +41,32 @@ PIPELINES = {
         {"b": [1, 2], "a": [[1., 2.], [3., 4.]]}),
         [{"b": 1, "a": [1.0, 2.0]}, {"b": 2, "a": [3.0, 4.0]}]),
     "range": (lambda m: m.data.Dataset.range(2, 10, 3), [2, 5, 8]),
+    "scan": (lambda m: m.data.Dataset.range(5).scan(m.constant(0, m.int64),
+                                                    lambda s, x: (s + x, s * 10)),
+             [0, 0, 10, 30, 60]),
+    "counter, taken": (lambda m: m.data.Dataset.counter(3, 2).take(4), [3, 5, 7, 9]),
+    "choose_from_datasets": (lambda m: m.data.Dataset.choose_from_datasets(
+        [m.data.Dataset.range(3), m.data.Dataset.range(10, 13)],
+        m.data.Dataset.from_tensor_slices(m.constant([0, 1, 1, 0, 0, 1], m.int64))),
+        [0, 10, 11, 1, 2, 12]),
+    "choose_from_datasets, going on": (lambda m: m.data.Dataset.choose_from_datasets(
+        [m.data.Dataset.range(1), m.data.Dataset.range(10, 13)],
+        m.data.Dataset.from_tensor_slices(m.constant([0, 0, 1, 1], m.int64)),
+        stop_on_empty_dataset=False), [0, 10, 11]),
+    "group_by_window": (lambda m: m.data.Dataset.range(10).group_by_window(
+        lambda x: x % 3, lambda k, w: w.batch(4), window_size=2),
+        [[0, 3], [1, 4], [2, 5], [6, 9], [7], [8]]),
+    "bucket_by_sequence_length": (lambda m: _sequences(m, [1, 5, 2, 7, 3, 8, 2])
+                                  .bucket_by_sequence_length(lambda x: m.shape(x)[0], [3, 6],
+                                                             [2, 2, 2]),
+                                  [[[1, 0], [1, 1]], [[1] * 5, [1, 1, 1, 0, 0]],
+                                   [[1] * 7 + [0], [1] * 8], [[1, 1]]]),
+    "bucket_by_sequence_length, to the boundary": (
+        lambda m: _sequences(m, [1, 4, 2, 5]).bucket_by_sequence_length(
+            lambda x: m.shape(x)[0], [3, 6], [2, 2, 2], pad_to_bucket_boundary=True),
+        [[[1, 0], [1, 1]], [[1, 1, 1, 1, 0], [1] * 5]]),
+    "with_options": (lambda m: m.data.Dataset.range(3).with_options(m.data.Options()),
+                     [0, 1, 2]),
     "batch": (lambda m: m.data.Dataset.range(7).batch(3), [[0, 1, 2], [3, 4, 5], [6]]),
     "batch, drop_remainder": (lambda m: m.data.Dataset.range(7).batch(3, drop_remainder=True),
                               [[0, 1, 2], [3, 4, 5]]),
@@ -192,6 +223,25 @@ def test_row_number_fast_path_equals_the_element_path():
     assert int(fast.batch(4).cardinality()) == 8
 
 
+def test_options_and_random_sources():
+    options = ts.data.Options()
+    options.deterministic = False
+    options.threading.private_threadpool_size = 4
+    ds = ts.data.Dataset.range(3).with_options(options)
+    assert ds.options().deterministic is False
+    assert ds.options().threading.private_threadpool_size == 4
+    assert values(ds) == [0, 1, 2] and int(ds.cardinality()) == 3
+    mixed = ts.data.Dataset.sample_from_datasets([ts.data.Dataset.range(3),
+                                                  ts.data.Dataset.range(10, 13)], seed=1)
+    drawn = values(mixed)
+    assert sorted(drawn) == [0, 1, 2, 10, 11, 12] and drawn == values(mixed)
+    assert [v for v in drawn if v < 10] == [0, 1, 2]  # each input keeps its order
+    r = ts.data.Dataset.random(seed=4).take(3)
+    assert values(r) == values(r) and r.element_spec.dtype is ts.int64
+    with pytest.raises(ValueError, match="window_size"):
+        ts.data.Dataset.range(3).group_by_window(lambda x: x, lambda k, w: w)
+
+
 def test_errors():
     with pytest.raises(ValueError, match="Dimensions 2 and 3 are not compatible"):
         D.from_tensor_slices(([1, 2], [1, 2, 3]))
@@ -257,7 +307,7 @@ def test_same_elements_cardinality_and_spec_as_tensorflow():
         assert int(ours.cardinality()) == int(theirs.cardinality()), name
         if name != "repeat forever":
             assert values(ours) == values(theirs), name
-        if name.startswith("window"):  # a flat_map's spec: ours from its first dataset
+        if name.startswith(("window", "bucket", "group")):  # specs from the first element
             continue
         ours_spec = [(tuple(s.shape.as_list()), s.dtype.name) for s in
                      ts.data._flatten(ours.element_spec)]
