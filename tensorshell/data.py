@@ -28,7 +28,8 @@ from .function import TensorSpec
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "Options", "TFRecordDataset",
+__all__ = ["AUTOTUNE", "Dataset", "FixedLengthRecordDataset", "INFINITE_CARDINALITY",
+           "Options", "TFRecordDataset",
            "TextLineDataset", "UNKNOWN_CARDINALITY", "experimental"]
 
 
@@ -1088,6 +1089,33 @@ class TFRecordDataset(_FileDataset):
         from .io import read_tfrecords
         super().__init__(filenames, lambda f: read_tfrecords(f, compression_type),
                          "TFRecordDatasetV2")
+
+
+class FixedLengthRecordDataset(_FileDataset):
+    """Records of ``record_bytes`` bytes from binary files, after ``header_bytes`` and
+    before ``footer_bytes``; a body that is not a whole number of records raises
+    InvalidArgumentError, as in TensorFlow."""
+
+    def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None,
+                 buffer_size=None, compression_type=None, num_parallel_reads=None,
+                 name=None):
+        from .io import decompress, read_bytes
+        size = _count(record_bytes, "record_bytes")
+        head = _count(header_bytes or 0, "header_bytes")
+        foot = _count(footer_bytes or 0, "footer_bytes")
+        if size <= 0:
+            raise InvalidArgumentError(None, None, "record_bytes must be > 0")
+
+        def read(filename):
+            raw = decompress(read_bytes(filename), compression_type)
+            body = raw[head:len(raw) - foot]
+            if len(body) % size:
+                raise InvalidArgumentError(
+                    None, None, f"Excluding the header ({head} bytes) and footer ({foot} "
+                    f"bytes), input file {filename!r} has body length {len(body)} bytes, "
+                    f"which is not an exact multiple of the record length ({size} bytes).")
+            return [body[i:i + size] for i in range(0, len(body), size)]
+        super().__init__(filenames, read, "FixedLengthRecordDatasetV2")
 
 
 class _Experimental:

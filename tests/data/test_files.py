@@ -97,3 +97,13 @@ def test_a_csv_pipeline_trains(csv_files):
     assert sum(b[0].shape[0] for b in batches) == 5
     assert all(b[0].dtype is ts.float32 and b[0].shape[1] == 2 for b in batches)
     assert np.isin(np.concatenate([b[1].numpy() for b in batches]), [0.0, 1.0]).all()
+
+
+def test_fixed_length_records(tmp_path):
+    path = tmp_path / "records.bin"
+    path.write_bytes(b"HEADabcdefghijTAIL!")
+    ds = ts.data.FixedLengthRecordDataset(str(path), 5, header_bytes=4, footer_bytes=5)
+    assert [r.numpy() for r in ds] == [b"abcde", b"fghij"]
+    path.write_bytes(b"abcdefghij")
+    with pytest.raises(ts.errors.InvalidArgumentError, match="not an exact multiple"):
+        list(ts.data.FixedLengthRecordDataset(str(path), 3))

@@ -63,6 +63,11 @@ def _kbd(n, beta):
     return np.concatenate([half, half[::-1]])
 
 
+def _logm_spd(m):
+    w, v = np.linalg.eigh(m)
+    return (v * np.log(w)) @ v.T
+
+
 def _sqrtm_spd(m):
     w, v = np.linalg.eigh(m)
     return (v * np.sqrt(w)) @ v.T
@@ -209,6 +214,10 @@ CASES = {
     "inverse_mdct": (lambda x: ts.signal.inverse_mdct(ts.signal.mdct(ts.reshape(x, [-1]),
                                                                      4))[2:-2],
                      lambda x: x.reshape(-1)[2:-2], [A]),
+    "logm": (lambda x: ts.math.real(ts.linalg.logm(ts.complex(
+        ts.matmul(x[:, :3], x[:, :3], transpose_b=True) + 3 * ts.eye(3, dtype=x.dtype),
+        ts.zeros([3, 3], x.dtype)))),
+        lambda x: _logm_spd(x[:, :3] @ x[:, :3].T + 3 * np.eye(3)), [A]),
     "identity_n": (lambda x, y: ts.identity_n([x, y])[0] * ts.identity_n([y])[0],
                    lambda x, y: x * y, [A, B]),
     "shape_n": (lambda x, y: x * ts.cast(ts.reduce_prod(ts.shape_n([x, y[0]])[0]), x.dtype)
@@ -580,6 +589,7 @@ IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
               "kaiser_window", "kaiser_bessel_derived_window", "ssim",
               "non_max_suppression_with_scores"}
+NOT_DIFFERENTIABLE |= {"logm"}  # through eig, which (unlike TensorFlow's) has no gradient
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],

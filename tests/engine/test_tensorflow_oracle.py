@@ -91,6 +91,8 @@ PROGRAMS = [
     "tf.linalg.sqrtm(tf.constant([[4., 1.], [0., 9.]], tf.float64))",
     "tf.matrix_square_root(tf.constant([[2., 1.], [1., 2.]], tf.float64))",
     "tf.linalg.eigvals(tf.constant([[0., -1.], [1., 0.]]))",
+    "tf.linalg.logm(tf.constant([[2., 1.], [0., 3.]], tf.complex128))",
+    "tf.linalg.logm(tf.constant([[1., 2.], [-2., 1.]], tf.complex64))",
     "tf.linalg.banded_triangular_solve(tf.constant([[1., 2., 3.], [0., 4., 5.]], tf.float64), "
     "tf.constant([[1.], [1.], [1.]], tf.float64))",
     "tf.linalg.banded_triangular_solve(tf.constant([[4., 5., 0.], [1., 2., 3.]], tf.float64), "

@@ -771,6 +771,23 @@ def _shift_by(square, k):
     return square
 
 
+def logm(input, name=None):  # noqa: A002
+    """The principal matrix logarithm of complex square matrices (``expm(logm(a)) = a``),
+    through the eigendecomposition ``V diag(log e) V^-1`` - accurate for diagonalisable
+    matrices away from defective ones; complex input only, as TensorFlow's."""
+    from .elementwise import log
+    from .linalg import solve
+    t = as_tensor(input, "logm", "input")
+    if not t.dtype.is_complex:
+        raise invalid("logm", f"input must be complex64 or complex128, got {t.dtype.name}",
+                      [describe(t, "input")], kind="dtype",
+                      hint="ts.linalg.logm(ts.cast(input, ts.complex64))")
+    _square(t, "logm")
+    e, v = eig(t)
+    scaled = v * log(e)[..., None, :]
+    return matrix_transpose(solve(matrix_transpose(v), matrix_transpose(scaled)))
+
+
 def sqrtm(input, name=None):  # noqa: A002
     """The principal square root of square matrices (``sqrtm(a) @ sqrtm(a) = a``), by the
     scaled Denman-Beavers iteration - built from matmul and inv, so it differentiates.
@@ -817,5 +834,6 @@ for _fn in (lu_reconstruct, lu_solve, lu_matrix_inverse, normalize, tensor_diag,
             tensor_diag_part, tridiagonal_solve, tridiagonal_matmul, banded_triangular_solve):
     composite(_fn, ("linalg",))
 composite(sqrtm, ("linalg",))
+composite(logm, ("linalg",))
 from .registry import NAMESPACES  # noqa: E402
 NAMESPACES[""]["matrix_square_root"] = sqrtm  # TensorFlow's top-level name for it
