@@ -250,16 +250,7 @@ print("all good")
 
 
 def test_cupy_backend_through_a_stand_in(tmp_path):
-    for rel, text in FAKE_CUPY.items():
-        path = tmp_path / "fake" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    env = {"PYTHONPATH": str(tmp_path / "fake"), "PATH": "/usr/bin:/bin",
-           "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "all good" in proc.stdout
+    assert "all good" in _run_with_stand_in(tmp_path, SCRIPT)
 
 
 VISIBLE_SCRIPT = '''
