@@ -589,7 +589,6 @@ IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
               "kaiser_window", "kaiser_bessel_derived_window", "ssim",
               "non_max_suppression_with_scores"}
-NOT_DIFFERENTIABLE |= {"logm"}  # through eig, which (unlike TensorFlow's) has no gradient
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],

@@ -130,6 +130,20 @@ GRAD_CASES = {
         x, [[0, 1], [0, 1]], u), [_m((3, 2), 1), _m((2,), 2)]),
     "tensor_scatter_nd_sub": (lambda x, u: ts.tensor_scatter_nd_sub(
         x, [[2], [0]], u), [_m((3, 2), 1), _m((2, 2), 2)]),
+    # a real matrix with real, distinct eigenvalues; losses that do not depend on the
+    # eigenvectors' phases
+    "eig": (lambda a: ts.reduce_sum(ts.math.real(ts.linalg.eig(a + ts.transpose(a) * 0.5
+                                                                + ts.eye(3, dtype=a.dtype)
+                                                                * [1., 3., 6.])[0])
+                                    * ts.constant([1., -2., 0.5], ts.float64))
+            + ts.reduce_sum(ts.square(ts.abs(ts.linalg.eig(a + ts.eye(3, dtype=a.dtype)
+                                                          * [1., 3., 6.])[1]))
+                            * ts.constant([[1., 2., 0.], [0., 1., 3.], [2., 0., 1.]],
+                                          ts.float64)), [_m((3, 3), 22) * 0.3]),
+    "eigvals": (lambda a: ts.reduce_sum(ts.math.real(ts.linalg.eigvals(
+        a + ts.eye(3, dtype=a.dtype) * [1., 3., 6.])) * ts.constant([1., -2., 0.5],
+                                                                   ts.float64)),
+        [_m((3, 3), 23) * 0.3]),
     "lu": (lambda a: ts.reduce_sum(ts.linalg.lu(a)[0] * ts.constant(
         [[1., 2., 3.], [-1., 0.5, 2.], [0.3, -2., 1.]], ts.float64)), [_m((3, 3), 21)]),
     # updates above, below and tied with the values they meet (ties split the gradient)

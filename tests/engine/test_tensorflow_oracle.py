@@ -471,3 +471,21 @@ def test_namespaces_export_what_tensorflow_exports():
                     f"ts.{name} should be ts.{ns}.{name}"
     assert [n for n in NAMESPACES[""] if not hasattr(tf, n)] == []
 
+
+
+def test_eig_gradients_equal_tensorflows():
+    """For losses that do not depend on the eigenvectors' phases (LAPACK's here, Eigen's in
+    TensorFlow), the gradients of eig and eigvals agree."""
+    a = np.array([[1.2, 0.3, -0.4], [0.1, 3.0, 0.5], [0.2, -0.3, 6.1]])
+    w = np.array([[1., 2., 0.], [0., 1., 3.], [2., 0., 1.]])
+    grads = []
+    for lib in (tf, ts):
+        x = lib.constant(a)
+        with lib.GradientTape() as tape:
+            tape.watch(x)
+            e, v = lib.linalg.eig(x)
+            loss = lib.reduce_sum(lib.math.real(e) * [1., -2., 0.5]) + \
+                lib.reduce_sum(lib.square(lib.abs(v)) * w) + \
+                lib.reduce_sum(lib.math.imag(lib.linalg.eigvals(x)) ** 2)
+        grads.append(tape.gradient(loss, x).numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-8, atol=1e-10)

@@ -394,7 +394,7 @@ def _eig_host(t):
     return backend, host, complex_type
 
 
-@op("eig", "custom", FLOAT_COMPLEX, ("", "linalg"), differentiable=False)
+@op("eig", "custom", FLOAT_COMPLEX, ("", "linalg"))
 def eig(tensor, name=None):
     """``(e, v)``: eigenvalues and (unit-norm column) eigenvectors of general square
     matrices, complex64 (or complex128 for double input), as TensorFlow's eig. Their order
@@ -409,7 +409,7 @@ def eig(tensor, name=None):
     return Eig(out(place(e.astype(ctype)), d), out(place(v.astype(ctype)), d))
 
 
-@op("eigvals", "custom", FLOAT_COMPLEX, ("", "linalg"), differentiable=False)
+@op("eigvals", "custom", FLOAT_COMPLEX, ("", "linalg"))
 def eigvals(tensor, name=None):
     """The eigenvalues of general square matrices (complex), as eig's."""
     from ..dtypes import from_numpy
@@ -569,6 +569,38 @@ def expm(input, name=None):  # noqa: A002
     for _ in range(squarings):
         result = matmul(result, result)
     return result
+
+
+def _eig_grad(grads, ans, tensor, name=None):
+    """TensorFlow's: with f[i, j] = conj(1 / (e_j - e_i)) off the diagonal,
+    A_bar = V^-H (diag(e_bar) + f * (V^H V_bar - V^H V diag(Re diag(V^H V_bar)))) V^H, real
+    for real input. Eigenvector gradients depend on the vectors' phases, which are LAPACK's
+    here (TensorFlow's come from Eigen): losses invariant to phase agree."""
+    from .elementwise import conj, real
+    from .linalg import solve
+    from .shape import cast
+    grad_e, grad_v = grads
+    e, v = ans
+    vt = _adjoint(v)
+    mid = diag(grad_e) if grad_e is not None else _zeros_like(matmul(vt, v))
+    if grad_v is not None:
+        f = conj(_off_diagonal_inverse_gaps(e))
+        vgv = matmul(vt, grad_v)
+        diag_real = diag(diag_part(cast(real(vgv), vgv.dtype)))
+        mid = mid + f * (vgv - matmul(matmul(vt, v), diag_real))
+    grad_a = solve(vt, matmul(mid, vt))
+    t = as_tensor(tensor, "eig", "tensor")
+    if not t.dtype.is_complex:
+        grad_a = real(grad_a)
+    return (cast(grad_a, t.dtype),)
+
+
+def _eigvals_grad(g, ans, tensor, name=None):
+    return _eig_grad((g, None), eig(tensor), tensor)
+
+
+defgrad(eig, _eig_grad)
+defgrad(eigvals, _eigvals_grad)
 
 
 def _unit_lower_and_upper(lower_upper):
