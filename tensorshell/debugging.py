@@ -303,9 +303,12 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                                  f"{size}.  Received size {got}, shape {dims}")
 
 
-# -- logging where ops run ------------------------------------------------------------------------
+# -- watching every op: where it runs, and whether it made NaN or Inf --------------------------
 
-_logging_placement = {"on": False, "saved": []}
+# hooks called as hook(op_name, result) after every op called through ts.* or an operator,
+# while at least one is on; the ops are wrapped only then, so dispatch pays nothing otherwise
+_hooks: dict = {}
+_wrapped: list = []
 
 
 def _modules():
@@ -317,51 +320,91 @@ def _modules():
     return {ns: importlib.import_module(m) for ns, m in names.items()}
 
 
-def _logged(name, fn):
+def _watched(name, fn):
     import functools
-    import sys
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
         result = fn(*args, **kwargs)
-        first = result[0] if isinstance(result, (list, tuple)) and result else result
-        device = getattr(first, "device", None)
-        if isinstance(device, str):
-            print(f"Executing op {name} in device {device}", file=sys.stderr)
+        for hook in list(_hooks.values()):
+            hook(name, result)
         return result
     return run
+
+
+def _set_hook(key, hook) -> None:
+    """Turn the hook ``key`` on (``hook`` a function) or off (None), wrapping the public ops
+    while any hook is on."""
+    from .engine.ops.registry import NAMESPACES, TENSOR_METHODS
+    if hook is None:
+        _hooks.pop(key, None)
+    else:
+        _hooks[key] = hook
+    if _hooks and not _wrapped:
+        for ns, module in _modules().items():
+            for name, fn in NAMESPACES[ns].items():
+                if callable(fn) and not isinstance(fn, type) and getattr(module, name,
+                                                                       None) is fn:
+                    _wrapped.append((module, name, fn))
+                    setattr(module, name, _watched(name, fn))
+        for name in TENSOR_METHODS:
+            original = getattr(Tensor, name)
+            _wrapped.append((Tensor, name, original))
+            setattr(Tensor, name, _watched(name.strip("_"), original))
+    elif not _hooks and _wrapped:
+        for owner, name, fn in reversed(_wrapped):
+            setattr(owner, name, fn)
+        _wrapped.clear()
+
+
+def _outputs(result):
+    return [r for r in (result if isinstance(result, (list, tuple)) else [result])
+            if isinstance(r, Tensor)]
+
+
+def _log_placement(name, result):
+    import sys
+    outputs = _outputs(result)
+    if outputs:
+        print(f"Executing op {name} in device {outputs[0].device}", file=sys.stderr)
 
 
 def set_log_device_placement(enabled) -> None:
     """Print ``Executing op NAME in device DEVICE`` (to standard error) for every op called
     through ts.* or a tensor operator, as TensorFlow's option does - to see where each op
-    runs. Costs nothing while off: the ops are wrapped only while it is on."""
-    from .engine.ops.registry import NAMESPACES, TENSOR_METHODS
-    on = bool(enabled)
-    if on == _logging_placement["on"]:
-        return
-    if on:
-        saved = []
-        for ns, module in _modules().items():
-            for name, fn in NAMESPACES[ns].items():
-                if callable(fn) and not isinstance(fn, type) and getattr(module, name,
-                                                                       None) is fn:
-                    saved.append((module, name, fn))
-                    setattr(module, name, _logged(name, fn))
-        for name, fn in TENSOR_METHODS.items():
-            saved.append((Tensor, name, getattr(Tensor, name)))
-            setattr(Tensor, name, _logged(name.strip("_"), getattr(Tensor, name)))
-        _logging_placement["saved"] = saved
-    else:
-        for owner, name, fn in reversed(_logging_placement["saved"]):
-            setattr(owner, name, fn)
-        _logging_placement["saved"] = []
-    _logging_placement["on"] = on
+    runs. Costs nothing while off."""
+    _set_hook("placement", _log_placement if enabled else None)
 
 
 def get_log_device_placement() -> bool:
     """Whether set_log_device_placement is on."""
-    return _logging_placement["on"]
+    return "placement" in _hooks
+
+
+def _check_numerics(name, result):
+    for i, t in enumerate(_outputs(result)):
+        if not (t.dtype.is_floating or t.dtype.is_complex):
+            continue
+        values = np.asarray(t.numpy())
+        found = [what for what, bad in (("NaN", np.isnan(values)), ("Infinity",
+                                                                   np.isinf(values)))
+                 if bad.any()]
+        if found:
+            raise _fail(name, f"!!! Detected {' or '.join(found)} in output {i} of "
+                        f"eagerly-executing op \"{name}\" (# of outputs: "
+                        f"{len(_outputs(result))}) !!!\n  dtype: {t.dtype.name}\n  shape: "
+                        f"{list(t.shape)}", [describe(t, "output")])
+
+
+def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
+    """Raise InvalidArgumentError, naming the op, as soon as an op called through ts.* or
+    an operator produces NaN or Infinity - to find where a training run first goes wrong.
+    Costs a scan of every result while on, nothing while off."""
+    _set_hook("numerics", _check_numerics)
+
+
+def disable_check_numerics() -> None:
+    _set_hook("numerics", None)
 
 
 __all__ = ["Assert", "assert_all_finite", "assert_equal", "assert_greater",
@@ -370,4 +413,5 @@ __all__ = ["Assert", "assert_all_finite", "assert_equal", "assert_greater",
            "assert_none_equal", "assert_positive", "assert_proper_iterable", "assert_rank",
            "assert_rank_at_least", "assert_rank_in", "assert_same_float_dtype",
            "assert_scalar", "assert_shapes", "assert_type", "check_numerics",
-           "get_log_device_placement", "is_numeric_tensor", "set_log_device_placement"]
+           "disable_check_numerics", "enable_check_numerics", "get_log_device_placement",
+           "is_numeric_tensor", "set_log_device_placement"]

@@ -146,3 +146,22 @@ def test_log_device_placement(capsys):
     _ = a * 2
     assert capsys.readouterr().err == ""
     assert ts.add is add and ts.math.add is add and ts.Tensor.__dict__["__getitem__"] is getitem
+
+
+def test_check_numerics_names_the_first_op_that_goes_wrong():
+    a = ts.constant([1., 0.])
+    ts.debugging.enable_check_numerics()
+    try:
+        assert ts.math.log(a + 1).numpy()[1] == 0
+        with pytest.raises(ts.errors.InvalidArgumentError,
+                           match='Detected Infinity in output 0 of eagerly-executing op "log"'):
+            ts.math.log(a)
+        with pytest.raises(ts.errors.InvalidArgumentError, match='NaN.*"truediv"'):
+            _ = a / a
+        ts.debugging.set_log_device_placement(True)   # both hooks at once, then one off
+        ts.debugging.set_log_device_placement(False)
+        with pytest.raises(ts.errors.InvalidArgumentError):
+            ts.sqrt(ts.constant(-1.))
+    finally:
+        ts.debugging.disable_check_numerics()
+    assert np.isinf(ts.math.log(a).numpy()[1])  # off again: TensorFlow's silent inf
