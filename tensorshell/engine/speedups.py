@@ -27,11 +27,10 @@ def tensor_getitem(tensor_type, placement, getitem):
     return C.getitem_method(tensor_type, placement, getitem)
 
 
-def floats_fit_float32(reference):
-    """The C check of a flat list of Python floats when built, else ``reference``."""
-    return reference if C is None else C.floats_fit_float32
-
-
-def crc32c(reference):
-    """The C CRC-32C when built, else ``reference``."""
-    return reference if C is None else C.crc32c
+def fast(reference):
+    """The C function of ``reference``'s name (less a ``_reference`` suffix) when the
+    extension is built, else ``reference`` itself - which stays the definition the tests
+    compare the C version against."""
+    if C is None:
+        return reference
+    return getattr(C, reference.__name__.removesuffix("_reference"))

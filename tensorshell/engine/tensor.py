@@ -692,7 +692,7 @@ _FLOAT32 = np.dtype(np.float32)
 _TS_FLOAT32 = dtypes.float32
 
 
-_floats_fit = speedups.floats_fit_float32(floats_fit_float32)
+_floats_fit = speedups.fast(floats_fit_float32)
 
 
 def constant(value, dtype=None, shape=None, name="Const") -> Tensor:

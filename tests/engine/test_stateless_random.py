@@ -124,3 +124,18 @@ def test_global_seed_sequence_as_tensorflow():
     tf = pytest.importorskip("tensorflow")
     for got, want in zip(_seeded_program(ts), _seeded_program(tf)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_c_philox_equals_the_numpy_reference():
+    from tensorshell.engine import speedups
+    from tensorshell.engine.ops import philox
+    if speedups.C is None:
+        pytest.skip(f"C speedups not built: {speedups.WHY_NOT}")
+    # offsets that wrap the low 64 bits of the counter (the carry into the high half)
+    offsets = np.arange(300, dtype=np.uint64) * np.uint64(7919) + np.uint64(2**64 - 1000)
+    for low, high, k0, k1 in ((0, 0, 0, 0), (2**64 - 5, 2**64 - 1, 2**32 - 1, 12345),
+                              (123456789, 987654321, 0x3EC8F720, 0x02461E29)):
+        want = philox.philox_blocks_reference(offsets, low, high, k0, k1)
+        got = np.frombuffer(speedups.C.philox_blocks(offsets, low, high, k0, k1),
+                            np.uint32).reshape(-1, 4)
+        np.testing.assert_array_equal(got, want)
