@@ -88,46 +88,63 @@ class Constant(Initializer):
         return {"value": self.value}
 
 
-class RandomUniform(Initializer):
-    """Uniform samples from [minval, maxval) (floats or integers)."""
+class _Random(Initializer):
+    """A random initializer: stateless with the pair ``[seed, 0]`` when seeded, else drawn
+    from the global seed sequence - TensorFlow's choice, and so TensorFlow's values."""
 
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
-        self.minval, self.maxval, self.seed = minval, maxval, seed
+    _params: tuple = ()
+
+    def __init__(self, *values, seed=None):
+        for name, value in zip(self._params, values):
+            setattr(self, name, value)
+        self.seed = seed
+
+    def _check(self, d):
+        raise NotImplementedError
 
     def __call__(self, shape, dtype=dtypes.float32, **kwargs):
         d = dtypes.as_dtype(dtype)
+        self._check(d)
+        shape = self._shape(shape, kwargs)
+        args = [getattr(self, name) for name in self._params]
+        if self.seed is not None:
+            return self._stateless(shape, [self.seed, 0], *args, dtype=d)
+        return self._stateful(shape, *args, dtype=d)
+
+    def get_config(self) -> dict:
+        return {**{name: getattr(self, name) for name in self._params}, "seed": self.seed}
+
+
+class RandomUniform(_Random):
+    """Uniform samples from [minval, maxval) (floats or integers)."""
+
+    _params = ("minval", "maxval")
+    _stateless = staticmethod(_random.stateless_uniform)
+    _stateful = staticmethod(_random.uniform)
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(minval, maxval, seed=seed)
+
+    def _check(self, d):
         if not (d.is_floating or d.is_integer):
             raise ValueError(f"Argument `dtype` expected to be numeric or boolean. Received "
                              f"{d.name}.")
-        shape = self._shape(shape, kwargs)
-        if self.seed is not None:
-            return _random.stateless_uniform(shape, [self.seed, 0], self.minval, self.maxval,
-                                             dtype=d)
-        return _random.uniform(shape, self.minval, self.maxval, dtype=d)
-
-    def get_config(self) -> dict:
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
-class RandomNormal(Initializer):
+class RandomNormal(_Random):
     """Normal samples with ``mean`` and ``stddev``."""
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean, self.stddev, self.seed = mean, stddev, seed
+    _params = ("mean", "stddev")
+    _stateless = staticmethod(_random.stateless_normal)
+    _stateful = staticmethod(_random.normal)
 
-    def __call__(self, shape, dtype=dtypes.float32, **kwargs):
-        d = dtypes.as_dtype(dtype)
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(mean, stddev, seed=seed)
+
+    def _check(self, d):
         if not d.is_floating:
             raise ValueError(f"Argument `dtype` expected to be floating point. Received: "
                              f"{d.name}.")
-        shape = self._shape(shape, kwargs)
-        if self.seed is not None:
-            return _random.stateless_normal(shape, [self.seed, 0], self.mean, self.stddev,
-                                            dtype=d)
-        return _random.normal(shape, self.mean, self.stddev, dtype=d)
-
-    def get_config(self) -> dict:
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
 # TensorFlow's top-level names for them

@@ -106,17 +106,19 @@ class RaggedTensor:
     @classmethod
     def from_nested_row_splits(cls, flat_values, nested_row_splits, name=None,
                                validate=True):
-        result = flat_values
-        for splits in reversed(list(nested_row_splits)):
-            result = cls.from_row_splits(result, splits, validate=validate)
-        return result
+        return cls._nested(flat_values, nested_row_splits, cls.from_row_splits, validate)
 
     @classmethod
     def from_nested_row_lengths(cls, flat_values, nested_row_lengths, name=None,
                                 validate=True):
+        return cls._nested(flat_values, nested_row_lengths, cls.from_row_lengths, validate)
+
+    @staticmethod
+    def _nested(flat_values, partitions, build, validate):
+        """``build`` applied from the innermost partition outwards."""
         result = flat_values
-        for lengths in reversed(list(nested_row_lengths)):
-            result = cls.from_row_lengths(result, lengths, validate=validate)
+        for partition in reversed(list(partitions)):
+            result = build(result, partition, validate=validate)
         return result
 
     @classmethod

@@ -236,8 +236,18 @@ def test_options_and_random_sources():
     drawn = values(mixed)
     assert sorted(drawn) == [0, 1, 2, 10, 11, 12] and drawn == values(mixed)
     assert [v for v in drawn if v < 10] == [0, 1, 2]  # each input keeps its order
+    def two(stop):
+        return values(ts.data.Dataset.sample_from_datasets(
+            [ts.data.Dataset.range(1), ts.data.Dataset.range(10, 1000)], seed=2,
+            stop_on_empty_dataset=stop))
+    assert len(two(False)) == 991                # both drained
+    assert 0 in two(True) and len(two(True)) < 100  # ends when an input runs out
+    with pytest.raises(ValueError, match="weights"):
+        ts.data.Dataset.sample_from_datasets([ts.data.Dataset.range(1)], weights=[-1.0])
     r = ts.data.Dataset.random(seed=4).take(3)
     assert values(r) == values(r) and r.element_spec.dtype is ts.int64
+    changing = ts.data.Dataset.random(seed=4, rerandomize_each_iteration=True).take(3)
+    assert values(changing) != values(changing)
     with pytest.raises(ValueError, match="window_size"):
         ts.data.Dataset.range(3).group_by_window(lambda x: x, lambda k, w: w)
 

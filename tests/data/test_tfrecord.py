@@ -126,3 +126,12 @@ def test_files_exchange_with_tensorflow(tmp_path, compression):
     # the same messages (map entries may come in another order: protobuf leaves it open)
     assert ts.train.Example.FromString(_example(tf, 3).SerializeToString()) == _example(ts, 3)
     assert tf.train.Example.FromString(_example(ts, 3).SerializeToString()) == _example(tf, 3)
+
+
+def test_compression_options():
+    assert ts.io.TFRecordOptions.get_compression_type_string(None) == ""
+    assert ts.io.TFRecordOptions.get_compression_type_string("gzip") == "GZIP"
+    assert ts.io.TFRecordOptions.get_compression_type_string(
+        ts.io.TFRecordOptions("ZLIB", compression_level=9)) == "ZLIB"
+    with pytest.raises(ValueError, match="compression_type"):
+        ts.io.TFRecordOptions("LZ4")

@@ -80,3 +80,22 @@ def test_same_draws_as_tensorflow():
     tf = pytest.importorskip("tensorflow")
     for got, want in zip(_draws(ts), _draws(tf)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_state_setters_agree_with_drawing():
+    g = ts.random.Generator.from_seed(3)
+    same = ts.random.Generator.from_key_counter(key=[3 >> 64], counter=[3, 0])
+    assert same.state.numpy().tolist() == g.state.numpy().tolist() == [3, 0, 0]
+    assert int(g.key) == 0
+    skipped = ts.random.Generator.from_seed(3)
+    skipped.skip(5)                     # as if 5 samples were drawn
+    g.uniform([5])
+    assert skipped.state.numpy().tolist() == g.state.numpy().tolist()
+    other = ts.random.Generator.from_seed(99)
+    other.reset(g.state)
+    np.testing.assert_array_equal(other.normal([4]).numpy(), g.normal([4]).numpy())
+    other.reset_from_key_counter(0, [3, 0])
+    fresh = ts.random.Generator.from_state([3, 0, 0])
+    np.testing.assert_array_equal(other.uniform([2]).numpy(), fresh.uniform([2]).numpy())
+    with pytest.raises(ValueError, match="3 int64 words"):
+        ts.random.Generator(state=[1, 2])

@@ -702,7 +702,7 @@ def _tridiagonal_dense(diagonals, diagonals_format, op_name):
     'compact' [..., 3, M] (superdiagonal, diagonal, subdiagonal; the super's last and the
     sub's first entries unused), 'sequence' (three tensors), 'matrix' (already dense)."""
     from .composites import band_part
-    from .shape import pad, stack
+    from .shape import stack
     if diagonals_format == "matrix":
         m = _float(diagonals, op_name, "diagonals", FLOAT_COMPLEX, "a floating-point or complex")
         return band_part(m, 1, 1)
@@ -717,29 +717,17 @@ def _tridiagonal_dense(diagonals, diagonals_format, op_name):
     if d.ndim < 2 or d.shape[-2] != 3:
         raise invalid(op_name, f"compact diagonals must be [..., 3, M], got {list(d.shape)}",
                       [describe(d, "diagonals")], kind="shape")
-    rank = d.ndim
-    zeros_pad = [[0, 0]] * (rank - 2)
-    superdiag = set_diag(_zero_square(d), pad(d[..., 0, :-1], zeros_pad + [[0, 1]]))
-    upper = _shift(superdiag, 1)
-    lower = _shift(set_diag(_zero_square(d), pad(d[..., 2, 1:], zeros_pad + [[0, 1]])), -1)
-    return set_diag(upper + lower, d[..., 1, :])
+    return _band(d[..., 0, :-1], 1) + diag(d[..., 1, :]) + _band(d[..., 2, 1:], -1)
 
 
-def _zero_square(d):
-    from .creation import zeros
-    m = d.shape[-1]
-    return zeros(list(d.shape[:-2]) + [m, m], dtype=d.dtype)
-
-
-def _shift(square, k):
-    """Move a diagonal matrix's diagonal to the k-th off-diagonal (k = 1 above, -1 below)."""
+def _band(values, k):
+    """The square matrix [..., M, M] with ``values`` [..., M - |k|] on its k-th diagonal
+    (above the main one for k > 0, below for k < 0), zeros elsewhere."""
     from .shape import pad
-    rank = square.ndim
-    m = square.shape[-1]
-    lead = [[0, 0]] * (rank - 2)
-    if k > 0:
-        return pad(square, lead + [[0, 0], [1, 0]])[..., :m, :m]
-    return pad(square, lead + [[1, 0], [0, 0]])[..., :m, :m]
+    lead = [[0, 0]] * (values.ndim - 1)
+    gap = abs(k)
+    widths = [[0, gap], [gap, 0]] if k > 0 else [[gap, 0], [0, gap]]
+    return pad(diag(values), lead + widths)
 
 
 def tridiagonal_solve(diagonals, rhs, diagonals_format="compact", transpose_rhs=False,
@@ -773,34 +761,23 @@ def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
     ``bands`` [..., K, M] holds the diagonal and K-1 off-diagonals - lower: row 0 the
     diagonal, row k the k-th subdiagonal (right-aligned); upper: the last row the
     diagonal, row K-1-k the k-th superdiagonal (left-aligned)."""
-    from .shape import pad
     b = _float(bands, "banded_triangular_solve", "bands", FLOAT_COMPLEX,
                "a floating-point or complex")
     if b.ndim < 2:
         raise invalid("banded_triangular_solve", f"bands must be [..., K, M], got "
                       f"{list(b.shape)}", [describe(b, "bands")], kind="shape")
     k_rows, m = b.shape[-2], b.shape[-1]
-    lead = [[0, 0]] * (b.ndim - 2)
-    dense = _zero_square(b)
-    for k in range(k_rows):
-        row = b[..., k, :] if lower else b[..., k_rows - 1 - k, :]
-        if k >= m:
-            break
-        values = row[..., k:] if lower else row[..., :m - k]
-        band = _shift_by(set_diag(_zero_square(b), pad(values, lead + [[0, k]])),
-                         -k if lower else k)
-        dense = dense + band
+    dense = diag(b[..., 0, :] if lower else b[..., k_rows - 1, :])
+    for k in range(1, min(k_rows, m)):
+        if lower:
+            dense = dense + _band(b[..., k, k:], -k)
+        else:
+            dense = dense + _band(b[..., k_rows - 1 - k, :m - k], k)
     host = np.asarray(diag_part(dense).numpy())
     if host.size and (host == 0).any():
         raise invalid("banded_triangular_solve", "Input matrix is not invertible.",
                       [describe(b, "bands")])
     return triangular_solve(dense, rhs, lower=lower, adjoint=adjoint)
-
-
-def _shift_by(square, k):
-    for _ in range(abs(k)):
-        square = _shift(square, 1 if k > 0 else -1)
-    return square
 
 
 def logm(input, name=None):  # noqa: A002

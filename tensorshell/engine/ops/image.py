@@ -444,18 +444,24 @@ def yuv_to_rgb(images):
 
 # -- measures ---------------------------------------------------------------------------------
 
+def _peak(max_val, dtype, op_name):
+    """``max_val`` in the images' dtype, on the float32 [0, 1] scale they are compared on
+    (255 for uint8 images becomes 1.0), as TensorFlow converts it."""
+    from .shape import cast
+    return convert_image_dtype(cast(as_tensor(max_val, op_name, "max_val"), dtype),
+                               dtypes.float32)
+
+
 def psnr(a, b, max_val, name=None):
     """Peak signal-to-noise ratio between images in dB, per image (over the last three
     dimensions), computed in float32 on the images' [0, 1] scale as TensorFlow does."""
     from .elementwise import log, squared_difference
     from .reduction import reduce_mean
-    from .shape import cast
     x, y = as_tensor(a, "psnr", "a"), as_tensor(b, "psnr", "b")
     if x.dtype is not y.dtype:
         raise invalid("psnr", f"a and b must have the same dtype, got {x.dtype.name} and "
                       f"{y.dtype.name}", [describe(x, "a"), describe(y, "b")], kind="dtype")
-    peak = convert_image_dtype(cast(as_tensor(max_val, "psnr", "max_val"), x.dtype),
-                               dtypes.float32)
+    peak = _peak(max_val, x.dtype, "psnr")
     x, y = convert_image_dtype(x, dtypes.float32), convert_image_dtype(y, dtypes.float32)
     mse = reduce_mean(squared_difference(x, y), [-3, -2, -1])
     return 20 * log(peak) / math.log(10.0) - np.float32(10 / np.log(10)) * log(mse)
@@ -633,9 +639,7 @@ def _ssim_parts(img1, img2, max_val, filter_size, filter_sigma, k1, k2):
     if h < filter_size or w < filter_size:
         raise invalid("ssim", f"images of {h}x{w} are smaller than the {filter_size}x"
                       f"{filter_size} filter", kind="shape")
-    peak = convert_image_dtype(as_tensor(max_val, "ssim", "max_val", img1.dtype
-                                         if not img1.dtype.is_floating else None),
-                               dtypes.float32)
+    peak = _peak(max_val, img1.dtype, "ssim")
     kernel = tile(_gaussian_kernel(int(filter_size), float(filter_sigma), x.dtype),
                   [1, 1, c, 1])
     lead = list(x.shape[:-3])

@@ -149,7 +149,7 @@ def dynamic_stitch(indices, data, name=None):
         raise ValueError("dynamic_stitch needs two lists of the same non-zero length: index "
                          "tensors and data tensors")
     idx = [as_tensor(i, "dynamic_stitch", f"indices[{k}]") for k, i in enumerate(indices)]
-    vals = unify_data(data)
+    vals = _unify_data(data)
     tail = None
     flat_rows = []
     for k, (i, v) in enumerate(zip(idx, vals)):
@@ -176,7 +176,7 @@ def dynamic_stitch(indices, data, name=None):
     return _shape.gather(pool, np.where(source >= 0, source, positions.size))
 
 
-def unify_data(data):
+def _unify_data(data):
     from .registry import unify
     return unify("dynamic_stitch", list(data), [f"data[{k}]" for k in range(len(data))])
 

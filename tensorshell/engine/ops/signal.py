@@ -393,7 +393,7 @@ def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
     """The discrete cosine transform of types 1-4 along the last axis (``norm="ortho"``
     for the orthonormal forms of types 2-4), equal to scipy.fftpack.dct as in TensorFlow."""
     from .elementwise import complex_ as make_complex, real
-    from .shape import concat, expand_dims, pad
+    from .shape import concat, expand_dims
     if type not in (1, 2, 3, 4):
         raise ValueError(f"Types I, II, III and IV (I)DCT are supported, got type {type}.")
     t = _dct_input(input, n, axis, norm, "dct")
@@ -430,7 +430,6 @@ def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
     y = matmul(flat, _dct4_matrix(size, d))[..., 0, :]
     if norm == "ortho":
         y = y * _constant(np.full(size, math.sqrt(1 / (2 * size))), d)
-    del pad
     return y
 
 
