@@ -353,11 +353,11 @@ def lu(input, output_idx_type=None, name=None):  # noqa: A002
     _square(t, "lu")
     d = int32 if output_idx_type is None else as_dtype(output_idx_type)
     backend = t._device.backend
-    host = np.asarray(backend.to_numpy(t._data)) if backend.is_gpu else t._data
+    host = np.asarray(backend.to_numpy(t._data))
     factors, perm = _lu_kernel(host.astype(np.complex128 if t.dtype.is_complex
                                            else np.float64))
-    place = backend.from_numpy if backend.is_gpu else (lambda x: x)
-    return Lu(_wrap(place(factors), t), out(place(perm.astype(d._np)), d))
+    return Lu(_wrap(backend.from_numpy(factors), t),
+              out(backend.from_numpy(perm.astype(d._np)), d))
 
 
 def _lu_grad(grads, ans, input, output_idx_type=None, name=None):  # noqa: A002
@@ -386,12 +386,19 @@ defgrad(lu, _lu_grad)
 Eig = collections.namedtuple("Eig", ["e", "v"])
 
 
-def _eig_host(t):
+def _eig_results(op_def, tensor, vectors: bool) -> list:
+    """LAPACK's eigenvalues (and eigenvectors) of ``tensor`` on the host, as complex64
+    tensors (complex128 for double input) on its device."""
+    from ..dtypes import from_numpy
+    t = _matrix_input(op_def, tensor, "tensor")
+    _square(t, op_def.name)
     backend = t._device.backend
-    host = np.asarray(backend.to_numpy(t._data)) if backend.is_gpu else np.asarray(t._data)
-    complex_type = np.complex64 if t.dtype.name in ("float16", "float32", "complex64") \
-        else np.complex128
-    return backend, host, complex_type
+    host = np.asarray(backend.to_numpy(t._data))
+    wide = host.astype(np.complex128 if host.dtype.kind == "c" else np.float64)
+    ctype = np.dtype(np.complex64 if t.dtype.name in ("float16", "float32", "complex64")
+                     else np.complex128)
+    results = np.linalg.eig(wide) if vectors else (np.linalg.eigvals(wide),)
+    return [out(backend.from_numpy(r.astype(ctype)), from_numpy(ctype)) for r in results]
 
 
 @op("eig", "custom", FLOAT_COMPLEX, ("", "linalg"))
@@ -399,26 +406,13 @@ def eig(tensor, name=None):
     """``(e, v)``: eigenvalues and (unit-norm column) eigenvectors of general square
     matrices, complex64 (or complex128 for double input), as TensorFlow's eig. Their order
     and each vector's phase are LAPACK's, which may differ from TensorFlow's."""
-    from ..dtypes import from_numpy
-    t = _matrix_input(eig.op, tensor, "tensor")
-    _square(t, "eig")
-    backend, host, ctype = _eig_host(t)
-    e, v = np.linalg.eig(host.astype(np.complex128 if host.dtype.kind == "c" else np.float64))
-    place = backend.from_numpy if backend.is_gpu else (lambda x: x)
-    d = from_numpy(np.dtype(ctype))
-    return Eig(out(place(e.astype(ctype)), d), out(place(v.astype(ctype)), d))
+    return Eig(*_eig_results(eig.op, tensor, vectors=True))
 
 
 @op("eigvals", "custom", FLOAT_COMPLEX, ("", "linalg"))
 def eigvals(tensor, name=None):
     """The eigenvalues of general square matrices (complex), as eig's."""
-    from ..dtypes import from_numpy
-    t = _matrix_input(eigvals.op, tensor, "tensor")
-    _square(t, "eigvals")
-    backend, host, ctype = _eig_host(t)
-    e = np.linalg.eigvals(host.astype(np.complex128 if host.dtype.kind == "c" else np.float64))
-    place = backend.from_numpy if backend.is_gpu else (lambda x: x)
-    return out(place(e.astype(ctype)), from_numpy(np.dtype(ctype)))
+    return _eig_results(eigvals.op, tensor, vectors=False)[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,13 +20,11 @@ from .shape import int_list
 
 
 def _host(t) -> np.ndarray:
-    return np.asarray(t._device.backend.to_numpy(t._data)) if t._device.backend.is_gpu \
-        else np.asarray(t._data)
+    return np.asarray(t._device.backend.to_numpy(t._data))
 
 
 def _on_device(arr: np.ndarray, like, dtype):
-    backend = like._device.backend
-    return out(backend.from_numpy(arr) if backend.is_gpu else arr, dtype)
+    return out(like._device.backend.from_numpy(arr), dtype)
 
 
 def _index_dtype(out_type, op_name):
