@@ -614,9 +614,12 @@ def depthwise_conv2d(input, filter, strides, padding, data_format=None,  # noqa:
     return _result(xp, y, x._data.shape[:1], 2, first, x.dtype)
 
 
-def _check_depthwise_backprop(name, x_shape, w_shape, g, geo, first, operand):
-    """``out_backprop`` must have the shape a depthwise convolution of ``x_shape`` with
-    filters of ``w_shape`` gives."""
+def _depthwise_backprop_geometry(name, x_shape, w_shape, g, strides, padding, data_format,
+                                 dilations, operand):
+    """The geometry of a depthwise backprop op, once ``out_backprop`` is checked to have the
+    shape a depthwise convolution of ``x_shape`` with filters of ``w_shape`` gives."""
+    geo, first = _depthwise_geometry(name, x_shape, w_shape, strides, padding, data_format,
+                                     dilations)
     c, m = w_shape[-2], w_shape[-1]
     if (_channels(x_shape, 2, first) != c or _channels(g.shape, 2, first) != c * m
             or _spatial(g.shape, 2, first) != geo.out_sizes or g.shape[0] != x_shape[0]):
@@ -624,6 +627,7 @@ def _check_depthwise_backprop(name, x_shape, w_shape, g, geo, first, operand):
                                   f"out_backprop does not have the shape a depthwise "
                                   f"convolution of an input of shape {list(x_shape)} with "
                                   f"filters of shape {list(w_shape)} gives")
+    return geo, first
 
 
 @op("depthwise_conv2d_backprop_input", "custom", FLOATING, ())
@@ -634,11 +638,10 @@ def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides, 
     w, g = _two_operands(depthwise_conv2d_backprop_input.op, filter, out_backprop, "filter",
                          "out_backprop")
     sizes = int_list(input_sizes, name_, "input_sizes")
-    geo, first = _depthwise_geometry(name_, sizes, w.shape.as_list(), strides, padding,
-                                     data_format, dilations)
+    geo, first = _depthwise_backprop_geometry(name_, sizes, w.shape.as_list(), g, strides,
+                                              padding, data_format, dilations,
+                                              describe(w, "filter"))
     c = w.shape[-2]
-    _check_depthwise_backprop(name_, sizes, w.shape.as_list(), g, geo, first,
-                              describe(w, "filter"))
     xp = g._device.backend.xp
     dx = conv_input_grad_kernel(xp, _to_kernel_layout(xp, g._data, 2, first), w._data, geo,
                                 sizes[0], c, depthwise=True)
@@ -653,10 +656,9 @@ def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,
     x, g = _two_operands(depthwise_conv2d_backprop_filter.op, input, out_backprop, "input",
                          "out_backprop")
     w_shape = int_list(filter_sizes, name_, "filter_sizes")
-    geo, first = _depthwise_geometry(name_, x.shape.as_list(), w_shape, strides, padding,
-                                     data_format, dilations)
-    _check_depthwise_backprop(name_, x.shape.as_list(), w_shape, g, geo, first,
-                              describe(x, "input"))
+    geo, first = _depthwise_backprop_geometry(name_, x.shape.as_list(), w_shape, g, strides,
+                                              padding, data_format, dilations,
+                                              describe(x, "input"))
     xp = x._device.backend.xp
     dw = conv_filter_grad_kernel(xp, _to_kernel_layout(xp, x._data, 2, first),
                                  _to_kernel_layout(xp, g._data, 2, first), geo,
