@@ -105,6 +105,11 @@ def test_rank_specific_names_and_tensorflow_argument_forms():
     assert ts.nn.conv3d_transpose(ts.ones((1, 2, 2, 2, 5)), ts.ones((2, 2, 2, 3, 5)),
                                   [1, 4, 4, 4, 3], 2).shape == (1, 4, 4, 4, 3)
     assert ts.nn.max_pool2d(x, 2, 2, "VALID").shape == (2, 3, 3, 3)
+    # atrous: stride 1, the taps `rate` apart
+    np.testing.assert_array_equal(ts.nn.atrous_conv2d(x, w, 2, "VALID").numpy(),
+                                  ts.nn.conv2d(x, w, 1, "VALID", dilations=2).numpy())
+    assert ts.nn.atrous_conv2d_transpose(ts.ones((2, 2, 3, 5)), w, [2, 6, 7, 3], 2,
+                                         "VALID").shape == (2, 6, 7, 3)
     assert ts.nn.avg_pool1d(x[0], [3], [1], "SAME").shape == (6, 7, 3)
     assert ts.nn.max_pool3d(x[None], 2, 1, "VALID").shape == (1, 1, 5, 6, 3)
     # leading batch dimensions, as TensorFlow's conv2d takes them
@@ -255,6 +260,11 @@ def test_gradients_and_second_derivatives(padding):
     (lambda: ts.nn.conv2d_transpose(ts.ones((2, 4, 4, 5)), ts.ones((3, 3, 3, 5)),
                                     [2, 9, 9, 3], 2, "SAME"),
      InvalidArgumentError, r"spatial sizes \[5, 5\]"),
+    (lambda: ts.nn.atrous_conv2d(ts.ones((1, 5, 5, 3)), ts.ones((3, 3, 3, 4)), 0, "SAME"),
+     InvalidArgumentError, "rate must be a positive int for ts.nn.atrous_conv2d, got 0"),
+    (lambda: ts.nn.atrous_conv2d_transpose(ts.ones((1, 5, 5, 4)), ts.ones((3, 3, 4)),
+                                           [1, 5, 5, 3], 2, "SAME"),
+     InvalidArgumentError, "filters must have rank 4 for ts.nn.atrous_conv2d_transpose"),
     (lambda: ts.nn.conv2d_transpose(ts.ones((2, 4, 4, 5)), ts.ones((3, 3, 3, 5)), [2, 8, 8], 2),
      InvalidArgumentError, "output_shape .* must have 4"),
 ])
@@ -298,6 +308,12 @@ ORACLE = {
                                                                    "SAME"), "2dT"),
     "conv2d_transpose valid": (lambda lib, x, w: lib.nn.conv2d_transpose(x, w, [2, 13, 14, 5],
                                                                          2, "VALID"), "2dT"),
+    "atrous_conv2d": (lambda lib, x, w: lib.nn.atrous_conv2d(x, w, 2, "SAME"), "2d"),
+    "atrous_conv2d valid": (lambda lib, x, w: lib.nn.atrous_conv2d(x, w, 3, "VALID"), "2d"),
+    "atrous_conv2d_transpose": (lambda lib, x, w: lib.nn.atrous_conv2d_transpose(
+        x, w, [2, 6, 6, 5], 2, "SAME"), "2dT"),
+    "atrous_conv2d_transpose valid": (lambda lib, x, w: lib.nn.atrous_conv2d_transpose(
+        x, w, [2, 10, 10, 5], 2, "VALID"), "2dT"),
     "depthwise_conv2d": (lambda lib, x, w: lib.nn.depthwise_conv2d(x, w[..., :2], [1, 2, 2, 1],
                                                                    "SAME"), "2d"),
     "depthwise_conv2d dilated": (lambda lib, x, w: lib.nn.depthwise_conv2d(

@@ -886,6 +886,27 @@ def conv3d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
                           dilations)
 
 
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """``conv2d`` with holes: the filter taps ``rate`` pixels apart, stride 1 (``conv2d`` with
+    ``dilations=rate``)."""
+    _rank_checked("atrous_conv2d", filters, 2, "filters")
+    return convolution(value, filters, 1, padding, "NHWC", _atrous_rate("atrous_conv2d", rate))
+
+
+def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None):
+    """The transpose of ``atrous_conv2d``: ``filters`` are ``[height, width, output_channels,
+    in_channels]``."""
+    _rank_checked("atrous_conv2d_transpose", filters, 2, "filters")
+    return conv_transpose(value, filters, output_shape, 1, padding, "NHWC",
+                          _atrous_rate("atrous_conv2d_transpose", rate))
+
+
+def _atrous_rate(name, rate):
+    if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate < 1:
+        raise invalid(name, f"rate must be a positive int for ts.nn.{name}, got {rate!r}")
+    return int(rate)
+
+
 def _pool_alias(pool, n, default_format):
     public = f"{pool.__name__}{n}d"
 
@@ -900,7 +921,7 @@ def _pool_alias(pool, n, default_format):
 
 
 for _fn in (conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose,
-            separable_conv2d):
+            separable_conv2d, atrous_conv2d, atrous_conv2d_transpose):
     composite(_fn, ("nn",))
 for _pooling in (max_pool, avg_pool):
     for _n in (1, 2, 3):
