@@ -2,8 +2,10 @@
 
 import copy
 import pickle
+import re
 
 import numpy as np
+
 import pytest
 
 import tensorshell as ts
@@ -230,6 +232,38 @@ def test_tensorshape_api():
     assert unknown.rank is None and repr(unknown) == "TensorShape(None)"
     with pytest.raises(ValueError):
         unknown.as_list()
+
+
+SHAPE_METHODS = [  # (method, shape, argument, result or the ValueError's message)
+    ("assert_is_compatible_with", [2, 3], [2, None], None),
+    ("assert_is_compatible_with", [2, 3], [3], "Shapes (2, 3) and (3,) are incompatible"),
+    ("merge_with", [2, None], [None, 4], ts.TensorShape([2, 4])),
+    ("merge_with", None, [1], ts.TensorShape([1])),
+    ("merge_with", [2, 3], [3], "Shapes (2, 3) and (3,) are not compatible"),
+    ("most_specific_compatible_shape", [2, 3], [2, 4], ts.TensorShape([2, None])),
+    ("most_specific_compatible_shape", [2, 3], [2], ts.TensorShape(None)),
+    ("assert_has_rank", [2, 3], 2, None),
+    ("assert_has_rank", [2, 3], 3, "Shape (2, 3) must have rank 3"),
+    ("assert_same_rank", [2, 3], [3], "Shapes (2, 3) and (3,) must have the same rank"),
+    ("with_rank", None, 2, ts.TensorShape([None, None])),
+    ("with_rank", [2], 3, "Shape (2,) must have rank 3"),
+    ("with_rank_at_least", [2, 3], 1, ts.TensorShape([2, 3])),
+    ("with_rank_at_least", [2, 3], 3, "Shape (2, 3) must have rank at least 3"),
+    ("with_rank_at_most", [2, 3], 1, "Shape (2, 3) must have rank at most 1"),
+    ("__add__", [1], [2, None], ts.TensorShape([1, 2, None])),
+    ("__radd__", [1], [2], ts.TensorShape([2, 1])),
+]
+
+
+@pytest.mark.parametrize("method, shape, arg, expected", SHAPE_METHODS)
+def test_tensorshape_checks_and_merges_as_tensorflow_does(method, shape, arg, expected):
+    call = getattr(ts.TensorShape(shape), method)
+    if isinstance(expected, str):
+        with pytest.raises(ValueError, match=re.escape(expected)):
+            call(arg)
+    else:
+        result = call(arg)
+        assert result == expected and (expected is None or result.rank == expected.rank)
 
 
 def test_errors_pickle_with_their_fields():
