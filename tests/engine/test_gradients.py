@@ -95,6 +95,23 @@ def test_max_gradient_shares_ties():
     assert tape.gradient(y, t).numpy().tolist() == [0., 0.5, 0.5]
 
 
+@pytest.mark.parametrize("fn, expected", [
+    # TensorFlow's values: maximum, minimum and clipping select (a NaN from the branch not
+    # taken gives 0), relu and relu6 multiply by the mask (NaN stays NaN)
+    (lambda x: ts.sqrt(ts.maximum(x, 0.)), [0., 0.25]),
+    (lambda x: ts.sqrt(-ts.minimum(x, 0.)), [-0.5, 0.]),
+    (lambda x: ts.sqrt(ts.clip_by_value(x, 0., 3.)), [0., 0.]),
+    (lambda x: ts.sqrt(ts.nn.relu(x)), [np.nan, 0.25]),
+    (lambda x: ts.sqrt(ts.nn.relu6(x)), [np.nan, 0.25]),
+], ids=["maximum", "minimum", "clip_by_value", "relu", "relu6"])
+def test_masked_gradients_treat_nan_as_tensorflow_does(fn, expected):
+    x = ts.constant([-1., 4.])
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = ts.reduce_sum(fn(x))
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), np.float32(expected))
+
+
 # Hand-written ops: a call whose every tensor argument is differentiated.
 def _m(shape, seed=0, domain="any"):
     return sample(F64, shape, domain=domain, seed=seed)

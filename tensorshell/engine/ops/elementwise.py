@@ -152,10 +152,21 @@ def _ub(g, like):
 
 
 def _mask(cond, g):
-    """``g`` where ``cond`` holds, else 0. A product with the mask: NumPy's where with a
-    data-dependent condition is ~8x slower (branchy), and an upstream gradient holding inf
-    or NaN is already not a usable gradient."""
+    """``g`` where ``cond`` holds, else 0, as a product with the mask: TensorFlow's relu and
+    relu6 gradient kernels (so a NaN in ``g`` stays NaN, as there)."""
     return g * _shape.cast(cond, g.dtype)
+
+
+def _select(cond, g):
+    """``g`` where ``cond`` holds, else 0, as a select: TensorFlow's gradients of maximum,
+    minimum and clip_by_value, so a NaN or inf in ``g`` where ``cond`` is False gives 0 (the
+    gradient of ``sqrt(maximum(x, 0))`` at ``x < 0`` is 0, not NaN). On NumPy the product is
+    ~8x faster than ``where`` with a data-dependent condition (branchy), so the select is
+    only done when the product holds a NaN."""
+    r = _mask(cond, g)
+    if r._device.backend.xp is np and not np.isnan(r._data).any():
+        return r
+    return _shape.where(cond, g, _creation.zeros_like(g))
 
 
 def _pow_grad(g, ans, x, y):
@@ -191,9 +202,11 @@ realdiv = binary("realdiv", FLOAT_COMPLEX, "true_divide", exports=("",),
 nextafter = binary("nextafter", frozenset({float32, float64}), "nextafter", exports=("math",),
                    differentiable=False)  # a step of one ulp: no derivative, as TF
 maximum = binary("maximum", REAL, "maximum",
-                 grad=lambda g, ans, x, y: (_ub(_mask(x >= y, g), x), _ub(_mask(x < y, g), y)))
+                 grad=lambda g, ans, x, y: (_ub(_select(x >= y, g), x),
+                                            _ub(_select(x < y, g), y)))
 minimum = binary("minimum", REAL, "minimum",
-                 grad=lambda g, ans, x, y: (_ub(_mask(x <= y, g), x), _ub(_mask(x > y, g), y)))
+                 grad=lambda g, ans, x, y: (_ub(_select(x <= y, g), x),
+                                            _ub(_select(x > y, g), y)))
 squared_difference = binary("squared_difference", NUMERIC, _squared_difference,
                             exports=("math",),
                             # |x - y| ** 2 for complex inputs, real though typed complex:
@@ -359,8 +372,8 @@ def _where_pos(x, a, b):
 
 def _clip_grad(g, ans, t, lo, hi):
     inside = (t >= lo) & (t <= hi)
-    return (_mask(inside, g), _ub(_mask(t < lo, g), lo) if _is_tensor(lo) else None,
-            _ub(_mask(t > hi, g), hi) if _is_tensor(hi) else None)
+    return (_select(inside, g), _ub(_select(t < lo, g), lo) if _is_tensor(lo) else None,
+            _ub(_select(t > hi, g), hi) if _is_tensor(hi) else None)
 
 
 def _is_tensor(v):
