@@ -45,6 +45,20 @@ from .init_ops import (constant_initializer, ones_initializer,  # noqa: E402
 from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows print here only
 
 
+def __getattr__(name):
+    # ts.keras is imported on first use: the REPL's start pays nothing for it
+    if name == "keras":
+        import importlib
+        return importlib.import_module(".keras", __name__)
+    import sys
+    raise AttributeError(f"module 'tensorshell' has no attribute {name!r}", name=name,
+                         obj=sys.modules[__name__])
+
+
+def __dir__():
+    return sorted(set(globals()) | {"keras"})
+
+
 def load_ipython_extension(ip):
     """``%load_ext tensorshell``: make this IPython shell a tensorshell."""
     from .shell import load_ipython_extension as load

@@ -124,8 +124,8 @@ def _verbose(shell) -> bool:
 def explained_traceback(evalue, shell=None) -> list[str] | None:
     """Our structured traceback for ``evalue`` — the user's frames, then the explanation
     panel — or None when tensorshell has nothing to add to IPython's own."""
-    panel = render_error(evalue)
-    found = suggestions(evalue) if panel is None else []
+    found = suggestions(evalue)     # a misspelt ts name (raised by ts's own __getattr__)
+    panel = None if found else render_error(evalue)
     if panel is None and not found:
         return None
     if panel is None:

@@ -378,6 +378,17 @@ CASES.update({
         lambda x: x[0, :2] * ts.signal.inverse_stft_window_fn(1)(2, x.dtype),
         lambda x: x[0, :2] * _hann(2) / np.sum(_hann(2) ** 2), [A]),
 })
+# atrous: 2x2 filters with rate 2 on the 3x4 image
+CASES["atrous_conv2d"] = (
+    lambda x, w: ts.nn.atrous_conv2d(_shaped(x, _IMG[2]), _shaped(w, (2, 2, 1, 2)), 2, "SAME"),
+    lambda x, w: cref.conv(_shaped(x, _IMG[2]), _shaped(w, (2, 2, 1, 2)), (1, 1), "SAME",
+                           (2, 2)), [A, B])
+CASES["atrous_conv2d_transpose"] = (
+    lambda x, w: ts.nn.atrous_conv2d_transpose(_shaped(x, (1, 1, 2, 1)),
+                                               _shaped(w, (2, 2, 2, 1)), (1, 3, 4, 2), 2,
+                                               "VALID"),
+    lambda x, w: cref.conv_input_grad(_shaped(x, (1, 1, 2, 1)), _shaped(w, (2, 2, 2, 1)),
+                                      (1, 3, 4, 2), (1, 1), "VALID", (2, 2)), [A, B])
 CASES["separable_conv2d"] = (
     lambda x, w: ts.nn.separable_conv2d(ts.reshape(x, [1, 3, 4, 1]),
                                         ts.reshape(w[:2, :2], [2, 2, 1, 1]),

@@ -1,0 +1,285 @@
+"""Programs over Keras' backend functions, run both with TensorFlow's ``tf.keras.backend``
+and with ``ts.keras.backend``: each takes ``(K, lib)`` (the backend and its library) and
+returns a list of results. ``record_golden.py`` stores TensorFlow's results in
+``backend_golden.npz``, so the comparison runs without TensorFlow too."""
+
+import numpy as np
+
+RNG = np.random.default_rng(12)
+X = RNG.standard_normal((3, 4)).astype(np.float32)
+Y = RNG.standard_normal((3, 4)).astype(np.float32)
+P = RNG.uniform(0.05, 0.95, (3, 4)).astype(np.float32)
+T = (RNG.uniform(size=(3, 4)) > 0.5).astype(np.float32)
+IMG = RNG.standard_normal((2, 5, 6, 3)).astype(np.float32)
+VOL = RNG.standard_normal((2, 4, 5, 3, 2)).astype(np.float32)
+SEQ = RNG.standard_normal((2, 7, 3)).astype(np.float32)
+W1 = RNG.standard_normal((3, 3, 4)).astype(np.float32)
+W2 = RNG.standard_normal((3, 2, 3, 4)).astype(np.float32)
+W3 = RNG.standard_normal((2, 2, 2, 2, 3)).astype(np.float32)
+WT = RNG.standard_normal((3, 3, 4, 3)).astype(np.float32)
+DW = RNG.standard_normal((3, 3, 3, 2)).astype(np.float32)
+PW = RNG.standard_normal((1, 1, 6, 4)).astype(np.float32)
+LOGITS = RNG.standard_normal((4, 5)).astype(np.float32)
+ONEHOT = np.eye(5, dtype=np.float32)[[1, 0, 4, 2]]
+LABELS = np.array([1, 0, 4, 2], np.int32)
+RNN_X = RNG.standard_normal((2, 4, 3)).astype(np.float32)
+RNN_W = RNG.standard_normal((3, 2)).astype(np.float32)
+RNN_U = RNG.standard_normal((2, 2)).astype(np.float32)
+MASK = np.array([[1, 1, 0, 1], [1, 0, 0, 0]], bool)
+
+
+def _grads(lib, fn, *arrays):
+    """fn's value and its gradients with respect to ``arrays``."""
+    xs = [lib.constant(a) for a in arrays]
+    with lib.GradientTape() as tape:
+        tape.watch(xs)
+        y = fn(*xs)
+        loss = lib.reduce_sum(y * y)
+    return [y] + tape.gradient(loss, xs)
+
+
+def _elementwise(name, *args):
+    return lambda K, lib: _grads(lib, lambda x: getattr(K, name)(x, *args), X)
+
+
+def _binary(name):
+    return lambda K, lib: [getattr(K, name)(lib.constant(X), lib.constant(Y))]
+
+
+def _reduce(name, **kw):
+    return lambda K, lib: _grads(lib, lambda x: getattr(K, name)(x, **kw), X)
+
+
+def _rnn(**kw):
+    def program(K, lib):
+        def step(x, states):
+            h = K.tanh(K.dot(x, lib.constant(RNN_W)) + K.dot(states[0], lib.constant(RNN_U)))
+            return h, [h]
+        if "mask" in kw:
+            kw["mask"] = lib.constant(kw["mask"])
+        if "input_length" in kw:
+            kw["input_length"] = lib.constant(kw["input_length"])
+        last, outputs, states = K.rnn(step, lib.constant(RNN_X), [lib.zeros((2, 2))], **kw)
+        return [last, outputs] + list(states)
+    return program
+
+
+def _conv(fn):
+    return lambda K, lib: _grads(lib, lambda x, w: fn(K, x, w), *fn.arrays)
+
+
+def _arrays(*arrays):
+    def mark(fn):
+        fn.arrays = arrays
+        return fn
+    return mark
+
+
+PROGRAMS = {
+    "chapter": lambda K, lib: [K.square(K.transpose(lib.constant([[1., 2., 3.],
+                                                                 [4., 5., 6.]]))) + 10],
+    **{f"elementwise {n}": _elementwise(n) for n in (
+        "abs", "square", "sqrt", "exp", "sin", "cos", "tanh", "sigmoid", "hard_sigmoid",
+        "softplus", "softsign", "round", "sign")},
+    "elementwise log": lambda K, lib: _grads(lib, K.log, P),
+    "elementwise pow": _elementwise("pow", 3.0),
+    **{f"compare {n}": _binary(n) for n in ("equal", "not_equal", "greater", "greater_equal",
+                                            "less", "less_equal", "maximum", "minimum")},
+    "clip": lambda K, lib: [K.clip(lib.constant(X), -0.5, 0.5), K.clip(lib.constant(X), None,
+                                                                      0.3),
+                            K.clip(lib.constant(X), 0.5, 0.2)],
+    **{f"reduce {n} {i}": _reduce(n, **kw) for n in ("sum", "prod", "mean", "std", "var",
+                                                      "max", "min")
+       for i, kw in enumerate([{}, {"axis": 1}, {"axis": 0, "keepdims": True}])},
+    "reduce bools": lambda K, lib: [K.mean(lib.constant(X) > 0), K.std(lib.constant(X) > 0, 1),
+                                    K.var(lib.constant(X) > 0), K.all(lib.constant(X) > -1, 1),
+                                    K.any(lib.constant(T), 0, True), K.all(lib.constant(T))],
+    "argmax argmin": lambda K, lib: [K.argmax(lib.constant(X)), K.argmin(lib.constant(X), 0)],
+    "cumulative": lambda K, lib: [K.cumsum(lib.constant(X)), K.cumprod(lib.constant(X), 1)],
+    "l2_normalize": lambda K, lib: [K.l2_normalize(lib.constant(X)),
+                                    K.l2_normalize(lib.constant(X), 1)],
+    "in_top_k": lambda K, lib: [K.in_top_k(lib.constant(LOGITS), lib.constant(LABELS), 2)],
+    "shapes": lambda K, lib: [
+        K.reshape(lib.constant(X), (2, 6)), K.flatten(lib.constant(X)),
+        K.batch_flatten(lib.constant(IMG)), K.expand_dims(lib.constant(X)),
+        K.expand_dims(lib.constant(X), 0), K.squeeze(lib.constant(X[None]), 0),
+        K.stack([lib.constant(X), lib.constant(Y)]), K.stack([lib.constant(X)] * 2, 1),
+        K.concatenate([lib.constant(X), lib.constant(Y)]),
+        K.concatenate([lib.constant(X), lib.constant(Y)], axis=0),
+        K.transpose(lib.constant(X)), K.permute_dimensions(lib.constant(IMG), (0, 3, 1, 2)),
+        K.reverse(lib.constant(X), 1), K.reverse(lib.constant(X), [0, 1]),
+        K.tile(lib.constant(X[0]), 2), K.tile(lib.constant(X), [2, 1]),
+        K.repeat(lib.constant(X), 3), K.repeat_elements(lib.constant(X), 2, 1),
+        K.repeat_elements(lib.constant(IMG), 3, -1), K.gather(lib.constant(X), [2, 0]),
+        K.one_hot(lib.constant([0, 3, 1]), 4)],
+    "arange": lambda K, lib: [K.arange(5), K.arange(-3), K.arange(2, 10, 3),
+                              K.arange(4, dtype="float32"), K.arange(1, 4, dtype="int64")],
+    "padding": lambda K, lib: [
+        K.temporal_padding(lib.constant(SEQ)), K.temporal_padding(lib.constant(SEQ), (0, 2)),
+        K.spatial_2d_padding(lib.constant(IMG)),
+        K.spatial_2d_padding(lib.constant(IMG), ((1, 0), (0, 2)), "channels_first"),
+        K.spatial_3d_padding(lib.constant(VOL)),
+        K.spatial_3d_padding(lib.constant(VOL), ((0, 1), (1, 0), (2, 0)), "channels_first")],
+    "resize": lambda K, lib: [
+        K.resize_images(lib.constant(IMG), 2, 3, "channels_last"),
+        K.resize_images(lib.constant(IMG), 2, 2, "channels_first"),
+        K.resize_images(lib.constant(IMG), 2, 2, "channels_last", interpolation="bilinear"),
+        K.resize_volumes(lib.constant(VOL), 2, 1, 2, "channels_last"),
+        K.resize_volumes(lib.constant(VOL), 1, 2, 2, "channels_first")],
+    "switch": lambda K, lib: [
+        K.switch(lib.constant(True), lambda: lib.constant(X), lambda: lib.constant(Y)),
+        K.switch(lib.constant(0.0), lib.constant(X), lib.constant(Y)),
+        K.switch(lib.constant(X) > 0, lib.constant(X), lib.constant(Y)),
+        K.switch(lib.constant([True, False, True, False]), lib.constant(X), lib.constant(Y)),
+        K.switch(lib.constant(X[:, :2] > 0), lib.constant(np.stack([X[:, :2]] * 3, -1)),
+                 lib.constant(np.zeros((3, 2, 3), np.float32)))],
+    "dot": lambda K, lib: [
+        K.dot(lib.constant(X), lib.constant(Y.T)),
+        K.dot(lib.constant(IMG[0, :2]), lib.constant(RNG_W_DOT)),
+        K.dot(lib.constant(X), lib.constant(RNG_W_DOT.transpose(0, 2, 1)))],
+    "batch_dot": lambda K, lib: [
+        K.batch_dot(lib.constant(np.ones((32, 20, 1), np.float32)),
+                    lib.constant(np.ones((32, 30, 20), np.float32)), axes=(1, 2)),
+        K.batch_dot(lib.constant(X), lib.constant(Y)),
+        K.batch_dot(lib.constant(X), lib.constant(Y), axes=1),
+        K.batch_dot(lib.constant(IMG), lib.constant(IMG), axes=(1, 1)),
+        K.batch_dot(lib.constant(IMG), lib.constant(X[:2, :3])),
+        K.batch_dot(lib.constant(SEQ), lib.constant(IMG[:, :, :3]), axes=(2, 3)),
+        K.batch_dot(lib.constant(X[:2]), lib.constant(IMG[:, :4]), axes=(1, 1))],
+    "relu": lambda K, lib: [K.relu(lib.constant(X * 4)), K.relu(lib.constant(X * 4), 0.1),
+                            K.relu(lib.constant(X * 4), max_value=6),
+                            K.relu(lib.constant(X * 4), max_value=2.5),
+                            K.relu(lib.constant(X * 4), threshold=0.5),
+                            K.relu(lib.constant(X * 4), 0.2, 3.0, 0.5),
+                            K.relu(lib.constant(X * 4), 0.3, None, -0.5)],
+    "elu softmax": lambda K, lib: [
+        K.elu(lib.constant(X)), K.elu(lib.constant(X), 0.5), K.softmax(lib.constant(X)),
+        K.softmax(lib.constant(X), 0), K.softmax(lib.constant(IMG), (1, 2))],
+    "bias_add": lambda K, lib: [
+        K.bias_add(lib.constant(IMG), lib.constant(X[0, :3])),
+        K.bias_add(lib.constant(IMG), lib.constant(LOGITS[0]), "channels_first"),
+        K.bias_add(lib.constant(IMG), lib.constant(IMG[0])),
+        K.bias_add(lib.constant(IMG), lib.constant(IMG[0].transpose(1, 2, 0)),
+                   "channels_first"),
+        K.bias_add(lib.constant(X), lib.constant(Y[0]))],
+    "batch_normalization": lambda K, lib: [K.batch_normalization(
+        lib.constant(X), lib.constant(Y[0]), lib.constant(P[0]), lib.constant(Y[1]),
+        lib.constant(P[1]))],
+    "binary_crossentropy": lambda K, lib: [
+        K.binary_crossentropy(lib.constant(T), lib.constant(P)),
+        K.binary_crossentropy(lib.constant(T), lib.constant(X), from_logits=True),
+        K.binary_focal_crossentropy(lib.constant(T), lib.constant(P)),
+        K.binary_focal_crossentropy(lib.constant(T), lib.constant(X), True, 0.4, 1.5, True)]
+    + _grads(lib, lambda p: K.binary_crossentropy(lib.constant(T), p), P)[1:],
+    "categorical_crossentropy": lambda K, lib: [
+        K.categorical_crossentropy(lib.constant(ONEHOT), K.softmax(lib.constant(LOGITS))),
+        K.categorical_crossentropy(lib.constant(ONEHOT), lib.constant(LOGITS), True),
+        K.categorical_crossentropy(lib.constant(ONEHOT.T), lib.constant(ONEHOT.T * 0.5 + 0.1),
+                                   axis=0),
+        K.categorical_focal_crossentropy(lib.constant(ONEHOT), K.softmax(lib.constant(LOGITS))),
+        K.categorical_focal_crossentropy(lib.constant(ONEHOT), lib.constant(LOGITS), 0.3, 1.0,
+                                         True)]
+    + _grads(lib, lambda z: K.categorical_crossentropy(lib.constant(ONEHOT), z, True),
+             LOGITS)[1:],
+    "sparse_categorical_crossentropy": lambda K, lib: [
+        K.sparse_categorical_crossentropy(lib.constant(LABELS), K.softmax(lib.constant(LOGITS))),
+        K.sparse_categorical_crossentropy(lib.constant(LABELS), lib.constant(LOGITS), True),
+        K.sparse_categorical_crossentropy(lib.constant(LABELS[:, None]),
+                                          lib.constant(LOGITS), True),
+        K.sparse_categorical_crossentropy(lib.constant(LABELS[:3]),
+                                          lib.constant(LOGITS.T[:, :3]), True, axis=0),
+        K.sparse_categorical_crossentropy(lib.constant(np.array([[1, 4], [0, 2]], np.int32)),
+                                          lib.constant(LOGITS.reshape(2, 2, 5)), True),
+        K.sparse_categorical_crossentropy(lib.constant(LABELS), lib.constant(LOGITS), True,
+                                          ignore_class=0)],
+    "conv1d": _conv(_arrays(SEQ, W1)(lambda K, x, w: K.conv1d(x, w))),
+    "conv1d same strided": _conv(_arrays(SEQ, W1)(lambda K, x, w: K.conv1d(x, w, 2, "same"))),
+    "conv1d causal dilated": _conv(_arrays(SEQ, W1)(
+        lambda K, x, w: K.conv1d(x, w, padding="causal", dilation_rate=2))),
+    "conv2d": _conv(_arrays(IMG, W2)(lambda K, x, w: K.conv2d(x, w, (1, 2), "same"))),
+    "conv2d dilated": _conv(_arrays(IMG, W2)(
+        lambda K, x, w: K.conv2d(x, w, dilation_rate=(1, 2)))),
+    "conv3d": _conv(_arrays(VOL[..., :1].repeat(2, -1), W3)(
+        lambda K, x, w: K.conv3d(x, w, (1, 2, 1), "same"))),
+    "conv2d_transpose": _conv(_arrays(IMG, WT)(lambda K, x, w: K.conv2d_transpose(
+        x, w, (2, 10, 12, 4), (2, 2), "same"))),
+    "conv2d_transpose valid none batch": _conv(_arrays(IMG, WT)(
+        lambda K, x, w: K.conv2d_transpose(x, w, (None, 7, 8, 4)))),
+    "conv2d_transpose dilated": _conv(_arrays(IMG, WT)(lambda K, x, w: K.conv2d_transpose(
+        x, w, (2, 5, 6, 4), padding="same", dilation_rate=(2, 2)))),
+    "depthwise_conv2d": _conv(_arrays(IMG, DW)(
+        lambda K, x, w: K.depthwise_conv2d(x, w, (2, 2), "same"))),
+    "separable_conv2d": _conv(_arrays(IMG, DW)(
+        lambda K, x, w: K.separable_conv2d(x, w, K.constant(PW), padding="same"))),
+    "pool2d": lambda K, lib: [
+        K.pool2d(lib.constant(IMG), (2, 2)), K.pool2d(lib.constant(IMG), (3, 2), (2, 2), "same",
+                                                      pool_mode="avg"),
+        K.pool3d(lib.constant(VOL), (2, 2, 2), (1, 2, 1)),
+        K.pool3d(lib.constant(VOL), (2, 2, 1), padding="same", pool_mode="avg")],
+    "random": lambda K, lib: [
+        K.random_normal((3, 4), seed=5), K.random_normal((2,), 1.0, 2.0, "float64", seed=3),
+        K.random_uniform((3, 4), seed=5), K.random_uniform((5,), -2.0, 3.0, seed=9),
+        K.truncated_normal((3, 4), seed=5), K.random_bernoulli((3, 4), 0.3, seed=7),
+        K.random_normal_variable((2, 3), 0.5, 2.0, seed=11),
+        K.random_uniform_variable((2, 3), -1.0, 1.0, seed=11)],
+    "variables": lambda K, lib: _variables(K, lib),
+    "dtypes": lambda K, lib: [
+        np.array([K.result_type("int32", float), K.result_type("int8", "uint8"),
+                  K.result_type("float16", int), K.result_type(int, float),
+                  K.result_type("bool", "int32"), K.result_type("uint64", "int8"),
+                  K.result_type("float32", "float64"), K.result_type(),
+                  K.standardize_dtype(lib.float64), K.standardize_dtype(np.int16),
+                  K.standardize_dtype(None), K.standardize_dtype(int),
+                  K.standardize_dtype("float32")]),
+        np.array([K.is_float_dtype("bfloat16"), K.is_float_dtype(lib.int32),
+                  K.is_int_dtype("uint8"), K.is_int_dtype(float)])],
+    "rnn": _rnn(),
+    "rnn mask": _rnn(mask=MASK),
+    "rnn mask zero output": _rnn(mask=MASK, zero_output_for_mask=True),
+    "rnn mask backwards": _rnn(mask=MASK, go_backwards=True),
+    "rnn unroll mask": _rnn(mask=MASK, unroll=True),
+    "rnn last output only": _rnn(return_all_outputs=False),
+    "rnn input_length": _rnn(input_length=np.array([4, 2], np.int32)),
+    "rnn input_length backwards": _rnn(input_length=np.array([3, 2], np.int32),
+                                       go_backwards=True),
+    "rnn input_length last only": _rnn(input_length=np.array([3, 1], np.int32),
+                                       return_all_outputs=False),
+    "rnn unroll input_length": _rnn(input_length=np.array([2, 1], np.int32), unroll=True),
+    "rnn mask input_length": _rnn(mask=MASK, input_length=np.array([3, 3], np.int32)),
+    "higher order": lambda K, lib: [
+        K.map_fn(lambda r: r * 2, lib.constant(X)),
+        K.foldl(lambda a, r: a + r, lib.constant(X)),
+        K.foldr(lambda a, r: a * 0.5 + r, lib.constant(X), lib.constant(Y[0]))],
+}
+
+RNG_W_DOT = RNG.standard_normal((2, 3, 4)).astype(np.float32)
+
+
+def _variables(K, lib):
+    v = K.variable([[1, 2], [3, 4]])
+    out = [v, K.constant([1, 2]), K.constant(3, "int32", (2, 2)), K.zeros((2, 3)),
+           K.ones((2,), "float64"), K.zeros((0, 2)), K.eye(3), K.zeros_like(v),
+           K.ones_like(v, "int32"), K.cast_to_floatx([1, 2]), K.cast_to_floatx(lib.constant(
+               [1, 2])), K.cast(v, "int64")]
+    out.append(np.array([isinstance(K.zeros((2, 3)), lib.Variable),
+                         isinstance(K.zeros((0, 2)), lib.Variable),
+                         isinstance(K.eye(2), lib.Variable), K.is_sparse(v),
+                         K.is_keras_tensor(v)]))
+    out += [np.array(K.int_shape(K.zeros((2, 3)))), np.array(K.ndim(v)),
+            np.array(K.dtype(v)), np.array(K.count_params(K.zeros((2, 3)))), K.shape(v),
+            K.get_value(v), K.eval(v * 2), np.array(K.batch_get_value([v, v])),
+            np.array(K.get_value(5))]
+    K.update(v, lib.constant([[0., 1.], [2., 3.]]))
+    out.append(v.numpy())
+    K.update_add(v, lib.constant([[1., 1.], [1., 1.]]))
+    out.append(v.numpy())
+    K.update_sub(v, lib.constant([[0.5, 0.5], [0.5, 0.5]]))
+    out.append(v.numpy())
+    K.moving_average_update(v, lib.constant([[10., 10.], [10., 10.]]), 0.9)
+    out.append(v.numpy())
+    K.set_value(v, np.array([[7, 8], [9, 10]]))
+    out.append(v.numpy())
+    w = K.variable(np.zeros(3), dtype="float64")
+    K.batch_set_value([(v, [[1, 1], [1, 1]]), (w, [1, 2, 3])])
+    out += [v.numpy(), w.numpy()]
+    return out
