@@ -599,7 +599,7 @@ NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
               "kaiser_window", "kaiser_bessel_derived_window", "ssim",
-              "non_max_suppression_with_scores"}
+              "non_max_suppression_with_scores", "resize", "resize_with_pad"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],
@@ -616,7 +616,8 @@ def test_matches_numpy(name, dtype, device):
     call, ref, inputs = CASES[name]
     got = call(*[ts.constant(a.astype(dtype)) for a in inputs])
     want = ref(*[a.astype(np.float64) for a in inputs])
-    if name not in ("count_nonzero", "saturate_cast", "matrix_rank"):  # these choose theirs
+    if name not in ("count_nonzero", "saturate_cast", "matrix_rank", "resize",
+                    "resize_with_pad"):  # these choose theirs (resizing: float32, as TF)
         assert got.dtype.as_numpy_dtype == dtype
     single = dtype == np.float32 or name in IN_FLOAT32
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if single else 1e-12)

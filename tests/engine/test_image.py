@@ -206,7 +206,9 @@ def test_random_flips_treat_each_image_of_a_batch_alone():
     (lambda: ts.image.crop_to_bounding_box(ts.ones((4, 4, 1)), 2, 2, 3, 3), "does not fit"),
     (lambda: ts.image.pad_to_bounding_box(ts.ones((4, 4, 1)), 1, 1, 4, 4), "does not fit"),
     (lambda: ts.image.central_crop(ts.ones((4, 4, 1)), 0), r"in \(0, 1\]"),
-    (lambda: ts.image.resize(ts.ones((4, 4, 1)), [2, 2], method="bicubic"), "bilinear"),
+    (lambda: ts.image.resize(ts.ones((4, 4, 1)), [2, 2], method="cubic"),
+     "'bilinear', 'nearest', 'bicubic', 'area'.*got 'cubic'"),
+    (lambda: ts.image.resize(ts.ones((4, 4, 1)), [0, 2]), r"size must be positive, got \[0, 2\]"),
     (lambda: ts.image.rgb_to_grayscale(ts.ones((4, 4, 2))), "3 channels"),
 ])
 def test_errors(call, match):

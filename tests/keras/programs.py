@@ -124,6 +124,9 @@ PROGRAMS = {
         K.resize_images(lib.constant(IMG), 2, 3, "channels_last"),
         K.resize_images(lib.constant(IMG), 2, 2, "channels_first"),
         K.resize_images(lib.constant(IMG), 2, 2, "channels_last", interpolation="bilinear"),
+        K.resize_images(lib.constant(IMG), 3, 2, "channels_first", interpolation="bicubic"),
+        K.resize_images(lib.constant(IMG), 2, 1, "channels_last", interpolation="lanczos3"),
+        K.resize_images(lib.constant(IMG), 2, 2, "channels_last", interpolation="area"),
         K.resize_volumes(lib.constant(VOL), 2, 1, 2, "channels_last"),
         K.resize_volumes(lib.constant(VOL), 1, 2, 2, "channels_first")],
     "switch": lambda K, lib: [

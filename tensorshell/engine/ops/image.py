@@ -8,12 +8,13 @@ flow through (resizing included).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from .. import dtypes
-from ..errors import UnimplementedError, invalid
+from ..errors import invalid
 from ..tensor import convert_to_tensor
 from .registry import NAMESPACES, as_tensor, composite, describe
 
@@ -167,31 +168,183 @@ def _source_positions(out_size, in_size):
     return (np.arange(out_size) + 0.5) * scale - 0.5
 
 
-def _resize_axis(t, axis, out_size, method):
-    from .shape import gather, reshape
+def _nearest(t, axis, out_size):
+    """TensorFlow's ResizeNearestNeighbor with half-pixel centres along ``axis``."""
+    from .shape import gather
     in_size = t.shape[axis]
     if out_size == in_size:
         return t
-    if method == "nearest":
-        index = np.minimum(np.floor((np.arange(out_size) + 0.5) * in_size / out_size),
-                           in_size - 1).astype(np.int32)
-        return gather(t, convert_to_tensor(index), axis=axis)
+    index = np.minimum(np.floor((np.arange(out_size) + 0.5) * in_size / out_size),
+                       in_size - 1).astype(np.int32)
+    return gather(t, convert_to_tensor(index), axis=axis)
+
+
+# Sampling kernels of TensorFlow's ScaleAndTranslate (its sampling_kernels.h): the function
+# of the distance in input pixels, and its radius.
+def _lanczos(radius):
+    def k(x):
+        x = np.abs(x)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = radius * np.sin(np.pi * x) * np.sin(np.pi * x / radius) / (np.pi ** 2 * x * x)
+        return np.where(x > radius, 0.0, np.where(x <= 1e-3, 1.0, v))
+    return k, float(radius)
+
+
+def _gaussian(x, radius=1.5, sigma=0.5):
+    x = np.abs(x)
+    return np.where(x >= radius, 0.0, np.exp(-x * x / (2.0 * sigma * sigma)))
+
+
+def _cubic(x, b_lo, b_hi):
+    x = np.abs(x)
+    return np.where(x >= 2, 0.0, np.where(x >= 1, b_hi(x), b_lo(x)))
+
+
+_KERNELS = {
+    "lanczos3": _lanczos(3),
+    "lanczos5": _lanczos(5),
+    "gaussian": (_gaussian, 1.5),
+    "triangle": (lambda x: np.maximum(1 - np.abs(x), 0.0), 1.0),
+    "keyscubic": (lambda x: _cubic(x, lambda x: ((1.5 * x - 2.5) * x) * x + 1.0,
+                                   lambda x: ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0), 2.0),
+    "mitchellcubic": (lambda x: _cubic(
+        x, lambda x: (((7 / 6) * x - 2.0) * x) * x + 8 / 9,
+        lambda x: (((-7 / 18) * x + 2.0) * x - 10 / 3) * x + 16 / 9), 2.0),
+}
+
+
+_TINY = 1000 * np.finfo(np.float32).tiny
+
+
+def _banded(taps):
+    """Per-output ``(input indices, weights)`` lists as two ``[out, K]`` arrays (K: the most
+    taps of any output; missing taps weigh 0)."""
+    k = max(1, max(len(i) for i, _ in taps))
+    idx = np.zeros((len(taps), k), np.int32)
+    w = np.zeros((len(taps), k), np.float64)
+    for o, (i, c) in enumerate(taps):
+        idx[o, :len(i)], w[o, :len(c)] = i, c
+    return idx, w
+
+
+@functools.lru_cache(maxsize=64)
+def _scale_translate_taps(in_size, out_size, kernel, antialias):
+    """TensorFlow's ScaleAndTranslate along one axis (scale out/in, no translation): each
+    output centre samples the kernel over the input pixel centres it reaches (widened by the
+    scale when shrinking with ``antialias``), weights normalised to sum to 1; centres outside
+    the input sample nothing."""
+    fn, radius = _KERNELS[kernel]
+    inv_scale = np.float32(1) / (np.float32(out_size) / np.float32(in_size))
+    kernel_scale = max(inv_scale, np.float32(1)) if antialias else np.float32(1)
+    reach = radius * kernel_scale
+    taps = []
+    for x in range(out_size):
+        sample = np.float32(x + 0.5) * inv_scale
+        if sample < 0 or sample > in_size:
+            taps.append(((), ()))
+            continue
+        start = min(max(int(np.ceil(sample - reach - 0.5)), 0), in_size - 1)
+        stop = min(max(int(np.floor(sample + reach - 0.5)), 0), in_size - 1) + 1
+        src = np.arange(start, stop)
+        weights = fn((src + 0.5 - sample) / kernel_scale)
+        total = weights.sum()
+        taps.append((src, weights / total if abs(total) >= _TINY else 0 * weights))
+    return _banded(taps)
+
+
+_BICUBIC_TABLE = 1024
+
+
+@functools.lru_cache(maxsize=64)
+def _bicubic_taps(in_size, out_size):
+    """TensorFlow's ResizeBicubic with half-pixel centres: Keys' cubic (a = -0.5) at the 4
+    nearest input pixels, its coefficients read from a 1024-entry table as TensorFlow's
+    kernel does; taps beyond the edge get no weight and the rest are renormalised."""
+    a, n = -0.5, _BICUBIC_TABLE
+    frac = np.arange(n + 1) / n
+    near = ((a + 2) * frac - (a + 3)) * frac * frac + 1          # |d| in [0, 1]
+    x = frac + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a               # |d| in [1, 2]
+    scale = np.float32(in_size) / np.float32(out_size)
+    pos = (np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * scale - np.float32(0.5)
+    loc = np.floor(pos)
+    off = np.rint((pos - loc) * np.float32(n)).astype(np.int64)
+    idx = loc.astype(np.int64)[:, None] + np.arange(-1, 3)
+    w = np.stack([far[off], near[off], near[n - off], far[n - off]], axis=1)
+    w = np.where((idx >= 0) & (idx < in_size), w, 0.0)
+    total = w.sum(axis=1, keepdims=True)
+    w = np.where(np.abs(total) >= _TINY, w / np.where(total == 0, 1, total), w)
+    return np.clip(idx, 0, in_size - 1).astype(np.int32), w
+
+
+@functools.lru_cache(maxsize=64)
+def _bilinear_taps(in_size, out_size):
+    """TensorFlow's ResizeBilinear with half-pixel centres: the two nearest input pixels,
+    the position clamped to the image."""
     pos = np.clip(_source_positions(out_size, in_size), 0, in_size - 1)
     lo = np.floor(pos).astype(np.int32)
-    hi = np.minimum(lo + 1, in_size - 1)
-    frac = (pos - lo).astype(t.dtype.as_numpy_dtype)
-    shape = [1] * t.ndim
-    shape[axis] = out_size
-    weight = reshape(convert_to_tensor(frac), shape)
-    low = gather(t, convert_to_tensor(lo), axis=axis)
-    high = gather(t, convert_to_tensor(hi), axis=axis)
-    return low + (high - low) * weight
+    frac = pos - lo
+    return np.stack([lo, np.minimum(lo + 1, in_size - 1)], 1), np.stack([1 - frac, frac], 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _area_taps(in_size, out_size):
+    """TensorFlow's ResizeArea: each output pixel averages the input span it covers
+    (``[o, o + 1) * in/out``), partly covered pixels by the part covered."""
+    scale = np.float32(in_size) / np.float32(out_size)
+    taps = []
+    for o in range(out_size):
+        lo, hi = np.float32(o) * scale, np.float32(o + 1) * scale
+        span = range(int(np.floor(lo)), int(np.ceil(hi)))
+        taps.append(([min(i, in_size - 1) for i in span],
+                     [(min(i + 1, hi) - max(i, lo)) / scale for i in span]))
+    return _banded(taps)
+
+
+def _resample(t, axis, taps):
+    """``t`` resampled along ``axis``: output ``o`` is the sum over ``k`` of
+    ``t[idx[o, k]] * w[o, k]``. Small axes go through one matrix product (BLAS is ~10x faster
+    than the gathers there); long ones gather once per tap, so the cost follows the taps,
+    not the square of the size. Differentiable either way."""
+    from .linalg import tensordot
+    from .shape import gather, transpose
+    idx, w = taps
+    out, k = idx.shape
+    in_size = t.shape[axis]
+    dtype = t.dtype.as_numpy_dtype
+    if in_size * out <= 1 << 21:
+        dense = np.zeros((out, in_size), np.float64)
+        np.add.at(dense, (np.repeat(np.arange(out), k), idx.reshape(-1)), w.reshape(-1))
+        moved = tensordot(convert_to_tensor(dense.astype(dtype)), t, [[1], [axis]])
+        return transpose(moved, list(range(1, axis + 1)) + [0] + list(range(axis + 1, t.ndim)))
+    w_shape = [1] * t.ndim
+    w_shape[axis] = out
+    total = None
+    for j in range(k):
+        term = gather(t, convert_to_tensor(idx[:, j]), axis=axis) * \
+            convert_to_tensor(w[:, j].astype(dtype).reshape(w_shape))
+        total = term if total is None else total + term
+    return total
+
+
+_METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
+            "mitchellcubic")
 
 
 def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antialias=False,
            name=None):
-    """Images resized to ``size`` ``[height, width]``: "bilinear" (float32 result) or
-    "nearest" (the input's dtype), with TensorFlow 2's half-pixel centres."""
+    """Images (``[batch,] height, width, channels``) resized to ``size`` ``[height, width]``,
+    as TensorFlow 2 resizes them (half-pixel centres):
+
+    - "bilinear", "bicubic" (Keys, a = -0.5): interpolation; with ``antialias=True`` the
+      kernel widens when shrinking, so every input pixel contributes;
+    - "nearest": the nearest pixel, in the input's dtype;
+    - "area": each output pixel averages the input area it covers;
+    - "lanczos3", "lanczos5", "gaussian", "mitchellcubic": those sampling kernels.
+
+    Every method but "nearest" returns float32, as TensorFlow's. All are differentiable
+    (``area`` too, which TensorFlow's is not).
+    """
     from .shape import cast
     t = _image(images, "resize", "images")
     height, width = _hw(t)
@@ -200,15 +353,32 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         scale = min(out_h / height, out_w / width)
         out_h, out_w = max(int(round(height * scale)), 1), max(int(round(width * scale)), 1)
     method = str(getattr(method, "value", method)).lower()
-    if method not in ("bilinear", "nearest"):
-        raise invalid("resize", f"method must be 'bilinear' or 'nearest', got {method!r}")
-    if antialias and (out_h < height or out_w < width):
-        raise invalid("resize", "antialias=True is not supported when shrinking",
-                      cls=UnimplementedError)
-    if method == "bilinear" and t.dtype not in (dtypes.float32, dtypes.float64):
+    if method not in _METHODS:
+        raise invalid("resize", f"method must be one of {', '.join(map(repr, _METHODS))}, "
+                      f"got {method!r}")
+    if out_h <= 0 or out_w <= 0:
+        raise invalid("resize", f"size must be positive, got [{out_h}, {out_w}]")
+    if method != "nearest" and t.dtype is not dtypes.float32:
         t = cast(t, dtypes.float32)
-    rows = _resize_axis(t, t.ndim - 3, out_h, method)
-    return _resize_axis(rows, t.ndim - 2, out_w, method)
+    # TensorFlow samples with ScaleAndTranslate for these kernels, and for bilinear and
+    # bicubic with antialias (nearest and area ignore antialias)
+    kernel = method if method in _KERNELS else \
+        {"bilinear": "triangle", "bicubic": "keyscubic"}.get(method) if antialias else None
+    h_axis, w_axis = t.ndim - 3, t.ndim - 2
+    if kernel is not None:
+        t = _resample(t, h_axis, _scale_translate_taps(height, out_h, kernel,
+                                                       bool(antialias)))
+        return _resample(t, w_axis, _scale_translate_taps(width, out_w, kernel,
+                                                          bool(antialias)))
+    if method != "nearest":
+        taps = {"bicubic": _bicubic_taps, "area": _area_taps,
+                "bilinear": _bilinear_taps}[method]
+        if out_h != height:
+            t = _resample(t, h_axis, taps(height, out_h))
+        if out_w != width:
+            t = _resample(t, w_axis, taps(width, out_w))
+        return t
+    return _nearest(_nearest(t, h_axis, out_h), w_axis, out_w)
 
 
 class ResizeMethod:
@@ -216,6 +386,12 @@ class ResizeMethod:
 
     BILINEAR = "bilinear"
     NEAREST_NEIGHBOR = "nearest"
+    BICUBIC = "bicubic"
+    AREA = "area"
+    LANCZOS3 = "lanczos3"
+    LANCZOS5 = "lanczos5"
+    GAUSSIAN = "gaussian"
+    MITCHELLCUBIC = "mitchellcubic"
 
 
 # -- colour and intensity ---------------------------------------------------------------------
