@@ -35,7 +35,8 @@ __all__ = [
     "binary_crossentropy", "binary_focal_crossentropy", "cast", "cast_to_floatx",
     "categorical_crossentropy", "categorical_focal_crossentropy", "clear_session", "clip",
     "concatenate", "constant", "conv1d", "conv2d", "conv2d_transpose", "conv3d", "cos",
-    "count_params", "cumprod", "cumsum", "depthwise_conv2d", "dot", "dropout", "dtype", "elu",
+    "count_params", "ctc_batch_cost", "ctc_decode", "ctc_label_dense_to_sparse", "cumprod",
+    "cumsum", "depthwise_conv2d", "dot", "dropout", "dtype", "elu",
     "epsilon", "equal", "eval", "exp", "expand_dims", "eye", "flatten", "floatx", "foldl",
     "foldr", "gather", "get_uid", "get_value", "gradients", "greater", "greater_equal",
     "hard_sigmoid", "image_data_format", "in_top_k", "int_shape", "is_float_dtype",
@@ -998,6 +999,49 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1,
     if update_shape and rank >= 3:
         res = tf.reshape(res, output_shape[:-1])
     return res
+
+
+def ctc_label_dense_to_sparse(labels, label_lengths):
+    """Dense ``[batch, max_length]`` labels as a SparseTensor of each row's first
+    ``label_lengths[b]`` entries."""
+    labels = tf.convert_to_tensor(labels)
+    dense = labels.numpy()
+    lengths = np.asarray(tf.convert_to_tensor(label_lengths).numpy()).reshape(-1)
+    keep = np.arange(dense.shape[1])[None, :] < lengths[:, None]
+    indices = np.argwhere(keep).astype(np.int64)
+    return tf.SparseTensor(indices, tf.gather_nd(labels, indices),
+                           np.array(dense.shape, np.int64))
+
+
+def ctc_batch_cost(y_true, y_pred, input_length, label_length):
+    """The CTC loss of each batch entry, ``[batch, 1]``: ``y_pred`` softmax outputs
+    ``[batch, frames, classes]`` (blank last), ``y_true`` dense labels, ``input_length`` and
+    ``label_length`` ``[batch, 1]``."""
+    label_length = tf.cast(tf.squeeze(label_length, axis=-1), tf.int32)
+    input_length = tf.cast(tf.squeeze(input_length, axis=-1), tf.int32)
+    sparse_labels = tf.sparse.map_values(lambda v: tf.cast(v, tf.int32),
+                                         ctc_label_dense_to_sparse(y_true, label_length))
+    y_pred = tf.math.log(tf.transpose(y_pred, perm=[1, 0, 2]) + epsilon())
+    return tf.expand_dims(tf.nn.ctc_loss(sparse_labels, y_pred, None, input_length,
+                                         blank_index=-1), 1)
+
+
+def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
+    """Decode softmax outputs ``[batch, frames, classes]`` (blank last): greedily, or by beam
+    search. Returns ``(decoded, log_prob)``: a list of dense ``[batch, frames]`` label tensors
+    (padded with -1) and their scores."""
+    batch, steps = y_pred.shape[0], y_pred.shape[1]
+    y_pred = tf.math.log(tf.transpose(y_pred, perm=[1, 0, 2]) + epsilon())
+    input_length = tf.cast(input_length, tf.int32)
+    if greedy:
+        decoded, log_prob = tf.nn.ctc_greedy_decoder(y_pred, input_length)
+    else:
+        decoded, log_prob = tf.nn.ctc_beam_search_decoder(y_pred, input_length,
+                                                          beam_width=beam_width,
+                                                          top_paths=top_paths)
+    dense = [tf.sparse.to_dense(tf.SparseTensor(st.indices, st.values, [batch, steps]),
+                                default_value=-1) for st in decoded]
+    return dense, log_prob
 
 
 # ---------------------------------------------------------------------------------------------

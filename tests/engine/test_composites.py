@@ -11,7 +11,7 @@ import pytest
 import tensorshell as ts
 from tensorshell.engine.ops.registry import COMPOSITES
 
-from . import conv_reference as cref
+from . import conv_reference as cref, ctc_reference as ctcref
 from .test_gradients import check_vjp
 from .test_op_table import _invert
 
@@ -503,6 +503,17 @@ CASES.update({
                                 lambda x: np.pad(x[:, :, 1:3], [(0, 0), (1, 1), (0, 0),
                                                                 (0, 0)]), [IMG]),
     "random_crop": (lambda x: ts.image.random_crop(x, [2, 3, 4, 3]), lambda x: x, [IMG]),
+    # A as 3 frames of 4 classes (the third row doubled, for a second batch entry)
+    "ctc_loss": (lambda x: ts.nn.ctc_loss([[1, 2], [3, 3]], ts.stack([x, x * 2], 1),
+                                          [2, 1], [3, 2]),
+                 lambda x: ctcref.ctc_loss([[1, 2], [3, 3]], np.stack([x, x * 2], 1), [2, 1],
+                                           [3, 2]), [A]),
+    "ctc_greedy_decoder": (lambda x: ts.nn.ctc_greedy_decoder(x[:, None], [3])[1],
+                           lambda x: -x.max(axis=1).sum(keepdims=True)[None], [A]),
+    # a beam wide enough for every prefix: the exact probability of the likeliest labelling
+    "ctc_beam_search_decoder": (
+        lambda x: ts.nn.ctc_beam_search_decoder(x[:, None], [3], beam_width=64)[1],
+        lambda x: np.log([[max(ctcref.labelling_probabilities(x, 3).values())]]), [A]),
     "resize": (lambda x: ts.image.resize(x, [5, 3]),
                lambda x: _bilinear_axis(_bilinear_axis(x, 1, 5), 2, 3), [IMG]),
     "convert_image_dtype": (lambda x: ts.image.convert_image_dtype(x, x.dtype), lambda x: x,
@@ -593,7 +604,8 @@ CASES.update({
         lambda x: x, [IMG]),
 })
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
-                      "zero_fraction", "hsv_to_rgb"}  # hue sectors: piecewise
+                      "zero_fraction", "hsv_to_rgb",  # hue sectors: piecewise
+                      "ctc_greedy_decoder", "ctc_beam_search_decoder"}  # as TF's
 # computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",

@@ -161,6 +161,10 @@ GRAD_CASES = {
         a + ts.eye(3, dtype=a.dtype) * [1., 3., 6.])) * ts.constant([1., -2., 0.5],
                                                                    ts.float64)),
         [_m((3, 3), 23) * 0.3]),
+    # repeated labels, a label-free entry and a short one: every kind of path
+    "ctc_loss_dense": (lambda x: ts.nn.ctc_loss([[1, 1, 2], [0, 0, 0], [3, 0, 0]], x,
+                                                [3, 0, 1], [5, 4, 2]) * [1., 2., 3.],
+                       [_m((5, 3, 4), 31)]),
     "lu": (lambda a: ts.reduce_sum(ts.linalg.lu(a)[0] * ts.constant(
         [[1., 2., 3.], [-1., 0.5, 2.], [0.3, -2., 1.]], ts.float64)), [_m((3, 3), 21)]),
     # updates above, below and tied with the values they meet (ties split the gradient)

@@ -12,6 +12,7 @@ import pytest
 
 import tensorshell as ts
 from tensorshell.engine import dtypes as D
+from tensorshell.engine.ops import ctc
 from tensorshell.engine.ops.registry import OPS
 from tensorshell.errors import InvalidArgumentError
 
@@ -581,6 +582,22 @@ def _(d):
     _recon_close(e.numpy(), np.linalg.eigvalsh(wide(m)), d)
     wv = wide(v.numpy())
     _recon_close(wv @ np.diag(wide(e.numpy())) @ wv.conj().T, wide(m), d)
+
+
+def _ctc_logits(t):
+    return ts.reshape(ts.reshape(t, [-1])[:6], [3, 1, 2])
+
+
+@case("ctc_loss_dense", reject=lambda t: ctc.ctc_loss_dense(_ctc_logits(t), [[1]], [1], [3]))
+def _(d):
+    x = sample(d, (3, 1, 2), seed=4)
+    loss = ts.nn.ctc_loss([[1]], ts.constant(x), [1], [3])
+    p = np.exp(wide(x)) / np.exp(wide(x)).sum(-1, keepdims=True)
+    # the paths spelling "1" over 3 frames: 1 1 1, 1 1 -, 1 - -, - 1 1, - - 1, - 1 -
+    paths = [(1, 1, 1), (1, 1, 0), (1, 0, 0), (0, 1, 1), (0, 0, 1), (0, 1, 0)]
+    want = -np.log(sum(np.prod([p[t, 0, k] for t, k in enumerate(path)]) for path in paths))
+    assert loss.dtype is d and loss.shape == (1,)
+    _recon_close(loss.numpy(), [want], d)
 
 
 @case("lu", reject=lambda t: ts.linalg.lu(t[:2, :2]))

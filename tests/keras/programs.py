@@ -249,6 +249,7 @@ PROGRAMS = {
                                        return_all_outputs=False),
     "rnn unroll input_length": _rnn(input_length=np.array([2, 1], np.int32), unroll=True),
     "rnn mask input_length": _rnn(mask=MASK, input_length=np.array([3, 3], np.int32)),
+    "ctc": lambda K, lib: _ctc(K, lib),
     "higher order": lambda K, lib: [
         K.map_fn(lambda r: r * 2, lib.constant(X)),
         K.foldl(lambda a, r: a + r, lib.constant(X)),
@@ -286,3 +287,24 @@ def _variables(K, lib):
     K.batch_set_value([(v, [[1, 1], [1, 1]]), (w, [1, 2, 3])])
     out += [v.numpy(), w.numpy()]
     return out
+
+
+CTC_PRED = RNG.uniform(size=(3, 10, 5)).astype(np.float32)
+CTC_PRED /= CTC_PRED.sum(-1, keepdims=True)
+CTC_TRUE = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [0, 0, 0, 0]], np.float32)
+
+
+def _ctc(K, lib):
+    input_length, label_length = lib.constant([[10], [8], [6]]), lib.constant([[3], [2], [1]])
+    sparse = K.ctc_label_dense_to_sparse(lib.constant(CTC_TRUE.astype(np.int32)),
+                                         lib.constant([3, 2, 1]))
+    greedy, greedy_lp = K.ctc_decode(lib.constant(CTC_PRED), lib.constant([10, 8, 6]))
+    beams, beam_lp = K.ctc_decode(lib.constant(CTC_PRED), lib.constant([10, 8, 6]),
+                                  greedy=False, beam_width=5, top_paths=2)
+    pred = lib.constant(CTC_PRED)
+    with lib.GradientTape() as tape:
+        tape.watch(pred)
+        cost = K.ctc_batch_cost(lib.constant(CTC_TRUE), pred, input_length, label_length)
+        total = lib.reduce_sum(cost)
+    return [cost, tape.gradient(total, pred), sparse.indices, sparse.values,
+            sparse.dense_shape, *greedy, greedy_lp, *beams, beam_lp]
