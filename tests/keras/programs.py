@@ -250,6 +250,10 @@ PROGRAMS = {
     "rnn unroll input_length": _rnn(input_length=np.array([2, 1], np.int32), unroll=True),
     "rnn mask input_length": _rnn(mask=MASK, input_length=np.array([3, 3], np.int32)),
     "ctc": lambda K, lib: _ctc(K, lib),
+    "loss functions": lambda K, lib: _loss_functions(lib),
+    "loss classes": lambda K, lib: _loss_classes(lib),
+    "metrics": lambda K, lib: _metrics(lib),
+    "activations": lambda K, lib: _activations(lib),
     "higher order": lambda K, lib: [
         K.map_fn(lambda r: r * 2, lib.constant(X)),
         K.foldl(lambda a, r: a + r, lib.constant(X)),
@@ -308,3 +312,109 @@ def _ctc(K, lib):
         total = lib.reduce_sum(cost)
     return [cost, tape.gradient(total, pred), sparse.indices, sparse.values,
             sparse.dense_shape, *greedy, greedy_lp, *beams, beam_lp]
+
+
+ONEHOT6 = np.eye(3, dtype=np.float32)[[0, 2, 1, 1, 0, 2]]
+LABELS6 = np.array([0, 2, 1, 1, 0, 2])
+HARD6 = (RNG.uniform(size=(6, 3)) > 0.5).astype(np.float32)
+SOFT6 = RNG.uniform(0.05, 0.95, (6, 3)).astype(np.float32)
+TRUE6 = RNG.uniform(0, 1, (6, 3)).astype(np.float32)
+LOGITS6 = RNG.standard_normal((6, 3)).astype(np.float32)
+WEIGHTS6 = np.array([1., 0.5, 2., 0., 1., 1.], np.float32)
+
+
+def _loss_functions(lib):
+    L = lib.keras.losses
+    out = [f(TRUE6, SOFT6) for f in (L.mse, L.mae, L.mape, L.msle, L.cosine_similarity,
+                                      L.huber, L.logcosh, L.kld, L.poisson, L.dice, L.tversky)]
+    out += [f(HARD6, LOGITS6) for f in (L.hinge, L.squared_hinge, L.categorical_hinge)]
+    out += [L.binary_crossentropy(HARD6, SOFT6), L.binary_crossentropy(HARD6, LOGITS6, True,
+                                                                        0.1),
+            L.binary_focal_crossentropy(HARD6, SOFT6, True, 0.3, 1.5),
+            L.categorical_crossentropy(ONEHOT6, SOFT6, label_smoothing=0.2),
+            L.categorical_crossentropy(ONEHOT6, LOGITS6, from_logits=True),
+            L.categorical_focal_crossentropy(ONEHOT6, LOGITS6, from_logits=True),
+            L.sparse_categorical_crossentropy(LABELS6, SOFT6),
+            L.sparse_categorical_crossentropy(LABELS6[:, None], LOGITS6, from_logits=True),
+            L.sparse_categorical_crossentropy(LABELS6, LOGITS6, from_logits=True,
+                                              ignore_class=1)]
+    pred = lib.constant(SOFT6)
+    with lib.GradientTape() as tape:
+        tape.watch(pred)
+        total = lib.reduce_sum(L.categorical_crossentropy(ONEHOT6, pred)) + \
+            lib.reduce_sum(L.huber(TRUE6, pred, 0.2))
+    return out + [tape.gradient(total, pred)]
+
+
+def _loss_classes(lib):
+    L = lib.keras.losses
+    out = []
+    for make, y_true, y_pred in [
+            (lambda: L.MeanSquaredError(), TRUE6, SOFT6),
+            (lambda: L.MeanSquaredError(reduction="sum"), TRUE6, SOFT6),
+            (lambda: L.MeanSquaredError(reduction="none"), TRUE6, SOFT6),
+            (lambda: L.MeanSquaredError(reduction="mean_with_sample_weight"), TRUE6, SOFT6),
+            (lambda: L.Huber(0.3), TRUE6, SOFT6),
+            (lambda: L.BinaryCrossentropy(from_logits=True, label_smoothing=0.1), HARD6,
+             LOGITS6),
+            (lambda: L.CategoricalCrossentropy(label_smoothing=0.2), ONEHOT6, SOFT6),
+            (lambda: L.SparseCategoricalCrossentropy(from_logits=True), LABELS6, LOGITS6),
+            (lambda: L.SparseCategoricalCrossentropy(True, ignore_class=2), LABELS6, LOGITS6),
+            (lambda: L.CategoricalFocalCrossentropy(from_logits=True), ONEHOT6, LOGITS6),
+            (lambda: L.BinaryFocalCrossentropy(apply_class_balancing=True), HARD6, SOFT6),
+            (lambda: L.Dice(), TRUE6, SOFT6), (lambda: L.Tversky(0.3, 0.7), TRUE6, SOFT6),
+            (lambda: L.KLDivergence(), TRUE6, SOFT6), (lambda: L.Hinge(), HARD6, LOGITS6),
+            (lambda: L.LogCosh(), TRUE6, SOFT6), (lambda: L.Poisson(), TRUE6, SOFT6)]:
+        loss = make()
+        out += [loss(y_true, y_pred), loss(y_true, y_pred, sample_weight=WEIGHTS6),
+                np.array(loss.name)]
+    return out
+
+
+def _metrics(lib):
+    M = lib.keras.metrics
+    out = []
+    for make, batches in [
+            (lambda: M.Mean(), [(TRUE6[:, 0],), (SOFT6,)]), (lambda: M.Sum(), [(TRUE6,)]),
+            (lambda: M.MeanSquaredError(), [(TRUE6, SOFT6), (SOFT6, TRUE6)]),
+            (lambda: M.RootMeanSquaredError(), [(TRUE6, SOFT6), (SOFT6, TRUE6)]),
+            (lambda: M.MeanAbsoluteError(), [(TRUE6, SOFT6)]),
+            (lambda: M.Accuracy(), [(LABELS6, np.array([0, 2, 2, 1, 1, 2]))]),
+            (lambda: M.BinaryAccuracy(threshold=0.7), [(HARD6, SOFT6)]),
+            (lambda: M.CategoricalAccuracy(), [(ONEHOT6, SOFT6)]),
+            (lambda: M.SparseCategoricalAccuracy(), [(LABELS6, SOFT6), (LABELS6[:, None],
+                                                                         LOGITS6)]),
+            (lambda: M.TopKCategoricalAccuracy(k=2), [(ONEHOT6, SOFT6)]),
+            (lambda: M.SparseTopKCategoricalAccuracy(k=2), [(LABELS6, SOFT6)]),
+            (lambda: M.CosineSimilarity(), [(TRUE6, SOFT6)]),
+            (lambda: M.CategoricalCrossentropy(label_smoothing=0.1), [(ONEHOT6, SOFT6)]),
+            (lambda: M.Precision(name="p"), [(HARD6, SOFT6), (HARD6[::-1], SOFT6)]),
+            (lambda: M.Recall(thresholds=[0.2, 0.5, 0.8], name="r"), [(HARD6, SOFT6)]),
+            (lambda: M.Recall(top_k=1, name="rk"), [(HARD6, SOFT6)]),
+            (lambda: M.Precision(class_id=1, name="pc"), [(HARD6, SOFT6)]),
+            (lambda: M.FalsePositives(thresholds=[0.3, 0.6], name="fp"), [(HARD6, SOFT6)])]:
+        for weights in (None, WEIGHTS6):
+            metric = make()
+            for batch in batches:       # read at once: Keras' counters return their Variable
+                out.append(np.array(metric(*batch, sample_weight=weights if len(batch[0]) == 6
+                                           else None)))
+            metric.reset_state()
+            out += [np.array(metric.result()), np.array(metric.name)]
+    A = lib.keras.metrics
+    return out + [A.binary_accuracy(HARD6, SOFT6), A.categorical_accuracy(ONEHOT6, SOFT6),
+                  A.sparse_categorical_accuracy(LABELS6[:, None], SOFT6),
+                  A.top_k_categorical_accuracy(ONEHOT6, SOFT6, 2),
+                  A.sparse_top_k_categorical_accuracy(LABELS6, SOFT6, 2)]
+
+
+def _activations(lib):
+    A = lib.keras.activations
+    x = lib.constant(LOGITS6 * 2)
+    names = ["celu", "elu", "exponential", "gelu", "hard_shrink", "hard_sigmoid",
+             "hard_silu", "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid",
+             "log_softmax", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink",
+             "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax",
+             "squareplus", "swish", "tanh", "tanh_shrink"]
+    return [A.get(n)(x) for n in names] + [
+        A.relu(x, 0.1, 3.0, 0.5), A.gelu(x, approximate=True), A.softmax(x, axis=0),
+        A.elu(x, 0.5), A.threshold(x, 0.3, -1.0), A.glu(lib.constant(LOGITS6[:, :2]))]

@@ -1,0 +1,110 @@
+"""ts.keras.losses, metrics and activations beyond the values (which test_backend.py compares
+with TensorFlow): the chapter's custom training loop, subclassing, lookup by name, errors."""
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+
+L, M, A = ts.keras.losses, ts.keras.metrics, ts.keras.activations
+
+
+def test_a_custom_training_loop_with_keras_helpers(device):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((256, 3)).astype(np.float32)
+    y = (x @ np.array([[2.], [-1.], [0.5]], np.float32) + 0.3).astype(np.float32)
+    w, b = ts.Variable(ts.zeros((3, 1))), ts.Variable(ts.zeros((1,)))
+    optimizer = ts.keras.optimizers.Nadam(learning_rate=0.05)
+    loss_fn = L.mean_squared_error
+    mean_loss, mae = M.Mean(), M.MeanAbsoluteError()
+    history = []
+    for epoch in range(3):
+        for step in range(0, 256, 32):
+            xb, yb = x[step:step + 32], y[step:step + 32]
+            with ts.GradientTape() as tape:
+                y_pred = xb @ w + b
+                loss = ts.reduce_mean(loss_fn(yb, y_pred))
+            grads = tape.gradient(loss, [w, b])
+            optimizer.apply_gradients(zip(grads, [w, b]))
+            mean_loss(loss)
+            mae(yb, y_pred)
+        history.append(float(mean_loss.result().numpy()))
+        for metric in (mean_loss, mae):
+            metric.reset_state()
+    assert history[2] < history[1] < history[0]
+    assert w.device == loss.device
+
+
+def test_subclassing_loss_and_metric():
+    class HuberLoss(L.Loss):
+        def __init__(self, threshold=1.0, **kwargs):
+            self.threshold = threshold
+            super().__init__(**kwargs)
+
+        def call(self, y_true, y_pred):
+            error = y_true - y_pred
+            small = ts.abs(error) < self.threshold
+            return ts.where(small, ts.square(error) / 2,
+                            self.threshold * ts.abs(error) - self.threshold ** 2 / 2)
+
+    loss = HuberLoss(2.0)
+    assert loss.name.startswith("huber_loss") and loss.reduction == "sum_over_batch_size"
+    got = loss([[1.], [5.]], [[0.], [0.]]).numpy()
+    assert got == pytest.approx((0.5 + 2 * 5 - 2) / 2)
+
+    class HuberMetric(M.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.total = self.add_variable((), name="total")
+            self.count = self.add_variable((), name="count")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            values = loss.call(ts.constant(y_true), ts.constant(y_pred))
+            self.total.assign_add(ts.reduce_sum(values))
+            self.count.assign_add(ts.cast(ts.size(values), ts.float32))
+
+        def result(self):
+            return self.total / self.count
+
+    metric = HuberMetric()
+    metric.update_state([[1.]], [[0.]])
+    assert metric([[5.]], [[0.]]).numpy() == pytest.approx((0.5 + 8) / 2)
+    assert [v.trainable for v in metric.variables] == [False, False]
+    metric.reset_state()
+    assert [float(v.numpy()) for v in metric.variables] == [0.0, 0.0]
+    assert "HuberMetric" in repr(metric)
+
+
+def test_names_lookup_and_results_are_snapshots():
+    ts.keras.backend.clear_session()
+    assert [M.Precision().name, M.Precision().name] == ["precision", "precision_1"]
+    assert L.get("mse") is L.mean_squared_error and isinstance(L.get("Huber"), L.Huber)
+    assert M.get("binary_accuracy") is M.binary_accuracy
+    assert isinstance(M.get("Recall"), M.Recall)
+    assert A.get(None) is A.linear and A.get("relu") is A.relu and A.serialize(A.gelu) == "gelu"
+    counter = M.TruePositives()
+    first = counter([1., 1.], [0.9, 0.8])
+    counter.reset_state()
+    assert first.numpy() == 2 and counter.result().numpy() == 0     # not an alias
+    huber = L.Huber(0.5, "sum")
+    assert (huber.delta, huber.reduction, huber.name) == (0.5, "sum", "huber_loss")
+    assert L.Huber.__init__.__signature__.parameters["delta"].default == 1.0
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: L.MeanSquaredError(reduction="average"), ValueError, "Invalid value for argument"),
+    (lambda: L.get("no_such_loss"), ValueError, "Could not interpret loss identifier"),
+    (lambda: M.get("no_such_metric"), ValueError, "Could not interpret metric identifier"),
+    (lambda: A.get("no_such_activation"), ValueError, "activation function identifier"),
+    (lambda: M.Precision(thresholds=[0.5, 1.5]), ValueError, r"must be in \[0, 1\]"),
+    (lambda: L.categorical_crossentropy([[0., 1.]], [[0.5, 0.3, 0.2]]), ValueError,
+     "must have the same shape"),
+    (lambda: L.sparse_categorical_crossentropy([[1, 2]], [[0.5, 0.5]]), ValueError,
+     "same shape up until the last dimension"),
+    (lambda: A.glu(ts.ones((2, 3))), ValueError, "divisible by 2"),
+    (lambda: L.Loss()(1., 1.), NotImplementedError, "must define call"),
+    (lambda: ts.keras.layers, AttributeError, "write the forward pass with ts ops"),
+])
+def test_bad_arguments_explain_themselves(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
