@@ -3,8 +3,9 @@ API leans on.
 
 - ``ts.keras.backend`` (imported as ``K``): Keras' own low-level API, ``K.square``,
   ``K.mean``, ``K.epsilon`` ... as TensorFlow 2 ships it (the Keras 1/2 functions).
-- ``ts.keras.losses``, ``ts.keras.metrics``, ``ts.keras.activations``: Keras 3's loss
-  functions and classes, streaming metrics and activations, for custom training loops.
+- ``ts.keras.losses``, ``metrics``, ``activations``, ``initializers``: Keras 3's loss
+  functions and classes, streaming metrics, activations and initializers, for custom
+  training loops.
 - ``ts.keras.optimizers``: the optimizers of ``ts.optimizers`` (Keras 3's formulas).
 
 Keras' layers, models and training loop (``fit``) are not part of tensorshell; asking for
@@ -12,12 +13,12 @@ them says so instead of failing somewhere deeper.
 """
 
 from .. import optimizers
-from . import activations, backend, losses, metrics
+from . import activations, backend, initializers, losses, metrics
 
-__all__ = ["activations", "backend", "losses", "metrics", "optimizers"]
+__all__ = ["activations", "backend", "initializers", "losses", "metrics", "optimizers"]
 
 _NOT_COVERED = {"layers", "models", "Model", "Sequential", "Input",
-                "callbacks", "initializers", "regularizers", "constraints",
+                "callbacks", "regularizers", "constraints",
                 "utils", "preprocessing", "applications", "datasets", "mixed_precision",
                 "saving", "ops", "random", "config", "export", "dtype_policies", "Layer"}
 
@@ -26,8 +27,8 @@ def __getattr__(name):
     if name in _NOT_COVERED:
         raise AttributeError(
             f"ts.keras.{name} is not part of tensorshell: it covers ts.keras.backend, losses, "
-            "metrics, activations and optimizers. For models and layers, write the forward "
-            "pass with ts ops (ts.Module holds the variables) and train it with "
+            "metrics, activations, initializers and optimizers. For models and layers, write "
+            "the forward pass with ts ops (ts.Module holds the variables) and train it with "
             "ts.GradientTape (see notebooks/).")
     import sys
     raise AttributeError(f"module 'tensorshell.keras' has no attribute {name!r}", name=name,

@@ -254,6 +254,7 @@ PROGRAMS = {
     "loss classes": lambda K, lib: _loss_classes(lib),
     "metrics": lambda K, lib: _metrics(lib),
     "activations": lambda K, lib: _activations(lib),
+    "initializers": lambda K, lib: _initializers(lib),
     "higher order": lambda K, lib: [
         K.map_fn(lambda r: r * 2, lib.constant(X)),
         K.foldl(lambda a, r: a + r, lib.constant(X)),
@@ -418,3 +419,20 @@ def _activations(lib):
     return [A.get(n)(x) for n in names] + [
         A.relu(x, 0.1, 3.0, 0.5), A.gelu(x, approximate=True), A.softmax(x, axis=0),
         A.elu(x, 0.5), A.threshold(x, 0.3, -1.0), A.glu(lib.constant(LOGITS6[:, :2]))]
+
+
+def _initializers(lib):
+    Init = lib.keras.initializers
+    out = []
+    for name in ("GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
+                 "LecunUniform", "RandomNormal", "RandomUniform", "TruncatedNormal",
+                 "Orthogonal"):
+        for shape, seed in [((3, 4), 0), ((2, 3, 4, 6), 42), ((5, 2), 2 ** 40 + 3)]:
+            out.append(getattr(Init, name)(seed=seed)(shape))
+        out.append(getattr(Init, name)(seed=7)((3, 3), dtype="float64"))
+    out += [Init.VarianceScaling(0.5, "fan_out", "uniform", seed=3)((4, 5)),
+            Init.VarianceScaling(2.0, "fan_avg", "untruncated_normal", seed=3)((4, 5)),
+            Init.Constant(3.0)((2, 2)), Init.Identity(2.0)((2, 3)), Init.Zeros()((2,)),
+            Init.Ones()((2,)),
+            Init.get("he_normal").__class__.__name__ == "HeNormal"]
+    return out

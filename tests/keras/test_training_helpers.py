@@ -6,7 +6,7 @@ import pytest
 
 import tensorshell as ts
 
-L, M, A = ts.keras.losses, ts.keras.metrics, ts.keras.activations
+L, M, A, Init = ts.keras.losses, ts.keras.metrics, ts.keras.activations, ts.keras.initializers
 
 
 def test_a_custom_training_loop_with_keras_helpers(device):
@@ -104,7 +104,30 @@ def test_names_lookup_and_results_are_snapshots():
     (lambda: A.glu(ts.ones((2, 3))), ValueError, "divisible by 2"),
     (lambda: L.Loss()(1., 1.), NotImplementedError, "must define call"),
     (lambda: ts.keras.layers, AttributeError, "write the forward pass with ts ops"),
+    (lambda: Init.VarianceScaling(mode="fan_sum"), ValueError, "Invalid `mode` argument"),
+    (lambda: Init.VarianceScaling(scale=0), ValueError, "must be positive"),
+    (lambda: Init.Orthogonal()((3,)), ValueError, "at least two-dimensional"),
+    (lambda: Init.Identity()((2, 2, 2)), ValueError, "2D matrices"),
+    (lambda: Init.GlorotUniform(seed=1.5), ValueError, "or an integer"),
+    (lambda: Init.get("no_such_initializer"), ValueError, "Could not interpret initializer"),
 ])
 def test_bad_arguments_explain_themselves(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_initializers_make_variables():
+    init = Init.HeNormal(seed=3)
+    w = ts.Variable(init((64, 32)))
+    assert w.dtype is ts.float32 and w.shape == (64, 32)
+    np.testing.assert_array_equal(init((64, 32)).numpy(), w.numpy())   # seeded: repeatable
+    assert abs(w.numpy().std() - np.sqrt(2 / 64)) < 0.03
+    unseeded = Init.GlorotUniform()
+    np.testing.assert_array_equal(unseeded((3, 3)).numpy(), unseeded((3, 3)).numpy())
+    assert not np.array_equal(Init.GlorotUniform()((8, 8)).numpy(),
+                              Init.GlorotUniform()((8, 8)).numpy())
+    q = Init.Orthogonal(seed=1)((6, 4)).numpy()
+    np.testing.assert_allclose(q.T @ q, np.eye(4), atol=1e-5)
+    clone = Init.get(Init.serialize(Init.VarianceScaling(0.5, "fan_out", seed=2)))
+    assert clone.get_config() == Init.VarianceScaling(0.5, "fan_out", seed=2).get_config()
+    assert Init.glorot_uniform is Init.GlorotUniform and "seed=2" in repr(clone)
