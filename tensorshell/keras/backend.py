@@ -302,16 +302,7 @@ def eye(size, dtype=None, name=None):
     return variable(tf.eye(size, dtype=tf.as_dtype(dtype)), dtype, name)
 
 
-def zeros_like(x, dtype=None, name=None):
-    return tf.zeros_like(x, dtype=dtype)
 
-
-def ones_like(x, dtype=None, name=None):
-    return tf.ones_like(x, dtype=dtype)
-
-
-def cast(x, dtype):
-    return tf.cast(x, dtype)
 
 
 def cast_to_floatx(x):
@@ -340,10 +331,6 @@ def ndim(x):
     shape = x.shape
     return len(shape) if isinstance(shape, tuple) else shape.rank
 
-
-def shape(x):
-    """The dynamic shape, as an int32 tensor."""
-    return tf.shape(x)
 
 
 def count_params(x) -> int:
@@ -400,9 +387,6 @@ def moving_average_update(x, value, momentum):
     return x.assign_sub((x - value) * (1 - momentum))
 
 
-def name_scope(name):
-    return tf.name_scope(name)
-
 
 def gradients(loss, variables):
     raise RuntimeError("K.gradients (tf.gradients) is not supported when eager execution is "
@@ -420,12 +404,6 @@ def stop_gradient(variables):
 # Element-wise math and reductions
 # ---------------------------------------------------------------------------------------------
 
-def abs(x):  # noqa: A001
-    return tf.abs(x)
-
-
-def square(x):
-    return tf.square(x)
 
 
 def sqrt(x):
@@ -433,40 +411,13 @@ def sqrt(x):
     return tf.sqrt(tf.maximum(x, tf.convert_to_tensor(0.0, x.dtype)))
 
 
-def exp(x):
-    return tf.exp(x)
 
 
-def log(x):
-    return tf.math.log(x)
 
 
-def pow(x, a):  # noqa: A001
-    return tf.pow(x, a)
 
 
-def round(x):  # noqa: A001
-    return tf.round(x)
 
-
-def sign(x):
-    return tf.sign(x)
-
-
-def sin(x):
-    return tf.sin(x)
-
-
-def cos(x):
-    return tf.cos(x)
-
-
-def tanh(x):
-    return tf.tanh(x)
-
-
-def sigmoid(x):
-    return tf.sigmoid(x)
 
 
 def hard_sigmoid(x):
@@ -476,44 +427,30 @@ def hard_sigmoid(x):
     return tf.clip_by_value(x, 0.0, 1.0)
 
 
-def softplus(x):
-    return tf.math.softplus(x)
 
 
-def softsign(x):
-    return tf.math.softsign(x)
 
 
-def equal(x, y):
-    return tf.equal(x, y)
 
 
-def not_equal(x, y):
-    return tf.not_equal(x, y)
 
 
-def greater(x, y):
-    return tf.greater(x, y)
 
 
-def greater_equal(x, y):
-    return tf.greater_equal(x, y)
-
-
-def less(x, y):
-    return tf.less(x, y)
-
-
-def less_equal(x, y):
-    return tf.less_equal(x, y)
-
-
-def maximum(x, y):
-    return tf.maximum(x, y)
-
-
-def minimum(x, y):
-    return tf.minimum(x, y)
+# Functions that are the ts op itself under Keras' name (the same arguments).
+abs, square, exp, log, pow, round = (  # noqa: A001 - Keras' names
+    tf.abs, tf.square, tf.exp, tf.math.log, tf.pow, tf.round)
+sign, sin, cos, tanh, sigmoid = tf.sign, tf.sin, tf.cos, tf.tanh, tf.sigmoid
+softplus, softsign = tf.math.softplus, tf.math.softsign
+equal, not_equal, greater, greater_equal = tf.equal, tf.not_equal, tf.greater, tf.greater_equal
+less, less_equal, maximum, minimum = tf.less, tf.less_equal, tf.maximum, tf.minimum
+sum, prod, max, min = (  # noqa: A001 - Keras' names
+    tf.reduce_sum, tf.reduce_prod, tf.reduce_max, tf.reduce_min)
+cumsum, cumprod, l2_normalize = tf.cumsum, tf.math.cumprod, tf.linalg.l2_normalize
+cast, shape, reshape, transpose, permute_dimensions = (tf.cast, tf.shape, tf.reshape,
+                                                        tf.transpose, tf.transpose)
+gather, stack, zeros_like, ones_like, name_scope = (tf.gather, tf.stack, tf.zeros_like,
+                                                     tf.ones_like, tf.name_scope)
 
 
 def clip(x, min_value, max_value):
@@ -530,12 +467,6 @@ def _floatx_if_bool(x):
     return tf.cast(x, floatx()) if x.dtype.base_dtype == tf.bool else x
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001
-    return tf.reduce_sum(x, axis, keepdims)
-
-
-def prod(x, axis=None, keepdims=False):
-    return tf.reduce_prod(x, axis, keepdims)
 
 
 def mean(x, axis=None, keepdims=False):
@@ -551,12 +482,6 @@ def var(x, axis=None, keepdims=False):
     return tf.math.reduce_variance(_floatx_if_bool(x), axis=axis, keepdims=keepdims)
 
 
-def max(x, axis=None, keepdims=False):  # noqa: A001
-    return tf.reduce_max(x, axis, keepdims)
-
-
-def min(x, axis=None, keepdims=False):  # noqa: A001
-    return tf.reduce_min(x, axis, keepdims)
 
 
 def all(x, axis=None, keepdims=False):  # noqa: A001
@@ -575,16 +500,7 @@ def argmin(x, axis=-1):
     return tf.argmin(x, axis)
 
 
-def cumsum(x, axis=0):
-    return tf.cumsum(x, axis=axis)
 
-
-def cumprod(x, axis=0):
-    return tf.math.cumprod(x, axis=axis)
-
-
-def l2_normalize(x, axis=None):
-    return tf.linalg.l2_normalize(x, axis=axis)
 
 
 def in_top_k(predictions, targets, k):
@@ -595,9 +511,6 @@ def in_top_k(predictions, targets, k):
 # ---------------------------------------------------------------------------------------------
 # Shapes and rearranging
 # ---------------------------------------------------------------------------------------------
-
-def reshape(x, shape):
-    return tf.reshape(x, shape)
 
 
 def flatten(x):
@@ -617,9 +530,6 @@ def squeeze(x, axis):
     return tf.squeeze(x, [axis])
 
 
-def stack(x, axis=0):
-    return tf.stack(x, axis=axis)
-
 
 def concatenate(tensors, axis=-1):
     """``ts.concat`` that also joins SparseTensors (all sparse) and RaggedTensors."""
@@ -633,12 +543,6 @@ def concatenate(tensors, axis=-1):
     return tf.concat([to_dense(x) for x in tensors], axis)
 
 
-def transpose(x):
-    return tf.transpose(x)
-
-
-def permute_dimensions(x, pattern):
-    return tf.transpose(x, perm=pattern)
 
 
 def reverse(x, axes):
@@ -660,9 +564,6 @@ def repeat_elements(x, rep, axis):
     """Each slice of ``x`` along ``axis`` repeated ``rep`` times, as ``np.repeat``."""
     return tf.repeat(x, rep, axis=axis)
 
-
-def gather(reference, indices):
-    return tf.gather(reference, indices)
 
 
 def one_hot(indices, num_classes):

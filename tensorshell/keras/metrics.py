@@ -437,44 +437,34 @@ TrueNegatives = _counter("TrueNegatives", "tn", "true_negatives")
 FalseNegatives = _counter("FalseNegatives", "fn", "false_negatives")
 
 
-class Precision(_ConfusionMetric):
-    """The share of positive predictions that are right: TP / (TP + FP), at each threshold
-    (0.5 by default), optionally for the ``top_k`` predictions or one ``class_id``."""
-
-    _kinds = ("true_positives", "false_positives")
+def _ratio(class_name, missed, doc):
+    """A metric TP / (TP + ``missed``), ``missed`` the false positives or negatives."""
+    kind = {"fp": "false_positives", "fn": "false_negatives"}[missed]
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        super().__init__(thresholds, top_k, class_id, name=name, dtype=dtype)
+        _ConfusionMetric.__init__(self, thresholds, top_k, class_id, name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         counts = _confusion(y_true, y_pred, self.thresholds, self.top_k, self.class_id,
                             sample_weight, self._dtype)
         self.true_positives.assign_add(counts["tp"])
-        self.false_positives.assign_add(counts["fp"])
+        getattr(self, kind).assign_add(counts[missed])
 
     def result(self):
-        return self._value(tf.math.divide_no_nan(
-            self.true_positives, self.true_positives + self.false_positives))
+        tp = self.true_positives
+        return self._value(tf.math.divide_no_nan(tp, tp + getattr(self, kind)))
+
+    return type(class_name, (_ConfusionMetric,), {
+        "_kinds": ("true_positives", kind), "__init__": __init__, "update_state": update_state,
+        "result": result, "__doc__": doc, "__module__": __name__})
 
 
-class Recall(_ConfusionMetric):
-    """The share of positives found: TP / (TP + FN), at each threshold (0.5 by default),
-    optionally for the ``top_k`` predictions or one ``class_id``."""
-
-    _kinds = ("true_positives", "false_negatives")
-
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        super().__init__(thresholds, top_k, class_id, name=name, dtype=dtype)
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        counts = _confusion(y_true, y_pred, self.thresholds, self.top_k, self.class_id,
-                            sample_weight, self._dtype)
-        self.true_positives.assign_add(counts["tp"])
-        self.false_negatives.assign_add(counts["fn"])
-
-    def result(self):
-        return self._value(tf.math.divide_no_nan(
-            self.true_positives, self.true_positives + self.false_negatives))
+Precision = _ratio("Precision", "fp", """The share of positive predictions that
+    are right: TP / (TP + FP), at each threshold (0.5 by default), optionally for the
+    ``top_k`` predictions or one ``class_id``.""")
+Recall = _ratio("Recall", "fn", """The share of positives found: TP / (TP + FN), at
+    each threshold (0.5 by default), optionally for the ``top_k`` predictions or one
+    ``class_id``.""")
 
 
 def get(identifier):

@@ -10,6 +10,7 @@ import pytest
 
 import tensorshell as ts
 
+from tests import oracle
 from tests.engine import ctc_reference as ref
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "ctc_golden.npz")
@@ -110,20 +111,12 @@ def _beam_results(lib, seed, width, paths):
 
 @pytest.fixture(scope="module")
 def tensorflows():
-    try:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import tensorflow as tf
-    except ImportError:
-        with np.load(GOLDEN) as golden:
-            stored = dict(golden)
-        return lambda *case: [stored[f"{case}/{i}"] for i in range(
-            sum(k.startswith(f"{case}/") for k in stored))]
-    return lambda *case: _beam_results(tf, *case)
+    return oracle.expected(GOLDEN, lambda tf, case: _beam_results(tf, *case))
 
 
 @pytest.mark.parametrize("seed, width, paths", BEAM_CASES)
 def test_narrow_beams_prune_as_tensorflows(seed, width, paths, tensorflows):
-    theirs = tensorflows(seed, width, paths)
+    theirs = tensorflows((seed, width, paths))
     ours = _beam_results(ts, seed, width, paths)
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5, atol=1e-5)
     for a, b in zip(ours[1:], theirs[1:]):
@@ -159,7 +152,4 @@ def test_bad_arguments_explain_themselves(call, match):
 
 
 if __name__ == "__main__":
-    import tensorflow as tf
-    np.savez_compressed(GOLDEN, **{f"{case}/{i}": a for case in BEAM_CASES
-                                   for i, a in enumerate(_beam_results(tf, *case))})
-    print(f"{len(BEAM_CASES)} TensorFlow beam searches -> {GOLDEN}")
+    oracle.record(GOLDEN, BEAM_CASES, lambda tf, case: _beam_results(tf, *case))

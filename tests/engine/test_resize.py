@@ -1,6 +1,6 @@
 """ts.image.resize gives TensorFlow 2's results for every method, with and without
 antialias, shrinking and growing: compared with TensorFlow live when it is installed, else
-with its recorded outputs (resize_golden.npz; ``python tests/engine/test_resize.py`` under
+with its recorded outputs (resize_golden.npz; ``python -m tests.engine.test_resize`` under
 TensorFlow records them). Gradients: each method is linear, so the gradient must be its
 transpose, checked exactly; and against TensorFlow's when installed."""
 
@@ -11,6 +11,7 @@ import pytest
 
 import tensorshell as ts
 from tensorshell.engine.ops import image as image_ops
+from tests import oracle
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "resize_golden.npz")
 IMG = np.random.default_rng(21).uniform(0, 1, (2, 5, 7, 2)).astype(np.float32)
@@ -24,26 +25,23 @@ def _key(method, antialias, size):
     return f"{method}-{int(antialias)}-{size[0]}x{size[1]}"
 
 
-def _theirs(tf, method, antialias, size):
-    return tf.image.resize(IMG, size, method, antialias=antialias).numpy()
+def _resized(lib, case):
+    method, antialias, size = case
+    return [lib.image.resize(IMG, size, method, antialias=antialias)]
 
 
 @pytest.fixture(scope="module")
 def expected():
-    try:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import tensorflow as tf
-    except ImportError:
-        with np.load(GOLDEN) as golden:
-            stored = dict(golden)
-        return lambda *case: stored[_key(*case)]
-    return lambda *case: _theirs(tf, *case)
+    return oracle.expected(GOLDEN, lambda tf, key: _resized(tf, _CASE_OF[key]))
+
+
+_CASE_OF = {_key(*c): c for c in CASES}
 
 
 @pytest.mark.parametrize("method, antialias, size", CASES,
                          ids=[_key(*c) for c in CASES])
 def test_same_values_as_tensorflow(method, antialias, size, expected):
-    want = expected(method, antialias, size)
+    (want,) = expected(_key(method, antialias, size))
     got = ts.image.resize(IMG, size, method, antialias=antialias).numpy()
     assert got.shape == want.shape and got.dtype == want.dtype == np.float32
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=3e-6)
@@ -113,6 +111,4 @@ def test_runs_on_each_device(device):
 
 
 if __name__ == "__main__":
-    import tensorflow as tf
-    np.savez_compressed(GOLDEN, **{_key(*c): _theirs(tf, *c) for c in CASES})
-    print(f"{len(CASES)} TensorFlow results -> {GOLDEN}")
+    oracle.record(GOLDEN, list(_CASE_OF), lambda tf, key: _resized(tf, _CASE_OF[key]))

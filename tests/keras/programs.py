@@ -76,6 +76,9 @@ def _arrays(*arrays):
 
 
 PROGRAMS = {
+    # the public names: tf.keras.backend's (TensorFlow 2.21) against ts.keras.backend.__all__
+    "names": lambda K, lib: [np.array(sorted(getattr(K, "__all__", None) or [
+        n for n in dir(K) if not n.startswith("_")]))],
     "chapter": lambda K, lib: [K.square(K.transpose(lib.constant([[1., 2., 3.],
                                                                  [4., 5., 6.]]))) + 10],
     **{f"elementwise {n}": _elementwise(n) for n in (
