@@ -1,5 +1,6 @@
-"""Image files: ``ts.io.decode_png`` / ``encode_png``, ``decode_bmp``, ``decode_image``
-and the JPEG header helpers (also under ``ts.image``), as TensorFlow reads and writes them.
+"""Image files: ``ts.io.decode_png`` / ``encode_png``, ``decode_bmp``, ``decode_gif``,
+``decode_image`` and the JPEG header helpers (also under ``ts.image``), as TensorFlow reads
+and writes them.
 
 >>> image = ts.io.decode_png(ts.io.read_file("cat.png"))          # uint8 [h, w, channels]
 >>> ts.io.write_file("copy.png", ts.io.encode_png(image))
@@ -24,8 +25,8 @@ from .engine import dtypes, speedups
 from .engine.errors import InvalidArgumentError, UnimplementedError
 from .engine.tensor import Tensor, convert_to_tensor
 
-__all__ = ["decode_bmp", "decode_image", "decode_jpeg", "decode_png", "encode_png",
-           "extract_jpeg_shape", "is_jpeg"]
+__all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png",
+           "encode_png", "extract_jpeg_shape", "is_jpeg"]
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _UNKNOWN = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
@@ -355,6 +356,142 @@ def decode_bmp(contents, channels=0, name=None):
 
 
 # ---------------------------------------------------------------------------------------------
+# GIF
+# ---------------------------------------------------------------------------------------------
+
+def _lzw_decode(data, min_code_size, count):
+    """GIF's variable-width LZW: the first ``count`` colour indices of an image's data."""
+    clear, end = 1 << min_code_size, (1 << min_code_size) + 1
+    out = bytearray()
+    table = [bytes([i]) for i in range(clear)] + [b"", b""]
+    width, prev = min_code_size + 1, None
+    bits = int.from_bytes(data, "little")
+    total, pos = len(data) * 8, 0
+    while pos + width <= total and len(out) < count:
+        code = (bits >> pos) & ((1 << width) - 1)
+        pos += width
+        if code == clear:
+            table = table[:clear + 2]
+            width, prev = min_code_size + 1, None
+            continue
+        if code == end:
+            break
+        if code < len(table):
+            entry = table[code]
+            if prev is not None:
+                table.append(prev + entry[:1])
+        elif code == len(table) and prev is not None:
+            entry = prev + prev[:1]
+            table.append(entry)
+        else:
+            raise ValueError(f"GIF image data has an invalid code {code}")
+        out += entry
+        prev = entry
+        if len(table) == (1 << width) and width < 12:
+            width += 1
+    if len(out) < count:
+        raise ValueError("GIF image data is truncated")
+    return np.frombuffer(bytes(out[:count]), np.uint8)
+
+
+def _gif_frames(data):
+    """Every frame of a GIF as TensorFlow builds them: each starts as a copy of the previous
+    one (black for the first) and its image is drawn over it, except transparent pixels."""
+    if data[:6] not in (b"GIF87a", b"GIF89a"):
+        raise ValueError(_UNKNOWN)
+
+    def need(end):
+        if end > len(data):
+            raise ValueError("GIF file is truncated")
+
+    need(13)
+    width, height, flags = struct.unpack("<HHB", data[6:11])
+    pos = 13
+    global_map = None
+    if flags & 0x80:
+        size = 3 << ((flags & 7) + 1)
+        need(pos + size)
+        global_map = np.frombuffer(data[pos:pos + size], np.uint8).reshape(-1, 3)
+        pos += size
+    frames, transparent = [], None
+    while pos < len(data):
+        block = data[pos]
+        if block == 0x3B:                                        # trailer
+            break
+        if block == 0x21:                                        # extension
+            need(pos + 2)
+            label = data[pos + 1]
+            pos += 2
+            while pos < len(data) and data[pos]:
+                sub = data[pos + 1:pos + 1 + data[pos]]
+                if label == 0xF9 and len(sub) >= 4:              # graphic control
+                    transparent = sub[3] if sub[0] & 1 else None
+                pos += 1 + data[pos]
+            pos += 1
+            continue
+        if block != 0x2C:
+            raise ValueError(f"GIF file has an unknown block {block:#x}")
+        need(pos + 11)
+        left, top, w, h, iflags = struct.unpack("<HHHHB", data[pos + 1:pos + 10])
+        pos += 10
+        color_map = global_map
+        if iflags & 0x80:
+            size = 3 << ((iflags & 7) + 1)
+            need(pos + size + 1)
+            color_map = np.frombuffer(data[pos:pos + size], np.uint8).reshape(-1, 3)
+            pos += size
+        if color_map is None:
+            raise ValueError("GIF frame has no colour map")
+        need(pos + 1)
+        min_code = data[pos]
+        if not 2 <= min_code <= 11:
+            raise ValueError(f"GIF frame has an invalid LZW code size {min_code}")
+        pos += 1
+        chunks = []
+        while pos < len(data) and data[pos]:
+            chunks.append(data[pos + 1:pos + 1 + data[pos]])
+            pos += 1 + data[pos]
+        pos += 1
+        index = _lzw_decode(b"".join(chunks), min_code, w * h).reshape(h, w)
+        if iflags & 0x40:                                        # interlaced rows
+            order = np.concatenate([np.arange(start, h, step) for start, step in
+                                    ((0, 8), (4, 8), (2, 4), (1, 2))])
+            rows = np.empty_like(index)
+            rows[order] = index
+            index = rows
+        frames.append((left, top, index, color_map, transparent))
+        transparent = None
+    if not frames:
+        raise ValueError("GIF file has no frames")
+    # TensorFlow's canvas is as large as the largest frame if that exceeds the screen
+    width = max([width] + [f[2].shape[1] for f in frames])
+    height = max([height] + [f[2].shape[0] for f in frames])
+    canvas = np.zeros((height, width, 3), np.uint8)
+    out = []
+    for left, top, index, color_map, transparent in frames:
+        frame = canvas.copy()
+        bottom, right = min(top + index.shape[0], height), min(left + index.shape[1], width)
+        region = index[:max(bottom - top, 0), :max(right - left, 0)]
+        opaque = region != transparent if transparent is not None else np.ones_like(
+            region, bool)
+        colors = color_map[np.minimum(region, len(color_map) - 1)]
+        target = frame[top:bottom, left:right]
+        target[opaque] = colors[opaque]
+        out.append(frame)
+        canvas = frame
+    return np.stack(out)
+
+
+def decode_gif(contents, name=None):
+    """Every frame of a GIF file, ``uint8 [frames, height, width, 3]`` (frames drawn over
+    the one before, as TensorFlow does)."""
+    try:
+        return convert_to_tensor(_gif_frames(_bytes(contents, "decode_gif")), dtypes.uint8)
+    except ValueError as e:
+        raise _error("decode_gif", str(e)) from None
+
+
+# ---------------------------------------------------------------------------------------------
 # JPEG headers, and any image
 # ---------------------------------------------------------------------------------------------
 
@@ -399,8 +536,10 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
 
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
                  expand_animations=True):
-    """A PNG or BMP file's pixels, chosen by the file's first bytes, ``[height, width,
-    channels]`` in ``dtype`` (uint8, uint16 for PNG, or a float type scaled to [0, 1])."""
+    """A PNG, BMP or GIF file's pixels, chosen by the file's first bytes: ``[height, width,
+    channels]`` (a GIF: ``[frames, height, width, 3]``, or its first frame without
+    ``expand_animations``) in ``dtype`` (uint8, uint16 for PNG, or a float type scaled to
+    [0, 1])."""
     from .engine.ops.image import convert_image_dtype
     data = _bytes(contents, "decode_image")
     d = dtypes.as_dtype(dtype)
@@ -409,6 +548,12 @@ def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
                            else dtypes.uint8)
     elif data[:2] == b"BM":
         image = decode_bmp(data, channels or 0)
+    elif data[:6] in (b"GIF87a", b"GIF89a"):
+        if channels not in (None, 0, 3):
+            raise _error("decode_image", f"channels must be 0 or 3 for GIF, got {channels}")
+        image = decode_gif(data)
+        if not expand_animations:
+            image = image[0]
     elif _is_jpeg(data):
         return decode_jpeg(data)
     else:

@@ -2,11 +2,9 @@
 from the op registry's table (see engine/ops/image.py), and the image file codecs (also in
 ``ts.io``; see codecs.py)."""
 
-from .codecs import (decode_bmp, decode_image, decode_jpeg, decode_png,  # noqa: F401
-                     encode_png, extract_jpeg_shape, is_jpeg)
+from . import codecs as _codecs
+from .codecs import *  # noqa: F401,F403 - the codecs, as tf.image has them
 from .engine.ops.registry import NAMESPACES as _NAMESPACES
 
 globals().update(_NAMESPACES["image"])
-__all__ = sorted(list(_NAMESPACES["image"]) + ["decode_bmp", "decode_image", "decode_jpeg",
-                                                "decode_png", "encode_png",
-                                                "extract_jpeg_shape", "is_jpeg"])
+__all__ = sorted(list(_NAMESPACES["image"]) + _codecs.__all__)

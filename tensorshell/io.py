@@ -445,8 +445,7 @@ def parse_single_example(serialized, features, example_names=None, name=None):
 __all__ += ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "TFRecordOptions",
             "TFRecordWriter", "VarLenFeature", "parse_example", "parse_single_example"]
 
-from .codecs import (decode_bmp, decode_image, decode_jpeg, decode_png,  # noqa: E402
-                     encode_png, extract_jpeg_shape, is_jpeg)
+from . import codecs as _codecs  # noqa: E402
+from .codecs import *  # noqa: F401,F403,E402 - the image file codecs, as tf.io has them
 
-__all__ += ["decode_bmp", "decode_image", "decode_jpeg", "decode_png", "encode_png",
-            "extract_jpeg_shape", "is_jpeg"]
+__all__ += _codecs.__all__

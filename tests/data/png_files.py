@@ -128,3 +128,79 @@ def make_jpeg_header(height, width, components):
         struct.pack(">BBB", i + 1, 0x11, 0) for i in range(components))
     return (b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xc0"
             + struct.pack(">H", len(sof) + 2) + sof)
+
+
+def lzw_encode(indices, min_code):
+    """GIF's LZW compression of colour indices (a real dictionary coder, so decoders meet
+    growing code widths and the code-not-yet-in-the-table case)."""
+    clear, end = 1 << min_code, (1 << min_code) + 1
+    bits = nbits = 0
+    width = min_code + 1
+    table = {bytes([i]): i for i in range(clear)}
+    free = end + 1
+
+    def emit(code):
+        nonlocal bits, nbits
+        bits |= code << nbits
+        nbits += width
+
+    emit(clear)
+    word = b""
+    for k in bytes(np.asarray(indices, np.uint8).ravel()):
+        grown = word + bytes([k])
+        if grown in table:
+            word = grown
+            continue
+        emit(table[word])
+        if free < 4096:
+            table[grown] = free
+            free += 1
+            if free > (1 << width) and width < 12:
+                width += 1
+        else:
+            emit(clear)
+            table = {bytes([i]): i for i in range(clear)}
+            free, width = end + 1, min_code + 1
+        word = bytes([k])
+    if word:
+        emit(table[word])
+    emit(end)
+    data = bits.to_bytes((nbits + 7) // 8, "little")
+    return bytes([min_code]) + b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255]
+                                        for i in range(0, len(data), 255)) + b"\0"
+
+
+def make_gif(width, height, frames, global_palette=None):
+    """A GIF89a of ``frames``: dicts with ``index`` ``[h, w]``, and optionally ``left``,
+    ``top``, ``palette`` (a local colour table), ``transparent``, ``interlace``."""
+    def table(palette):
+        size = 1
+        while (1 << size) < len(palette):
+            size += 1
+        padded = np.zeros((1 << size, 3), np.uint8)
+        padded[:len(palette)] = palette
+        return size, padded.tobytes()
+
+    out = b"GIF89a" + struct.pack("<HH", width, height)
+    if global_palette is not None:
+        size, body = table(global_palette)
+        out += bytes([0x80 | (size - 1), 0, 0]) + body
+    else:
+        out += b"\0\0\0"
+    for f in frames:
+        index = np.asarray(f["index"], np.uint8)
+        h, w = index.shape
+        if "transparent" in f:
+            out += b"\x21\xf9\x04" + bytes([1, 0, 0, f["transparent"], 0])
+        flags, local = 0, b""
+        if "palette" in f:
+            size, local = table(f["palette"])
+            flags = 0x80 | (size - 1)
+        rows = index
+        if f.get("interlace"):
+            flags |= 0x40
+            rows = index[np.concatenate([np.arange(s, h, d) for s, d in
+                                         ((0, 8), (4, 8), (2, 4), (1, 2))])]
+        out += b"\x2c" + struct.pack("<HHHHB", f.get("left", 0), f.get("top", 0), w, h, flags)
+        out += local + lzw_encode(rows, max(2, int(index.max(initial=0)).bit_length()))
+    return out + b"\x3b"

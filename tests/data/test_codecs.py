@@ -1,7 +1,7 @@
-"""Image files: PNG decoded as TensorFlow decodes it (every colour type, bit depth, palette,
-transparency, interlacing and row filter; compared with TensorFlow live, else with its
-recorded results - ``python -m tests.data.test_codecs`` records them), PNG written and read
-back, BMP, decode_image and the JPEG header helpers."""
+"""Image files: PNG and GIF decoded as TensorFlow decodes them (for PNG every colour type,
+bit depth, palette, transparency, interlacing and row filter; compared with TensorFlow live,
+else with its recorded results - ``python -m tests.data.test_codecs`` records them), PNG
+written and read back, BMP, decode_image, the JPEG header helpers, and damaged files."""
 
 import os
 import struct
@@ -13,9 +13,10 @@ import pytest
 import tensorshell as ts
 from tensorshell import codecs
 from tests import oracle
-from tests.data.png_files import cases, make_bmp, make_jpeg_header, make_png
+from tests.data.png_files import cases, make_bmp, make_gif, make_jpeg_header, make_png
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "png_golden.npz")
+GIF_GOLDEN = os.path.join(os.path.dirname(__file__), "gif_golden.npz")
 PNGS = cases()
 LOW_DEPTH = {"gray1", "gray2", "gray4", "palette1", "palette2", "palette4"}
 DECODES = [(name, channels, dtype) for name in sorted(PNGS) for channels in (0, 1, 3, 4)
@@ -136,6 +137,55 @@ def test_decode_image_and_jpeg_headers(tmp_path):
         ts.io.decode_image(header)
 
 
+def _gifs():
+    rng = np.random.default_rng(0)
+    pal, pal16 = rng.integers(0, 256, (256, 3)), rng.integers(0, 256, (16, 3))
+    return {
+        "single": make_gif(17, 11, [{"index": rng.integers(0, 256, (11, 17))}], pal),
+        "runs": make_gif(40, 30, [{"index": np.repeat(rng.integers(0, 4, (30, 5)), 8, 1)}],
+                         pal16),
+        "long_codes": make_gif(120, 90, [{"index": (np.add.outer(np.arange(90),
+                                                                 np.arange(120)) // 7) % 200}],
+                               pal),
+        "frames": make_gif(20, 12, [
+            {"index": rng.integers(0, 16, (12, 20))},
+            {"index": rng.integers(0, 16, (5, 6)), "left": 3, "top": 4, "transparent": 2},
+            {"index": rng.integers(0, 8, (12, 20)), "palette": rng.integers(0, 256, (8, 3)),
+             "interlace": True},
+            {"index": rng.integers(0, 4, (3, 30)), "left": 5, "top": 10}], pal16),
+        "first_transparent": make_gif(6, 5, [{"index": rng.integers(0, 4, (5, 6)),
+                                              "transparent": 1}], pal16[:4]),
+    }
+
+
+GIFS = _gifs()
+
+
+@pytest.mark.parametrize("name", sorted(GIFS))
+def test_gif_files_decode_as_tensorflow_decodes_them(name):
+    (want,) = oracle.expected(GIF_GOLDEN, lambda lib, key: [lib.io.decode_gif(GIFS[key])])(
+        name)
+    got = ts.io.decode_gif(GIFS[name]).numpy()
+    assert got.shape == want.shape and got.dtype == want.dtype == np.uint8
+    np.testing.assert_array_equal(got, want)
+
+
+def test_gif_pixels_and_frames():
+    rng = np.random.default_rng(3)
+    palette = rng.integers(0, 256, (64, 3))
+    index = rng.integers(0, 64, (33, 47))         # dictionary codes up to 12 bits wide
+    gif = make_gif(47, 33, [{"index": index}], palette)
+    np.testing.assert_array_equal(ts.io.decode_gif(gif).numpy()[0], palette[index])
+    two = make_gif(4, 3, [{"index": np.zeros((3, 4))},
+                          {"index": np.ones((1, 2)), "left": 1, "top": 1, "transparent": 5}],
+                   palette[:8])
+    frames = ts.image.decode_image(two).numpy()
+    assert frames.shape == (2, 3, 4, 3)
+    np.testing.assert_array_equal(frames[1, 1, 1:3], palette[[1, 1]])   # drawn over frame 0
+    np.testing.assert_array_equal(frames[1, 0], frames[0, 0])
+    assert ts.io.decode_image(two, expand_animations=False).shape == (3, 4, 3)
+
+
 def _corrupt_crc(data):
     return data[:29] + bytes([data[29] ^ 1]) + data[30:]
 
@@ -162,6 +212,12 @@ def _corrupt_crc(data):
     (lambda: ts.io.encode_png(np.zeros((2, 2, 1), np.uint8), compression=11),
      ts.errors.InvalidArgumentError, r"\[-1, 9\]"),
     (lambda: ts.io.decode_jpeg(b"\xff\xd8\xff"), ts.errors.UnimplementedError, "Pillow"),
+    (lambda: ts.io.decode_gif(b"GIF89a\x02\x00\x02\x00\x00\x00\x00\x3b"),
+     ts.errors.InvalidArgumentError, "no frames"),
+    (lambda: ts.io.decode_gif(GIFS["single"][:60]), ts.errors.InvalidArgumentError,
+     "truncated|no frames|invalid code"),
+    (lambda: ts.io.decode_image(GIFS["single"], channels=1), ts.errors.InvalidArgumentError,
+     "0 or 3 for GIF"),
     (lambda: ts.io.extract_jpeg_shape(b"\x89PNG"), ts.errors.InvalidArgumentError,
      "not a JPEG"),
     (lambda: codecs.png_unfilter(b"\x07\x00", 1, 1, 1), ValueError, "unknown filter type 7"),
@@ -175,3 +231,22 @@ def test_bad_files_and_arguments_explain_themselves(call, error, match):
 
 if __name__ == "__main__":
     oracle.record(GOLDEN, DECODES, _decoded)
+    oracle.record(GIF_GOLDEN, sorted(GIFS), lambda lib, key: [lib.io.decode_gif(GIFS[key])])
+
+
+@pytest.mark.parametrize("kind", ["png", "gif"])
+def test_damaged_files_raise_tensorshells_error_and_nothing_else(kind):
+    files, decode = (PNGS, ts.io.decode_png) if kind == "png" else (GIFS, ts.io.decode_gif)
+    rng = np.random.default_rng(0)
+    for data in files.values():
+        for trial in range(20):
+            damaged = bytearray(data)
+            if trial % 2:
+                damaged = damaged[:int(rng.integers(0, len(damaged)))]
+            else:
+                for _ in range(3):
+                    damaged[int(rng.integers(0, len(damaged)))] = int(rng.integers(0, 256))
+            try:
+                decode(bytes(damaged))
+            except ts.errors.InvalidArgumentError:
+                pass
