@@ -3,9 +3,8 @@ API leans on.
 
 - ``ts.keras.backend`` (imported as ``K``): Keras' own low-level API, ``K.square``,
   ``K.mean``, ``K.epsilon`` ... as TensorFlow 2 ships it (the Keras 1/2 functions).
-- ``ts.keras.losses``, ``metrics``, ``activations``, ``initializers``: Keras 3's loss
-  functions and classes, streaming metrics, activations and initializers, for custom
-  training loops.
+- ``ts.keras.losses``, ``metrics``, ``activations``, ``initializers``, ``regularizers``,
+  ``constraints``: Keras 3's, for custom training loops.
 - ``ts.keras.optimizers``: the optimizers of ``ts.optimizers`` (Keras 3's formulas).
 
 Keras' layers, models and training loop (``fit``) are not part of tensorshell; asking for
@@ -13,12 +12,13 @@ them says so instead of failing somewhere deeper.
 """
 
 from .. import optimizers
-from . import activations, backend, initializers, losses, metrics
+from . import activations, backend, constraints, initializers, losses, metrics, regularizers
 
-__all__ = ["activations", "backend", "initializers", "losses", "metrics", "optimizers"]
+__all__ = ["activations", "backend", "constraints", "initializers", "losses", "metrics",
+           "optimizers", "regularizers"]
 
 _NOT_COVERED = {"layers", "models", "Model", "Sequential", "Input",
-                "callbacks", "regularizers", "constraints",
+                "callbacks",
                 "utils", "preprocessing", "applications", "datasets", "mixed_precision",
                 "saving", "ops", "random", "config", "export", "dtype_policies", "Layer"}
 
@@ -27,9 +27,9 @@ def __getattr__(name):
     if name in _NOT_COVERED:
         raise AttributeError(
             f"ts.keras.{name} is not part of tensorshell: it covers ts.keras.backend, losses, "
-            "metrics, activations, initializers and optimizers. For models and layers, write "
-            "the forward pass with ts ops (ts.Module holds the variables) and train it with "
-            "ts.GradientTape (see notebooks/).")
+            "metrics, activations, initializers, regularizers, constraints and optimizers. For "
+            "models and layers, write the forward pass with ts ops (ts.Module holds the "
+            "variables) and train it with ts.GradientTape (see notebooks/).")
     import sys
     raise AttributeError(f"module 'tensorshell.keras' has no attribute {name!r}", name=name,
                          obj=sys.modules[__name__])

@@ -258,6 +258,7 @@ PROGRAMS = {
     "metrics": lambda K, lib: _metrics(lib),
     "activations": lambda K, lib: _activations(lib),
     "initializers": lambda K, lib: _initializers(lib),
+    "regularizers and constraints": lambda K, lib: _regularizers_and_constraints(lib),
     "higher order": lambda K, lib: [
         K.map_fn(lambda r: r * 2, lib.constant(X)),
         K.foldl(lambda a, r: a + r, lib.constant(X)),
@@ -439,3 +440,13 @@ def _initializers(lib):
             Init.Ones()((2,)),
             Init.get("he_normal").__class__.__name__ == "HeNormal"]
     return out
+
+
+def _regularizers_and_constraints(lib):
+    R, C = lib.keras.regularizers, lib.keras.constraints
+    w = lib.constant(LOGITS6)
+    return [R.l1(0.1)(w), R.l2(0.2)(w), R.l1_l2(0.1, 0.3)(w), R.L1L2(l2=0.5)(w),
+            R.OrthogonalRegularizer(0.3)(w), R.OrthogonalRegularizer(0.3, "columns")(w),
+            C.MaxNorm(1.5)(w), C.MaxNorm(1.0, axis=1)(w), C.NonNeg()(w), C.UnitNorm()(w),
+            C.UnitNorm(axis=1)(w), C.MinMaxNorm(0.5, 1.2, 0.7)(w),
+            C.MinMaxNorm(0.1, 0.8, axis=1)(w)]

@@ -131,3 +131,23 @@ def test_initializers_make_variables():
     clone = Init.get(Init.serialize(Init.VarianceScaling(0.5, "fan_out", seed=2)))
     assert clone.get_config() == Init.VarianceScaling(0.5, "fan_out", seed=2).get_config()
     assert Init.glorot_uniform is Init.GlorotUniform and "seed=2" in repr(clone)
+
+
+def test_regularizers_and_constraints_in_a_training_step():
+    R, C = ts.keras.regularizers, ts.keras.constraints
+    w = ts.Variable([[3., -4.], [0.5, 1.]])
+    with ts.GradientTape() as tape:
+        loss = ts.reduce_sum(w) + R.l2(0.1)(w)
+    grad = tape.gradient(loss, w).numpy()
+    np.testing.assert_allclose(grad, 1 + 0.2 * w.numpy())
+    w.assign(C.MaxNorm(2.0)(w))
+    assert (np.linalg.norm(w.numpy(), axis=0) <= 2.0 + 1e-6).all()
+    assert isinstance(R.get("L2"), R.L2) and isinstance(C.get("non_neg"), C.NonNeg)
+    assert R.get(R.serialize(R.L1L2(0.1, 0.2))).get_config() == {"l1": 0.1, "l2": 0.2}
+    assert C.get(C.serialize(C.MinMaxNorm(0.5))).get_config()["min_value"] == 0.5
+    with pytest.raises(ValueError, match="non-negative"):
+        R.L2(-1)
+    with pytest.raises(ValueError, match="rank 2"):
+        R.OrthogonalRegularizer()(ts.ones((2, 2, 2)))
+    with pytest.raises(ValueError, match="Could not interpret"):
+        C.get("no_such_constraint")
