@@ -449,6 +449,18 @@ def _shift_hue(hsv, delta):
 _BOXES = np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [2, 2, 3, 3]], np.float32)
 
 
+def _msssim_1x1(x, y):
+    """Two-scale MS-SSIM with a 1x1 window: the square root of the mean luminance term of
+    the images halved by 2x2 averaging (odd sizes mirrored first)."""
+    def halve(v):
+        v = np.pad(v, [(0, 0), (0, v.shape[1] % 2), (0, v.shape[2] % 2), (0, 0)],
+                   mode="symmetric")
+        return (v[:, ::2, ::2] + v[:, 1::2, ::2] + v[:, ::2, 1::2] + v[:, 1::2, 1::2]) / 4
+    x, y = halve(x), halve(y)
+    lum = (2 * x * y + 0.01 ** 2) / (x ** 2 + y ** 2 + 0.01 ** 2)
+    return np.sqrt(np.maximum(lum.mean(axis=(1, 2)), 0)).mean(-1)
+
+
 def _ssim3(x, y):
     """SSIM with a 3x3 Gaussian window (sigma 1.5), written out in NumPy."""
     g = np.exp(-0.5 * (np.arange(3) - 1.0) ** 2 / 1.5 ** 2)
@@ -581,6 +593,10 @@ CASES.update({
             [], [1, 2], 0.5, 0.9)), 1], 0, 1)) + 1, [IMG]),
     "ssim": (lambda x, y: ts.cast(ts.image.ssim(x, y, 1.0, filter_size=3), x.dtype),
              lambda x, y: _ssim3(x, y), [IMG, IMG[::-1]]),
+    # a 1x1 window leaves no contrast term (cs = 1): the coarse scale's luminance counts
+    "ssim_multiscale": (lambda x, y: ts.cast(ts.image.ssim_multiscale(
+        x, y, 1.0, power_factors=(0.5, 0.5), filter_size=1), x.dtype),
+        lambda x, y: _msssim_1x1(x, y), [IMG, IMG[::-1]]),
     "non_max_suppression": (
         lambda x: x * ts.cast(ts.reduce_sum(ts.image.non_max_suppression(
             _BOXES, [0.9, 0.8, 0.7], 3, 0.5)), x.dtype),
@@ -610,7 +626,7 @@ NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
-              "kaiser_window", "kaiser_bessel_derived_window", "ssim",
+              "kaiser_window", "kaiser_bessel_derived_window", "ssim", "ssim_multiscale",
               "non_max_suppression_with_scores", "resize", "resize_with_pad"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)

@@ -59,6 +59,8 @@ FLOAT_PROGRAMS = {
     "ssim": lambda m, x: m.image.ssim(x, m.reverse(x, [0]), 1.0, filter_size=3),
     "ssim, index map": lambda m, x: m.image.ssim(x, x * 0.8, 1.0, filter_size=5,
                                                  filter_sigma=1.0, return_index_map=True),
+    "ssim_multiscale": lambda m, x: m.image.ssim_multiscale(
+        x, m.reverse(x, [0]), 1.0, power_factors=(0.2, 0.3, 0.5), filter_size=2),
     "stateless_random_brightness": lambda m, x: m.image.stateless_random_brightness(
         x, 0.3, seed=[1, 2]),
     "stateless_random_contrast": lambda m, x: m.image.stateless_random_contrast(
@@ -98,6 +100,8 @@ UINT8_PROGRAMS = {
     "uint8 adjust_gamma": lambda m, x: m.image.adjust_gamma(x, 0.5),
     "uint8 psnr": lambda m, x: m.image.psnr(x, x // 2, 255),
     "uint8 ssim": lambda m, x: m.image.ssim(x, x // 2, 255, filter_size=3),
+    "uint8 ssim_multiscale": lambda m, x: m.image.ssim_multiscale(
+        x, x // 2, 255, power_factors=(0.6, 0.4), filter_size=3),
 }
 
 
@@ -214,3 +218,18 @@ def test_random_flips_treat_each_image_of_a_batch_alone():
 def test_errors(call, match):
     with pytest.raises(ts.errors.InvalidArgumentError, match=match):
         call()
+
+
+def test_ssim_multiscale():
+    rng = np.random.default_rng(1)
+    a = rng.uniform(0, 1, (2, 170, 165, 3)).astype(np.float32)
+    b = np.clip(a + rng.normal(0, 0.1, a.shape), 0, 1).astype(np.float32)
+    same = ts.image.ssim_multiscale(a, a, 1.0).numpy()
+    np.testing.assert_allclose(same, [1.0, 1.0], rtol=1e-5)
+    score = ts.image.ssim_multiscale(a, b, 1.0).numpy()
+    assert score.shape == (2,) and (0.5 < score).all() and (score < 1).all()
+    # one scale with weight 1 is SSIM itself
+    np.testing.assert_allclose(ts.image.ssim_multiscale(a, b, 1.0, power_factors=(1.0,)).numpy(),
+                               ts.image.ssim(a, b, 1.0).numpy(), rtol=1e-5)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="smaller than the 11x11 filter"):
+        ts.image.ssim_multiscale(a[:, :100, :100], b[:, :100, :100], 1.0)

@@ -802,20 +802,25 @@ def _gaussian_kernel(size, sigma, d):
     return convert_to_tensor((g / g.sum()).reshape(size, size, 1, 1).astype(d.as_numpy_dtype))
 
 
-def _ssim_parts(img1, img2, max_val, filter_size, filter_sigma, k1, k2):
+def _ssim_inputs(img1, img2, max_val, op_name):
+    """Both images as float32 on the [0, 1] scale, and the peak value on that scale."""
+    t1 = as_tensor(img1, op_name, "img1")
+    t2 = as_tensor(img2, op_name, "img2", t1.dtype)
+    x, y = convert_image_dtype(t1, dtypes.float32), convert_image_dtype(t2, dtypes.float32)
+    if x.ndim < 3 or tuple(x.shape) != tuple(y.shape):
+        raise invalid(op_name, f"images must have the same shape [..., height, width, "
+                      f"channels], got {x.shape} and {y.shape}", kind="shape")
+    return x, y, _peak(max_val, t1.dtype, op_name)
+
+
+def _ssim_parts(x, y, peak, filter_size, filter_sigma, k1, k2, op_name="ssim"):
     """Per-channel luminance x contrast-structure maps and the contrast-structure maps."""
     from .conv import depthwise_conv2d
     from .shape import reshape, tile
-    x = convert_image_dtype(img1, dtypes.float32)
-    y = convert_image_dtype(img2, dtypes.float32)
-    if x.ndim < 3 or tuple(x.shape) != tuple(y.shape):
-        raise invalid("ssim", f"images must have the same shape [..., height, width, "
-                      f"channels], got {x.shape} and {y.shape}", kind="shape")
     h, w, c = x.shape[-3:]
     if h < filter_size or w < filter_size:
-        raise invalid("ssim", f"images of {h}x{w} are smaller than the {filter_size}x"
+        raise invalid(op_name, f"images of {h}x{w} are smaller than the {filter_size}x"
                       f"{filter_size} filter", kind="shape")
-    peak = _peak(max_val, img1.dtype, "ssim")
     kernel = tile(_gaussian_kernel(int(filter_size), float(filter_sigma), x.dtype),
                   [1, 1, c, 1])
     lead = list(x.shape[:-3])
@@ -840,12 +845,42 @@ def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03
     Gaussian window (sigma 1.5), averaged over the image and the channels; 1 for equal
     images. Computed in float32 on the [0, 1] scale of integer images; differentiable."""
     from .reduction import reduce_mean
-    t1 = as_tensor(img1, "ssim", "img1")
-    t2 = as_tensor(img2, "ssim", "img2", t1.dtype)
-    per_channel, _ = _ssim_parts(t1, t2, max_val, filter_size, filter_sigma, k1, k2)
+    x, y, peak = _ssim_inputs(img1, img2, max_val, "ssim")
+    per_channel, _ = _ssim_parts(x, y, peak, filter_size, filter_sigma, k1, k2)
     if return_index_map:
         return reduce_mean(per_channel, [-1])
     return reduce_mean(reduce_mean(per_channel, [-3, -2]), [-1])
+
+
+_MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+
+def ssim_multiscale(img1, img2, max_val, power_factors=_MSSSIM_WEIGHTS, filter_size=11,
+                    filter_sigma=1.5, k1=0.01, k2=0.03):
+    """Multi-scale structural similarity (Wang et al. 2003), TensorFlow's version: the
+    contrast-structure term at each scale (the images halved by 2x2 averaging between
+    scales, odd sizes padded by mirroring) and the full SSIM at the coarsest, combined as a
+    geometric mean weighted by ``power_factors``; averaged over the channels."""
+    from .elementwise import pow as _pow, relu
+    from .conv import avg_pool
+    from .reduction import reduce_mean, reduce_prod
+    from .shape import pad, reshape, stack
+    x, y, peak = _ssim_inputs(img1, img2, max_val, "ssim_multiscale")
+    lead = list(x.shape[:-3])
+    scores = []
+    for k in range(len(power_factors)):
+        if k:
+            h, w, c = x.shape[-3:]
+            grow = [[0, 0], [0, h % 2], [0, w % 2], [0, 0]]
+            x, y = (reshape(avg_pool(pad(reshape(t, [-1, h, w, c]), grow, mode="SYMMETRIC"),
+                                     [1, 2, 2, 1], [1, 2, 2, 1], "VALID"),
+                            lead + [(h + h % 2) // 2, (w + w % 2) // 2, c]) for t in (x, y))
+        full, cs = _ssim_parts(x, y, peak, filter_size, filter_sigma, k1, k2,
+                               "ssim_multiscale")
+        scores.append(relu(reduce_mean(cs, [-3, -2])))
+    scores[-1] = relu(reduce_mean(full, [-3, -2]))
+    weights = convert_to_tensor(np.asarray(power_factors, np.float32))
+    return reduce_mean(reduce_prod(_pow(stack(scores, axis=-1), weights), [-1]), [-1])
 
 
 # -- non-maximum suppression --------------------------------------------------------------------
@@ -954,6 +989,7 @@ for _fn in (rgb_to_hsv, hsv_to_rgb, adjust_hue, adjust_saturation, adjust_gamma,
             random_saturation, stateless_random_brightness, stateless_random_contrast,
             stateless_random_hue, stateless_random_saturation,
             stateless_random_flip_left_right, stateless_random_flip_up_down, ssim,
+            ssim_multiscale,
             non_max_suppression, non_max_suppression_with_scores,
             non_max_suppression_overlaps, non_max_suppression_padded):
     composite(_fn, ("image",))
