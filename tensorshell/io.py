@@ -445,6 +445,158 @@ def parse_single_example(serialized, features, example_names=None, name=None):
 __all__ += ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "TFRecordOptions",
             "TFRecordWriter", "VarLenFeature", "parse_example", "parse_single_example"]
 
+
+# ---------------------------------------------------------------------------------------------
+# SequenceExample
+# ---------------------------------------------------------------------------------------------
+
+def _sequence_examples(serialized):
+    from .train import SequenceExample
+    if isinstance(serialized, Tensor):
+        serialized = serialized.numpy()
+    items = np.asarray(serialized, dtype=object).reshape(-1)
+    return [SequenceExample.FromString(bytes(s)) for s in items]
+
+
+def _context(examples, features, single):
+    """Context features, parsed as parse_single_example / parse_example parse Examples."""
+    from .train import Example
+    if not features:
+        return {}
+    as_examples = [Example(ex.context).SerializeToString() for ex in examples]
+    if single:
+        return parse_single_example(as_examples[0], features)
+    return parse_example(as_examples, features)
+
+
+def _steps(example, key, spec):
+    """The values at each step of feature list ``key`` (None when absent), type-checked."""
+    if spec.dtype.name not in _LIST_OF:
+        raise ValueError(f"Invalid dtype {spec.dtype.name} for feature {key}: a feature is "
+                         "float32, int64 or string")
+    listed = example.feature_lists.feature_list.get(key)
+    if listed is None:
+        return None
+    out = []
+    for i, feature in enumerate(listed.feature):
+        kind = feature.WhichOneof("kind")
+        if kind is not None and kind != _LIST_OF[spec.dtype.name]:
+            raise InvalidArgumentError(
+                None, None, f"Name: <unknown>, Feature list: {key}, Index: {i}.  Data types "
+                f"don't match. Expected type: {_TYPE_NAME[_LIST_OF[spec.dtype.name]]}")
+        out.append(list(getattr(feature, kind).value) if kind else [])
+    return out
+
+
+def _fixed_steps(key, spec, steps):
+    """``[steps] + shape`` values of a FixedLenSequenceFeature's list."""
+    if steps is None:
+        if not spec.allow_missing:
+            raise InvalidArgumentError(
+                None, None, f"Name: <unknown>, Feature list '{key}' is required but could not "
+                "be found.  Did you mean to include it in feature_list_dense_missing_assumed_"
+                "empty or feature_list_dense_defaults?")
+        steps = []
+    per = int(np.prod(spec.shape, dtype=np.int64))
+    if any(len(v) != per for v in steps):
+        total = sum(len(v) for v in steps)
+        raise InvalidArgumentError(
+            None, None, f"Feature list '{key}' has an unexpected number of values.  Total "
+            f"values size: {total} is not consistent with output shape: "
+            f"[?,{','.join(map(str, spec.shape))}]")
+    return _as_array([x for v in steps for x in v], spec.dtype).reshape([len(steps)] +
+                                                                         list(spec.shape))
+
+
+def _check_sequence_spec(key, spec):
+    if not isinstance(spec, (FixedLenSequenceFeature, VarLenFeature, RaggedFeature)):
+        raise TypeError(f"Unsupported sequence feature spec for {key}: {spec!r} (use "
+                        "FixedLenSequenceFeature, VarLenFeature or RaggedFeature)")
+
+
+def parse_single_sequence_example(serialized, context_features=None, sequence_features=None,
+                                  example_name=None, name=None):
+    """One serialized SequenceExample parsed into ``(context, sequences)``: context features
+    as parse_single_example gives them; each sequence feature with its steps first -
+    FixedLenSequenceFeature ``[steps] + shape``, VarLenFeature a ``[steps, longest]``
+    SparseTensor, RaggedFeature a ``[steps, None]`` RaggedTensor."""
+    from .engine.tensor import constant
+    from .ragged import RaggedTensor
+    from .sparse import SparseTensor
+    examples = _sequence_examples(serialized)
+    if len(examples) != 1:
+        raise ValueError(f"parse_single_sequence_example takes one serialized example, got "
+                         f"{len(examples)}")
+    ex = examples[0]
+    sequences = {}
+    for key, spec in (sequence_features or {}).items():
+        _check_sequence_spec(key, spec)
+        steps = _steps(ex, getattr(spec, "value_key", None) or key, spec)
+        if isinstance(spec, FixedLenSequenceFeature):
+            sequences[key] = constant(_fixed_steps(key, spec, steps), dtype=spec.dtype)
+            continue
+        steps = steps or []
+        flat = constant(_as_array([x for v in steps for x in v], spec.dtype), dtype=spec.dtype)
+        if isinstance(spec, VarLenFeature):
+            indices = [[i, j] for i, v in enumerate(steps) for j in range(len(v))]
+            sequences[key] = SparseTensor(np.asarray(indices, np.int64).reshape(-1, 2), flat,
+                                          [len(steps), max((len(v) for v in steps),
+                                                           default=0)])
+        else:
+            sequences[key] = RaggedTensor.from_row_lengths(
+                flat, constant([len(v) for v in steps], dtype=spec.row_splits_dtype))
+    return _context(examples, context_features, single=True), sequences
+
+
+def parse_sequence_example(serialized, context_features=None, sequence_features=None,
+                           example_names=None, name=None):
+    """A batch of serialized SequenceExamples parsed into ``(context, sequences, lengths)``:
+    context as parse_example gives it; FixedLenSequenceFeature ``[batch, longest] + shape``
+    (shorter sequences padded with zeros, their step counts in ``lengths``), VarLenFeature a
+    ``[batch, steps, values]`` SparseTensor, RaggedFeature a ``[batch, None, None]``
+    RaggedTensor."""
+    from .engine.tensor import constant
+    from .ragged import RaggedTensor
+    from .sparse import SparseTensor
+    examples = _sequence_examples(serialized)
+    sequences, lengths = {}, {}
+    for key, spec in (sequence_features or {}).items():
+        _check_sequence_spec(key, spec)
+        per_example = [_steps(ex, getattr(spec, "value_key", None) or key, spec)
+                       for ex in examples]
+        if isinstance(spec, FixedLenSequenceFeature):
+            arrays = [_fixed_steps(key, spec, steps) for steps in per_example]
+            longest = max((a.shape[0] for a in arrays), default=0)
+            fill = b"" if spec.dtype is dtypes.string else 0
+            batch = np.full([len(arrays), longest] + list(spec.shape), fill,
+                            dtype=object if spec.dtype is dtypes.string else
+                            spec.dtype.as_numpy_dtype)
+            for i, a in enumerate(arrays):
+                batch[i, :a.shape[0]] = a
+            sequences[key] = constant(batch, dtype=spec.dtype)
+            lengths[key] = constant([a.shape[0] for a in arrays], dtype=dtypes.int64)
+            continue
+        per_example = [steps or [] for steps in per_example]
+        flat = constant(_as_array([x for steps in per_example for v in steps for x in v],
+                                  spec.dtype), dtype=spec.dtype)
+        if isinstance(spec, VarLenFeature):
+            indices = [[b, i, j] for b, steps in enumerate(per_example)
+                       for i, v in enumerate(steps) for j in range(len(v))]
+            shape = [len(per_example), max((len(s) for s in per_example), default=0),
+                     max((len(v) for s in per_example for v in s), default=0)]
+            sequences[key] = SparseTensor(np.asarray(indices, np.int64).reshape(-1, 3), flat,
+                                          shape)
+        else:
+            inner = RaggedTensor.from_row_lengths(
+                flat, constant([len(v) for s in per_example for v in s],
+                               dtype=spec.row_splits_dtype))
+            sequences[key] = RaggedTensor.from_row_lengths(
+                inner, constant([len(s) for s in per_example], dtype=spec.row_splits_dtype))
+    return _context(examples, context_features, single=False), sequences, lengths
+
+
+__all__ += ["parse_sequence_example", "parse_single_sequence_example"]
+
 from . import codecs as _codecs  # noqa: E402
 from .codecs import *  # noqa: F401,F403,E402 - the image file codecs, as tf.io has them
 

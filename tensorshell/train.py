@@ -16,7 +16,8 @@ import struct
 
 import numpy as np
 
-__all__ = ["BytesList", "Example", "Feature", "Features", "FloatList", "Int64List"]
+__all__ = ["BytesList", "Example", "Feature", "FeatureList", "FeatureLists", "Features",
+           "FloatList", "Int64List", "SequenceExample"]
 
 
 # -- wire format --------------------------------------------------------------------------------
@@ -216,6 +217,27 @@ class Feature:
         return f"Feature({self._kind}={self._value!r})" if self._kind else "Feature()"
 
 
+def _encode_map(entries) -> bytes:
+    """A protobuf ``map<string, Message>`` (field 1 of the holder), keys sorted."""
+    return b"".join(_length_delimited(1, _length_delimited(1, k.encode() if isinstance(
+        k, str) else k) + _length_delimited(2, v._encode())) for k, v in sorted(entries.items()))
+
+
+def _decode_map(data, value_cls) -> dict:
+    out = {}
+    for n, w, entry in _fields(data):
+        if n != 1 or w != 2:
+            continue
+        key, value = b"", value_cls()
+        for en, ew, ev in _fields(entry):
+            if en == 1 and ew == 2:
+                key = ev
+            elif en == 2 and ew == 2:
+                value = value_cls._decode(ev)
+        out[key.decode("utf-8", "surrogateescape")] = value
+    return out
+
+
 class Features:
     """A map from feature names to Features."""
 
@@ -225,24 +247,11 @@ class Features:
         self.feature = dict(feature or {})
 
     def _encode(self) -> bytes:
-        return b"".join(_length_delimited(1, _length_delimited(1, k.encode() if isinstance(
-            k, str) else k) + _length_delimited(2, f._encode()))
-            for k, f in sorted(self.feature.items()))
+        return _encode_map(self.feature)
 
     @classmethod
     def _decode(cls, data):
-        out = {}
-        for n, w, entry in _fields(data):
-            if n != 1 or w != 2:
-                continue
-            key, value = b"", Feature()
-            for en, ew, ev in _fields(entry):
-                if en == 1 and ew == 2:
-                    key = ev
-                elif en == 2 and ew == 2:
-                    value = Feature._decode(ev)
-            out[key.decode("utf-8", "surrogateescape")] = value
-        return cls(out)
+        return cls(_decode_map(data, Feature))
 
     def __eq__(self, other):
         return isinstance(other, Features) and self.feature == other.feature
@@ -251,34 +260,112 @@ class Features:
         return f"Features(feature={self.feature!r})"
 
 
-class Example:
-    """A record of named features: what a TFRecord file of training data holds."""
+class FeatureList:
+    """A sequence of Features: one feature's values at each step of a SequenceExample."""
 
-    __slots__ = ("features",)
+    __slots__ = ("feature",)
 
-    def __init__(self, features=None):
-        self.features = features if features is not None else Features()
+    def __init__(self, feature=None):
+        self.feature = list(feature or [])
+
+    def _encode(self) -> bytes:
+        return b"".join(_length_delimited(1, f._encode()) for f in self.feature)
+
+    @classmethod
+    def _decode(cls, data):
+        return cls([Feature._decode(v) for n, w, v in _fields(data) if n == 1 and w == 2])
+
+    def __eq__(self, other):
+        return isinstance(other, FeatureList) and self.feature == other.feature
+
+    def __repr__(self):
+        return f"FeatureList(feature={self.feature!r})"
+
+
+class FeatureLists:
+    """A map from feature names to FeatureLists."""
+
+    __slots__ = ("feature_list",)
+
+    def __init__(self, feature_list=None):
+        self.feature_list = dict(feature_list or {})
+
+    def _encode(self) -> bytes:
+        return _encode_map(self.feature_list)
+
+    @classmethod
+    def _decode(cls, data):
+        return cls(_decode_map(data, FeatureList))
+
+    def __eq__(self, other):
+        return isinstance(other, FeatureLists) and self.feature_list == other.feature_list
+
+    def __repr__(self):
+        return f"FeatureLists(feature_list={self.feature_list!r})"
+
+
+class _Message:
+    """Serialization shared by Example and SequenceExample: their fields are messages."""
+
+    __slots__ = ()
+    _FIELDS: tuple = ()            # (number, attribute, class)
+
+    def __init__(self, **values):
+        for _, attr, cls in self._FIELDS:
+            value = values.get(attr)
+            setattr(self, attr, value if value is not None else cls())
 
     def SerializeToString(self, deterministic=None) -> bytes:  # noqa: N802 - protobuf's
-        body = self.features._encode()
-        return _length_delimited(1, body) if self.features.feature else b""
+        out = b""
+        for number, attr, _ in self._FIELDS:
+            body = getattr(self, attr)._encode()
+            if body:
+                out += _length_delimited(number, body)
+        return out
 
     def ParseFromString(self, data) -> int:  # noqa: N802
         data = data.numpy() if hasattr(data, "numpy") else data
-        self.features = Features()
+        for number, attr, cls in self._FIELDS:
+            setattr(self, attr, cls())
+        by_number = {number: (attr, cls) for number, attr, cls in self._FIELDS}
         for n, w, v in _fields(bytes(data)):
-            if n == 1 and w == 2:
-                self.features = Features._decode(v)
+            if n in by_number and w == 2:
+                attr, cls = by_number[n]
+                setattr(self, attr, cls._decode(v))
         return len(data)
 
     @classmethod
-    def FromString(cls, data) -> "Example":  # noqa: N802
-        example = cls()
-        example.ParseFromString(data)
-        return example
+    def FromString(cls, data):  # noqa: N802
+        message = cls()
+        message.ParseFromString(data)
+        return message
 
     def __eq__(self, other):
-        return isinstance(other, Example) and self.features == other.features
+        return type(other) is type(self) and all(
+            getattr(self, a) == getattr(other, a) for _, a, _ in self._FIELDS)
 
     def __repr__(self):
-        return f"Example(features={self.features!r})"
+        body = ", ".join(f"{a}={getattr(self, a)!r}" for _, a, _ in self._FIELDS)
+        return f"{type(self).__name__}({body})"
+
+
+class Example(_Message):
+    """A record of named features: what a TFRecord file of training data holds."""
+
+    __slots__ = ("features",)
+    _FIELDS = ((1, "features", Features),)
+
+    def __init__(self, features=None):
+        super().__init__(features=features)
+
+
+class SequenceExample(_Message):
+    """A record of ``context`` features (one value list each) and ``feature_lists`` (a list
+    of Features per name, one per step): sequences such as a video's frames or a sentence's
+    words, for ``ts.io.parse_sequence_example``."""
+
+    __slots__ = ("context", "feature_lists")
+    _FIELDS = ((1, "context", Features), (2, "feature_lists", FeatureLists))
+
+    def __init__(self, context=None, feature_lists=None):
+        super().__init__(context=context, feature_lists=feature_lists)
