@@ -697,3 +697,108 @@ def mask(a, mask_indices, name=None):
     keep = np.flatnonzero(~np.isin(indices, drop))
     return IndexedSlices(gather(a.values, keep), gather(a.indices, keep), a.dense_shape)
 
+
+
+# -- feature crosses ----------------------------------------------------------------------------
+
+_DEFAULT_HASH_KEY = 0xDECAFCAFFE
+_M64 = (1 << 64) - 1
+
+
+def _fingerprint_cat64(fp1, fp2):
+    """TensorFlow's FingerprintCat64: two 64-bit fingerprints combined into one."""
+    mul = 0xC6A4A7935BD1E995
+
+    def shift_mix(v):
+        return v ^ (v >> 47)
+    result = fp1 ^ mul
+    result ^= (shift_mix((fp2 * mul) & _M64) * mul) & _M64
+    result = (result * mul) & _M64
+    result = (shift_mix(result) * mul) & _M64
+    return shift_mix(result)
+
+
+def _cross_columns(inputs):
+    """Each input as ``(batch, rows of values)``: a SparseTensor's values per row (in index
+    order) or a dense 2-D tensor's rows."""
+    columns, batch = [], None
+    for i, x in enumerate(inputs):
+        if isinstance(x, SparseTensor):
+            if x.dense_shape.shape[0] != 2:
+                raise InvalidArgumentError(None, None, f"sparse.cross: input {i} must be a 2-D "
+                                           f"SparseTensor, got rank {int(x.dense_shape.shape[0])}")
+            n = int(x.dense_shape.numpy()[0])
+            rows = [[] for _ in range(n)]
+            for (r, _), v in zip(x.indices.numpy().tolist(), x.values.numpy().tolist()):
+                rows[r].append(v)
+            dtype = x.values.dtype
+        else:
+            t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+            if t.ndim != 2:
+                raise InvalidArgumentError(None, None, f"sparse.cross: input {i} must be 2-D "
+                                           f"([batch, features]), got shape {t.shape}")
+            rows, n, dtype = t.numpy().tolist(), t.shape[0], t.dtype
+        if dtype not in (dtypes.int64, dtypes.string):
+            raise InvalidArgumentError(None, None, f"sparse.cross: input {i} must be int64 or "
+                                       f"string, got {dtype.name}")
+        if batch is not None and n != batch:
+            raise InvalidArgumentError(None, None, f"sparse.cross: inputs have different batch "
+                                       f"sizes: {batch} and {n} (input {i})")
+        batch = n
+        columns.append(rows)
+    return batch or 0, columns
+
+
+def _crossed(inputs, combine, dtype):
+    import itertools
+    if not inputs:
+        raise ValueError("sparse.cross needs at least one input")
+    # TensorFlow's op takes the sparse inputs first, then the dense ones: crosses follow
+    # that order whatever the order given
+    inputs = [x for x in inputs if isinstance(x, SparseTensor)] + \
+        [x for x in inputs if not isinstance(x, SparseTensor)]
+    batch, columns = _cross_columns(inputs)
+    indices, values, width = [], [], 0
+    for b in range(batch):
+        # the cartesian product, the last input varying fastest (TensorFlow's order)
+        crosses = [combine(p) for p in itertools.product(*[col[b] for col in columns])]
+        indices += [[b, j] for j in range(len(crosses))]
+        values += crosses
+        width = max(width, len(crosses))
+    array = np.array(values, dtype=object if dtype is dtypes.string else np.int64)
+    return SparseTensor(np.array(indices, np.int64).reshape(-1, 2),
+                        convert_to_tensor(array.reshape(-1), dtype), [batch, width])
+
+
+def cross(inputs, name=None, separator=None):
+    """The feature crosses of ``inputs`` (2-D SparseTensors or dense ``[batch, n]``
+    tensors of int64 or strings), row by row: every combination of one value from each, as
+    the strings joined by ``separator`` (``"_X_"``). As TensorFlow's, the sparse inputs come
+    first in each cross, then the dense ones."""
+    sep = ("_X_" if separator is None else separator)
+    sep = sep.encode() if isinstance(sep, str) else bytes(sep)
+
+    def text(v):
+        return v if isinstance(v, bytes) else str(int(v)).encode()
+    return _crossed(inputs, lambda p: sep.join(text(v) for v in p), dtypes.string)
+
+
+def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
+    """The feature crosses of ``inputs`` as TensorFlow hashes them: a FingerprintCat64 chain
+    from ``hash_key`` over each value's fingerprint (strings' FarmHash Fingerprint64, int64s
+    themselves), modulo ``num_buckets`` (0: int64's range); the same buckets as
+    TensorFlow's."""
+    from .hashing import fingerprint64
+    key = _DEFAULT_HASH_KEY if hash_key is None else int(hash_key) & _M64
+    buckets = int(num_buckets)
+
+    def hashed(p):
+        h = key
+        for v in p:
+            h = _fingerprint_cat64(h, fingerprint64(v) if isinstance(v, bytes) else
+                                   int(v) & _M64)
+        return h % buckets if buckets > 0 else h % ((1 << 63) - 1)
+    return _crossed(inputs, hashed, dtypes.int64)
+
+
+__all__ += ["cross", "cross_hashed"]

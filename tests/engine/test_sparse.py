@@ -292,3 +292,52 @@ def test_bincount_as_tensorflow():
     tf = pytest.importorskip("tensorflow")
     for program in COUNT_PROGRAMS:
         assert _parts(eval(program, {"tf": ts})) == _parts(eval(program, {"tf": tf})), program
+
+
+def _cross_inputs(lib):
+    a = lib.SparseTensor([[0, 0], [1, 0], [1, 1]], [b"a", b"b", b"c"], [3, 2])
+    b = lib.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 0]],
+                         np.array([10, 11, 12, 13], np.int64), [3, 2])
+    c = lib.constant([[b"x", b"y"], [b"z", b"w"], [b"u", b"v"]])
+    return [a, b, c]
+
+
+def test_feature_crosses_are_tensorflows():
+    crossed = ts.sparse.cross(_cross_inputs(ts))
+    assert crossed.indices.numpy().tolist() == [[0, 0], [0, 1], [0, 2], [0, 3], [1, 0],
+                                                 [1, 1], [1, 2], [1, 3]]
+    assert crossed.values.numpy().tolist() == [                 # printed by TensorFlow 2.21
+        b"a_X_10_X_x", b"a_X_10_X_y", b"a_X_11_X_x", b"a_X_11_X_y", b"b_X_12_X_z",
+        b"b_X_12_X_w", b"c_X_12_X_z", b"c_X_12_X_w"]
+    assert crossed.dense_shape.numpy().tolist() == [3, 4]       # row 2 has no `a` value
+    hashed = ts.sparse.cross_hashed(_cross_inputs(ts), num_buckets=1000)
+    assert hashed.values.dtype is ts.int64
+    assert hashed.values.numpy().tolist() == [521, 550, 798, 219, 308, 587, 723, 824]
+    assert ts.sparse.cross_hashed(_cross_inputs(ts)[:2]).values.numpy().tolist() == [
+        8077802894561820565, 2428734896224055532, 7564374834198248907, 2850818867669740544]
+    assert ts.sparse.cross(_cross_inputs(ts)[1:], separator="-").values.numpy()[0] == b"10-x"
+
+
+@pytest.mark.tf_oracle
+def test_feature_crosses_as_tensorflow_for_other_inputs():
+    from tests import oracle
+    tf = oracle.tensorflow()
+    if tf is None:
+        pytest.skip("TensorFlow is not installed")
+    dense = np.array([[1], [2], [3]], np.int64)
+    for pick in ([2, 1], [0], [1, 0]):
+        ours = [_cross_inputs(ts)[i] for i in pick] + [ts.constant(dense)]
+        theirs = [_cross_inputs(tf)[i] for i in pick] + [tf.constant(dense)]
+        for fn, kw in (("cross", {}), ("cross_hashed", {"num_buckets": 7, "hash_key": 123})):
+            a, b = getattr(ts.sparse, fn)(ours, **kw), getattr(tf.sparse, fn)(theirs, **kw)
+            assert a.values.numpy().tolist() == b.values.numpy().tolist()
+            assert a.indices.numpy().tolist() == b.indices.numpy().tolist()
+
+
+def test_feature_cross_errors():
+    with pytest.raises(ts.errors.InvalidArgumentError, match="int64 or string"):
+        ts.sparse.cross([ts.constant([[1.5]])])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="different batch sizes"):
+        ts.sparse.cross([ts.constant([[b"a"]]), ts.constant([[b"a"], [b"b"]])])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="must be 2-D"):
+        ts.sparse.cross([ts.constant([b"a"])])
