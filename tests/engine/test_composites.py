@@ -605,6 +605,12 @@ CASES.update({
         lambda x: x * ts.cast(ts.reduce_sum(ts.image.non_max_suppression_with_scores(
             _BOXES, [0.9, 0.8, 0.7], 3, 0.5)[1]), x.dtype), lambda x: x * np.float32(1.6),
         [IMG]),
+    # class 0 keeps boxes 0 and 2 (box 1 overlaps 0), class 1 box 1 alone (its only score
+    # above 0.1): scores 0.9 + 0.7 + 0.6, the two best kept of three
+    "combined_non_max_suppression": (
+        lambda x: x * ts.cast(ts.reduce_sum(ts.image.combined_non_max_suppression(
+            _BOXES[None, :, None], [[[0.9, 0.05], [0.8, 0.6], [0.7, 0.05]]], 3, 2, 0.5,
+            0.1)[1]), x.dtype), lambda x: x * np.float32(0.9 + 0.7), [IMG]),
     "non_max_suppression_overlaps": (
         lambda x: x * ts.cast(ts.size(ts.image.non_max_suppression_overlaps(
             np.eye(3) * 0.9, [0.9, 0.8, 0.7], 3, 0.5)), x.dtype), lambda x: x * 3, [IMG]),
@@ -627,7 +633,8 @@ NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
               "kaiser_window", "kaiser_bessel_derived_window", "ssim", "ssim_multiscale",
-              "non_max_suppression_with_scores", "resize", "resize_with_pad"}
+              "non_max_suppression_with_scores", "resize", "resize_with_pad",
+              "combined_non_max_suppression"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],

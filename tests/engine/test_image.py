@@ -233,3 +233,42 @@ def test_ssim_multiscale():
                                ts.image.ssim(a, b, 1.0).numpy(), rtol=1e-5)
     with pytest.raises(ts.errors.InvalidArgumentError, match="smaller than the 11x11 filter"):
         ts.image.ssim_multiscale(a[:, :100, :100], b[:, :100, :100], 1.0)
+
+
+def test_combined_non_max_suppression():
+    boxes = np.array([[[[0, 0, 1, 1]], [[0, 0.1, 1, 1.1]], [[0.5, 0.5, 1.5, 1.5]]]],
+                     np.float32)                               # one set shared by the classes
+    scores = np.array([[[0.9, 0.1], [0.8, 0.95], [0.3, 0.2]]], np.float32)
+    nmsed, kept, classes, valid = ts.image.combined_non_max_suppression(
+        boxes, scores, max_output_size_per_class=2, max_total_size=5)
+    assert valid.numpy().tolist() == [4] and valid.dtype is ts.int32
+    np.testing.assert_allclose(kept.numpy()[0], [0.95, 0.9, 0.3, 0.2, 0.0])
+    assert classes.numpy()[0].tolist() == [1.0, 0.0, 0.0, 1.0, 0.0]
+    np.testing.assert_allclose(nmsed.numpy()[0, 0], [0, 0.1, 1, 1])     # clipped to [0, 1]
+    np.testing.assert_allclose(nmsed.numpy()[0, 2], [0.5, 0.5, 1, 1])
+    unclipped = ts.image.combined_non_max_suppression(boxes, scores, 2, 5, clip_boxes=False)
+    np.testing.assert_allclose(unclipped[0].numpy()[0, 2], [0.5, 0.5, 1.5, 1.5])
+    padded = ts.image.combined_non_max_suppression(boxes, scores, 1, 10, pad_per_class=True)
+    assert padded[1].shape == (1, 2)                    # 1 per class x 2 classes
+    with pytest.raises(ts.errors.InvalidArgumentError, match="q 1 or num_classes"):
+        ts.image.combined_non_max_suppression(boxes[:, :, 0], scores, 2, 5)
+
+
+@pytest.mark.tf_oracle
+def test_combined_non_max_suppression_as_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(0)
+    for trial in range(12):
+        batch, n, classes = 2, int(rng.integers(1, 12)), int(rng.integers(1, 5))
+        q = 1 if trial % 2 else classes
+        corner = rng.uniform(-0.2, 1, (batch, n, q, 2))
+        boxes = np.concatenate([corner, corner + rng.uniform(0, 0.6, (batch, n, q, 2))],
+                               -1).astype(np.float32)
+        scores = rng.uniform(0, 1, (batch, n, classes)).astype(np.float32)
+        kw = dict(max_output_size_per_class=int(rng.integers(1, 5)),
+                  max_total_size=int(rng.integers(1, 10)), iou_threshold=0.4,
+                  score_threshold=0.2, pad_per_class=trial % 3 == 0, clip_boxes=trial % 4 != 0)
+        for ours, theirs in zip(ts.image.combined_non_max_suppression(boxes, scores, **kw),
+                                tf.image.combined_non_max_suppression(boxes, scores, **kw)):
+            assert ours.dtype.name == theirs.dtype.name
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)

@@ -958,6 +958,60 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
     return convert_to_tensor(picked), convert_to_tensor(kept.astype(sc.dtype.as_numpy_dtype))
 
 
+def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_total_size,
+                                 iou_threshold=0.5, score_threshold=float("-inf"),
+                                 pad_per_class=False, clip_boxes=True, name=None):
+    """Non-maximum suppression per class, then the best ``max_total_size`` detections of all
+    classes, for a batch: ``boxes`` ``[batch, num_boxes, q, 4]`` (q 1: shared by the classes,
+    or one per class), ``scores`` ``[batch, num_boxes, num_classes]``.
+
+    Returns ``(boxes [batch, n, 4], scores [batch, n], classes [batch, n], valid [batch])``,
+    zero-padded beyond ``valid``; ``n`` is ``max_total_size`` (with ``pad_per_class``, at
+    most ``max_output_size_per_class * num_classes``). Boxes are clipped to [0, 1] unless
+    ``clip_boxes=False``.
+    """
+    from .shape import cast
+    name_ = "combined_non_max_suppression"
+    b = as_tensor(boxes, name_, "boxes")
+    sc = as_tensor(scores, name_, "scores")
+    if b.ndim != 4 or b.shape[-1] != 4 or sc.ndim != 3 or sc.shape[:2] != b.shape[:2] or \
+            b.shape[2] not in (1, sc.shape[2]):
+        raise invalid(name_, "boxes must be [batch, num_boxes, q, 4] with q 1 or num_classes, "
+                      f"and scores [batch, num_boxes, num_classes], got {b.shape} and "
+                      f"{sc.shape}", [describe(b, "boxes"), describe(sc, "scores")],
+                      kind="shape")
+    per_class, total = int(max_output_size_per_class), int(max_total_size)
+    if per_class <= 0 or total <= 0:
+        raise invalid(name_, f"max_output_size_per_class and max_total_size must be positive, "
+                      f"got {per_class} and {total}")
+    host_boxes = np.asarray(b.numpy(), np.float64)
+    host_scores = np.asarray(cast(sc, dtypes.float32).numpy(), np.float64)
+    batch, _, q, _ = host_boxes.shape
+    classes = host_scores.shape[2]
+    size = min(total, per_class * classes) if pad_per_class else total
+    out_boxes = np.zeros((batch, size, 4), np.float32)
+    out_scores = np.zeros((batch, size), np.float32)
+    out_classes = np.zeros((batch, size), np.float32)
+    valid = np.zeros(batch, np.int32)
+    for i in range(batch):
+        found = []                                       # (score, class, box index)
+        for c in range(classes):
+            class_boxes = host_boxes[i, :, 0 if q == 1 else c]
+            picked, kept = _nms(host_scores[i, :, c], per_class, float(iou_threshold),
+                                float(score_threshold),
+                                lambda j, rest, bx=class_boxes: _iou(bx, j, rest))
+            found += [(score, c, j) for j, score in zip(picked, kept)]
+        found.sort(key=lambda t: -t[0])
+        found = found[:size]
+        valid[i] = len(found)
+        for k, (score, c, j) in enumerate(found):
+            box = host_boxes[i, j, 0 if q == 1 else c]
+            out_boxes[i, k] = np.clip(box, 0.0, 1.0) if clip_boxes else box
+            out_scores[i, k], out_classes[i, k] = score, c
+    return (convert_to_tensor(out_boxes), convert_to_tensor(out_scores),
+            convert_to_tensor(out_classes), convert_to_tensor(valid))
+
+
 def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
                                  score_threshold=float("-inf"), name=None):
     """NMS with the pairwise overlaps given ([num_boxes, num_boxes])."""
@@ -990,7 +1044,7 @@ for _fn in (rgb_to_hsv, hsv_to_rgb, adjust_hue, adjust_saturation, adjust_gamma,
             stateless_random_hue, stateless_random_saturation,
             stateless_random_flip_left_right, stateless_random_flip_up_down, ssim,
             ssim_multiscale,
-            non_max_suppression, non_max_suppression_with_scores,
+            non_max_suppression, non_max_suppression_with_scores, combined_non_max_suppression,
             non_max_suppression_overlaps, non_max_suppression_padded):
     composite(_fn, ("image",))
 for _fn in (flip_left_right, flip_up_down, random_flip_left_right, random_flip_up_down,
