@@ -185,14 +185,27 @@ def truncated_normal(n: int, np_dtype, key, counter) -> np.ndarray:
                                    words[:, 3::4])
         else:
             z0, z1 = _box_muller32(words[:, 0::2], words[:, 1::2])
-        return np.stack([z0, z1], axis=-1).reshape(len(rows), -1)
+        return np.stack([z0, z1], axis=-1).reshape(words.shape[0], -1)
 
     # pass after pass, every group still short of samples reads its next block (4
-    # candidates for a float32 group of 4: ~83% are done after the first pass)
+    # candidates for a float32 group of 4: ~83% are done after the first pass, where a
+    # group whose candidates all fall inside is copied whole, without any bookkeeping)
     out = np.empty((n_groups, group), np.float64 if wide else np.float32)
     count = np.zeros(n_groups, np.int64)
-    pending = np.arange(n_groups)
-    step = 0
+    z = draws(slice(None), 0)
+    keep = np.abs(z) < 2
+    done = keep.all(axis=1)
+    out[done] = z[done]
+    count[done] = group
+    pending = np.flatnonzero(~done)
+    if pending.size:                          # the rest keep what they can of this pass
+        z, keep = z[pending], keep[pending]
+        rank = np.cumsum(keep, axis=1, dtype=np.int8)
+        rows, cols = np.nonzero(keep)
+        out[pending[rows], rank[rows, cols] - 1] = z[rows, cols]
+        count[pending] = rank[:, -1]
+        pending = pending[count[pending] < group]
+    step = 1
     while pending.size:
         z = draws(pending, step)
         keep = np.abs(z) < 2
