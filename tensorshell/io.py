@@ -330,12 +330,36 @@ def _as_array(values, dtype):
     return np.asarray(values, dtype=dtype.as_numpy_dtype)
 
 
-def _examples(serialized):
+def _messages(serialized, cls=None):
+    """The serialized records (a string, list or tensor of them) as ``cls`` messages
+    (Example by default)."""
     from .train import Example
     if isinstance(serialized, Tensor):
         serialized = serialized.numpy()
     items = np.asarray(serialized, dtype=object).reshape(-1)
-    return [Example.FromString(bytes(s)) for s in items]
+    return [(cls or Example).FromString(bytes(s)) for s in items]
+
+
+def _single(serialized, cls, op):
+    found = _messages(serialized, cls)
+    if len(found) != 1:
+        raise ValueError(f"{op} takes one serialized example, got {len(found)}")
+    return found[0]
+
+
+def _variable(spec, lists):
+    """Rows of values (lists) as a VarLenFeature's ``[rows, longest]`` SparseTensor or a
+    RaggedFeature's RaggedTensor."""
+    from .engine.tensor import constant
+    from .ragged import RaggedTensor
+    from .sparse import SparseTensor
+    flat = constant(_as_array([x for v in lists for x in v], spec.dtype), dtype=spec.dtype)
+    if isinstance(spec, VarLenFeature):
+        indices = [[i, j] for i, v in enumerate(lists) for j in range(len(v))]
+        return SparseTensor(np.asarray(indices, np.int64).reshape(-1, 2), flat,
+                            [len(lists), max((len(v) for v in lists), default=0)])
+    return RaggedTensor.from_row_lengths(flat, constant([len(v) for v in lists],
+                                                        dtype=spec.row_splits_dtype))
 
 
 def _fixed(key, spec, values, index):
@@ -373,9 +397,7 @@ def parse_example(serialized, features, example_names=None, name=None):
     FixedLenSequenceFeature, VarLenFeature or RaggedFeature): dense features stacked,
     variable ones as SparseTensor or RaggedTensor, each with the batch first."""
     from .engine.tensor import constant
-    from .ragged import RaggedTensor
-    from .sparse import SparseTensor
-    examples = _examples(serialized)
+    examples = _messages(serialized)
     out = {}
     for key, spec in features.items():
         raw = [_feature_values(ex, getattr(spec, "value_key", None) or key, spec, i)
@@ -396,20 +418,10 @@ def parse_example(serialized, features, example_names=None, name=None):
             for i, r in enumerate(rows):
                 batch[i, :r.shape[0]] = r
             out[key] = constant(batch, dtype=spec.dtype)
+        elif isinstance(spec, (VarLenFeature, RaggedFeature)):
+            out[key] = _variable(spec, [v or [] for v in raw])
         else:
-            lists = [v or [] for v in raw]
-            flat = _as_array([x for v in lists for x in v], spec.dtype)
-            if isinstance(spec, VarLenFeature):
-                indices = [[i, j] for i, v in enumerate(lists) for j in range(len(v))]
-                out[key] = SparseTensor(np.asarray(indices, np.int64).reshape(-1, 2),
-                                        constant(flat, dtype=spec.dtype),
-                                        [len(lists), max((len(v) for v in lists), default=0)])
-            elif isinstance(spec, RaggedFeature):
-                out[key] = RaggedTensor.from_row_lengths(
-                    constant(flat, dtype=spec.dtype),
-                    constant([len(v) for v in lists], dtype=spec.row_splits_dtype))
-            else:
-                raise TypeError(f"Unsupported feature spec for {key}: {spec!r}")
+            raise TypeError(f"Unsupported feature spec for {key}: {spec!r}")
     return out
 
 
@@ -418,11 +430,7 @@ def parse_single_example(serialized, features, example_names=None, name=None):
     batch dimension."""
     from .engine.tensor import constant
     from .sparse import SparseTensor
-    example = _examples(serialized)
-    if len(example) != 1:
-        raise ValueError(f"parse_single_example takes one serialized example, got "
-                         f"{len(example)}")
-    ex = example[0]
+    ex = _single(serialized, None, "parse_single_example")
     out = {}
     for key, spec in features.items():
         values = _feature_values(ex, getattr(spec, "value_key", None) or key, spec, 0)
@@ -449,14 +457,6 @@ __all__ += ["FixedLenFeature", "FixedLenSequenceFeature", "RaggedFeature", "TFRe
 # ---------------------------------------------------------------------------------------------
 # SequenceExample
 # ---------------------------------------------------------------------------------------------
-
-def _sequence_examples(serialized):
-    from .train import SequenceExample
-    if isinstance(serialized, Tensor):
-        serialized = serialized.numpy()
-    items = np.asarray(serialized, dtype=object).reshape(-1)
-    return [SequenceExample.FromString(bytes(s)) for s in items]
-
 
 def _context(examples, features, single):
     """Context features, parsed as parse_single_example / parse_example parse Examples."""
@@ -521,31 +521,17 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
     FixedLenSequenceFeature ``[steps] + shape``, VarLenFeature a ``[steps, longest]``
     SparseTensor, RaggedFeature a ``[steps, None]`` RaggedTensor."""
     from .engine.tensor import constant
-    from .ragged import RaggedTensor
-    from .sparse import SparseTensor
-    examples = _sequence_examples(serialized)
-    if len(examples) != 1:
-        raise ValueError(f"parse_single_sequence_example takes one serialized example, got "
-                         f"{len(examples)}")
-    ex = examples[0]
+    from .train import SequenceExample
+    ex = _single(serialized, SequenceExample, "parse_single_sequence_example")
     sequences = {}
     for key, spec in (sequence_features or {}).items():
         _check_sequence_spec(key, spec)
         steps = _steps(ex, getattr(spec, "value_key", None) or key, spec)
         if isinstance(spec, FixedLenSequenceFeature):
             sequences[key] = constant(_fixed_steps(key, spec, steps), dtype=spec.dtype)
-            continue
-        steps = steps or []
-        flat = constant(_as_array([x for v in steps for x in v], spec.dtype), dtype=spec.dtype)
-        if isinstance(spec, VarLenFeature):
-            indices = [[i, j] for i, v in enumerate(steps) for j in range(len(v))]
-            sequences[key] = SparseTensor(np.asarray(indices, np.int64).reshape(-1, 2), flat,
-                                          [len(steps), max((len(v) for v in steps),
-                                                           default=0)])
         else:
-            sequences[key] = RaggedTensor.from_row_lengths(
-                flat, constant([len(v) for v in steps], dtype=spec.row_splits_dtype))
-    return _context(examples, context_features, single=True), sequences
+            sequences[key] = _variable(spec, steps or [])
+    return _context([ex], context_features, single=True), sequences
 
 
 def parse_sequence_example(serialized, context_features=None, sequence_features=None,
@@ -558,7 +544,8 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
     from .engine.tensor import constant
     from .ragged import RaggedTensor
     from .sparse import SparseTensor
-    examples = _sequence_examples(serialized)
+    from .train import SequenceExample
+    examples = _messages(serialized, SequenceExample)
     sequences, lengths = {}, {}
     for key, spec in (sequence_features or {}).items():
         _check_sequence_spec(key, spec)

@@ -238,26 +238,39 @@ def _decode_map(data, value_cls) -> dict:
     return out
 
 
-class Features:
-    """A map from feature names to Features."""
+class _Map:
+    """A protobuf message holding one ``map<string, Message>``: Features, FeatureLists."""
 
-    __slots__ = ("feature",)
+    __slots__ = ()
+    _ATTR: str = ""
+    _VALUE: type = object
 
-    def __init__(self, feature=None):
-        self.feature = dict(feature or {})
+    def __init__(self, entries=None):
+        setattr(self, self._ATTR, dict(entries or {}))
 
     def _encode(self) -> bytes:
-        return _encode_map(self.feature)
+        return _encode_map(getattr(self, self._ATTR))
 
     @classmethod
     def _decode(cls, data):
-        return cls(_decode_map(data, Feature))
+        return cls(_decode_map(data, cls._VALUE))
 
     def __eq__(self, other):
-        return isinstance(other, Features) and self.feature == other.feature
+        return type(other) is type(self) and getattr(self, self._ATTR) == getattr(
+            other, self._ATTR)
 
     def __repr__(self):
-        return f"Features(feature={self.feature!r})"
+        return f"{type(self).__name__}({self._ATTR}={getattr(self, self._ATTR)!r})"
+
+
+class Features(_Map):
+    """A map from feature names to Features."""
+
+    __slots__ = ("feature",)
+    _ATTR, _VALUE = "feature", Feature
+
+    def __init__(self, feature=None):
+        super().__init__(feature)
 
 
 class FeatureList:
@@ -282,26 +295,14 @@ class FeatureList:
         return f"FeatureList(feature={self.feature!r})"
 
 
-class FeatureLists:
+class FeatureLists(_Map):
     """A map from feature names to FeatureLists."""
 
     __slots__ = ("feature_list",)
+    _ATTR, _VALUE = "feature_list", FeatureList
 
     def __init__(self, feature_list=None):
-        self.feature_list = dict(feature_list or {})
-
-    def _encode(self) -> bytes:
-        return _encode_map(self.feature_list)
-
-    @classmethod
-    def _decode(cls, data):
-        return cls(_decode_map(data, FeatureList))
-
-    def __eq__(self, other):
-        return isinstance(other, FeatureLists) and self.feature_list == other.feature_list
-
-    def __repr__(self):
-        return f"FeatureLists(feature_list={self.feature_list!r})"
+        super().__init__(feature_list)
 
 
 class _Message:

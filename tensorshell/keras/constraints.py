@@ -8,28 +8,18 @@ from __future__ import annotations
 
 import tensorshell as tf
 
-from . import backend as _K
+from . import _objects, backend as _K
+from ._objects import Configurable
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get", "max_norm",
            "min_max_norm", "non_neg", "serialize", "unit_norm"]
 
 
-class Constraint:
+class Constraint(Configurable):
     """A projection of a weight tensor: ``constraint(w)`` -> the constrained weights."""
 
     def __call__(self, w):
         return w
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"<ts.keras.constraints.{type(self).__name__}({args})>"
 
 
 def _norms(w, axis):
@@ -97,20 +87,10 @@ class MinMaxNorm(Constraint):
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
 
 
-def serialize(constraint):
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+serialize = _objects.serialize
 
 
 def get(identifier):
     """A constraint from its name (``"non_neg"``), a ``{"class_name", "config"}`` dict, or as
     it is when callable."""
-    if identifier is None or callable(identifier):
-        return identifier
-    if isinstance(identifier, dict):
-        identifier, config = identifier.get("class_name"), identifier.get("config", {})
-    else:
-        config = {}
-    cls = globals().get(identifier) if isinstance(identifier, str) else None
-    if isinstance(cls, type) and issubclass(cls, Constraint) and cls is not Constraint:
-        return cls.from_config(config)
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return _objects.lookup(identifier, globals(), Constraint, "constraint")

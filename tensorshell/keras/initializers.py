@@ -17,7 +17,8 @@ import random as _python_random
 
 import tensorshell as tf
 
-from . import backend as _K
+from . import _objects, backend as _K
+from ._objects import Configurable
 
 __all__ = [
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
@@ -30,25 +31,11 @@ __all__ = [
 ]
 
 
-class Initializer:
+class Initializer(Configurable):
     """``initializer(shape, dtype=None)`` -> a tensor. Subclass it and write ``__call__``."""
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError(f"{type(self).__name__} must define __call__(shape, dtype)")
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def clone(self):
-        return type(self).from_config(self.get_config())
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"<ts.keras.initializers.{type(self).__name__}({args})>"
 
 
 def _dtype(dtype):
@@ -274,22 +261,11 @@ glorot_uniform, glorot_normal, he_uniform, he_normal = (GlorotUniform, GlorotNor
 lecun_uniform, lecun_normal = LecunUniform, LecunNormal
 
 
-def serialize(initializer):
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+serialize = _objects.serialize
 
 
 def get(identifier):
     """An initializer from its name (``"he_normal"``, ``"GlorotUniform"`` ...) or a
     ``{"class_name", "config"}`` dict; initializers and callables are returned as they
     are."""
-    if identifier is None or callable(identifier):
-        return identifier
-    if isinstance(identifier, dict):
-        cls = globals().get(identifier.get("class_name"))
-        if isinstance(cls, type) and issubclass(cls, Initializer):
-            return cls.from_config(identifier.get("config", {}))
-    if isinstance(identifier, str):
-        cls = globals().get(identifier)
-        if isinstance(cls, type) and issubclass(cls, Initializer) and cls is not Initializer:
-            return cls()
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return _objects.lookup(identifier, globals(), Initializer, "initializer")

@@ -10,6 +10,9 @@ import math
 
 import tensorshell as tf
 
+from . import _objects
+from ._objects import Configurable
+
 __all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "get", "l1", "l1_l2",
            "l2", "orthogonal_regularizer", "serialize"]
 
@@ -22,22 +25,20 @@ def _non_negative(value, name):
     return float(value)
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """A penalty on a weight tensor: ``regularizer(w)`` -> a scalar to add to the loss."""
 
     def __call__(self, x):
         return 0.0
 
     def get_config(self):
-        raise NotImplementedError(f"{self} does not implement get_config()")
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        raise NotImplementedError(f"{type(self).__name__} does not implement get_config()")
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"<ts.keras.regularizers.{type(self).__name__}({args})>"
+        try:
+            return super().__repr__()
+        except NotImplementedError:
+            return f"<ts.keras.regularizers.{type(self).__name__}>"
 
 
 class L1L2(Regularizer):
@@ -114,20 +115,10 @@ class OrthogonalRegularizer(Regularizer):
 l1, l2, orthogonal_regularizer = L1, L2, OrthogonalRegularizer
 
 
-def serialize(regularizer):
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+serialize = _objects.serialize
 
 
 def get(identifier):
     """A regularizer from its name (``"l2"``), a ``{"class_name", "config"}`` dict, or as it
     is when callable."""
-    if identifier is None or callable(identifier):
-        return identifier
-    if isinstance(identifier, dict):
-        identifier, config = identifier.get("class_name"), identifier.get("config", {})
-    else:
-        config = {}
-    cls = globals().get(identifier) if isinstance(identifier, str) else None
-    if isinstance(cls, type) and issubclass(cls, Regularizer) and cls is not Regularizer:
-        return cls.from_config(config)
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return _objects.lookup(identifier, globals(), Regularizer, "regularizer")
