@@ -259,6 +259,7 @@ PROGRAMS = {
     "activations": lambda K, lib: _activations(lib),
     "initializers": lambda K, lib: _initializers(lib),
     "regularizers and constraints": lambda K, lib: _regularizers_and_constraints(lib),
+    "utils": lambda K, lib: _utils(lib),
     "higher order": lambda K, lib: [
         K.map_fn(lambda r: r * 2, lib.constant(X)),
         K.foldl(lambda a, r: a + r, lib.constant(X)),
@@ -450,3 +451,17 @@ def _regularizers_and_constraints(lib):
             C.MaxNorm(1.5)(w), C.MaxNorm(1.0, axis=1)(w), C.NonNeg()(w), C.UnitNorm()(w),
             C.UnitNorm(axis=1)(w), C.MinMaxNorm(0.5, 1.2, 0.7)(w),
             C.MinMaxNorm(0.1, 0.8, axis=1)(w)]
+
+
+def _utils(lib):
+    U = lib.keras.utils
+    sequences = [[1, 2, 3], [4], [], [5, 6, 7, 8, 9]]
+    out = [U.to_categorical([0, 2, 1, 2]), U.to_categorical([[1], [0]], 4),
+           U.to_categorical(lib.constant([[1], [3]]), 5),
+           U.normalize(np.array([[3., 4.], [0., 0.]])), U.normalize(lib.constant(LOGITS6)),
+           U.normalize(np.array([[1., 2., 2.]]), order=1)]
+    for kw in ({}, {"maxlen": 3}, {"padding": "post", "truncating": "post", "value": -1},
+               {"maxlen": 2, "dtype": "float32"}):
+        out.append(U.pad_sequences(sequences, **kw))
+    U.set_random_seed(4)
+    return out + [np.random.uniform(size=3), lib.random.uniform([3])]

@@ -104,6 +104,11 @@ def test_names_lookup_and_results_are_snapshots():
     (lambda: A.glu(ts.ones((2, 3))), ValueError, "divisible by 2"),
     (lambda: L.Loss()(1., 1.), NotImplementedError, "must define call"),
     (lambda: ts.keras.layers, AttributeError, "write the forward pass with ts ops"),
+    (lambda: ts.keras.utils.set_random_seed(1.5), ValueError, "integer"),
+    (lambda: ts.keras.utils.pad_sequences([[1], 2]), ValueError, "non-iterable"),
+    (lambda: ts.keras.utils.pad_sequences([[1]], padding="middle"), ValueError,
+     "Padding type"),
+    (lambda: ts.keras.utils.pad_sequences([[1]], value="x"), ValueError, "dtype=object"),
     (lambda: Init.VarianceScaling(mode="fan_sum"), ValueError, "Invalid `mode` argument"),
     (lambda: Init.VarianceScaling(scale=0), ValueError, "must be positive"),
     (lambda: Init.Orthogonal()((3,)), ValueError, "at least two-dimensional"),
@@ -151,3 +156,8 @@ def test_regularizers_and_constraints_in_a_training_step():
         R.OrthogonalRegularizer()(ts.ones((2, 2, 2)))
     with pytest.raises(ValueError, match="Could not interpret"):
         C.get("no_such_constraint")
+
+
+def test_to_categorical_of_a_tensor_infers_the_classes():
+    onehot = ts.keras.utils.to_categorical(ts.constant([0, 2]))
+    assert onehot.shape == (2, 3) and onehot.numpy().tolist() == [[1, 0, 0], [0, 0, 1]]
