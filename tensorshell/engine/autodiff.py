@@ -489,16 +489,74 @@ def grad_pass_through(f):
     return functools.wraps(f)(passed)
 
 
+class _VariableLog:
+    """Stands in for the tapes while recompute_grad's forward pass runs: it notes the
+    trainable Variables ``f`` reads and tracks nothing, so no op keeps its inputs."""
+
+    def __init__(self):
+        self._tracked: dict = {}
+        self.read: dict = {}
+
+    def _watches_variable(self, v) -> bool:
+        if v.trainable and _differentiable_dtype(v.dtype):
+            self.read[id(v)] = v
+        return False
+
+
 def recompute_grad(f):
-    """TensorFlow's memory-saving decorator. The result and the gradients (for the
-    arguments and any Variables ``f`` reads) are TensorFlow's; tensorshell keeps ``f``'s
-    intermediate values rather than recomputing them in the backward pass."""
+    """TensorFlow's memory-saving decorator: ``f`` runs forward without the tapes keeping
+    any of its intermediate values (only its inputs and output are held), and runs again
+    under a tape of its own in the backward pass, which differentiates that second run.
+    Memory for activations is traded for a second forward pass; the values and gradients
+    (for the tensor arguments and the trainable Variables ``f`` reads) are the same.
+
+    >>> block = ts.recompute_grad(lambda x: ts.nn.relu(x @ w1) @ w2)
+    """
     import functools
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        return f(*args, **kwargs)
+        inputs, interested = _watched_inputs(args)
+        log = _VariableLog()
+        saved = RECORDING[:]
+        RECORDING[:] = [log] if saved else []
+        try:
+            result = f(*args, **kwargs)
+        finally:
+            RECORDING[:] = saved
+        variables = [v for v in log.read.values()
+                     if any(t._watches_variable(v) for t in saved)]
+        for i, v in enumerate(variables):               # the vjp's results after the args'
+            inputs.append(((len(args) + i,), v))
+            for t in saved:
+                if t._watches_variable(v):
+                    interested[id(t)] = t
+        if not interested:
+            return result
+        outputs = flatten(result)
+
+        def vjp(g):
+            from .ops.creation import zeros_like
+            from .ops.shape import identity
+            upstream = g if isinstance(g, list) else [g]
+            with GradientTape(watch_accessed_variables=False) as tape:
+                # a recorded copy: the tape watches it apart from the original, and tapes
+                # outside still see how it depends on the argument (higher derivatives)
+                again = [identity(a) if isinstance(a, Tensor) else a for a in args]
+                tape.watch([a for a in again if isinstance(a, Tensor)] + variables)
+                recomputed = flatten(f(*again, **kwargs))
+            upstream = [zeros_like(r) if u is None else u for u, r in zip(upstream, recomputed)]
+            sources = [a for a in again if isinstance(a, Tensor)] + variables
+            grads = tape.gradient(recomputed, sources, output_gradients=upstream,
+                                  unconnected_gradients="zero")
+            by_position = iter(grads)
+            arg_grads = [next(by_position) if isinstance(a, Tensor) else None for a in again]
+            return tuple(arg_grads) + tuple(by_position)
+        _add_nodes(outputs if len(outputs) > 1 else outputs[0], inputs, interested, None,
+                   list(args) + variables, {}, vjp)
+        return result
     return wrapper
+
 
 
 registry._record_impl = record  # the slow paths call it while a tape records

@@ -134,3 +134,42 @@ def test_same_as_tensorflow():
             _run(program, tf)
     assert tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([3])).as_list() \
         == ts.broadcast_static_shape(ts.TensorShape([2, 1]), ts.TensorShape([3])).as_list()
+
+
+def test_recompute_grad_keeps_no_activations_and_gives_the_same_gradients():
+    rng = np.random.default_rng(0)
+    w1 = ts.Variable(rng.standard_normal((8, 16)).astype(np.float32))
+    w2 = ts.Variable(rng.standard_normal((16, 4)).astype(np.float32))
+    frozen = ts.Variable(np.ones(4, np.float32), trainable=False)
+    x = ts.constant(rng.standard_normal((5, 8)).astype(np.float32))
+    calls = []
+
+    def block(a):
+        calls.append(1)
+        return ts.nn.relu(ts.tanh(a @ w1) * 2) @ w2 + frozen
+
+    results = []
+    for fn in (block, ts.recompute_grad(block)):
+        calls.clear()
+        with ts.GradientTape() as tape:
+            tape.watch(x)
+            loss = ts.reduce_sum(ts.square(fn(x)))
+        kept = len(tape._nodes)                     # what the tape holds for the backward
+        grads = tape.gradient(loss, [x, w1, w2, frozen])
+        results.append((kept, len(calls), grads))
+    (plain_kept, plain_calls, plain), (kept, calls_made, recomputed) = results
+    assert kept < plain_kept and (plain_calls, calls_made) == (1, 2)
+    assert recomputed[3] is None and plain[3] is None        # not trainable: not watched
+    for a, b in zip(plain[:3], recomputed[:3]):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    # outputs that are not used, and derivatives of derivatives
+    with ts.GradientTape() as outer:
+        outer.watch(x)
+        with ts.GradientTape() as inner:
+            inner.watch(x)
+            doubled, sines = ts.recompute_grad(lambda a: (a * 2, ts.sin(a)))(x)
+            total = ts.reduce_sum(sines)
+        first = inner.gradient(total, x)
+    np.testing.assert_allclose(first.numpy(), np.cos(x.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(outer.gradient(first, x).numpy(), -np.sin(x.numpy()), rtol=1e-5)
+    assert ts.recompute_grad(block)(x).shape == (5, 4)       # no tape: just the call
