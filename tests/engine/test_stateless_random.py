@@ -139,3 +139,39 @@ def test_c_philox_equals_the_numpy_reference():
         got = np.frombuffer(speedups.C.philox_blocks(offsets, low, high, k0, k1),
                             np.uint32).reshape(-1, 4)
         np.testing.assert_array_equal(got, want)
+
+
+def test_gamma_draws_are_tensorflows():
+    # printed by TensorFlow 2.21: its RandomGamma kernel (Marsaglia-Tsang on Philox, 256
+    # blocks per sample), alpha 1 exponential, alpha < 1 boosted
+    ts.random.set_seed(5)
+    np.testing.assert_allclose(ts.random.gamma([4], [0.5, 1.0, 7.5], seed=3).numpy(), [
+        [0.0951399952173233, 1.3312996625900269, 15.954232215881348],
+        [0.858607828617096, 0.8568494319915771, 9.308053970336914],
+        [0.689751148223877, 0.10967367142438889, 5.779132843017578],
+        [0.007376898545771837, 0.048510488122701645, 4.103932857513428]], rtol=1e-6)
+    np.testing.assert_allclose(ts.random.stateless_gamma(
+        [3, 2], seed=[1, 2], alpha=[0.3, 4.0], beta=[1., 2.]).numpy(), [
+        [0.0057749091647565365, 2.229668140411377], [0.31249719858169556, 2.2601335048675537],
+        [0.027091871947050095, 1.7045753002166748]], rtol=1e-6)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="must end with the broadcast"):
+        ts.random.stateless_gamma([3, 4], seed=[1, 2], alpha=[0.3, 4.0])
+
+
+@pytest.mark.tf_oracle
+def test_gamma_as_tensorflow_for_more_seeds_and_shapes():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    for lib in (tf, ts):
+        lib.random.set_seed(11)
+    for case in [dict(shape=[300], alpha=[0.05, 0.9, 1.0, 2.5, 60.0]),
+                 dict(shape=[5, 2], alpha=[[0.2], [3.]], beta=[1., 2., 4.]),
+                 dict(shape=[7], alpha=1.0, dtype=tf.float64)]:
+        for _ in range(2):                         # the op's stream moves on between calls
+            ours = ts.random.gamma(**{**case, "dtype": case.get("dtype", tf.float32).name})
+            theirs = tf.random.gamma(**case)
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    for seed in ([1, 2], [-7, 2 ** 40]):
+        np.testing.assert_allclose(
+            ts.random.stateless_gamma([50, 3], seed, [0.4, 1.0, 9.0]).numpy(),
+            tf.random.stateless_gamma([50, 3], seed, [0.4, 1.0, 9.0]).numpy(), rtol=1e-6)

@@ -220,3 +220,72 @@ def truncated_normal(n: int, np_dtype, key, counter) -> np.ndarray:
         pending = pending[count[pending] < group]
         step += 1
     return out.reshape(-1)[:n].astype(np_dtype)
+
+
+def gamma(alphas: np.ndarray, samples_per_alpha: int, key, counter) -> np.ndarray:
+    """TensorFlow's RandomGamma: ``[samples_per_alpha, len(alphas)]`` Gamma(alpha, 1) draws
+    (float64). Output ``i`` (alpha-major) reads its own stream at block ``256 * i`` on:
+    alpha 1 is exponential (-log1p(-u)); otherwise Marsaglia and Tsang's squeeze and
+    rejection from normal/uniform pairs, with alpha < 1 boosted by one and scaled by
+    u^(1/alpha). Every sample runs the rejection loop in lockstep with the others."""
+    alphas = np.asarray(alphas, np.float64).reshape(-1)
+    count = alphas.size * samples_per_alpha
+    out = np.zeros(count)
+    if count == 0:
+        return out.reshape(samples_per_alpha, alphas.size)
+    alpha = np.repeat(alphas, samples_per_alpha)              # output i: alpha i // n
+    base = np.arange(count, dtype=np.uint64) * np.uint64(256)
+    used = np.zeros(count, np.uint64)                          # blocks read so far
+    norm, norm_left = np.zeros((count, 2)), np.zeros(count, np.int64)
+    unif, unif_left = np.zeros((count, 2)), np.zeros(count, np.int64)
+
+    def next_block(rows):
+        words = blocks(base[rows] + used[rows], key, counter)
+        used[rows] += np.uint64(1)
+        return words
+
+    def uniform_of(rows):
+        """The next uniform double of each of ``rows`` (TensorFlow's UNIFORM macro)."""
+        refill = rows[unif_left[rows] == 0]
+        if refill.size:
+            w = next_block(refill)
+            unif[refill] = np.stack([to_float64(w[:, 0], w[:, 1]),
+                                     to_float64(w[:, 2], w[:, 3])], axis=1)
+            unif_left[refill] = 2
+        unif_left[rows] -= 1
+        return unif[rows, unif_left[rows]]
+
+    exponential = np.flatnonzero(alpha == 1.0)
+    if exponential.size:
+        out[exponential] = -np.log1p(-uniform_of(exponential))
+    small = alpha < 1
+    d = alpha + np.where(small, 2.0 / 3, -1.0 / 3)
+    c = 1.0 / 3 / np.sqrt(d)
+    pending = np.flatnonzero(alpha != 1.0)
+    while pending.size:
+        refill = pending[norm_left[pending] == 0]
+        if refill.size:
+            w = next_block(refill)
+            norm[refill] = np.stack(_box_muller64(w[:, 0], w[:, 1], w[:, 2], w[:, 3]), axis=1)
+            norm_left[refill] = 2
+        norm_left[pending] -= 1
+        x = norm[pending, norm_left[pending]]
+        v = 1 + c[pending] * x
+        ok = v > 0                         # the others try again with their next normal
+        rows, x, v = pending[ok], x[ok], v[ok] ** 3
+        u = uniform_of(rows)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            accept = (u < 1 - 0.0331 * (x * x) * (x * x)) | \
+                (np.log(u) < 0.5 * x * x + d[rows] * (1 - v + np.log(v)))
+        done = rows[accept]
+        result = d[done] * v[accept]
+        boost = done[small[done]]
+        if boost.size:
+            b = uniform_of(boost)
+            result[small[done]] *= b ** (1 / alpha[boost])
+        out[done] = result
+        finished = np.zeros(count, bool)
+        finished[done] = True
+        pending = pending[~finished[pending]]
+    # output i = (alpha a, sample s) is stored at [s, a]
+    return out.reshape(alphas.size, samples_per_alpha).T

@@ -187,25 +187,25 @@ def _param(value, op_name, label, d):
     return np.asarray(as_tensor(value, op_name, label, d).numpy(), np.float64)
 
 
-def _gamma_values(op_name, shape, alpha, beta, dtype, rng, prefix_shape):
-    d = _float_dtype(op_name, dtype)
-    a = _param(alpha, op_name, "alpha", d)
-    b = np.ones_like(a) if beta is None else _param(beta, op_name, "beta", d)
-    dims = _shape(shape, op_name)
-    if (a <= 0).any() or (b <= 0).any():
-        raise invalid(op_name, "alpha and beta must be positive")
-    params = np.broadcast_shapes(a.shape, b.shape)
-    full = (tuple(dims) + params) if prefix_shape else tuple(dims)
-    draws = rng.gamma(np.broadcast_to(a, full), 1.0 / np.broadcast_to(b, full))
-    return out(_place(draws.astype(d._np)), d)
-
-
 @op("gamma", exports=("random",), differentiable=False)
 def gamma(shape, alpha, beta=None, dtype=float32, seed=None, name=None):
-    """Gamma(alpha, rate beta) samples, shape ``shape + broadcast(alpha, beta).shape``."""
-    n = int(np.prod(_shape(shape, "random.gamma"), dtype=np.int64))
-    return _gamma_values("random.gamma", shape, alpha, beta, dtype,
-                         _rng("gamma", seed, n), True)
+    """Gamma(alpha, rate beta) samples, shape ``shape + broadcast(alpha, beta).shape``:
+    TensorFlow's values for the same seeds (its RandomGamma kernel, divided by beta)."""
+    name_ = "random.gamma"
+    d = _float_dtype(name_, dtype)
+    a = _param(alpha, name_, "alpha", d)
+    b = None if beta is None else _param(beta, name_, "beta", d)
+    dims = _shape(shape, name_)
+    if (a <= 0).any() or (b is not None and (b <= 0).any()):
+        raise invalid(name_, "alpha and beta must be positive")
+    params = a.shape if b is None else np.broadcast_shapes(a.shape, b.shape)
+    alphas = np.broadcast_to(a, params).reshape(-1)
+    n = int(np.prod(dims, dtype=np.int64))
+    key, counter = _stream("gamma", seed, d, n * alphas.size)
+    draws = philox.gamma(alphas, n, key, counter).astype(d._np).reshape(tuple(dims) + params)
+    scale = np.ones((), d._np) if b is None else np.broadcast_to(b, params).astype(d._np)
+    draws = np.maximum(np.finfo(d._np).tiny, draws / scale)  # TensorFlow's, in the dtype
+    return out(_place(draws), d)
 
 
 @op("poisson", exports=("random",), differentiable=False)
@@ -228,10 +228,25 @@ def _stateless_rng(seed, op_name):
 
 @op("stateless_gamma", exports=("random",), differentiable=False)
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
-    """Gamma(alpha, rate beta) samples of ``shape`` (alpha and beta broadcast to it), fixed
-    by ``seed`` (two ints)."""
-    return _gamma_values("random.stateless_gamma", shape, alpha, beta, dtype,
-                         _stateless_rng(seed, "random.stateless_gamma"), False)
+    """Gamma(alpha, rate beta) samples of ``shape`` (which ends with the broadcast shape of
+    alpha and beta), fixed by ``seed`` (two ints): TensorFlow's values."""
+    name_ = "random.stateless_gamma"
+    d = _float_dtype(name_, dtype)
+    a = _param(alpha, name_, "alpha", d)
+    b = _param(1 if beta is None else beta, name_, "beta", d)
+    dims = tuple(_shape(shape, name_))
+    if (a <= 0).any() or (b <= 0).any():
+        raise invalid(name_, "alpha and beta must be positive")
+    params = np.broadcast_shapes(a.shape, b.shape)
+    if dims[len(dims) - len(params):] != params:
+        raise invalid(name_, f"shape {list(dims)} must end with the broadcast shape of alpha "
+                      f"and beta, {list(params)}", kind="shape")
+    alphas = np.broadcast_to(a, params).reshape(-1)
+    per_alpha = int(np.prod(dims, dtype=np.int64)) // max(alphas.size, 1)
+    key, counter = _key_counter(seed, name_, None)
+    draws = philox.gamma(alphas, per_alpha, key, counter).astype(d._np).reshape(dims)
+    draws = np.maximum(np.finfo(d._np).tiny, draws / np.broadcast_to(b, params).astype(d._np))
+    return out(_place(draws), d)
 
 
 def _count_dtype(dtype, op_name):
