@@ -175,3 +175,85 @@ def test_gamma_as_tensorflow_for_more_seeds_and_shapes():
         np.testing.assert_allclose(
             ts.random.stateless_gamma([50, 3], seed, [0.4, 1.0, 9.0]).numpy(),
             tf.random.stateless_gamma([50, 3], seed, [0.4, 1.0, 9.0]).numpy(), rtol=1e-6)
+
+
+def test_poisson_draws_are_tensorflows():
+    # printed by TensorFlow 2.21: its RandomPoisson kernel (Knuth's product of uniforms below
+    # rate 10, Hormann's transformed rejection above, 256 Philox blocks per sample)
+    ts.random.set_seed(5)
+    np.testing.assert_array_equal(ts.random.poisson([4], [0.5, 25.], seed=3).numpy(),
+                                  [[0., 29.], [1., 26.], [0., 25.], [0., 28.]])
+    np.testing.assert_array_equal(
+        ts.random.poisson([3], [2.0], seed=1, dtype=ts.int32).numpy(), [[1], [3], [3]])
+
+
+@pytest.mark.tf_oracle
+def test_poisson_as_tensorflow_for_more_seeds_and_shapes():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    for lib in (tf, ts):
+        lib.random.set_seed(11)
+    for case in [dict(shape=[400], lam=[0.0, 0.3, 4.0, 9.99, 10.0, 55.5, 3000.0]),
+                 dict(shape=[5, 2], lam=[[0.2], [30.]], dtype=tf.int64),
+                 dict(shape=[7], lam=12.0, dtype=tf.float64)]:
+        for _ in range(2):                         # the op's stream moves on between calls
+            ours = ts.random.poisson(**{**case, "dtype": case.get("dtype", tf.float32).name})
+            theirs = tf.random.poisson(**case)
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_stateless_poisson_and_binomial_draws_are_tensorflows():
+    # printed by TensorFlow 2.21
+    np.testing.assert_array_equal(ts.random.stateless_poisson([3, 2], [1, 2], [0.5, 25.]),
+                                  [[3, 38], [2, 20], [1, 29]])
+    np.testing.assert_array_equal(ts.random.stateless_binomial([4], [1, 2], 10, 0.3),
+                                  [5, 5, 5, 4])
+    np.testing.assert_array_equal(
+        ts.random.stateless_binomial([2, 3], [1, 2], [10., 200., 3.], [0.3, 0.5, 0.9]),
+        [[5, 110, 2], [5, 108, 3]])
+    for op, args in [(ts.random.stateless_poisson, ([3], [1, 2], [0.5, 25.])),
+                     (ts.random.stateless_binomial, ([3, 2], [1, 2], [[1.], [2.]], 0.5))]:
+        with pytest.raises(ts.errors.InvalidArgumentError, match="must end with the broadcast"):
+            op(*args)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="probs must be in"):
+        ts.random.stateless_binomial([2], [1, 2], 10, 1.5)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="counts must be finite"):
+        ts.random.stateless_binomial([2], [1, 2], float("nan"), 0.5)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="lam must be non-negative"):
+        ts.random.stateless_poisson([2], [1, 2], float("nan"))
+
+
+def test_generator_binomial_moves_the_state_as_tensorflow():
+    g = ts.random.Generator.from_seed(7)
+    before = g.state.numpy()
+    g.binomial([5, 3], [10., 50., 300.], [0.5, 0.1, 0.9])
+    # TensorFlow reserves 2 * 100 * (samples per batch + 3) / 4 samples per batch member
+    np.testing.assert_array_equal(g.state.numpy() - before, [256 * 3 * 2 * 100 * 8 // 4, 0, 0])
+
+
+@pytest.mark.tf_oracle
+def test_binomial_and_stateless_poisson_as_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    cases = [([4], 10, 0.3), ([2, 3], [10., 200., 3.], [0.3, 0.5, 0.9]),
+             ([100, 7], [0., 1., 5., 33., 100., 1000., 7.5], [0., 1., .01, .3, .5, .7, .999]),
+             ([60, 2, 4], [[20.], [3000.]], [0.2, 0.6, 0.95, 0.05]), ([50], 1e6, 0.4)]
+    for seed in ([1, 2], [-5, 2 ** 40]):
+        for shape, counts, probs in cases:
+            for dt in ("int32", "float64"):
+                np.testing.assert_array_equal(
+                    ts.random.stateless_binomial(shape, seed, counts, probs, output_dtype=dt),
+                    tf.random.stateless_binomial(shape, seed, counts, probs, output_dtype=dt))
+        np.testing.assert_array_equal(
+            ts.random.stateless_poisson([200, 5], seed, [0., 0.3, 9.99, 10., 3000.]),
+            tf.random.stateless_poisson([200, 5], seed, [0., 0.3, 9.99, 10., 3000.]))
+    np.testing.assert_array_equal(
+        ts.random.stateless_binomial([100, 2], [3, 4], ts.constant([30., 7.], ts.float64),
+                                     ts.constant([0.4, 0.8], ts.float64)),
+        tf.random.stateless_binomial([100, 2], [3, 4], tf.constant([30., 7.], tf.float64),
+                                     tf.constant([0.4, 0.8], tf.float64)))
+    ours, theirs = ts.random.Generator.from_seed(7), tf.random.Generator.from_seed(7)
+    for _ in range(3):
+        np.testing.assert_array_equal(ours.binomial([5, 3], [10., 50., 300.], [.5, .1, .9]),
+                                      theirs.binomial([5, 3], [10., 50., 300.], [.5, .1, .9]))
+        np.testing.assert_allclose(ours.normal([3]), theirs.normal([3]), rtol=1e-6)

@@ -222,6 +222,43 @@ def truncated_normal(n: int, np_dtype, key, counter) -> np.ndarray:
     return out.reshape(-1)[:n].astype(np_dtype)
 
 
+class _Lockstep:
+    """Per-output Philox streams read in lockstep, for TensorFlow's rejection samplers:
+    output ``i`` reads blocks from ``first[i]`` on, and keeps the unused half of its last
+    uniform (or normal) pair for its next draw, as TensorFlow's UNIFORM/NORMAL macros do."""
+
+    def __init__(self, first: np.ndarray, key, counter):
+        self.first, self.key, self.counter = first, key, counter
+        count = first.size
+        self.used = np.zeros(count, np.uint64)               # blocks read so far
+        self.pairs = {kind: (np.zeros((count, 2)), np.zeros(count, np.int64))
+                      for kind in ("uniform", "normal")}
+
+    def block(self, rows):
+        words = blocks(self.first[rows] + self.used[rows], self.key, self.counter)
+        self.used[rows] += np.uint64(1)
+        return words
+
+    def _next(self, kind, rows, make):
+        values, left = self.pairs[kind]
+        refill = rows[left[rows] == 0]
+        if refill.size:
+            values[refill] = np.stack(make(self.block(refill)), axis=1)
+            left[refill] = 2
+        left[rows] -= 1
+        return values[rows, left[rows]]
+
+    def uniform(self, rows):
+        """The next uniform double in [0, 1) of each of ``rows``."""
+        return self._next("uniform", rows, lambda w: (to_float64(w[:, 0], w[:, 1]),
+                                                      to_float64(w[:, 2], w[:, 3])))
+
+    def normal(self, rows):
+        """The next standard normal double of each of ``rows``."""
+        return self._next("normal", rows,
+                          lambda w: _box_muller64(w[:, 0], w[:, 1], w[:, 2], w[:, 3]))
+
+
 def gamma(alphas: np.ndarray, samples_per_alpha: int, key, counter) -> np.ndarray:
     """TensorFlow's RandomGamma: ``[samples_per_alpha, len(alphas)]`` Gamma(alpha, 1) draws
     (float64). Output ``i`` (alpha-major) reads its own stream at block ``256 * i`` on:
@@ -234,26 +271,8 @@ def gamma(alphas: np.ndarray, samples_per_alpha: int, key, counter) -> np.ndarra
     if count == 0:
         return out.reshape(samples_per_alpha, alphas.size)
     alpha = np.repeat(alphas, samples_per_alpha)              # output i: alpha i // n
-    base = np.arange(count, dtype=np.uint64) * np.uint64(256)
-    used = np.zeros(count, np.uint64)                          # blocks read so far
-    norm, norm_left = np.zeros((count, 2)), np.zeros(count, np.int64)
-    unif, unif_left = np.zeros((count, 2)), np.zeros(count, np.int64)
-
-    def next_block(rows):
-        words = blocks(base[rows] + used[rows], key, counter)
-        used[rows] += np.uint64(1)
-        return words
-
-    def uniform_of(rows):
-        """The next uniform double of each of ``rows`` (TensorFlow's UNIFORM macro)."""
-        refill = rows[unif_left[rows] == 0]
-        if refill.size:
-            w = next_block(refill)
-            unif[refill] = np.stack([to_float64(w[:, 0], w[:, 1]),
-                                     to_float64(w[:, 2], w[:, 3])], axis=1)
-            unif_left[refill] = 2
-        unif_left[rows] -= 1
-        return unif[rows, unif_left[rows]]
+    streams = _Lockstep(np.arange(count, dtype=np.uint64) * np.uint64(256), key, counter)
+    uniform_of = streams.uniform
 
     exponential = np.flatnonzero(alpha == 1.0)
     if exponential.size:
@@ -263,13 +282,7 @@ def gamma(alphas: np.ndarray, samples_per_alpha: int, key, counter) -> np.ndarra
     c = 1.0 / 3 / np.sqrt(d)
     pending = np.flatnonzero(alpha != 1.0)
     while pending.size:
-        refill = pending[norm_left[pending] == 0]
-        if refill.size:
-            w = next_block(refill)
-            norm[refill] = np.stack(_box_muller64(w[:, 0], w[:, 1], w[:, 2], w[:, 3]), axis=1)
-            norm_left[refill] = 2
-        norm_left[pending] -= 1
-        x = norm[pending, norm_left[pending]]
+        x = streams.normal(pending)
         v = 1 + c[pending] * x
         ok = v > 0                         # the others try again with their next normal
         rows, x, v = pending[ok], x[ok], v[ok] ** 3
@@ -289,3 +302,156 @@ def gamma(alphas: np.ndarray, samples_per_alpha: int, key, counter) -> np.ndarra
         pending = pending[~finished[pending]]
     # output i = (alpha a, sample s) is stored at [s, a]
     return out.reshape(alphas.size, samples_per_alpha).T
+
+
+def poisson(rates: np.ndarray, samples_per_rate: int, key, counter) -> np.ndarray:
+    """TensorFlow's RandomPoisson: ``[samples_per_rate, len(rates)]`` Poisson counts (as
+    float64). Output ``i`` (rate-major) reads its own stream at block ``256 * i`` on:
+    Knuth's product of uniforms below rate 10, Hormann's transformed rejection (PTRS) from
+    there, all samples in lockstep."""
+    from math import lgamma
+    rates = np.asarray(rates, np.float64).reshape(-1)
+    count = rates.size * samples_per_rate
+    out = np.zeros(count)
+    if count == 0:
+        return out.reshape(samples_per_rate, rates.size)
+    rate = np.repeat(rates, samples_per_rate)
+    uniform_of = _Lockstep(np.arange(count, dtype=np.uint64) * np.uint64(256), key,
+                           counter).uniform
+
+    out[np.isinf(rate) & (rate > 0)] = np.inf
+    # Knuth: the number of uniforms multiplied before the product falls to exp(-rate)
+    pending = np.flatnonzero(rate < 10)
+    product, k = np.ones(count), np.zeros(count)
+    limit = np.exp(-rate)
+    while pending.size:
+        product[pending] *= uniform_of(pending)
+        done = product[pending] <= limit[pending]
+        out[pending[done]] = k[pending[done]]
+        k[pending[~done]] += 1
+        pending = pending[~done]
+    # Hormann's PTRS
+    pending = np.flatnonzero((rate >= 10) & np.isfinite(rate))
+    b = 0.931 + 2.53 * np.sqrt(rate)
+    a = -0.059 + 0.02483 * b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+        v_r = 0.9277 - 3.6224 / (b - 2)
+        log_rate = np.log(rate)
+    while pending.size:
+        u = uniform_of(pending) - 0.5
+        v = uniform_of(pending)
+        shifted = 0.5 - np.abs(u)
+        r_a, r_b, r = a[pending], b[pending], rate[pending]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kk = np.floor((2 * r_a / shifted + r_b) * u + r + 0.43)
+        accept = (kk >= 0) & (shifted >= 0.07) & (v <= v_r[pending])
+        test = (kk >= 0) & ~accept & ~((shifted < 0.013) & (v > shifted))
+        rows = np.flatnonzero(test)
+        if rows.size:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = np.log(v[rows] * inv_alpha[pending[rows]] /
+                           (r_a[rows] / (shifted[rows] * shifted[rows]) + r_b[rows]))
+            t = -r[rows] + kk[rows] * log_rate[pending[rows]] - np.array(
+                [lgamma(x + 1) for x in kk[rows]])
+            accept[rows[s <= t]] = True
+        out[pending[accept]] = kk[accept]
+        pending = pending[~accept]
+    return out.reshape(rates.size, samples_per_rate).T
+
+
+_STIRLING_TAIL = np.array([0.0810614667953272, 0.0413406959554092, 0.0276779256849983,
+                           0.02079067210376509, 0.0166446911898211, 0.0138761288230707,
+                           0.0118967099458917, 0.0104112652619720, 0.00925546218271273,
+                           0.00833056343336287])
+
+
+def _stirling_tail(k: np.ndarray) -> np.ndarray:
+    """log(k!) minus its Stirling approximation (a table up to 9, the series above)."""
+    kp1sq = (k + 1) * (k + 1)
+    series = (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+    return np.where(k <= 9, _STIRLING_TAIL[np.clip(k, 0, 9).astype(np.int64)], series)
+
+
+def binomial(counts: np.ndarray, probs: np.ndarray, samples_per_batch: int, key,
+             counter) -> np.ndarray:
+    """TensorFlow's RandomBinomial: ``[samples_per_batch, len(counts)]`` draws (float64)
+    for the flat, broadcast ``counts`` and ``probs`` (in the op's parameter dtype, whose
+    arithmetic picks the method). Output ``i`` (batch-major) reads its stream at block
+    ``42 * i`` (inversion: the sum of geometric draws, when count x min(p, 1 - p) < 10) or
+    ``256 * i`` (Hormann's BTRS rejection) on, for min(p, 1 - p); p > 0.5 is drawn as
+    count minus a draw with 1 - p."""
+    counts, probs = np.asarray(counts).reshape(-1), np.asarray(probs).reshape(-1)
+    batches = counts.size
+    total = batches * samples_per_batch
+    out = np.zeros(total)
+    if total == 0:
+        return out.reshape(samples_per_batch, batches)
+    one = probs.dtype.type(1)
+    flip = probs > 0.5
+    p_t = np.where(flip, one - probs, probs)                  # in the parameter dtype
+    inversion_t = counts * p_t < 10
+    count = np.repeat(counts.astype(np.float64), samples_per_batch)
+    p = np.repeat(p_t.astype(np.float64), samples_per_batch)
+    inversion = np.repeat(inversion_t, samples_per_batch)
+    trivial = (count <= 0) | (np.repeat(probs, samples_per_batch) <= 0) | \
+        (np.repeat(probs, samples_per_batch) >= 1) | np.isnan(p)
+    index = np.arange(total, dtype=np.uint64)
+    streams = _Lockstep(index * np.where(inversion, np.uint64(42), np.uint64(256)),
+                        key, counter)
+    draws = np.zeros(total)
+    # inversion: count geometric(p) draws until their sum passes count
+    pending = np.flatnonzero(inversion & ~trivial)
+    geom_sum = np.zeros(total)
+    with np.errstate(divide="ignore"):
+        log_q = np.log1p(-p)
+    while pending.size:
+        with np.errstate(divide="ignore"):
+            geom_sum[pending] += np.ceil(np.log(streams.uniform(pending)) / log_q[pending])
+        over = geom_sum[pending] > count[pending]
+        draws[pending[~over]] += 1
+        pending = pending[~over]
+    # BTRS
+    pending = np.flatnonzero(~inversion & ~trivial)
+    if pending.size:
+        n_, p_ = count[pending], p[pending]
+        stddev = np.sqrt(n_ * p_ * (1 - p_))
+        b = 1.15 + 2.53 * stddev
+        a = -0.0873 + 0.0248 * b + 0.01 * p_
+        c = n_ * p_ + 0.5
+        v_r = 0.92 - 4.2 / b
+        r = p_ / (1 - p_)
+        alpha = (2.83 + 5.1 / b) * stddev
+        m = np.floor((n_ + 1) * p_)
+        params = np.stack([n_, p_, b, a, c, v_r, r, alpha, m], axis=1)
+        slot = np.full(total, -1)
+        slot[pending] = np.arange(pending.size)
+    while pending.size:
+        n_, p_, b, a, c, v_r, r, alpha, m = params[slot[pending]].T
+        u = streams.uniform(pending)
+        v = streams.uniform(pending)
+        u = u - 0.5
+        us = 0.5 - np.abs(u)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k = np.floor((2 * a / us + b) * u + c)
+        accept = (us >= 0.07) & (v <= v_r)
+        test = ~accept & (k >= 0) & (k <= n_)
+        if test.any():
+            t = test
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lv = np.log(v[t] * alpha[t] / (a[t] / (us[t] * us[t]) + b[t]))
+                bound = ((m[t] + 0.5) * np.log((m[t] + 1) / (r[t] * (n_[t] - m[t] + 1))) +
+                         (n_[t] + 1) * np.log((n_[t] - m[t] + 1) / (n_[t] - k[t] + 1)) +
+                         (k[t] + 0.5) * np.log(r[t] * (n_[t] - k[t] + 1) / (k[t] + 1)) +
+                         _stirling_tail(m[t]) + _stirling_tail(n_[t] - m[t]) -
+                         _stirling_tail(k[t]) - _stirling_tail(n_[t] - k[t]))
+            accept[np.flatnonzero(t)[lv <= bound]] = True
+        draws[pending[accept]] = k[accept]
+        pending = pending[~accept]
+    flip = np.repeat(flip, samples_per_batch)
+    out = np.where(flip, count - draws, draws)
+    prob = np.repeat(probs.astype(np.float64), samples_per_batch)
+    out[(count <= 0) | (prob <= 0)] = 0
+    out[(count > 0) & (prob >= 1)] = count[(count > 0) & (prob >= 1)]
+    out[np.isnan(prob) & (count > 0)] = np.nan
+    return out.reshape(batches, samples_per_batch).T

@@ -179,9 +179,8 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
 
 
 # -- gamma, Poisson and binomial draws -----------------------------------------------------------
-# Statistically TensorFlow's distributions, seeded through the same seed sequence (stateful)
-# or seed pair (stateless) - so runs repeat - but drawn by NumPy's samplers: the values are
-# not TensorFlow's, unlike normal/uniform/truncated_normal.
+# TensorFlow's values: its rejection samplers (philox.gamma/poisson/binomial), each output on
+# its own Philox stream, seeded through the same seed sequence (stateful) or pair (stateless).
 
 def _param(value, op_name, label, d):
     return np.asarray(as_tensor(value, op_name, label, d).numpy(), np.float64)
@@ -213,17 +212,13 @@ def poisson(shape, lam, dtype=float32, seed=None, name=None):
     """Poisson(lam) counts (in ``dtype``, float32 by default), shape ``shape + lam.shape``."""
     d = _count_dtype(dtype, "random.poisson")
     rate = _param(lam, "random.poisson", "lam", None)
-    if (rate < 0).any():
+    if not (rate >= 0).all():
         raise invalid("random.poisson", "lam must be non-negative")
     dims = _shape(shape, "random.poisson")
-    rng = _rng("poisson", seed, int(np.prod(dims, dtype=np.int64)))
-    draws = rng.poisson(np.broadcast_to(rate, tuple(dims) + rate.shape))
-    return out(_place(draws.astype(d._np)), d)
-
-
-def _stateless_rng(seed, op_name):
-    key, counter = _key_counter(seed, op_name, None)
-    return np.random.default_rng([key[0], key[1], *counter])
+    n = int(np.prod(dims, dtype=np.int64))
+    key, counter = _stream("poisson", seed, d, n * rate.size)
+    draws = philox.poisson(rate.reshape(-1), n, key, counter)
+    return out(_place(draws.astype(d._np).reshape(tuple(dims) + rate.shape)), d)
 
 
 @op("stateless_gamma", exports=("random",), differentiable=False)
@@ -237,10 +232,7 @@ def stateless_gamma(shape, seed, alpha, beta=None, dtype=float32, name=None):
     dims = tuple(_shape(shape, name_))
     if (a <= 0).any() or (b <= 0).any():
         raise invalid(name_, "alpha and beta must be positive")
-    params = np.broadcast_shapes(a.shape, b.shape)
-    if dims[len(dims) - len(params):] != params:
-        raise invalid(name_, f"shape {list(dims)} must end with the broadcast shape of alpha "
-                      f"and beta, {list(params)}", kind="shape")
+    params = _batch_shape(name_, dims, a, b)
     alphas = np.broadcast_to(a, params).reshape(-1)
     per_alpha = int(np.prod(dims, dtype=np.int64)) // max(alphas.size, 1)
     key, counter = _key_counter(seed, name_, None)
@@ -257,32 +249,68 @@ def _count_dtype(dtype, op_name):
     return d
 
 
+def _batch_shape(op_name, dims, *params):
+    """The broadcast shape of ``params``, which ``dims`` must end with (TensorFlow's rule
+    for the stateless gamma, Poisson and binomial ops)."""
+    try:
+        batch = np.broadcast_shapes(*(q.shape for q in params))
+    except ValueError:
+        raise invalid(op_name, "the parameters' shapes do not broadcast: " +
+                      " vs ".join(str(list(q.shape)) for q in params), kind="shape") from None
+    if tuple(dims[len(dims) - len(batch):]) != batch or len(batch) > len(dims):
+        raise invalid(op_name, f"shape {list(dims)} must end with the broadcast shape of "
+                      f"the parameters, {list(batch)}", kind="shape")
+    return batch
+
+
 @op("stateless_poisson", exports=("random",), differentiable=False)
 def stateless_poisson(shape, seed, lam, dtype=dtypes.int32, name=None):
-    """Poisson(lam) counts of ``shape`` (lam broadcast to it), fixed by ``seed``."""
-    d = _count_dtype(dtype, "random.stateless_poisson")
-    rate = _param(lam, "random.stateless_poisson", "lam", None)
-    if (rate < 0).any():
-        raise invalid("random.stateless_poisson", "lam must be non-negative")
-    dims = _shape(shape, "random.stateless_poisson")
-    draws = _stateless_rng(seed, "random.stateless_poisson").poisson(
-        np.broadcast_to(rate, tuple(dims)))
-    return out(_place(draws.astype(d._np)), d)
+    """Poisson(lam) counts of ``shape`` (which ends with lam's shape), fixed by ``seed``:
+    TensorFlow's values."""
+    name_ = "random.stateless_poisson"
+    d = _count_dtype(dtype, name_)
+    rate = _param(lam, name_, "lam", None)
+    if not (rate >= 0).all():
+        raise invalid(name_, "lam must be non-negative")
+    dims = tuple(_shape(shape, name_))
+    _batch_shape(name_, dims, rate)
+    per_rate = int(np.prod(dims, dtype=np.int64)) // max(rate.size, 1)
+    draws = philox.poisson(rate.reshape(-1), per_rate, *_key_counter(seed, name_, None))
+    return out(_place(draws.astype(d._np).reshape(dims)), d)
+
+
+def _binomial_params(op_name, counts, probs):
+    """counts and probs as NumPy arrays of one floating dtype (probs' - float32 for Python
+    numbers - as TensorFlow converts them), checked."""
+    p = as_tensor(probs, op_name, "probs")
+    if not p.dtype.is_floating:
+        p = as_tensor(probs, op_name, "probs", float32)
+    n = as_tensor(counts, op_name, "counts", p.dtype)
+    n, p = n.numpy(), p.numpy()
+    if not (np.isfinite(n).all() and (n >= 0).all()):
+        raise invalid(op_name, "counts must be finite and >= 0")
+    if not ((p >= 0) & (p <= 1)).all():
+        raise invalid(op_name, "probs must be in [0, 1]")
+    return n, p
+
+
+def _binomial_values(op_name, dims, counts, probs, d, key, counter):
+    batch = _batch_shape(op_name, dims, counts, probs)
+    n, p = (np.broadcast_to(q, batch).reshape(-1) for q in (counts, probs))
+    per_batch = int(np.prod(dims, dtype=np.int64)) // max(n.size, 1)
+    draws = philox.binomial(n, p, per_batch, key, counter)
+    return out(_place(draws.astype(d._np).reshape(dims)), d)
 
 
 @op("stateless_binomial", exports=("random",), differentiable=False)
 def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, name=None):
-    """Binomial(counts, probs) draws of ``shape`` (parameters broadcast to it), fixed by
-    ``seed``."""
-    d = _count_dtype(output_dtype, "random.stateless_binomial")
-    n = _param(counts, "random.stateless_binomial", "counts", None)
-    p = _param(probs, "random.stateless_binomial", "probs", None)
-    if (n < 0).any() or (p < 0).any() or (p > 1).any():
-        raise invalid("random.stateless_binomial", "counts must be >= 0 and probs in [0, 1]")
-    dims = tuple(_shape(shape, "random.stateless_binomial"))
-    draws = _stateless_rng(seed, "random.stateless_binomial").binomial(
-        np.broadcast_to(n, dims).astype(np.int64), np.broadcast_to(p, dims))
-    return out(_place(draws.astype(d._np)), d)
+    """Binomial(counts, probs) draws of ``shape`` (which ends with the parameters' broadcast
+    shape), fixed by ``seed``: TensorFlow's values."""
+    name_ = "random.stateless_binomial"
+    d = _count_dtype(output_dtype, name_)
+    n, p = _binomial_params(name_, counts, probs)
+    return _binomial_values(name_, tuple(_shape(shape, name_)), n, p, d,
+                            *_key_counter(seed, name_, None))
 
 
 class Algorithm(enum.Enum):
@@ -583,6 +611,20 @@ class Generator:
         dims = _shape(shape, "Generator.uniform_full_int")
         return self._draw(lambda k, c: _uniform_values("Generator.uniform_full_int", d, dims,
                                                        None, None, k, c), dims)
+
+    def binomial(self, shape, counts, probs, dtype=dtypes.int32, name=None):
+        """Binomial(counts, probs) draws of ``shape`` (which ends with the parameters'
+        broadcast shape): TensorFlow's values, and its state moves on as TensorFlow's."""
+        name_ = "Generator.binomial"
+        d = _count_dtype(dtype, name_)
+        n, p = _binomial_params(name_, counts, probs)
+        dims = tuple(_shape(shape, name_))
+        key, counter = self._key_counter()
+        result = _binomial_values(name_, dims, n, p, d, key, counter)
+        batches = int(np.prod(np.broadcast_shapes(n.shape, p.shape), dtype=np.int64))
+        per_batch = int(np.prod(dims, dtype=np.int64)) // max(batches, 1)
+        self._advance(batches * 2 * 100 * (per_batch + 3) // 4)   # TensorFlow's reserve
+        return result
 
     def make_seeds(self, count=1):
         """``count`` seeds for the stateless ops, as a [2, count] int64 tensor."""
