@@ -304,6 +304,42 @@ png_unfilter(PyObject *module, PyObject *args)
     return result;
 }
 
+/* TensorFlow's RandomShuffle permutation (engine/ops/philox.py has the reference): a forward
+ * Fisher-Yates pass over 0..n-1 where step i swaps i with i + words[i] % (n - i), ``words``
+ * being the n - 1 uint32 Philox words it reads. Sequential, hence C. */
+static PyObject *
+shuffle_permutation(PyObject *module, PyObject *args)
+{
+    Py_buffer words;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*n", &words, &n))
+        return NULL;
+    if (n < 0 || words.len < (n > 0 ? n - 1 : 0) * (Py_ssize_t)sizeof(uint32_t)) {
+        PyBuffer_Release(&words);
+        PyErr_SetString(PyExc_ValueError, "shuffle_permutation needs n - 1 words");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
+    if (out == NULL) {
+        PyBuffer_Release(&words);
+        return NULL;
+    }
+    int64_t *perm = (int64_t *)PyBytes_AS_STRING(out);
+    const uint32_t *w = (const uint32_t *)words.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        Py_ssize_t j = i + (Py_ssize_t)(w[i] % (uint32_t)(n - i));
+        int64_t tmp = perm[i];
+        perm[i] = perm[j];
+        perm[j] = tmp;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&words);
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
     {"getitem_method", (PyCFunction)(void (*)(void))getitem_method, METH_FASTCALL,
      "getitem_method(Tensor, placement, getitem): a method descriptor for\n"
@@ -315,6 +351,9 @@ static PyMethodDef module_methods[] = {
     {"philox_blocks", philox_blocks, METH_VARARGS,
      "philox_blocks(offsets, counter_low, counter_high, key0, key1): Philox-4x32-10\n"
      "words (bytes of uint32) at each uint64 offset from the counter."},
+    {"shuffle_permutation", shuffle_permutation, METH_VARARGS,
+     "shuffle_permutation(words, n): TensorFlow's RandomShuffle permutation of range(n)\n"
+     "from its n - 1 uint32 Philox words (bytes of int64)."},
     {"floats_fit_float32", floats_fit_float32, METH_O,
      "floats_fit_float32(value): a list of Python floats/ints whose float32 conversion\n"
      "loses nothing (see tensor.floats_fit_float32, the reference)."},

@@ -257,3 +257,51 @@ def test_binomial_and_stateless_poisson_as_tensorflow():
         np.testing.assert_array_equal(ours.binomial([5, 3], [10., 50., 300.], [.5, .1, .9]),
                                       theirs.binomial([5, 3], [10., 50., 300.], [.5, .1, .9]))
         np.testing.assert_allclose(ours.normal([3]), theirs.normal([3]), rtol=1e-6)
+
+
+def test_shuffle_and_categorical_draws_are_tensorflows():
+    # printed by TensorFlow 2.21: RandomShuffle's forward Fisher-Yates on Philox words, and
+    # Multinomial's inverse-CDF search; each op's stream moves on between calls
+    ts.random.set_seed(5)
+    assert ts.random.shuffle(ts.range(10), seed=3).numpy().tolist() == \
+        [0, 9, 8, 7, 4, 6, 3, 2, 5, 1]
+    assert ts.random.shuffle(ts.range(10), seed=3).numpy().tolist() == \
+        [5, 9, 7, 0, 4, 1, 2, 8, 6, 3]
+    logits = ts.math.log([[0.1, 0.2, 0.7], [0.5, 0.5, 0.0]])
+    assert ts.random.categorical(logits, 6, seed=4).numpy().tolist() == \
+        [[2, 0, 2, 2, 1, 2], [1, 1, 0, 0, 0, 0]]
+    assert ts.random.categorical(logits, 6, seed=4).numpy().tolist() == \
+        [[2, 2, 2, 2, 2, 2], [1, 1, 0, 1, 0, 0]]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10, 257])
+def test_shuffle_permutation_c_matches_its_reference(n):
+    from tensorshell.engine.ops import philox
+    key, counter = (5, 7), (1, 0, 9, 3)
+    words = np.ascontiguousarray(philox.stream(max(n - 1, 0), key, counter), np.uint32)
+    perm = philox.shuffle_permutation(n, key, counter)
+    np.testing.assert_array_equal(perm, philox.shuffle_permutation_reference(words, n))
+    assert sorted(perm.tolist()) == list(range(n))
+
+
+@pytest.mark.tf_oracle
+def test_shuffle_and_categorical_as_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    for lib in (tf, ts):
+        lib.random.set_seed(5)
+    logits = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.5, 1e-30]], np.float32))
+    for _ in range(3):                             # streams move on, trivial calls skip
+        for shape in ([10], [7, 3], [1], [0], [4, 0], [], [1000]):
+            n = int(np.prod(shape))
+            np.testing.assert_array_equal(
+                ts.random.shuffle(ts.reshape(ts.range(n), shape), seed=3),
+                tf.random.shuffle(tf.reshape(tf.range(n), shape), seed=3))
+        np.testing.assert_array_equal(ts.random.shuffle(ts.range(20.)),
+                                      tf.random.shuffle(tf.range(20.)))
+        for samples, dtype in ((5, None), (8, "int32"), (1, None)):
+            np.testing.assert_array_equal(
+                ts.random.categorical(logits, samples, dtype=dtype, seed=4),
+                tf.random.categorical(logits, samples, dtype=dtype, seed=4))
+        np.testing.assert_array_equal(ts.random.categorical(logits.astype(np.float64), 6),
+                                      tf.random.categorical(logits.astype(np.float64), 6))

@@ -87,6 +87,29 @@ def stream(n_words: int, key, counter) -> np.ndarray:
     return blocks(np.arange(n_blocks), key, counter).reshape(-1)[:n_words]
 
 
+
+def shuffle_permutation_reference(words: np.ndarray, n: int) -> np.ndarray:
+    """TensorFlow's RandomShuffle order of ``range(n)``: a forward Fisher-Yates pass where
+    step i swaps i with ``i + words[i] % (n - i)`` (``words``: its n - 1 uint32 Philox words).
+    (The C version in engine/_speedups.c is used when built; this is its definition.)"""
+    perm = list(range(n))
+    targets = (np.arange(n - 1) + words[:max(n - 1, 0)] % np.arange(n, 1, -1)).tolist() \
+        if n > 1 else []
+    for i, j in enumerate(targets):
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm, np.int64)
+
+
+_shuffle_c = speedups.fast(shuffle_permutation_reference)
+
+
+def shuffle_permutation(n: int, key, counter) -> np.ndarray:
+    """The order TensorFlow's RandomShuffle puts ``n`` rows in, reading the stream at
+    ``counter`` (it reserves (n + 3) // 4 blocks per call)."""
+    words = np.ascontiguousarray(stream(max(n - 1, 0), key, counter), np.uint32)
+    raw = _shuffle_c(words, n)
+    return raw if isinstance(raw, np.ndarray) else np.frombuffer(raw, np.int64)
+
 # -- words to values (TensorFlow's random_distributions.h) ---------------------------------------
 
 def to_float32(x: np.ndarray) -> np.ndarray:

@@ -5,9 +5,10 @@
 call gets the seed pair (global seed, op seed) - the op seed drawn from a Python
 ``random.Random(g)`` when not given (87654321 stands in for a missing global seed) - and
 runs Philox at that pair, where an op with a fixed seed pair continues its stream from
-call to call (256 blocks per sample, as TensorFlow's kernels reserve). normal, uniform
-and truncated_normal therefore give TensorFlow's numbers for the same seeds; shuffle and
-categorical take the same seed sequence but sample in their own way.
+call to call (256 blocks per sample, as TensorFlow's kernels mostly reserve). Every op
+here therefore gives TensorFlow's numbers for the same seeds: normal, uniform and
+truncated_normal, TensorFlow's rejection samplers (gamma, poisson, binomial), shuffle's
+permutation and categorical's inverse-CDF search, stateful and stateless alike.
 """
 
 from __future__ import annotations
@@ -71,9 +72,9 @@ def op_seeds(seed):
     return (0, _MAXINT32) if pair == (0, 0) else pair
 
 
-def _stream(op_name: str, seed, dtype, n: int):
+def _stream(op_name: str, seed, dtype, n: int, blocks: int | None = None):
     """The Philox key and counter this call of ``op_name`` reads its ``n`` samples at (and
-    the op's stream moves on by 256 blocks per sample)."""
+    the op's stream moves on by 256 blocks per sample, or by ``blocks``)."""
     pair = op_seeds(seed)
     if pair is None:
         s1, s2 = (int(w) for w in np.random.SeedSequence().generate_state(2, np.uint64))
@@ -82,17 +83,10 @@ def _stream(op_name: str, seed, dtype, n: int):
         s1, s2 = pair
         slot = (op_name, s1, s2, dtype.name)
         offset = _seeds.streams.get(slot, 0)
-        _seeds.streams[slot] = offset + 256 * n
+        _seeds.streams[slot] = offset + (256 * n if blocks is None else blocks)
     key = (s1 & 0xFFFFFFFF, s1 >> 32)
     counter = (offset & 0xFFFFFFFF, (offset >> 32) & 0xFFFFFFFF, s2 & 0xFFFFFFFF, s2 >> 32)
     return key, counter
-
-
-def _rng(op_name: str, seed, n: int = 1):
-    """A NumPy generator for the ops that sample their own way, from the same seed
-    sequence (so they move it exactly as TensorFlow's ops do)."""
-    key, counter = _stream(op_name, seed, dtypes.int64, n)
-    return np.random.default_rng([key[0], key[1], *counter])
 
 
 def _place(arr):
@@ -143,9 +137,14 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None, name
 def shuffle(value, seed=None, name=None):
     """``value`` with its slices along the first dimension in a random order."""
     t = as_tensor(value, "random.shuffle", "value")
-    if t.ndim == 0:
+    n = t.shape[0] if t.ndim else 1
+    # TensorFlow's RandomShuffle reserves the n - 1 words it reads - none when there is
+    # nothing to shuffle (it still takes an op seed)
+    trivial = n <= 1 or int(np.prod(t.shape, dtype=np.int64)) <= 1
+    key, counter = _stream("shuffle", seed, t.dtype, 0, 0 if trivial else (n + 2) // 4)
+    if trivial:
         return out(t._data, t.dtype)
-    perm = _rng("shuffle", seed, t.shape[0]).permutation(t.shape[0])
+    perm = philox.shuffle_permutation(n, key, counter)
     backend = t._device.backend
     return out(t._data[perm if not backend.is_gpu else backend.from_numpy(perm)], t.dtype)
 
@@ -167,15 +166,13 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     n = int(num_samples)
     if n < 0:
         raise invalid("random.categorical", f"num_samples must be >= 0, got {n}")
-    x = np.asarray(lg.numpy(), dtype=np.float64)
-    if x.shape[1] == 0:
+    if lg.shape[1] == 0:
         raise invalid("random.categorical", "logits must have at least one class",
                       kind="shape")
-    # Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits)
-    rng = _rng("categorical", seed, x.shape[0] * n)
-    g = -np.log(-np.log(rng.random((x.shape[0], n, x.shape[1]))))
-    samples = np.argmax(x[:, None, :] + g, axis=-1)
-    return out(_place(samples.astype(d._np)), d)
+    # TensorFlow's Multinomial reserves 2 x (samples rounded up to 4) x 256 blocks per row
+    key, counter = _stream("multinomial/" + lg.dtype.name, seed, d,
+                           lg.shape[0] * 2 * ((n + 3) // 4 * 4))
+    return _categorical_values(lg, n, d, key, counter)
 
 
 # -- gamma, Poisson and binomial draws -----------------------------------------------------------
@@ -441,8 +438,12 @@ def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=No
     d = dtypes.as_dtype(dtype)
     if d not in (dtypes.int32, dtypes.int64):
         raise invalid(name_, f"dtype must be int32 or int64, got {d.name}", kind="dtype")
-    n = int(num_samples)
-    key, counter = _key_counter(seed, name_, None)
+    return _categorical_values(lg, int(num_samples), d, *_key_counter(seed, name_, None))
+
+
+def _categorical_values(lg, n, d, key, counter):
+    """TensorFlow's Multinomial CPU kernel: one cumulative sum of exp(logit - max) per row
+    (non-finite logits count 0), searched with a uniform double per sample."""
     x = np.asarray(lg.numpy(), dtype=np.float64)
     finite = np.isfinite(x)
     top = np.max(np.where(finite, x, -np.inf), axis=1, keepdims=True)
