@@ -16,6 +16,8 @@ import math
 import types
 import warnings
 
+import numpy as np
+
 from .engine import dtypes
 from .engine.devices import device
 from .engine.ops import creation, elementwise as E, reduction, shape as S
@@ -114,6 +116,12 @@ class Optimizer:
             self.iterations = Variable(0, dtype=dtypes.int64, trainable=False,
                                        name="iteration")
         self._slots: dict[int, dict[str, Variable]] = {}
+        self._slot_list: list[Variable] = []       # in creation order (Keras's layout)
+        self._built: set[int] = set()
+        self._var_list: list[Variable] = []        # the variables built for, in order
+        self._pending: dict[int, tuple] = {}       # checkpoint values for slots not built yet
+        self._restored_nodes: set[int] = set()
+        self._lr_value = _ValueNode("learning_rate", self._read_lr, self._write_lr)
 
     # -- learning rate ------------------------------------------------------------------------
     @property
@@ -137,7 +145,55 @@ class Optimizer:
                     creation.zeros_like(var)
                 slots[name] = Variable(value, trainable=False,
                                        name=f"{var.name.split(':')[0]}/{name}")
+            self._slot_list.append(slots[name])
         return slots[name]
+
+    def _slot_groups(self) -> list:
+        """The slots ``build`` makes, as Keras orders them: a list of groups, each a list of
+        (slot name, initial value) made for every variable before the next group."""
+        return []
+
+    def build(self, var_list) -> None:
+        """Make the slots of the variables not seen before (the first ``apply_gradients``
+        does this), in Keras's order, then fill any restored from a checkpoint."""
+        new = [v for v in var_list if isinstance(v, Variable) and id(v) not in self._built]
+        self._var_list.extend(new)
+        for group in self._slot_groups():
+            for var in new:
+                for name, initial in group:
+                    self.add_slot(var, name, initial)
+        self._built.update(id(v) for v in new)
+        if self._pending:
+            values = self._checkpoint_values()
+            for index in sorted(self._pending):
+                if index < len(values):
+                    value, node, key = self._pending.pop(index)
+                    _restore_into(values[index], value, key)
+                    self._restored_nodes.add(node)
+
+    # -- checkpoints (Keras's layout: _iterations, _learning_rate, _variables/i) -----------
+    def _read_lr(self):
+        return np.float32(self.learning_rate)
+
+    def _write_lr(self, value):
+        if not callable(self._learning_rate):
+            self._learning_rate = float(value)
+
+    def _extra_values(self) -> list:
+        """Values Keras tracks after the slots (Nadam's momentum product)."""
+        return []
+
+    def _checkpoint_values(self) -> list:
+        lr = [] if callable(self._learning_rate) else [self._lr_value]
+        return [self.iterations] + lr + self._slot_list + self._extra_values()
+
+    def _checkpoint_children(self) -> list:
+        children = [("_variables", _CheckpointList(self)),
+                    ("_trainable_variables", list(self._var_list)),
+                    ("_iterations", self.iterations)]
+        if not callable(self._learning_rate):
+            children.append(("_learning_rate", self._lr_value))
+        return children
 
     def get_slot(self, var, name) -> Variable:
         return self._slots[id(var)][name]
@@ -172,6 +228,7 @@ class Optimizer:
         if missing:
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing "
                           "the loss.", UserWarning, stacklevel=2)
+        self.build(variables)
         grads = self._clip(grads)
         lr = self.learning_rate
         self._before_step()
@@ -237,6 +294,9 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.nesterov = nesterov
 
+    def _slot_groups(self):
+        return [[("momentum", 0.0)]] if self.momentum else []
+
     def update_step(self, gradient, variable, learning_rate):
         xp, g, w = _arrays(gradient, variable)
         lr, mu = learning_rate, self.momentum
@@ -260,6 +320,10 @@ class RMSprop(Optimizer):
                  centered=False, name="rmsprop", **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def _slot_groups(self):
+        return [[("velocity", 0.0)]] + ([[("momentum", 0.0)]] if self.momentum > 0 else []) \
+            + ([[("average_gradient", 0.0)]] if self.centered else [])
 
     def update_step(self, gradient, variable, learning_rate):
         xp, g, w = _arrays(gradient, variable)
@@ -292,6 +356,9 @@ class Adam(Optimizer):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
 
+    def _slot_groups(self):
+        return [[("m", 0.0), ("v", 0.0)]] + ([[("vhat", 0.0)]] if self.amsgrad else [])
+
     def update_step(self, gradient, variable, learning_rate):
         xp, g, w = _arrays(gradient, variable)
         t = self._step()
@@ -313,6 +380,14 @@ class Nadam(Optimizer):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self._u_product = 1.0
+        self._u_value = _ValueNode("u_product", lambda: np.float32(self._u_product),
+                                   lambda value: setattr(self, "_u_product", float(value)))
+
+    def _slot_groups(self):
+        return [[("m", 0.0), ("v", 0.0)]]
+
+    def _extra_values(self):
+        return [self._u_value] if self._slot_list else []
 
     def _before_step(self):
         t = self._step()
@@ -340,11 +415,55 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
+    def _slot_groups(self):
+        return [[("accumulator", self.initial_accumulator_value)]]
+
     def update_step(self, gradient, variable, learning_rate):
         xp, g, w = _arrays(gradient, variable)
         acc = self.add_slot(variable, "accumulator", self.initial_accumulator_value)._writable()
         acc += g * g
         w -= learning_rate * g / xp.sqrt(acc + self.epsilon)
+
+
+class _ValueNode:
+    """A checkpointed value that is not a Variable (the learning rate, Nadam's product)."""
+
+    def __init__(self, name, read, write):
+        self.name, self._read, self._write = name, read, write
+
+    def _checkpoint_read(self):
+        return self._read()
+
+    def _checkpoint_assign(self, value):
+        if np.ndim(value) != 0:
+            raise ValueError(f"Checkpoint holds a value of shape {list(np.shape(value))} "
+                             f"for the optimizer's {self.name}, a scalar")
+        self._write(value)
+
+
+class _CheckpointList:
+    """The optimizer's ``_variables`` node: its values by index; values for slots the
+    optimizer has not built yet wait until it does."""
+
+    def __init__(self, opt):
+        self._opt = opt
+
+    @property
+    def _restored(self):
+        return self._opt._restored_nodes
+
+    def _checkpoint_children(self):
+        return [(str(i), v) for i, v in enumerate(self._opt._checkpoint_values())]
+
+    def _checkpoint_defer(self, name, node, value, key):
+        if name.isdigit():
+            self._opt._pending[int(name)] = (value, node, key)
+
+
+def _restore_into(target, value, key):
+    from .checkpoint import _assign, _check_value
+    _check_value(target, value, key)
+    _assign(target, value)
 
 
 def _moments(opt, variable, g):

@@ -370,3 +370,15 @@ class SequenceExample(_Message):
 
     def __init__(self, context=None, feature_lists=None):
         super().__init__(context=context, feature_lists=feature_lists)
+
+
+from .checkpoint import (  # noqa: E402 - checkpoint.py reads protobufs with the code above
+    Checkpoint, CheckpointManager, CheckpointReader, get_checkpoint_state, latest_checkpoint,
+    list_variables, load_checkpoint, load_variable)
+
+__all__ += ["Checkpoint", "CheckpointManager", "CheckpointReader", "get_checkpoint_state",
+            "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable"]
+
+
+def __dir__():
+    return sorted(__all__)

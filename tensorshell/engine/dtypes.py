@@ -121,6 +121,11 @@ class DType:
     def __reduce__(self):
         return as_dtype, (self.name,)
 
+    @property
+    def as_datatype_enum(self) -> int:
+        """TensorFlow's DataType enum value (types.proto), as checkpoints and protos store it."""
+        return DATATYPE_ENUM[self.name]
+
 
 float16 = DType("float16", np.float16)
 float32 = DType("float32", np.float32)
@@ -137,6 +142,11 @@ bool = DType("bool", np.bool_)  # noqa: A001 - TensorFlow's public name
 complex64 = DType("complex64", np.complex64)
 complex128 = DType("complex128", np.complex128)
 string = DType("string", np.object_)
+
+# TensorFlow's types.proto numbers
+DATATYPE_ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
+                 "string": 7, "complex64": 8, "int64": 9, "bool": 10, "uint16": 17,
+                 "complex128": 18, "float16": 19, "uint32": 22, "uint64": 23}
 half = float16
 double = float64
 
