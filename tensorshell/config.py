@@ -280,3 +280,8 @@ threading = types.SimpleNamespace(
     set_min_parallel_elements=_set_min_parallel_elements,
     get_min_parallel_elements=_get_min_parallel_elements,
 )
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

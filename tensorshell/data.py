@@ -1135,3 +1135,8 @@ class _Experimental:
 
 
 experimental = _Experimental()
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -415,3 +415,8 @@ __all__ = ["Assert", "assert_all_finite", "assert_equal", "assert_greater",
            "assert_scalar", "assert_shapes", "assert_type", "check_numerics",
            "disable_check_numerics", "enable_check_numerics", "get_log_device_placement",
            "is_numeric_tensor", "set_log_device_placement"]
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

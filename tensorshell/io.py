@@ -588,3 +588,8 @@ from . import codecs as _codecs  # noqa: E402
 from .codecs import *  # noqa: F401,F403,E402 - the image file codecs, as tf.io has them
 
 __all__ += _codecs.__all__
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

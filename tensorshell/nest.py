@@ -182,3 +182,8 @@ def map_structure(func, *structure, **kwargs):
     columns = zip(*(flatten(s, expand_composites) for s in structure))
     return pack_sequence_as(structure[0], [func(*leaves) for leaves in columns],
                             expand_composites=expand_composites)
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

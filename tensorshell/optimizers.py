@@ -491,3 +491,8 @@ def _arrays(gradient, variable):
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Nadam", "Adagrad", "schedules",
            "ExponentialDecay", "PiecewiseConstantDecay", "LearningRateSchedule"]
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -366,3 +366,8 @@ class RandomShuffleQueue(QueueBase):
         i = int(self._rng.integers(len(self._items)))
         self._items[i], self._items[-1] = self._items[-1], self._items[i]
         return self._items.pop()
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -839,3 +839,8 @@ def dispatch(op, args, kwargs):
 
 
 registry.ragged_dispatch = dispatch
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

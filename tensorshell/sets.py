@@ -127,3 +127,8 @@ def set_size(a, validate_indices=True):
 
 
 intersection, union, difference, size = set_intersection, set_union, set_difference, set_size
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -802,3 +802,8 @@ def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
 
 
 __all__ += ["cross", "cross_hashed"]
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

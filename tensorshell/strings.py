@@ -521,3 +521,8 @@ __all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "ngr
            "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
            "unicode_split", "unicode_split_with_offsets", "unicode_transcode",
            "unsorted_segment_join", "upper"]
+
+
+from ._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -1,0 +1,25 @@
+"""``dir()`` of a public namespace module without its imports (``np``, ``annotations``,
+``struct`` ...), so completion in the REPL and Jupyter offers only what users can use."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def public_dir(namespace: dict):
+    """A module-level ``__dir__`` for the module whose ``globals()`` is ``namespace``."""
+    def __dir__():
+        return sorted(name for name, value in namespace.items()
+                      if not name.startswith("_") and name != "annotations"
+                      and not _foreign(value))
+    return __dir__
+
+
+def _foreign(value) -> bool:
+    """An import from outside tensorshell (or of an engine module), not an export."""
+    if isinstance(value, ModuleType):
+        return not value.__name__.startswith("tensorshell.") or \
+            value.__name__.startswith("tensorshell.engine.")
+    home = getattr(value, "__module__", None)
+    return isinstance(home, str) and not home.startswith("tensorshell") and \
+        (isinstance(value, type) or callable(value))
