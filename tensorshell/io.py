@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import numpy as np
 
@@ -583,6 +584,204 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
 
 
 __all__ += ["parse_sequence_example", "parse_single_sequence_example"]
+
+# -- tensors as bytes: TensorProto, raw buffers, base64, compression ----------------------------
+
+def _string_tensor(value, op_name: str) -> Tensor:
+    t = value if isinstance(value, Tensor) else convert_to_tensor(value)
+    if t.dtype is not dtypes.string:
+        raise InvalidArgumentError(None, None, f"{op_name} takes a string tensor, got "
+                                   f"{t.dtype.name}")
+    return t
+
+
+def _strings_like(t: Tensor, items) -> Tensor:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return convert_to_tensor(out.reshape(t.shape), dtype=dtypes.string)
+
+
+def _shape_proto(shape) -> bytes:
+    from .train import _length_delimited, _varint
+    return b"".join(_length_delimited(2, b"\x08" + _varint(d) if d else b"") for d in shape)
+
+
+def serialize_tensor(tensor, name=None) -> Tensor:
+    """``tensor`` as a serialized TensorProto (a string scalar), byte for byte what
+    TensorFlow writes; ``parse_tensor`` reads it back."""
+    from .train import _length_delimited, _varint
+    t = tensor if isinstance(tensor, Tensor) else convert_to_tensor(tensor)
+    value = np.asarray(t.numpy(), dtype=object if t.dtype is dtypes.string else None)
+    proto = b"\x08" + _varint(t.dtype.as_datatype_enum) + \
+        _length_delimited(2, _shape_proto(value.shape))
+    if t.dtype is dtypes.string:
+        proto += b"".join(_length_delimited(8, v if isinstance(v, bytes) else str(v).encode())
+                          for v in np.asarray(value, object).reshape(-1))
+    elif value.size:
+        proto += _length_delimited(
+            4, np.ascontiguousarray(value, value.dtype.newbyteorder("<")).tobytes())
+    return convert_to_tensor(np.array(proto, dtype=object), dtype=dtypes.string)
+
+
+# TensorProto's typed value fields: (field, NumPy type the wire values are read as)
+_PROTO_VALUES = {5: "float32", 6: "float64", 7: "int32", 9: "complex64", 10: "int64",
+                 11: "bool", 12: "complex128", 13: "float16", 16: "uint32", 17: "uint64"}
+
+
+def parse_tensor(serialized, out_type, name=None) -> Tensor:
+    """The tensor in a serialized TensorProto (``serialize_tensor``'s output, or any
+    TensorProto TensorFlow writes); ``out_type`` must be its dtype."""
+    from .train import _fields, _packed_varints, _signed64
+    want = dtypes.as_dtype(out_type)
+    raw = _string_tensor(serialized, "parse_tensor").numpy()
+    if not isinstance(raw, bytes):
+        raise InvalidArgumentError(None, None, "parse_tensor takes one serialized "
+                                   "TensorProto (a string scalar)")
+    try:
+        fields = list(_fields(raw))
+        enum = next((v for n, w, v in fields if n == 1 and w == 0), 0)
+        shape = []
+        for n, _, v in fields:
+            if n == 2:
+                shape = [next((s for k, _, s in _fields(d) if k == 1), 0)
+                         for k, _, d in _fields(v) if k == 2]
+        by_enum = {number: name for name, number in dtypes.DATATYPE_ENUM.items()}
+        if enum not in by_enum:
+            raise ValueError(f"DataType {enum}")
+        got = dtypes.as_dtype(by_enum[enum])
+    except ValueError:
+        import base64
+        raise InvalidArgumentError(None, None, "Could not parse `serialized` as TensorProto, "
+                                   f"base64: {base64.b64encode(raw).decode()}") from None
+    if got is not want:
+        raise InvalidArgumentError(None, None, f"Type mismatch between parsed tensor "
+                                   f"({got.name}) and dtype ({want.name})")
+    count = int(np.prod(shape, dtype=np.int64))
+    if got is dtypes.string:
+        items = [v for n, _, v in fields if n == 8]
+        values = np.empty(count, dtype=object)
+        if items:
+            values[:] = (items + [items[-1]] * count)[:count]
+        else:
+            values[:] = b""
+        return convert_to_tensor(values.reshape(shape), dtype=got)
+    content = b"".join(v for n, w, v in fields if n == 4)
+    if content:
+        values = np.frombuffer(content, got._np.newbyteorder("<")).astype(got._np)
+    else:
+        listed = []
+        for n, w, v in fields:
+            kind = _PROTO_VALUES.get(n)
+            if kind is None:
+                continue
+            if kind in ("float32", "complex64"):
+                listed += np.frombuffer(v, "<f4").tolist()
+            elif kind in ("float64", "complex128"):
+                listed += np.frombuffer(v, "<f8").tolist()
+            elif w == 2:
+                listed += _packed_varints(v)
+            else:
+                listed.append(_signed64(v))
+        values = np.array(listed)
+        if got.is_complex:
+            values = values[0::2] + 1j * values[1::2]
+        elif got is dtypes.float16 and values.size:
+            values = values.astype(np.uint16).view(np.float16)
+        values = values.astype(got._np)
+        if values.size and values.size < count:        # the last value repeats
+            values = np.concatenate([values, np.repeat(values[-1:], count - values.size)])
+        elif not values.size:
+            values = np.zeros(count, got._np)
+    if values.size != count:
+        raise InvalidArgumentError(None, None, f"TensorProto holds {values.size} values for "
+                                   f"shape {shape}")
+    return convert_to_tensor(values.reshape(shape), dtype=got)
+
+
+def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None,
+               name=None) -> Tensor:
+    """Each string of ``input_bytes`` read as a vector of ``out_type`` numbers (shape
+    ``input.shape + [n]``); ``fixed_length`` pads with zeros or cuts every string to that
+    many bytes first."""
+    d = dtypes.as_dtype(out_type)
+    if d is dtypes.string:
+        raise InvalidArgumentError(None, None, "decode_raw: out_type must be numeric")
+    t = _string_tensor(input_bytes, "decode_raw")
+    items = [bytes(v) for v in np.asarray(t.numpy(), dtype=object).reshape(-1)]
+    size = d._np.itemsize
+    if fixed_length is not None:
+        fixed_length = int(fixed_length.numpy() if isinstance(fixed_length, Tensor)
+                           else fixed_length)
+        if fixed_length % size:
+            raise InvalidArgumentError(None, None, f"fixed_length ({fixed_length}) must be a "
+                                       f"multiple of the size of out_type ({size})")
+        items = [v[:fixed_length].ljust(fixed_length, b"\0") for v in items]
+    elif items:
+        for i, v in enumerate(items):
+            if len(v) != len(items[0]):
+                raise InvalidArgumentError(None, None, "DecodeRaw requires input strings to "
+                                           f"all be the same size, but element {i} has "
+                                           f"size {len(v)} != {len(items[0])}")
+        if len(items[0]) % size:
+            raise InvalidArgumentError(None, None, f"Input to DecodeRaw has length "
+                                       f"{len(items[0])} that is not a multiple of {size}, "
+                                       f"the size of {d.name}")
+    width = (len(items[0]) if items else 0) // size
+    order = "<" if little_endian else ">"
+    values = np.frombuffer(b"".join(items), d._np.newbyteorder(order)).astype(d._np)
+    return convert_to_tensor(values.reshape(tuple(t.shape) + (width,)), dtype=d)
+
+
+def encode_base64(input, pad=False, name=None) -> Tensor:  # noqa: A002 - TensorFlow's name
+    """Each string in web-safe base64 (``-`` and ``_``), unpadded unless ``pad``."""
+    import base64
+    t = _string_tensor(input, "encode_base64")
+    flat = np.asarray(t.numpy(), dtype=object).reshape(-1)
+    out = [base64.urlsafe_b64encode(bytes(v)) for v in flat]
+    return _strings_like(t, out if pad else [v.rstrip(b"=") for v in out])
+
+
+def decode_base64(input, name=None) -> Tensor:  # noqa: A002 - TensorFlow's name
+    """Each web-safe base64 string decoded (padded or not)."""
+    import base64
+    import binascii
+    t = _string_tensor(input, "decode_base64")
+    out = []
+    for v in np.asarray(t.numpy(), dtype=object).reshape(-1):
+        text = bytes(v)
+        body = text.rstrip(b"=")
+        padding = len(text) - len(body)
+        if not re.fullmatch(rb"[A-Za-z0-9_-]*", body) or len(body) % 4 == 1 or \
+                padding > 2 or (padding and (len(body) + padding) % 4):
+            raise InvalidArgumentError(None, None, "Invalid character found in base64.")
+        try:
+            out.append(base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4)))
+        except binascii.Error:
+            raise InvalidArgumentError(None, None, "Invalid character found in base64.") \
+                from None
+    return _strings_like(t, out)
+
+
+def decode_compressed(bytes, compression_type="", name=None) -> Tensor:  # noqa: A002
+    """Each string inflated as "ZLIB" or "GZIP" ("" leaves it as it is); data that does not
+    inflate raises DataLossError."""
+    import zlib
+    from .engine.errors import DataLossError
+    t = _string_tensor(bytes, "decode_compressed")
+    out = []
+    for v in np.asarray(t.numpy(), dtype=object).reshape(-1):
+        try:
+            out.append(decompress(v, compression_type))
+        except (zlib.error, OSError, EOFError) as e:
+            raise DataLossError(None, None, f"decode_compressed: the data does not inflate "
+                                f"as {compression_type}: {e}") from None
+    return _strings_like(t, out)
+
+
+from . import gfile  # noqa: E402,F401 - ts.io.gfile
+
+__all__ += ["serialize_tensor", "parse_tensor", "decode_raw", "encode_base64",
+            "decode_base64", "decode_compressed", "gfile"]
 
 from . import codecs as _codecs  # noqa: E402
 from .codecs import *  # noqa: F401,F403,E402 - the image file codecs, as tf.io has them
