@@ -376,8 +376,11 @@ from .checkpoint import (  # noqa: E402 - checkpoint.py reads protobufs with the
     Checkpoint, CheckpointManager, CheckpointReader, get_checkpoint_state, latest_checkpoint,
     list_variables, load_checkpoint, load_variable)
 
-__all__ += ["Checkpoint", "CheckpointManager", "CheckpointReader", "get_checkpoint_state",
-            "latest_checkpoint", "list_variables", "load_checkpoint", "load_variable"]
+from .moving_averages import ExponentialMovingAverage  # noqa: E402
+
+__all__ += ["ExponentialMovingAverage", "Checkpoint", "CheckpointManager", "CheckpointReader",
+            "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
+            "load_variable"]
 
 
 def __dir__():

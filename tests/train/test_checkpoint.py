@@ -319,3 +319,29 @@ def test_tensorflow_restores_what_tensorshell_wrote(tmp_path):
     for layer, mine in zip(theirs.layers, model.layers):
         np.testing.assert_allclose(layer.w.numpy(), mine.w.numpy(), atol=1e-5)
         np.testing.assert_allclose(layer.b.numpy(), mine.b.numpy(), atol=1e-5)
+
+
+# -- ExponentialMovingAverage (values printed by TensorFlow 2.21) --------------------------------
+
+def test_exponential_moving_average_follows_tensorflow():
+    w, step = ts.Variable([1., 2.], name="w"), ts.Variable(0, name="step")
+    ema = ts.train.ExponentialMovingAverage(0.9, num_updates=step)
+    assert ema.apply([w]) is None
+    shadow = ema.average(w)
+    assert shadow.name == "w/ExponentialMovingAverage:0" and not shadow.trainable
+    assert ema.average_name(w) == "w/ExponentialMovingAverage"
+    np.testing.assert_allclose(shadow.numpy(), [1., 2.])
+    w.assign([3., 4.])
+    ema.apply([w, w])                        # decay min(0.9, 1/10): mostly the new value
+    np.testing.assert_allclose(shadow.numpy(), [2.8, 3.8], rtol=1e-6)
+    step.assign(100)
+    w.assign([5., 6.])
+    ema.apply([w])
+    np.testing.assert_allclose(shadow.numpy(), [3.02, 4.02], rtol=1e-6)
+    assert ema.average(ts.Variable(1.)) is None
+    assert ema.variables_to_restore() == {"w/ExponentialMovingAverage": w}
+    with pytest.raises(TypeError, match="must be half, float, or double"):
+        ema.apply([ts.Variable(1)])
+    with pytest.raises(TypeError, match="does not support non-Variable tensors"):
+        ema.apply([ts.constant(1.)])
+    np.testing.assert_allclose(shadow.numpy(), [3.02, 4.02], rtol=1e-6)   # untouched
