@@ -625,6 +625,76 @@ CASES.update({
         lambda x: ts.image.stateless_random_flip_up_down(x, seed=[1, 2]) * 0 + x,
         lambda x: x, [IMG]),
 })
+# the composites of engine/ops/nn_extra.py
+X4 = rng.uniform(-2, 2, (1, 4, 5, 3))
+F3 = rng.uniform(-1, 1, (2, 2, 3))
+W34 = rng.uniform(0.5, 2, (3, 4))
+T34 = np.array([[0., 0.5, 2., 5.], [1., 3., 0., 7.], [2.5, 0.2, 9., 1.5]])
+
+
+def _lrn(x, r=2, bias=1.5, alpha=0.3, beta=0.75):
+    sq = np.pad(x * x, [(0, 0)] * 3 + [(r, r)])
+    total = sum(sq[..., i:i + x.shape[-1]] for i in range(2 * r + 1))
+    return x / (bias + alpha * total) ** beta
+
+
+def _same_windows(x, kh, kw, fill):
+    """Every (dy, dx) tap of a SAME, stride-1 window over NHWC ``x`` (padding after)."""
+    p = np.pad(x, [(0, 0), (0, kh - 1), (0, kw - 1), (0, 0)], constant_values=fill)
+    h, w = x.shape[1:3]
+    return {(dy, dx): p[:, dy:dy + h, dx:dx + w] for dy in range(kh) for dx in range(kw)}
+
+
+def _dilation(x, f):
+    taps = _same_windows(x, *f.shape[:2], -np.inf)
+    return np.max([taps[k] + f[k] for k in taps], axis=0)
+
+
+def _erosion(x, f):
+    taps = _same_windows(x, *f.shape[:2], np.inf)
+    return np.min([taps[k] - f[::-1, ::-1][k] for k in taps], axis=0)
+
+
+def _patches(x):
+    taps = _same_windows(x, 2, 2, 0)
+    return np.concatenate([taps[k] for k in sorted(taps)], axis=-1)
+
+
+CASES.update({
+    "crelu": (ts.nn.crelu, lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)],
+                                                    -1), [A]),
+    "local_response_normalization": (
+        lambda x: ts.nn.lrn(x, depth_radius=2, bias=1.5, alpha=0.3, beta=0.75), _lrn, [X4]),
+    "weighted_moments": (
+        lambda x: ts.math.add(*ts.nn.weighted_moments(x, [0], W34)),
+        lambda x: (lambda m: m + np.sum(W34 * (x - m) ** 2, 0) / np.sum(W34, 0))(
+            np.sum(W34 * x, 0) / np.sum(W34, 0)), [A]),
+    "sufficient_statistics": (
+        lambda x: (lambda c, m, v, _: m + v + c)(*ts.nn.sufficient_statistics(x, [0], 0.5)),
+        lambda x: np.sum(x - 0.5, 0) + np.sum((x - 0.5) ** 2, 0) + 3, [A]),
+    "normalize_moments": (
+        lambda m, v: ts.math.add(*ts.nn.normalize_moments(4., m, v, 0.5)),
+        lambda m, v: m / 4 + 0.5 + v / 4 - (m / 4) ** 2, [A, B]),
+    "log_poisson_loss": (
+        lambda x: ts.nn.log_poisson_loss(T34, x, compute_full_loss=True),
+        lambda x: np.exp(x) - x * T34 + np.where(
+            T34 > 1, T34 * np.log(np.maximum(T34, 1)) - T34 + 0.5 * np.log(
+                2 * np.pi * np.maximum(T34, 1)), 0), [A]),
+    "scale_regularization_loss": (ts.nn.scale_regularization_loss, np.sum, [A]),
+    "batch_norm_with_global_normalization": (
+        lambda x, m: ts.nn.batch_norm_with_global_normalization(x, m, B[0], A[1], B[1], 1e-3,
+                                                                True),
+        lambda x, m: (x - m) / np.sqrt(B[0] + 1e-3) * B[1] + A[1], [A, A[2]]),
+    "dilation2d": (lambda x: ts.nn.dilation2d(x, F3, [1, 1, 1, 1], "SAME", "NHWC",
+                                              [1, 1, 1, 1]), lambda x: _dilation(x, F3), [X4]),
+    "erosion2d": (lambda x: ts.nn.erosion2d(x, F3, [1, 1, 1, 1], "SAME", "NHWC",
+                                            [1, 1, 1, 1]), lambda x: _erosion(x, F3), [X4]),
+    "extract_patches": (lambda x: ts.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 1, 1],
+                                                           [1, 1, 1, 1], "SAME"),
+                        _patches, [X4]),
+    "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
+                             lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
+})
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
                       "zero_fraction", "hsv_to_rgb",  # hue sectors: piecewise
                       "ctc_greedy_decoder", "ctc_beam_search_decoder"}  # as TF's

@@ -1,0 +1,258 @@
+"""More of ``ts.nn`` (and ``image.extract_patches``, ``math.cumulative_logsumexp``), built from
+other ops as composites.py's are, so each runs on every device and differentiates through
+the ops it calls. Each follows TensorFlow's definition (checked against TensorFlow 2.21)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..dtypes import FLOATING
+from ..errors import invalid
+from . import creation as _creation, elementwise as _ew, reduction as _red, shape as _shape
+from .composites import _float, batch_normalization
+from .conv import channels_first, geometry, per_dim
+from .registry import NAMESPACES, as_tensor, composite
+
+
+def crelu(features, axis=-1, name=None):
+    """``concat([relu(x), relu(-x)], axis)``: keeps both signs, doubling that dimension."""
+    x = _float(features, "crelu", "features")
+    zero = _creation.zeros_like(x)
+    return _shape.concat([_ew.maximum(x, zero), _ew.maximum(-x, zero)], axis)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0,  # noqa: A002
+                                 beta=0.5, name=None):
+    """Each value over ``(bias + alpha * sum of squares within depth_radius channels)
+    ** beta``, along the last axis of a 4-D input (AlexNet's normalisation)."""
+    x = _float(input, "local_response_normalization", "input")
+    if x.ndim != 4:
+        raise invalid("local_response_normalization", f"input must be 4-D [batch, height, "
+                      f"width, channels], got shape {list(x.shape)}", kind="shape")
+    r = int(depth_radius)
+    if r < 0:
+        raise invalid("local_response_normalization", f"depth_radius must be >= 0, got {r}")
+    depth = x.shape[-1]
+    squared = _shape.pad(x * x, [[0, 0], [0, 0], [0, 0], [r, r]])
+    total = squared[..., 0:depth]
+    for offset in range(1, 2 * r + 1):
+        total = total + squared[..., offset:offset + depth]
+    return x / _ew.pow(bias + alpha * total,
+                       as_tensor(beta, "local_response_normalization", "beta", x.dtype))
+
+
+def weighted_moments(x, axes, frequency_weights, keepdims=False, name=None):
+    """``(mean, variance)`` over ``axes`` with each value counted ``frequency_weights``
+    times (0/0 gives 0, as TensorFlow's div_no_nan)."""
+    x = _float(x, "weighted_moments", "x")
+    w = as_tensor(frequency_weights, "weighted_moments", "frequency_weights", x.dtype)
+    total = _red.reduce_sum(w * x, axes, keepdims=True)
+    weight_sum = _red.reduce_sum(w + _creation.zeros_like(x), axes, keepdims=True)
+    mean = _divide_no_nan(total, weight_sum)
+    variance = _divide_no_nan(_red.reduce_sum(w * _ew.squared_difference(x, mean), axes,
+                                              keepdims=True), weight_sum)
+    if not keepdims:
+        mean, variance = _shape.squeeze(mean, axes), _shape.squeeze(variance, axes)
+    return mean, variance
+
+
+def _divide_no_nan(x, y):
+    from .composites import divide_no_nan
+    return divide_no_nan(x, y)
+
+
+def _axes(x, axes, op_name):
+    axes = [axes] if isinstance(axes, (int, np.integer)) else list(axes)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -x.ndim <= a < x.ndim:
+            raise invalid(op_name, f"axis {a} is out of range for a tensor of rank {x.ndim}")
+        out.append(a % x.ndim)
+    return out
+
+
+def sufficient_statistics(x, axes, shift=None, keepdims=False, name=None):
+    """``(count, sum, sum of squares, shift)`` over ``axes`` - the sums of ``x - shift``
+    when a shift is given - for ``normalize_moments``."""
+    x = _float(x, "sufficient_statistics", "x")
+    dims = _axes(x, axes, "sufficient_statistics")
+    count = as_tensor(float(math.prod(x.shape[a] for a in dims)), "sufficient_statistics",
+                      "count", x.dtype)
+    if shift is not None:
+        shift = as_tensor(shift, "sufficient_statistics", "shift", x.dtype)
+        centred = x - shift
+    else:
+        centred = x
+    m_ss = _red.reduce_sum(centred, dims, keepdims=keepdims)
+    v_ss = _red.reduce_sum(centred * centred, dims, keepdims=keepdims)
+    return count, m_ss, v_ss, shift
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """``(mean, variance)`` from ``sufficient_statistics``' sums."""
+    m = _float(mean_ss, "normalize_moments", "mean_ss")
+    divisor = _ew.reciprocal(as_tensor(counts, "normalize_moments", "counts", m.dtype))
+    shifted_mean = m * divisor
+    mean = shifted_mean if shift is None else \
+        shifted_mean + as_tensor(shift, "normalize_moments", "shift", m.dtype)
+    variance = as_tensor(variance_ss, "normalize_moments", "variance_ss", m.dtype) * divisor \
+        - shifted_mean * shifted_mean
+    return mean, variance
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """``exp(log_input) - log_input * targets``, plus Stirling's approximation of
+    ``log(targets!)`` for targets above 1 when ``compute_full_loss``."""
+    log_input = _float(log_input, "log_poisson_loss", "log_input")
+    targets = as_tensor(targets, "log_poisson_loss", "targets", log_input.dtype)
+    if tuple(targets.shape) != tuple(log_input.shape):
+        raise invalid("log_poisson_loss", f"log_input and targets must have the same shape "
+                      f"({list(log_input.shape)} vs {list(targets.shape)})", kind="shape")
+    loss = _ew.exp(log_input) - log_input * targets
+    if compute_full_loss:
+        safe = _shape.where(targets > 1, targets, _creation.ones_like(targets) * 2)
+        stirling = safe * _ew.log(safe) - safe + 0.5 * _ew.log(2 * math.pi * safe)
+        small = (targets >= 0) & (targets <= 1)
+        loss = loss + _shape.where(small, _creation.zeros_like(targets),
+                                   _shape.where(targets > 1, stirling,
+                                                _creation.zeros_like(targets) * float("nan")))
+    return loss
+
+
+def scale_regularization_loss(regularization_loss, name=None):
+    """The summed regularization loss, scaled for the replicas (one here)."""
+    loss = _float(regularization_loss, "scale_regularization_loss", "regularization_loss")
+    return _red.reduce_sum(loss)
+
+
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,
+                                         variance_epsilon=None,
+                                         scale_after_normalization=None, name=None,
+                                         input=None, mean=None,  # noqa: A002
+                                         variance=None):
+    """TensorFlow 1's batch normalization with global statistics: ``batch_normalization``
+    with ``gamma`` applied only when ``scale_after_normalization``."""
+    t = input if t is None else t
+    m = mean if m is None else m
+    v = variance if v is None else v
+    if any(a is None for a in (t, m, v, beta, variance_epsilon, scale_after_normalization)):
+        raise invalid("batch_norm_with_global_normalization", "t (input), m (mean), v "
+                      "(variance), beta, gamma, variance_epsilon and "
+                      "scale_after_normalization are required")
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon)
+
+
+# -- grayscale morphology and patches -------------------------------------------------------
+
+def _windows(op_name, x, ksize, strides, rates, padding, pad_value):
+    """(geometry, padded input): the strided slices of the padded input each filter tap
+    reads (``Geometry.windows``)."""
+    g = geometry(op_name, tuple(x.shape[1:3]), ksize, strides, rates, padding, False)
+    pads = [[0, 0]] + [list(p) for p in g.pads] + [[0, 0]]
+    padded = _shape.pad(x, pads, constant_values=pad_value) if any(sum(p) for p in pads) \
+        else x
+    return g, padded
+
+
+def dilation2d(input, filters, strides, padding, data_format="NHWC",  # noqa: A002
+               dilations=None, name=None):
+    """Grayscale dilation: the maximum of ``input + filters`` over each window, per channel
+    (``filters`` is [height, width, channels]; padding counts as -infinity)."""
+    x = _float(input, "dilation2d", "input", FLOATING)
+    w = as_tensor(filters, "dilation2d", "filters", x.dtype)
+    if channels_first(data_format, 2, "dilation2d"):
+        raise invalid("dilation2d", "only the NHWC data_format is supported, as in "
+                      "TensorFlow's CPU kernel")
+    if x.ndim != 4 or w.ndim != 3 or w.shape[-1] != x.shape[-1]:
+        raise invalid("dilation2d", f"input must be 4-D [batch, height, width, channels] and "
+                      f"filters 3-D [height, width, channels] with the same channels, got "
+                      f"{list(x.shape)} and {list(w.shape)}", kind="shape")
+    g, padded = _windows("dilation2d", x, tuple(w.shape[:2]),
+                         per_dim(strides, 2, False, "dilation2d", "strides"),
+                         per_dim(dilations, 2, False, "dilation2d", "dilations"), padding,
+                         float("-inf"))
+    best = None
+    for (dy, dx), window in zip(np.ndindex(*w.shape[:2]), g.windows()):
+        value = padded[window] + w[dy, dx]
+        best = value if best is None else _ew.maximum(best, value)
+    return best
+
+
+def erosion2d(value, filters, strides, padding, data_format="NHWC", dilations=None,
+              name=None):
+    """Grayscale erosion: the minimum of ``value - filters`` over each window, as
+    ``-dilation2d(-value, reversed filters)``."""
+    x = _float(value, "erosion2d", "value", FLOATING)
+    w = as_tensor(filters, "erosion2d", "filters", x.dtype)
+    if w.ndim != 3:
+        raise invalid("erosion2d", f"filters must be 3-D [height, width, channels], got "
+                      f"{list(w.shape)}", kind="shape")
+    return -dilation2d(-x, _shape.reverse(w, [0, 1]), strides, padding, data_format,
+                       dilations)
+
+
+def extract_patches(images, sizes, strides, rates, padding, name=None):
+    """Every ``sizes`` window of ``images`` (NHWC) flattened into the depth dimension
+    (row, column, channel order): shape [batch, out_rows, out_cols, rows * cols * depth];
+    SAME pads with zeros."""
+    x = as_tensor(images, "extract_patches", "images")
+    if x.ndim != 4:
+        raise invalid("extract_patches", f"images must be 4-D [batch, rows, cols, depth], "
+                      f"got shape {list(x.shape)}", kind="shape")
+    ksize = per_dim(sizes, 2, False, "extract_patches", "sizes")
+    g, padded = _windows("extract_patches", x, ksize,
+                         per_dim(strides, 2, False, "extract_patches", "strides"),
+                         per_dim(rates, 2, False, "extract_patches", "rates"), padding, 0)
+    return _shape.concat([padded[window] for window in g.windows()], -1)
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    """``log(cumsum(exp(x)))`` along ``axis``, as TensorFlow's kernel computes it: a running
+    ``log(exp(a) + exp(b))`` taken pairwise (``max + log1p(exp(min - max))``), exact however
+    far apart the values are; ``exclusive`` starts from ``-inf``."""
+    x = _float(x, "cumulative_logsumexp", "x")
+    if x.ndim == 0:
+        raise invalid("cumulative_logsumexp", "x must have at least one dimension",
+                      kind="shape")
+    ax = int(axis)
+    if not -x.ndim <= ax < x.ndim:
+        raise invalid("cumulative_logsumexp", f"axis {ax} is out of range for a tensor of "
+                      f"rank {x.ndim}")
+    slices = _shape.unstack(x, axis=ax)
+    if reverse:
+        slices = slices[::-1]
+    if not slices:
+        return _shape.identity(x)
+    outs, acc = [], None
+    for item in slices:
+        if acc is None:
+            acc = item
+        else:
+            high, low = _ew.maximum(acc, item), _ew.minimum(acc, item)
+            gap = _shape.where(_ew.is_finite(low), low - high, _creation.zeros_like(low))
+            acc = _shape.where(_ew.is_finite(low), high + _ew.log1p(_ew.exp(gap)), high)
+        outs.append(acc)
+    if exclusive:
+        outs = [_creation.zeros_like(slices[0]) + float("-inf")] + outs[:-1]
+    if reverse:
+        outs = outs[::-1]
+    return _shape.stack(outs, axis=ax)
+
+
+composite(crelu, ("nn",))
+composite(local_response_normalization, ("nn",))
+NAMESPACES["nn"]["lrn"] = local_response_normalization
+composite(weighted_moments, ("nn",))
+composite(sufficient_statistics, ("nn",))
+composite(normalize_moments, ("nn",))
+composite(log_poisson_loss, ("nn",))
+composite(scale_regularization_loss, ("nn",))
+composite(batch_norm_with_global_normalization, ("nn",))
+composite(dilation2d, ("nn",))
+composite(erosion2d, ("nn",))
+composite(extract_patches, ("image",))
+composite(cumulative_logsumexp, ("math",))

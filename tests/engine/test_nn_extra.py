@@ -1,0 +1,120 @@
+"""The composites of engine/ops/nn_extra.py (crelu, lrn, weighted_moments,
+sufficient_statistics/normalize_moments, log_poisson_loss, batch_norm_with_global_normalization,
+dilation2d/erosion2d, image.extract_patches, math.cumulative_logsumexp) against TensorFlow,
+values and gradients, over strides, rates and padding (NumPy references and finite-difference
+gradients are in test_composites.py)."""
+
+import os
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+
+rng = np.random.default_rng(0)
+X4 = rng.normal(size=(2, 5, 6, 7)).astype(np.float32)
+W4 = rng.uniform(0, 2, (2, 5, 6, 7)).astype(np.float32)
+F3 = rng.normal(size=(3, 2, 7)).astype(np.float32)
+GEOMETRIES = [([1, 1, 1, 1], [1, 1, 1, 1], "VALID"), ([1, 2, 1, 1], [1, 1, 1, 1], "SAME"),
+              ([1, 1, 2, 1], [1, 2, 1, 1], "SAME"), ([1, 2, 2, 1], [1, 1, 2, 1], "VALID")]
+
+
+def _close(ours, theirs, tol=1e-5):
+    ours = ours if isinstance(ours, (tuple, list)) else [ours]
+    theirs = theirs if isinstance(theirs, (tuple, list)) else [theirs]
+    for a, b in zip(ours, theirs):
+        if a is None and b is None:
+            continue
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol, equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def tf():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    return pytest.importorskip("tensorflow")
+
+
+@pytest.mark.tf_oracle
+def test_normalisations_and_statistics(tf):
+    _close(ts.nn.crelu(X4), tf.nn.crelu(X4))
+    _close(ts.nn.crelu(X4, axis=1), tf.nn.crelu(X4, axis=1))
+    for kw in [{}, dict(depth_radius=2, bias=2., alpha=0.5, beta=0.75), dict(depth_radius=0),
+               dict(depth_radius=10)]:
+        _close(ts.nn.lrn(X4, **kw), tf.nn.local_response_normalization(X4, **kw))
+    _close(ts.nn.weighted_moments(X4, [0, 1], W4), tf.nn.weighted_moments(X4, [0, 1], W4))
+    w = W4[:, :, :1, :]
+    _close(ts.nn.weighted_moments(X4, [2], w, keepdims=True),
+           tf.nn.weighted_moments(X4, [2], w, keepdims=True))
+    _close(ts.nn.sufficient_statistics(X4, [0, 2])[:3],
+           tf.nn.sufficient_statistics(X4, [0, 2])[:3])
+    _close(ts.nn.sufficient_statistics(X4, [1], shift=0.5, keepdims=True),
+           tf.nn.sufficient_statistics(X4, [1], shift=0.5, keepdims=True))
+    c, m, v, _ = tf.nn.sufficient_statistics(X4, [0, 1], shift=0.3)
+    for shift in (0.3, None):
+        _close(ts.nn.normalize_moments(c.numpy(), m.numpy(), v.numpy(), shift),
+               tf.nn.normalize_moments(c, m, v, shift))
+    targets = np.array([0., 0.5, 1., 2., 7.5, 30.], np.float32)
+    log_input = rng.normal(size=6).astype(np.float32)
+    for full in (False, True):
+        _close(ts.nn.log_poisson_loss(targets, log_input, compute_full_loss=full),
+               tf.nn.log_poisson_loss(targets, log_input, compute_full_loss=full))
+    _close(ts.nn.scale_regularization_loss(log_input),
+           tf.nn.scale_regularization_loss(log_input))
+    mean, var, beta, gamma = [rng.uniform(0.5, 1.5, 7).astype(np.float32) for _ in range(4)]
+    for scale in (True, False):
+        _close(ts.nn.batch_norm_with_global_normalization(X4, mean, var, beta, gamma, 1e-3,
+                                                          scale),
+               tf.nn.batch_norm_with_global_normalization(X4, mean, var, beta, gamma, 1e-3,
+                                                          scale))
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("strides, rates, padding", GEOMETRIES)
+def test_morphology_and_patches(tf, strides, rates, padding):
+    _close(ts.nn.dilation2d(X4, F3, strides, padding, "NHWC", rates),
+           tf.nn.dilation2d(X4, F3, strides, padding, "NHWC", rates))
+    _close(ts.nn.erosion2d(X4, F3, strides, padding, "NHWC", rates),
+           tf.nn.erosion2d(X4, F3, strides, padding, "NHWC", rates))
+    for sizes in ([1, 2, 3, 1], [1, 3, 3, 1], [1, 1, 1, 1]):
+        _close(ts.image.extract_patches(X4, sizes, strides, rates, padding),
+               tf.image.extract_patches(X4, sizes, strides, rates, padding))
+    ints = rng.integers(0, 9, (2, 4, 5, 3)).astype(np.int32)
+    _close(ts.image.extract_patches(ints, [1, 2, 2, 1], strides, rates, padding),
+           tf.image.extract_patches(ints, [1, 2, 2, 1], strides, rates, padding))
+
+
+@pytest.mark.tf_oracle
+def test_cumulative_logsumexp(tf):
+    x = rng.normal(size=(4, 6)).astype(np.float32) * 30
+    for axis in (0, 1, -1):
+        for exclusive in (False, True):
+            for reverse in (False, True):
+                _close(ts.math.cumulative_logsumexp(x, axis, exclusive, reverse),
+                       tf.math.cumulative_logsumexp(x, axis, exclusive, reverse))
+    far = np.array([-np.inf, -np.inf, 1., 1000.], np.float32)   # no underflow to -inf
+    _close(ts.math.cumulative_logsumexp(far), tf.math.cumulative_logsumexp(far))
+
+
+def _gradient(lib, fn, x):
+    var = lib.Variable(x)
+    with lib.GradientTape() as tape:
+        y = fn(lib, var)
+        parts = y if isinstance(y, tuple) else (y,)
+        loss = sum(lib.reduce_sum(z * z) for z in parts)
+    return tape.gradient(loss, var)
+
+
+@pytest.mark.tf_oracle
+@pytest.mark.parametrize("fn", [
+    lambda L, x: L.nn.local_response_normalization(x, 2, 1., 0.5, 0.75),
+    lambda L, x: L.nn.dilation2d(x, F3, [1, 1, 1, 1], "SAME", "NHWC", [1, 1, 1, 1]),
+    lambda L, x: L.nn.erosion2d(x, F3, [1, 2, 1, 1], "VALID", "NHWC", [1, 1, 1, 1]),
+    lambda L, x: L.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+    lambda L, x: L.nn.weighted_moments(x, [0, 1], W4),
+    lambda L, x: L.math.cumulative_logsumexp(x, axis=2, reverse=True),
+], ids=["lrn", "dilation2d", "erosion2d", "extract_patches", "weighted_moments",
+        "cumulative_logsumexp"])
+def test_gradients_are_tensorflows(tf, fn):
+    _close(_gradient(ts, fn, X4), _gradient(tf, fn, X4), 1e-4)
