@@ -660,6 +660,27 @@ def _patches(x):
     return np.concatenate([taps[k] for k in sorted(taps)], axis=-1)
 
 
+def _crop_and_resize(image, boxes, indices, size):
+    """Bilinear crops by their definition, one sample at a time (boxes inside the image)."""
+    n, (ch, cw), (_, h, w, _) = len(boxes), size, image.shape
+    out = np.zeros((n, ch, cw, image.shape[-1]))
+    for i, (y1, x1, y2, x2) in enumerate(boxes):
+        for r in range(ch):
+            y = y1 * (h - 1) + r * (y2 - y1) * (h - 1) / (ch - 1)
+            for c in range(cw):
+                x = x1 * (w - 1) + c * (x2 - x1) * (w - 1) / (cw - 1)
+                y0, x0 = int(np.floor(y)), int(np.floor(x))
+                y9, x9 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
+                p = image[indices[i]]
+                top = p[y0, x0] + (p[y0, x9] - p[y0, x0]) * (x - x0)
+                bottom = p[y9, x0] + (p[y9, x9] - p[y9, x0]) * (x - x0)
+                out[i, r, c] = top + (bottom - top) * (y - y0)
+    return out
+
+
+CROP_BOXES = np.array([[0.1, 0.2, 0.8, 0.9], [0.3, 0.05, 0.6, 0.7]])
+
+
 CASES.update({
     "crelu": (ts.nn.crelu, lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)],
                                                     -1), [A]),
@@ -692,6 +713,8 @@ CASES.update({
     "extract_patches": (lambda x: ts.image.extract_patches(x, [1, 2, 2, 1], [1, 1, 1, 1],
                                                            [1, 1, 1, 1], "SAME"),
                         _patches, [X4]),
+    "crop_and_resize": (lambda x: ts.image.crop_and_resize(x, CROP_BOXES, [0, 0], [3, 4]),
+                        lambda x: _crop_and_resize(x, CROP_BOXES, [0, 0], [3, 4]), [X4 + 3]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })
@@ -704,7 +727,7 @@ IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",
               "stateless_random_hue", "stateless_random_saturation",
               "kaiser_window", "kaiser_bessel_derived_window", "ssim", "ssim_multiscale",
               "non_max_suppression_with_scores", "resize", "resize_with_pad",
-              "combined_non_max_suppression"}
+              "combined_non_max_suppression", "crop_and_resize"}
 # away from the guarded points, where the functions jump (TensorFlow's gradient there is 0,
 # which test_guards_have_zero_gradients_where_tensorflow_defines_them checks)
 SMOOTH_INPUTS = {"divide_no_nan": [A, B], "xlogy": [A, B], "xdivy": [A, B], "xlog1py": [A, B],
@@ -722,7 +745,7 @@ def test_matches_numpy(name, dtype, device):
     got = call(*[ts.constant(a.astype(dtype)) for a in inputs])
     want = ref(*[a.astype(np.float64) for a in inputs])
     if name not in ("count_nonzero", "saturate_cast", "matrix_rank", "resize",
-                    "resize_with_pad"):  # these choose theirs (resizing: float32, as TF)
+                    "resize_with_pad", "crop_and_resize"):  # these choose theirs (float32 as TF)
         assert got.dtype.as_numpy_dtype == dtype
     single = dtype == np.float32 or name in IN_FLOAT32
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if single else 1e-12)

@@ -118,3 +118,38 @@ def _gradient(lib, fn, x):
         "cumulative_logsumexp"])
 def test_gradients_are_tensorflows(tf, fn):
     _close(_gradient(ts, fn, X4), _gradient(tf, fn, X4), 1e-4)
+
+
+@pytest.mark.tf_oracle
+def test_crop_and_resize_as_tensorflow(tf):
+    image = rng.uniform(0, 255, (3, 7, 9, 2)).astype(np.float32)
+    boxes = np.array([[0.1, 0.2, 0.8, 0.9], [0.5, 0.5, 0.5, 0.5], [0.9, 0.1, 0.2, 0.7],
+                      [-0.2, -0.1, 1.3, 1.1], [0, 0, 1, 1]], np.float32)   # flipped, outside
+    indices = np.array([0, 2, 1, 1, 0], np.int32)
+    for method in ("bilinear", "nearest"):
+        for size in ([4, 5], [1, 1], [1, 6], [8, 3]):
+            for fill in (0.0, -7.5):
+                _close(ts.image.crop_and_resize(image, boxes, indices, size, method, fill),
+                       tf.image.crop_and_resize(image, boxes, indices, size, method, fill),
+                       1e-3)
+    _close(ts.image.crop_and_resize(image.astype(np.uint8), boxes, indices, [3, 3]),
+           tf.image.crop_and_resize(image.astype(np.uint8), boxes, indices, [3, 3]), 1e-3)
+
+    def gradients(lib):
+        im, bx = lib.Variable(image), lib.Variable(boxes[:3] * 0.9 + 0.05)
+        with lib.GradientTape() as tape:
+            y = lib.image.crop_and_resize(im, bx, indices[:3], [4, 5])
+            loss = lib.reduce_sum(y * y) / 1000
+        return tape.gradient(loss, [im, bx])
+    for ours, theirs in zip(gradients(ts), gradients(tf)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-3, atol=1e-2)
+
+
+def test_crop_and_resize_errors():
+    image = np.zeros((1, 4, 4, 1), np.float32)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="box_indices has values outside"):
+        ts.image.crop_and_resize(image, [[0., 0., 1., 1.]], [1], [2, 2])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="crop_size must be two positive"):
+        ts.image.crop_and_resize(image, [[0., 0., 1., 1.]], [0], [0, 2])
+    with pytest.raises(ts.errors.InvalidArgumentError, match=r"boxes must be \[num_boxes, 4\]"):
+        ts.image.crop_and_resize(image, [[0., 0., 1.]], [0], [2, 2])

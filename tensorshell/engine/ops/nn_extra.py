@@ -243,6 +243,91 @@ def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
     return _shape.stack(outs, axis=ax)
 
 
+def crop_and_resize(image, boxes, box_indices, crop_size, method="bilinear",
+                    extrapolation_value=0.0, name=None):
+    """Crops of ``image`` [batch, height, width, depth] resized to ``crop_size``: box ``i``
+    (normalised ``y1, x1, y2, x2``, flipped when y1 > y2) cut from image
+    ``box_indices[i]``, sampled bilinearly or at the nearest pixel as TensorFlow's kernel
+    does, ``extrapolation_value`` outside the image. float32 [boxes, h, w, depth];
+    differentiable with respect to the image and (bilinear) the boxes."""
+    from .scatter import gather_nd
+    op_name = "image.crop_and_resize"
+    img = as_tensor(image, op_name, "image")
+    if img.ndim != 4:
+        raise invalid(op_name, f"image must be 4-D [batch, height, width, depth], got shape "
+                      f"{list(img.shape)}", kind="shape")
+    if img.dtype.is_string or img.dtype.is_complex or img.dtype.is_bool:
+        raise invalid(op_name, f"image must be real numbers, got {img.dtype.name}",
+                      kind="dtype")
+    if img.dtype.name != "float32":
+        img = _shape.cast(img, "float32")
+    b = _float(boxes, op_name, "boxes")
+    if b.dtype.name != "float32":
+        b = _shape.cast(b, "float32")
+    idx = as_tensor(box_indices, op_name, "box_indices")
+    size = [int(v) for v in np.asarray(as_tensor(crop_size, op_name, "crop_size").numpy())
+            .reshape(-1)]
+    if b.ndim != 2 or b.shape[1] != 4 or idx.ndim != 1 or idx.shape[0] != b.shape[0]:
+        raise invalid(op_name, f"boxes must be [num_boxes, 4] and box_indices [num_boxes], "
+                      f"got {list(b.shape)} and {list(idx.shape)}", kind="shape")
+    if not idx.dtype.is_integer:
+        raise invalid(op_name, f"box_indices must be int32, got {idx.dtype.name}",
+                      kind="dtype")
+    if len(size) != 2 or min(size) <= 0:
+        raise invalid(op_name, f"crop_size must be two positive ints, got {size}")
+    batch, height, width, _ = img.shape
+    picked = np.asarray(idx.numpy())
+    if picked.size and (picked.min() < 0 or picked.max() >= batch):
+        raise invalid(op_name, f"box_indices has values outside [0, {batch})")
+    if method not in ("bilinear", "nearest"):
+        raise invalid(op_name, f"method must be 'bilinear' or 'nearest', got {method!r}")
+    crop_h, crop_w = size
+
+    def positions(lo, hi, extent, count):
+        """Where each output row (column) samples, in pixels: [boxes, count]."""
+        steps = _creation.range(count, dtype="float32") if count > 1 else None
+        if count > 1:
+            scale = (hi - lo) * float(extent - 1) / float(count - 1)
+            return lo[:, None] * float(extent - 1) + steps[None, :] * scale[:, None]
+        return (0.5 * (lo + hi) * float(extent - 1))[:, None]
+
+    in_y = positions(b[:, 0], b[:, 2], height, crop_h)              # [n, crop_h]
+    in_x = positions(b[:, 1], b[:, 3], width, crop_w)               # [n, crop_w]
+    inside = ((in_y >= 0) & (in_y <= float(height - 1)))[:, :, None] & \
+        ((in_x >= 0) & (in_x <= float(width - 1)))[:, None, :]      # [n, crop_h, crop_w]
+    n = b.shape[0]
+    which = _shape.broadcast_to(_shape.reshape(_shape.cast(idx, "int64"), [n, 1, 1]),
+                                [n, crop_h, crop_w])
+
+    def rows(v, limit):
+        v = _shape.stop_gradient(v)
+        return _shape.cast(_ew.minimum(_ew.maximum(v, 0.), float(limit - 1)), "int64")
+
+    def read(ys, xs):
+        ys = _shape.broadcast_to(ys[:, :, None], [n, crop_h, crop_w])
+        xs = _shape.broadcast_to(xs[:, None, :], [n, crop_h, crop_w])
+        return gather_nd(img, _shape.stack([which, ys, xs], axis=-1))
+
+    if method == "nearest":
+        def nearest(v):
+            return _ew.floor(v + 0.5)                 # roundf, for the in-range values
+        out = read(rows(nearest(in_y), height), rows(nearest(in_x), width))
+    else:
+        top, left = _ew.floor(_shape.stop_gradient(in_y)), \
+            _ew.floor(_shape.stop_gradient(in_x))
+        y_lerp = (in_y - top)[:, :, None, None]
+        x_lerp = (in_x - left)[:, None, :, None]
+        top_i, bottom_i = rows(top, height), rows(_ew.ceil(_shape.stop_gradient(in_y)), height)
+        left_i, right_i = rows(left, width), rows(_ew.ceil(_shape.stop_gradient(in_x)), width)
+        upper_l, upper_r = read(top_i, left_i), read(top_i, right_i)
+        lower_l, lower_r = read(bottom_i, left_i), read(bottom_i, right_i)
+        upper = upper_l + (upper_r - upper_l) * x_lerp
+        lower = lower_l + (lower_r - lower_l) * x_lerp
+        out = upper + (lower - upper) * y_lerp
+    fill = _creation.zeros_like(out) + float(extrapolation_value)
+    return _shape.where(_shape.broadcast_to(inside[..., None], out.shape), out, fill)
+
+
 composite(crelu, ("nn",))
 composite(local_response_normalization, ("nn",))
 NAMESPACES["nn"]["lrn"] = local_response_normalization
@@ -255,4 +340,5 @@ composite(batch_norm_with_global_normalization, ("nn",))
 composite(dilation2d, ("nn",))
 composite(erosion2d, ("nn",))
 composite(extract_patches, ("image",))
+composite(crop_and_resize, ("image",))
 composite(cumulative_logsumexp, ("math",))
