@@ -715,6 +715,9 @@ CASES.update({
                         _patches, [X4]),
     "crop_and_resize": (lambda x: ts.image.crop_and_resize(x, CROP_BOXES, [0, 0], [3, 4]),
                         lambda x: _crop_and_resize(x, CROP_BOXES, [0, 0], [3, 4]), [X4 + 3]),
+    "max_pool_with_argmax": (
+        lambda x: ts.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")[0],
+        lambda x: x[:, :4, :4].reshape(1, 2, 2, 2, 2, 3).max(axis=(2, 4)), [X4]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })

@@ -153,3 +153,31 @@ def test_crop_and_resize_errors():
         ts.image.crop_and_resize(image, [[0., 0., 1., 1.]], [0], [0, 2])
     with pytest.raises(ts.errors.InvalidArgumentError, match=r"boxes must be \[num_boxes, 4\]"):
         ts.image.crop_and_resize(image, [[0., 0., 1.]], [0], [2, 2])
+
+
+def test_max_pool_with_argmax_indices():
+    x = np.array([[[[1.], [5.], [5.]], [[2.], [0.], [7.]]]], np.float32)    # [1, 2, 3, 1]
+    out, where = ts.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 1, 1, 1], "VALID")
+    assert out.numpy().ravel().tolist() == [5., 7.]
+    assert where.dtype is ts.int64 and where.numpy().ravel().tolist() == [1, 5]  # 1st of ties
+    batch2 = np.concatenate([x, x + 1])
+    where = ts.nn.max_pool_with_argmax(batch2, [1, 2, 2, 1], [1, 1, 1, 1], "VALID",
+                                       output_dtype=ts.int32, include_batch_in_index=True)[1]
+    assert where.dtype is ts.int32 and where.numpy().ravel().tolist() == [1, 5, 7, 11]
+
+
+@pytest.mark.tf_oracle
+def test_max_pool_with_argmax_as_tensorflow(tf):
+    inputs = [X4[:, :, :, :3], rng.integers(0, 3, (2, 6, 6, 2)).astype(np.float32),  # ties
+              rng.integers(-5, 5, (1, 4, 5, 2)).astype(np.int32)]
+    for x in inputs:
+        for k, s, p in [([1, 2, 2, 1], [1, 2, 2, 1], "VALID"), ([1, 3, 3, 1], [1, 2, 2, 1], "SAME"),
+                        ([1, 2, 3, 1], [1, 1, 2, 1], "SAME")]:
+            for batch_index in (False, True):
+                ours = ts.nn.max_pool_with_argmax(x, k, s, p, include_batch_in_index=batch_index)
+                theirs = tf.nn.max_pool_with_argmax(x, k, s, p,
+                                                    include_batch_in_index=batch_index)
+                for a, b in zip(ours, theirs):
+                    np.testing.assert_array_equal(a, b)
+    fn = lambda L, v: L.nn.max_pool_with_argmax(v, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")[0]  # noqa
+    _close(_gradient(ts, fn, X4), _gradient(tf, fn, X4))

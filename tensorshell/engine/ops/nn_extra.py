@@ -195,6 +195,51 @@ def erosion2d(value, filters, strides, padding, data_format="NHWC", dilations=No
                        dilations)
 
 
+def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # noqa: A002
+                         output_dtype="int64", include_batch_in_index=False, name=None):
+    """``(max_pool(input), argmax)``: each window's maximum and where it was, as the flat
+    index ``(y * width + x) * channels + c`` (with ``batch * height * width * channels``
+    added when ``include_batch_in_index``); ties go to the first in the window, as in
+    TensorFlow, and the gradient flows to that position."""
+    op_name = "max_pool_with_argmax"
+    x = as_tensor(input, op_name, "input")
+    if not (x.dtype.is_floating or x.dtype.is_integer):
+        raise invalid(op_name, f"input must be real numbers, got {x.dtype.name}",
+                      kind="dtype")
+    if channels_first(data_format, 2, op_name):
+        raise invalid(op_name, "only the NHWC data_format is supported, as in TensorFlow")
+    if x.ndim != 4:
+        raise invalid(op_name, f"input must be 4-D [batch, height, width, channels], got "
+                      f"shape {list(x.shape)}", kind="shape")
+    out_dtype = str(getattr(output_dtype, "name", output_dtype))
+    if out_dtype not in ("int32", "int64"):
+        raise invalid(op_name, f"output_dtype must be int32 or int64, got {out_dtype}")
+    lowest = float("-inf") if x.dtype.is_floating else x.dtype.min
+    k = per_dim(ksize, 2, False, op_name, "ksize")
+    g, padded = _windows(op_name, x, k, per_dim(strides, 2, False, op_name, "strides"),
+                         (1, 1), padding, lowest)
+    batch, height, width, channels = x.shape
+    out_h, out_w = g.out_sizes
+    rows = np.arange(out_h) * g.strides[0] - g.pads[0][0]
+    cols = np.arange(out_w) * g.strides[1] - g.pads[1][0]
+    base = (np.arange(batch)[:, None, None, None] * height * width * channels
+            if include_batch_in_index else 0) + np.arange(channels)
+    best = where = None
+    for (dy, dx), window in zip(np.ndindex(*k), g.windows()):
+        value = padded[window]
+        flat = ((rows[:, None] + dy) * width + cols[None, :] + dx)[None, :, :, None] * \
+            channels + base
+        flat = as_tensor(np.broadcast_to(flat, (batch, out_h, out_w, channels)), op_name,
+                         "index", None)
+        if best is None:
+            best, where = value, flat
+        else:
+            better = value > best
+            best = _shape.where(better, value, best)
+            where = _shape.where(better, flat, where)
+    return best, _shape.cast(where, out_dtype)
+
+
 def extract_patches(images, sizes, strides, rates, padding, name=None):
     """Every ``sizes`` window of ``images`` (NHWC) flattened into the depth dimension
     (row, column, channel order): shape [batch, out_rows, out_cols, rows * cols * depth];
@@ -338,6 +383,7 @@ composite(log_poisson_loss, ("nn",))
 composite(scale_regularization_loss, ("nn",))
 composite(batch_norm_with_global_normalization, ("nn",))
 composite(dilation2d, ("nn",))
+composite(max_pool_with_argmax, ("nn",))
 composite(erosion2d, ("nn",))
 composite(extract_patches, ("image",))
 composite(crop_and_resize, ("image",))
