@@ -804,6 +804,137 @@ def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
 __all__ += ["cross", "cross_hashed"]
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Edit distance and embedding lookups over sparse ids
+# ---------------------------------------------------------------------------------------------
+
+def _levenshtein(a: list, b: list) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def edit_distance(hypothesis, truth, normalize=True, name="edit_distance") -> Tensor:
+    """The Levenshtein distance between the sequences of two SparseTensors (the last
+    dimension runs along each sequence), shape ``max(dense shapes)[:-1]``; ``normalize``
+    divides by the truth's length (an empty truth gives inf, or 0 when both are empty)."""
+    h = _check(hypothesis, "edit_distance", "hypothesis")
+    t = _check(truth, "edit_distance", "truth")
+    if h.ndim != t.ndim or h.ndim < 1:
+        raise _invalid(f"edit_distance: hypothesis and truth must have the same rank, got "
+                       f"{h.ndim} and {t.ndim}")
+    if h.dtype is not t.dtype:
+        raise _invalid(f"edit_distance: hypothesis and truth must have the same dtype, got "
+                       f"{h.dtype.name} and {t.dtype.name}")
+    out_shape = [max(a, b) for a, b in zip(h._dims()[:-1], t._dims()[:-1])]
+
+    def groups(sp):
+        idx = sp._host_indices()
+        values = np.asarray(sp._values.numpy(), dtype=object).reshape(-1).tolist()
+        found: dict = {}
+        for i in np.lexsort(idx.T[::-1]) if len(idx) else []:
+            found.setdefault(tuple(idx[i, :-1].tolist()), []).append(values[i])
+        return found
+    hyp, tru = groups(h), groups(t)
+    result = np.zeros(out_shape, np.float32)
+    for key in set(hyp) | set(tru):
+        a, b = hyp.get(key, []), tru.get(key, [])
+        distance = _levenshtein(a, b)
+        if normalize:
+            distance = distance / len(b) if b else (np.inf if a else 0.0)
+        result[key] = distance
+    return convert_to_tensor(result)
+
+
+def _combine(embeddings, weights, segment_ids, combiner, op_name):
+    """The weighted rows of each segment combined: sum, mean or sum / sqrt(sum w^2)."""
+    if weights is not None:
+        w = _shape.reshape(weights, [-1] + [1] * (embeddings.ndim - 1))
+        embeddings = embeddings * _shape.cast(w, embeddings.dtype)
+    else:
+        w = _creation.ones_like(embeddings[:, :1])
+    total = _comp.segment_sum(embeddings, segment_ids)
+    if combiner == "sum":
+        return total
+    w = _shape.cast(w, embeddings.dtype)
+    if combiner == "mean":
+        return _comp.divide_no_nan(total, _comp.segment_sum(w, segment_ids))
+    if combiner == "sqrtn":
+        return _comp.divide_no_nan(total, _ew.sqrt(_comp.segment_sum(w * w, segment_ids)))
+    raise _invalid(f"{op_name}: combiner must be 'sum', 'mean' or 'sqrtn', got {combiner!r}")
+
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, combiner="mean", max_norm=None,
+                            name=None, allow_fast_lookup=False) -> Tensor:
+    """One embedding per row of ``sp_ids`` (a [batch, n] SparseTensor of ids): the rows of
+    ``params`` at its ids, weighted by ``sp_weights`` (None: 1) and combined by "sum",
+    "mean" or "sqrtn". As in TensorFlow the result has ``max(row) + 1`` rows (trailing
+    empty rows are left out, empty rows between give zeros)."""
+    op_name = "nn.embedding_lookup_sparse"
+    ids = _check(sp_ids, op_name, "sp_ids")
+    if ids.ndim != 2:
+        raise _invalid(f"{op_name}: sp_ids must be 2-D [batch, ids], got rank {ids.ndim}")
+    weights = None
+    if sp_weights is not None:
+        weights = _check(sp_weights, op_name, "sp_weights")._values
+    p = _shape.concat(list(params), 0) if isinstance(params, (list, tuple)) else \
+        _tensor(params)
+    segments = _int64(ids._host_indices()[:, 0])
+    rows = _comp.embedding_lookup(p, ids._values, max_norm=max_norm)
+    return _combine(rows, weights, segments, combiner, op_name)
+
+
+def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=None,
+                                 combiner="mean", default_id=None, max_norm=None, name=None,
+                                 allow_fast_lookup=False) -> Tensor:
+    """``embedding_lookup_sparse`` that never drops a row: ids < 0 (and weights <= 0) are
+    pruned, every row of ``sparse_ids`` (of any rank >= 2) gets an embedding - zeros, or
+    ``default_id``'s for a row left empty - shaped ``dense_shape[:-1] + [dim]``."""
+    op_name = "nn.safe_embedding_lookup_sparse"
+    ids = _check(sparse_ids, op_name, "sparse_ids")
+    dims = ids._dims()
+    if len(dims) < 2:
+        raise _invalid(f"{op_name}: sparse_ids must have rank >= 2, got {len(dims)}")
+    p = _shape.concat(list(embedding_weights), 0) \
+        if isinstance(embedding_weights, (list, tuple)) else _tensor(embedding_weights)
+    idx = ids._host_indices()
+    batch = int(np.prod(dims[:-1], dtype=np.int64))
+    rows = np.ravel_multi_index(idx[:, :-1].T, dims[:-1]) if len(idx) else \
+        np.zeros(0, np.int64)
+    id_values = np.asarray(ids._values.numpy()).reshape(-1)
+    keep = id_values >= 0
+    weights = None
+    if sparse_weights is not None:
+        w = _check(sparse_weights, op_name, "sparse_weights")._values
+        keep &= np.asarray(w.numpy()).reshape(-1) > 0
+        weights = _shape.gather(w, _int64(np.flatnonzero(keep)))
+    rows, kept_ids = rows[keep], _shape.gather(ids._values, _int64(np.flatnonzero(keep)))
+    empty = np.setdiff1d(np.arange(batch), rows)
+    fill_id = 0 if default_id is None else int(default_id)
+    order = np.argsort(np.concatenate([rows, empty]), kind="stable")
+    all_rows = np.concatenate([rows, empty])[order]
+    all_ids = _shape.gather(_shape.concat([_shape.cast(kept_ids, "int64"),
+                                           _int64(np.full(len(empty), fill_id))], 0),
+                            _int64(order))
+    looked = _comp.embedding_lookup(p, all_ids, max_norm=max_norm)
+    if weights is not None:
+        weights = _shape.gather(_shape.concat([weights, _creation.ones_like(
+            weights[:1]) * np.ones(len(empty), weights.dtype._np)
+            if len(empty) else weights[:0]], 0), _int64(order))
+    out = _combine(looked, weights, _int64(all_rows), combiner, op_name)
+    if default_id is None and len(empty):
+        blank = np.zeros((batch, 1), bool)
+        blank[empty] = True
+        out = _shape.where(convert_to_tensor(blank), _creation.zeros_like(out), out)
+    return _shape.reshape(out, dims[:-1] + [int(p.shape[1])])
+
+
+__all__ += ["edit_distance", "embedding_lookup_sparse", "safe_embedding_lookup_sparse"]
+
 from ._public import public_dir as _public_dir  # noqa: E402
 
 __dir__ = _public_dir(globals())

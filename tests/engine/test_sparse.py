@@ -341,3 +341,96 @@ def test_feature_cross_errors():
         ts.sparse.cross([ts.constant([[b"a"]]), ts.constant([[b"a"], [b"b"]])])
     with pytest.raises(ts.errors.InvalidArgumentError, match="must be 2-D"):
         ts.sparse.cross([ts.constant([b"a"])])
+
+
+# -- edit_distance and embedding lookups over sparse ids -------------------------------------------
+
+def test_edit_distance_as_tensorflow():
+    # printed by TensorFlow 2.21
+    h = ts.SparseTensor([[0, 0, 0], [1, 0, 0], [1, 0, 1]], np.array([b"a", b"b", b"c"], object),
+                        [2, 1, 2])
+    t = ts.SparseTensor([[0, 1, 0], [1, 0, 0], [1, 0, 1], [1, 0, 2]],
+                        np.array([b"a", b"b", b"d", b"c"], object), [2, 2, 3])
+    np.testing.assert_allclose(ts.edit_distance(h, t), [[np.inf, 1.], [1 / 3, 0.]])
+    np.testing.assert_array_equal(ts.edit_distance(h, t, normalize=False), [[1, 1], [1, 0]])
+    h2 = ts.SparseTensor([[0, 0], [0, 1], [2, 0]], [1, 2, 3], [3, 2])
+    t2 = ts.SparseTensor([[0, 0], [1, 0]], [1, 5], [2, 1])
+    np.testing.assert_array_equal(ts.edit_distance(h2, t2), [1., 1., np.inf])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="same dtype"):
+        ts.edit_distance(h2, ts.SparseTensor([[0, 0]], [1.], [1, 1]))
+
+
+EMB = np.random.default_rng(0).normal(size=(10, 4)).astype(np.float32)
+IDS = ([[0, 0], [0, 1], [2, 0], [2, 1], [2, 2], [3, 0]], [1, 3, 3, 0, 9, 5], [5, 3])
+WEIGHTS = [0.5, 2., 1., 1.5, 0.25, 3.]
+
+
+def _lookup_reference(rows, combiner, weights, batch):
+    out = np.zeros((batch, EMB.shape[1]), np.float32)
+    for r in range(batch):
+        picks = [(i, w) for (row, _), i, w in zip(IDS[0], IDS[1], weights) if row == r]
+        if not picks:
+            continue
+        total = sum(w * EMB[i] for i, w in picks)
+        norm = {"sum": 1, "mean": sum(w for _, w in picks),
+                "sqrtn": np.sqrt(sum(w * w for _, w in picks))}[combiner]
+        out[r] = total / norm
+    return out[:rows]
+
+
+@pytest.mark.parametrize("combiner", ["sum", "mean", "sqrtn"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_embedding_lookup_sparse(combiner, weighted):
+    ids = ts.SparseTensor(IDS[0], np.array(IDS[1], np.int64), IDS[2])
+    weights = ts.SparseTensor(IDS[0], np.array(WEIGHTS, np.float32), IDS[2]) if weighted \
+        else None
+    w = WEIGHTS if weighted else [1.] * 6
+    # rows up to the last one with ids, as TensorFlow returns them
+    np.testing.assert_allclose(ts.nn.embedding_lookup_sparse(EMB, ids, weights, combiner),
+                               _lookup_reference(4, combiner, w, 5), rtol=1e-5)
+    # every row, empty ones zero or default_id's embedding
+    np.testing.assert_allclose(
+        ts.nn.safe_embedding_lookup_sparse(EMB, ids, weights, combiner),
+        _lookup_reference(5, combiner, w, 5), rtol=1e-5)
+    safe = ts.nn.safe_embedding_lookup_sparse(EMB, ids, weights, combiner, default_id=7)
+    np.testing.assert_allclose(safe.numpy()[[1, 4]], EMB[[7, 7]], rtol=1e-6)
+
+
+def test_safe_embedding_lookup_prunes_and_keeps_rank():
+    ids = ts.SparseTensor([[0, 0, 0], [0, 0, 1], [1, 1, 0], [1, 1, 1]],
+                          np.array([2, -1, 4, 6], np.int64), [2, 2, 2])
+    weights = ts.SparseTensor(ids.indices, np.array([1., 1., 0., 2.], np.float32), [2, 2, 2])
+    out = ts.nn.safe_embedding_lookup_sparse(EMB, ids, weights).numpy()
+    assert out.shape == (2, 2, 4)
+    np.testing.assert_allclose(out[0, 0], EMB[2])           # id -1 pruned
+    np.testing.assert_allclose(out[1, 1], EMB[6], rtol=1e-6)  # weight 0 pruned
+    assert not out[0, 1].any() and not out[1, 0].any()
+
+
+@pytest.mark.tf_oracle
+def test_lookups_and_gradients_as_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    ids = (np.array(IDS[0]), np.array(IDS[1], np.int64), IDS[2])
+    weights = (ids[0], np.array(WEIGHTS, np.float32), IDS[2])
+    for combiner in ("sum", "mean", "sqrtn"):
+        for w in (None, weights):
+            for fn, kwargs in (("embedding_lookup_sparse", {}),
+                               ("safe_embedding_lookup_sparse", {}),
+                               ("safe_embedding_lookup_sparse", {"default_id": 7})):
+                ours = getattr(ts.nn, fn)(EMB, ts.SparseTensor(*ids), None if w is None else
+                                          ts.SparseTensor(*w), combiner=combiner, **kwargs)
+                theirs = getattr(tf.nn, fn)(EMB, tf.SparseTensor(*ids), None if w is None else
+                                            tf.SparseTensor(*w), combiner=combiner, **kwargs)
+                np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+    def gradient(lib):
+        p = lib.Variable(EMB)
+        with lib.GradientTape() as tape:
+            y = lib.nn.safe_embedding_lookup_sparse(p, lib.SparseTensor(*ids),
+                                                    lib.SparseTensor(*weights), "sqrtn")
+            z = lib.nn.embedding_lookup_sparse(p, lib.SparseTensor(*ids),
+                                               lib.SparseTensor(*weights), "mean")
+            loss = lib.reduce_sum(y * y) + lib.reduce_sum(z)
+        return lib.convert_to_tensor(tape.gradient(loss, p))
+    np.testing.assert_allclose(gradient(ts), gradient(tf), rtol=1e-5, atol=1e-6)
