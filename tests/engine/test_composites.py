@@ -678,6 +678,13 @@ def _crop_and_resize(image, boxes, indices, size):
     return out
 
 
+def _outlined(x):
+    out = x.copy()
+    for r, c in [(r, c) for r in range(3) for c in range(1, 4) if r in (0, 2) or c in (1, 3)]:
+        out[0, r, c] = [1, 1, 0]
+    return out
+
+
 CROP_BOXES = np.array([[0.1, 0.2, 0.8, 0.9], [0.3, 0.05, 0.6, 0.7]])
 
 
@@ -718,12 +725,21 @@ CASES.update({
     "max_pool_with_argmax": (
         lambda x: ts.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")[0],
         lambda x: x[:, :4, :4].reshape(1, 2, 2, 2, 2, 3).max(axis=(2, 4)), [X4]),
+    # TensorFlow's offsets for seed [1, 2]: rows 2:4, columns 2:5
+    "stateless_random_crop": (
+        lambda x: ts.image.stateless_random_crop(x, [1, 2, 3, 3], [1, 2]),
+        lambda x: x[:, 2:4, 2:5, :], [X4]),
+    # box 0 outlines rows 0..2, columns 1..3 in yellow; box 1 is inverted and skipped
+    "draw_bounding_boxes": (
+        lambda x: ts.image.draw_bounding_boxes(x, [[[0.1, 0.3, 0.7, 0.9], [0.9, 0., 0.1, 1.]]]),
+        lambda x: _outlined(x), [X4]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
                       "zero_fraction", "hsv_to_rgb",  # hue sectors: piecewise
-                      "ctc_greedy_decoder", "ctc_beam_search_decoder"}  # as TF's
+                      "ctc_greedy_decoder", "ctc_beam_search_decoder",  # as TF's
+                      "draw_bounding_boxes"}
 # computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",

@@ -181,3 +181,23 @@ def test_max_pool_with_argmax_as_tensorflow(tf):
                     np.testing.assert_array_equal(a, b)
     fn = lambda L, v: L.nn.max_pool_with_argmax(v, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")[0]  # noqa
     _close(_gradient(ts, fn, X4), _gradient(tf, fn, X4))
+
+
+@pytest.mark.tf_oracle
+def test_draw_bounding_boxes_and_stateless_crop_as_tensorflow(tf):
+    for depth in (1, 3, 4):
+        image = rng.uniform(0, 1, (2, 9, 11, depth)).astype(np.float32)
+        boxes = rng.uniform(-0.3, 1.3, (2, 12, 4)).astype(np.float32)  # outside, inverted
+        for colors in (None, rng.uniform(0, 5, (3, 4)).astype(np.float32),
+                       np.zeros((0, 4), np.float32)):
+            np.testing.assert_array_equal(ts.image.draw_bounding_boxes(image, boxes, colors),
+                                          tf.image.draw_bounding_boxes(image, boxes, colors))
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Channel depth should be"):
+        ts.image.draw_bounding_boxes(np.zeros((1, 4, 4, 2), np.float32), boxes[:1])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="equal or more channels"):
+        ts.image.draw_bounding_boxes(np.zeros((1, 4, 4, 3), np.float32), boxes[:1],
+                                     [[1., 2.]])
+    image = rng.uniform(0, 1, (7, 9, 3)).astype(np.float32)
+    for seed in ([1, 2], [5, 7]):
+        np.testing.assert_array_equal(ts.image.stateless_random_crop(image, [3, 4, 3], seed),
+                                      tf.image.stateless_random_crop(image, [3, 4, 3], seed))

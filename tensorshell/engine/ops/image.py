@@ -160,6 +160,79 @@ def random_crop(value, size, seed=None, name=None):
     return t[tuple(slice(o, o + w) for o, w in zip(offsets, want))]
 
 
+def stateless_random_crop(value, size, seed, name=None):
+    """``random_crop`` fixed by ``seed`` (two ints): TensorFlow's window for the same seed."""
+    from .random import stateless_uniform
+    t = as_tensor(value, "stateless_random_crop", "value")
+    want = [int(v) for v in np.asarray(convert_to_tensor(size).numpy()).reshape(-1)]
+    if len(want) != t.ndim or any(w > s or w < 0 for w, s in zip(want, t.shape.as_list())):
+        raise invalid("stateless_random_crop", f"size {want} does not fit a tensor of shape "
+                      f"{t.shape}", [describe(t, "value")])
+    limits = [s - w + 1 for s, w in zip(t.shape.as_list(), want)]
+    draws = stateless_uniform([len(want)], seed, 0, 2**31 - 1, dtype=dtypes.int32).numpy()
+    offsets = [int(d) % lim for d, lim in zip(draws, limits)]
+    return t[tuple(slice(o, o + w) for o, w in zip(offsets, want))]
+
+
+# TensorFlow's default box colours (yellow, blue, red, lime, purple, olive, maroon, navy,
+# aqua, fuchsia), RGBA
+_BOX_COLOURS = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1],
+                         [0.5, 0, 0.5, 1], [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1],
+                         [0, 1, 1, 1], [1, 0, 1, 1]], np.float32)
+
+
+def draw_bounding_boxes(images, boxes, colors=None, name=None):
+    """``images`` [batch, height, width, 1|3|4] with each of ``boxes`` [batch, n, 4]
+    (normalised ``y1, x1, y2, x2``) outlined one pixel wide in ``colors`` (cycling; default
+    TensorFlow's ten), as TensorFlow draws them: edges outside the image left out, inverted
+    boxes skipped."""
+    op_name = "draw_bounding_boxes"
+    img = as_tensor(images, op_name, "images")
+    if img.ndim != 4:
+        raise invalid(op_name, "The rank of the images should be 4", [describe(img, "images")],
+                      kind="shape")
+    depth = img.shape[-1]
+    if depth not in (1, 3, 4):
+        raise invalid(op_name, "Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)",
+                      [describe(img, "images")], kind="shape")
+    bx = np.asarray(as_tensor(boxes, op_name, "boxes").numpy(), np.float32)
+    if bx.ndim != 3 or bx.shape[-1] != 4 or bx.shape[0] != img.shape[0]:
+        raise invalid(op_name, f"boxes must be [batch, num_boxes, 4] with the images' batch, "
+                      f"got shape {list(bx.shape)}", kind="shape")
+    table = np.zeros((0, 4), np.float32)
+    if colors is not None:
+        table = np.asarray(as_tensor(colors, op_name, "colors").numpy(), np.float32)
+        if table.ndim != 2 or table.shape[1] < depth:
+            raise invalid(op_name, f"colors must have equal or more channels than the image "
+                          f"provided: {list(table.shape)}", kind="shape")
+    if not len(table):
+        table = _BOX_COLOURS.copy()
+        if depth == 1:
+            table[:, 0] = 1
+    out_dtype = img.dtype if img.dtype.is_floating else dtypes.float32
+    canvas = np.array(img.numpy(), dtype=out_dtype.as_numpy_dtype)
+    height, width = canvas.shape[1:3]
+    for b in range(canvas.shape[0]):
+        for i, (y1, x1, y2, x2) in enumerate(bx[b]):
+            colour = table[i % len(table), :depth]
+            top, bottom = int(y1 * np.float32(height - 1)), int(y2 * np.float32(height - 1))
+            left, right = int(x1 * np.float32(width - 1)), int(x2 * np.float32(width - 1))
+            if top > bottom or left > right or top >= height or bottom < 0 or \
+                    left >= width or right < 0:
+                continue                       # inverted, or wholly outside: not drawn
+            r0, r1 = max(top, 0), min(bottom, height - 1)
+            c0, c1 = max(left, 0), min(right, width - 1)
+            if top >= 0:
+                canvas[b, top, c0:c1 + 1] = colour
+            if bottom < height:
+                canvas[b, bottom, c0:c1 + 1] = colour
+            if left >= 0:
+                canvas[b, r0:r1 + 1, left] = colour
+            if right < width:
+                canvas[b, r0:r1 + 1, right] = colour
+    return convert_to_tensor(canvas)
+
+
 # -- resizing ---------------------------------------------------------------------------------
 
 def _source_positions(out_size, in_size):
@@ -1045,7 +1118,8 @@ for _fn in (rgb_to_hsv, hsv_to_rgb, adjust_hue, adjust_saturation, adjust_gamma,
             stateless_random_flip_left_right, stateless_random_flip_up_down, ssim,
             ssim_multiscale,
             non_max_suppression, non_max_suppression_with_scores, combined_non_max_suppression,
-            non_max_suppression_overlaps, non_max_suppression_padded):
+            non_max_suppression_overlaps, non_max_suppression_padded, stateless_random_crop,
+            draw_bounding_boxes):
     composite(_fn, ("image",))
 for _fn in (flip_left_right, flip_up_down, random_flip_left_right, random_flip_up_down,
             transpose, rot90, crop_to_bounding_box, pad_to_bounding_box, central_crop,
