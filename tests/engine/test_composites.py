@@ -685,6 +685,14 @@ def _outlined(x):
     return out
 
 
+_DISTORT_BOXES = np.array([[[0.1, 0.2, 0.5, 0.9], [0.3, 0.3, 0.9, 0.6]]], np.float32)
+
+
+def _seeded(global_seed, fn, *args, **kwargs):
+    ts.random.set_seed(global_seed)
+    return fn(*args, **kwargs)
+
+
 CROP_BOXES = np.array([[0.1, 0.2, 0.8, 0.9], [0.3, 0.05, 0.6, 0.7]])
 
 
@@ -733,13 +741,24 @@ CASES.update({
     "draw_bounding_boxes": (
         lambda x: ts.image.draw_bounding_boxes(x, [[[0.1, 0.3, 0.7, 0.9], [0.9, 0., 0.1, 1.]]]),
         lambda x: _outlined(x), [X4]),
+    # TensorFlow's crop for seed [1, 2]: begin [3, 52, 0], size [428, 389, -1]
+    "stateless_sample_distorted_bounding_box": (
+        lambda x: x * ts.cast(ts.reduce_sum(ts.image.stateless_sample_distorted_bounding_box(
+            [480, 640, 3], _DISTORT_BOXES, [1, 2])[1]), x.dtype), lambda x: x * 816, [A]),
+    # and after set_seed(4) with seed 7: begin [13, 237, 0], size [394, 379, -1]
+    "sample_distorted_bounding_box": (
+        lambda x: x * ts.cast(ts.reduce_sum(_seeded(4, ts.image.sample_distorted_bounding_box,
+                                                    [480, 640, 3], _DISTORT_BOXES, seed=7,
+                                                    min_object_covered=0.5)[0]), x.dtype),
+        lambda x: x * 250, [A]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
                       "zero_fraction", "hsv_to_rgb",  # hue sectors: piecewise
                       "ctc_greedy_decoder", "ctc_beam_search_decoder",  # as TF's
-                      "draw_bounding_boxes"}
+                      "draw_bounding_boxes", "sample_distorted_bounding_box",
+                      "stateless_sample_distorted_bounding_box"}
 # computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py
 IN_FLOAT32 = {"adjust_gamma", "adjust_hue", "adjust_saturation", "psnr",

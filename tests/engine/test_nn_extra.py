@@ -201,3 +201,55 @@ def test_draw_bounding_boxes_and_stateless_crop_as_tensorflow(tf):
     for seed in ([1, 2], [5, 7]):
         np.testing.assert_array_equal(ts.image.stateless_random_crop(image, [3, 4, 3], seed),
                                       tf.image.stateless_random_crop(image, [3, 4, 3], seed))
+
+
+@pytest.mark.tf_oracle
+def test_sample_distorted_bounding_box_as_tensorflow(tf):
+    boxes = np.array([[[0.1, 0.2, 0.5, 0.9], [0.3, 0.3, 0.9, 0.6]]], np.float32)
+    cases = [{}, dict(min_object_covered=0.5),
+             dict(aspect_ratio_range=[0.5, 2.0], area_range=[0.1, 0.6]),
+             dict(min_object_covered=0.9, max_attempts=3),
+             dict(area_range=[0.9, 1.0], aspect_ratio_range=[1., 1.])]
+    for size in ([480, 640, 3], [33, 17, 1], [5, 5, 3]):
+        for kwargs in cases:
+            for seed in ([1, 2], [9, 77]):
+                for a, b in zip(ts.image.stateless_sample_distorted_bounding_box(
+                        size, boxes, seed, **kwargs),
+                        tf.image.stateless_sample_distorted_bounding_box(size, boxes, seed,
+                                                                         **kwargs)):
+                    np.testing.assert_allclose(a, b, rtol=1e-6)
+    for _ in range(100):                     # random sizes, boxes, ranges and seeds
+        h, w = rng.integers(1, 300, 2)
+        corners = np.sort(rng.uniform(0, 1, (1, 3, 2, 2)), axis=2)
+        b = corners.transpose(0, 1, 3, 2).reshape(1, 3, 4)[:, :, [0, 2, 1, 3]]
+        kwargs = dict(min_object_covered=float(rng.uniform(0, 1)),
+                      aspect_ratio_range=sorted(rng.uniform(0.2, 3, 2).tolist()),
+                      area_range=sorted(rng.uniform(0.01, 1, 2).tolist()))
+        seed = rng.integers(-1000, 1000, 2).tolist()
+        for x, y in zip(ts.image.stateless_sample_distorted_bounding_box(
+                [h, w, 3], b.astype(np.float32), seed, **kwargs),
+                tf.image.stateless_sample_distorted_bounding_box(
+                    [h, w, 3], b.astype(np.float32), seed, **kwargs)):
+            np.testing.assert_allclose(x, y, rtol=1e-6)
+    for lib in (tf, ts):
+        lib.random.set_seed(4)
+    for _ in range(3):                       # each kernel's stream moves on between calls
+        for kwargs in cases[:3]:
+            for a, b in zip(ts.image.sample_distorted_bounding_box([480, 640, 3], boxes, seed=7,
+                                                                   **kwargs),
+                            tf.image.sample_distorted_bounding_box([480, 640, 3], boxes, seed=7,
+                                                                   **kwargs)):
+                np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_sample_distorted_bounding_box_errors_and_fallback():
+    # no boxes: the whole image is the object; nothing satisfiable: the whole image
+    begin, size, _ = ts.image.stateless_sample_distorted_bounding_box(
+        [5, 5, 3], np.zeros((1, 0, 4)), [1, 2], use_image_if_no_bounding_boxes=True,
+        area_range=[1.0, 1.0])
+    assert begin.numpy().tolist() == [0, 0, 0] and size.numpy().tolist() == [5, 5, -1]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="No bounding boxes provided"):
+        ts.image.stateless_sample_distorted_bounding_box([5, 5, 3], np.zeros((1, 0, 4)), [1, 2])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Invalid bounding box"):
+        ts.image.stateless_sample_distorted_bounding_box([5, 5, 3], [[[0.5, 0., 0.2, 1.]]],
+                                                         [1, 2])

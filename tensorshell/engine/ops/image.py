@@ -174,6 +174,183 @@ def stateless_random_crop(value, size, seed, name=None):
     return t[tuple(slice(o, o + w) for o, w in zip(offsets, want))]
 
 
+# -- sample_distorted_bounding_box: TensorFlow's sampler, its float32 arithmetic --------------
+
+class _Words32:
+    """TensorFlow's SimplePhilox over one Philox stream: RandFloat and Uniform(n)."""
+
+    def __init__(self, key, counter):
+        self._key, self._counter = key, counter
+        self._words, self._pos = np.zeros(0, np.uint32), 0
+
+    def next(self) -> int:
+        if self._pos == len(self._words):
+            from .philox import blocks
+            start = len(self._words) // 4
+            self._words = np.concatenate([self._words, blocks(
+                np.arange(start, start + 64), self._key, self._counter).reshape(-1)])
+        self._pos += 1
+        return int(self._words[self._pos - 1])
+
+    def rand_float(self) -> np.float32:
+        from .philox import to_float32
+        return np.float32(to_float32(np.array([self.next()], np.uint32))[0])
+
+    def uniform(self, n: int) -> int:
+        return self.next() % n
+
+
+def _lrint(x) -> int:
+    return int(np.rint(np.float32(x)))
+
+
+def _random_crop_rect(width, height, min_rel, max_rel, aspect, rnd):
+    """TensorFlow's GenerateRandomCrop: (x, y, w, h) or None."""
+    f32 = np.float32
+    if max_rel <= 0 or aspect <= 0 or width <= 0 or height <= 0 or min_rel > max_rel:
+        return None
+    min_area = f32(f32(min_rel * f32(width)) * f32(height))
+    max_area = f32(f32(max_rel * f32(width)) * f32(height))
+    h = _lrint(np.sqrt(f32(min_area / aspect)))
+    max_h = _lrint(np.sqrt(f32(max_area / aspect)))
+    if _lrint(f32(max_h) * aspect) > width:
+        max_h = int((width + 0.5 - float(f32(0.0000001))) / float(aspect))
+        if _lrint(f32(max_h) * aspect) > width:
+            max_h -= 1
+    max_h = min(max_h, height)
+    h = min(h, max_h)
+    if h < max_h:
+        h += rnd.uniform(max_h - h + 1)
+    w = _lrint(f32(h) * aspect)
+    area = f32(w * h)
+    if area < min_area:
+        h += 1
+        w = _lrint(f32(h) * aspect)
+        area = f32(w * h)
+    if area > max_area:
+        h -= 1
+        w = _lrint(f32(h) * aspect)
+        area = f32(w * h)
+    if area < min_area or area > max_area or w > width or h > height or w <= 0 or h <= 0:
+        return None
+    y = rnd.uniform(height - h) if h < height else 0
+    x = rnd.uniform(width - w) if w < width else 0
+    return x, y, w, h
+
+
+def _covers(crop, min_covered, boxes) -> bool:
+    """TensorFlow's SatisfiesOverlapConstraints."""
+    x, y, w, h = crop
+    if w * h < 1:
+        return False
+    for bx0, by0, bx1, by1 in boxes:
+        area = (bx1 - bx0) * (by1 - by0)
+        if area < 1:
+            continue
+        ix0, iy0, ix1, iy1 = max(x, bx0), max(y, by0), min(x + w, bx1), min(y + h, by1)
+        inter = 0 if ix0 > ix1 or iy0 > iy1 else (ix1 - ix0) * (iy1 - iy0)
+        if np.float32(np.float32(inter) / np.float32(area)) >= np.float32(min_covered):
+            return True
+    return False
+
+
+def _distorted_box(op_name, image_size, bounding_boxes, min_object_covered,
+                   aspect_ratio_range, area_range, max_attempts, use_image, words_at):
+    size_t = as_tensor(image_size, op_name, "image_size")
+    dims = [int(v) for v in np.asarray(size_t.numpy()).reshape(-1)]
+    if len(dims) != 3:
+        raise invalid(op_name, f"image_size must be 1-D with 3 elements [height, width, "
+                      f"depth], got {dims}", kind="shape")
+    height, width = dims[0], dims[1]
+    bb = np.asarray(as_tensor(bounding_boxes, op_name, "bounding_boxes", dtypes.float32)
+                    .numpy(), np.float32)
+    if bb.ndim != 3 or bb.shape[-1] != 4:
+        raise invalid(op_name, f"bounding_boxes must be [batch, N, 4], got shape "
+                      f"{list(bb.shape)}", kind="shape")
+    boxes = []
+    for ymin, xmin, ymax, xmax in bb.reshape(-1, 4):
+        if not (0 <= ymin <= ymax <= 1 and 0 <= xmin <= xmax <= 1):
+            corners = [float(ymin), float(xmin), float(ymax), float(xmax)]
+            raise invalid(op_name, f"Invalid bounding box {corners}: corners must be in "
+                          "[0, 1] and ordered")
+        boxes.append((int(xmin * np.float32(width)), int(ymin * np.float32(height)),
+                      int(xmax * np.float32(width)), int(ymax * np.float32(height))))
+    if not boxes:
+        if not use_image:
+            raise invalid(op_name, "No bounding boxes provided as input. One must enable "
+                          "use_image_if_no_bounding_boxes if you wish to not provide any "
+                          "bounding boxes.")
+        boxes.append((0, 0, width, height))
+    aspect = [np.float32(v) for v in (aspect_ratio_range or (0.75, 1.33))]
+    area = [np.float32(v) for v in (area_range or (0.05, 1.0))]
+    attempts = 100 if max_attempts is None else int(max_attempts)
+    if attempts <= 0:
+        raise invalid(op_name, f"max_attempts must be positive, got {attempts}")
+    covered = float(np.asarray(as_tensor(min_object_covered, op_name, "min_object_covered")
+                               .numpy()))
+    rnd = words_at(attempts)
+    crop = None
+    for _ in range(attempts):
+        ratio = np.float32(rnd.rand_float() * np.float32(aspect[1] - aspect[0]) + aspect[0])
+        rect = _random_crop_rect(width, height, area[0], area[1], ratio, rnd)
+        if rect is not None and _covers(rect, covered, boxes):
+            crop = rect
+            break
+    x, y, w, h = crop or (0, 0, width, height)
+    begin = convert_to_tensor(np.array([y, x, 0], size_t.dtype.as_numpy_dtype))
+    size = convert_to_tensor(np.array([h, w, -1], size_t.dtype.as_numpy_dtype))
+    box = np.array([[[y / np.float32(height), x / np.float32(width), (y + h) /
+                      np.float32(height), (x + w) / np.float32(width)]]], np.float32)
+    return begin, size, convert_to_tensor(box)
+
+
+def sample_distorted_bounding_box(image_size, bounding_boxes, seed=0, min_object_covered=0.1,
+                                  aspect_ratio_range=None, area_range=None,
+                                  max_attempts=None, use_image_if_no_bounding_boxes=None,
+                                  name=None):
+    """A random crop for augmentation, as TensorFlow samples it: ``(begin, size,
+    bboxes)`` for ``ts.slice(image, begin, size)`` - a window of aspect ratio and area in
+    the given ranges covering at least ``min_object_covered`` of one of ``bounding_boxes``
+    ([batch, N, 4], normalised), the whole image after ``max_attempts`` failures.
+    TensorFlow's values for the same seeds."""
+    from .random import _stream
+
+    size_dtype = as_tensor(image_size, "sample_distorted_bounding_box", "image_size").dtype
+
+    def words_at(attempts):
+        if not seed:
+            # seed 0 (the default) means an unseeded kernel in TensorFlow 2: random draws,
+            # and no op seed taken from the global sequence
+            from .philox import key_counter
+            words = np.random.SeedSequence().generate_state(2, np.uint64)
+            return _Words32(*key_counter(int(words[0]) - 2 ** 63, int(words[1]) - 2 ** 63))
+        # one stream per kernel (TensorFlow caches one per attribute set), 4 words reserved
+        # per attempt on every call
+        attrs = (size_dtype.name, [float(np.float32(v)) for v in aspect_ratio_range or
+                                   (0.75, 1.33)],
+                 [float(np.float32(v)) for v in area_range or (0.05, 1.0)], attempts,
+                 bool(use_image_if_no_bounding_boxes))
+        key, counter = _stream(f"sample_distorted_bounding_box{attrs}", seed,
+                               dtypes.float32, 0, (4 * attempts + 3) // 4)
+        return _Words32(key, counter)
+    return _distorted_box("sample_distorted_bounding_box", image_size, bounding_boxes,
+                          min_object_covered, aspect_ratio_range, area_range, max_attempts,
+                          bool(use_image_if_no_bounding_boxes), words_at)
+
+
+def stateless_sample_distorted_bounding_box(image_size, bounding_boxes, seed,
+                                            min_object_covered=0.1, aspect_ratio_range=None,
+                                            area_range=None, max_attempts=None,
+                                            use_image_if_no_bounding_boxes=None, name=None):
+    """``sample_distorted_bounding_box`` fixed by ``seed`` (two ints): TensorFlow's crop."""
+    from .random import _key_counter
+    key, counter = _key_counter(seed, "stateless_sample_distorted_bounding_box", None)
+    return _distorted_box("stateless_sample_distorted_bounding_box", image_size,
+                          bounding_boxes, min_object_covered, aspect_ratio_range, area_range,
+                          max_attempts, bool(use_image_if_no_bounding_boxes),
+                          lambda attempts: _Words32(key, counter))
+
+
 # TensorFlow's default box colours (yellow, blue, red, lime, purple, olive, maroon, navy,
 # aqua, fuchsia), RGBA
 _BOX_COLOURS = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1],
@@ -1119,7 +1296,8 @@ for _fn in (rgb_to_hsv, hsv_to_rgb, adjust_hue, adjust_saturation, adjust_gamma,
             ssim_multiscale,
             non_max_suppression, non_max_suppression_with_scores, combined_non_max_suppression,
             non_max_suppression_overlaps, non_max_suppression_padded, stateless_random_crop,
-            draw_bounding_boxes):
+            draw_bounding_boxes, sample_distorted_bounding_box,
+            stateless_sample_distorted_bounding_box):
     composite(_fn, ("image",))
 for _fn in (flip_left_right, flip_up_down, random_flip_left_right, random_flip_up_down,
             transpose, rot90, crop_to_bounding_box, pad_to_bounding_box, central_crop,
