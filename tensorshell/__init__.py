@@ -31,13 +31,15 @@ from .debugging import (Assert, assert_equal, assert_greater, assert_less,  # no
 
 newaxis = None
 
-from .control import (TensorArray, cond, control_dependencies, foldl, foldr,  # noqa: E402
+from .control import (TensorArray, case, cond, control_dependencies, foldl, foldr,  # noqa: E402,E501
                       group, init_scope, map_fn, no_op, scan, switch_case, vectorized_map,
                       while_loop)
 from .control import tuple_ as tuple  # noqa: E402,A001 - tf.tuple; shadows tuple here only
 from .engine.autodiff import UnconnectedGradients, grad_pass_through, recompute_grad  # noqa: E402,E501
-from .framework import (broadcast_static_shape, get_logger, get_static_value,  # noqa: E402
-                        timestamp)
+from .framework import (VariableAggregation, VariableSynchronization,  # noqa: E402
+                        broadcast_static_shape, get_current_name_scope, get_logger,
+                        get_static_value, gradients, guarantee_const, hessians,
+                        inside_function, is_symbolic_tensor, parallel_stack, timestamp)
 from .function import numpy_function, py_function  # noqa: E402
 from .init_ops import (constant_initializer, ones_initializer,  # noqa: E402
                        random_normal_initializer, random_uniform_initializer,

@@ -59,6 +59,33 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
     return fn()
 
 
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The callable of the first ``(predicate, fn)`` pair whose predicate holds (with
+    ``exclusive``, more than one raises), else ``default()``; with no default and no
+    predicate true, InvalidArgumentError - as TensorFlow's eager ``tf.case``."""
+    from .engine.errors import InvalidArgumentError
+    if isinstance(pred_fn_pairs, dict):
+        raise TypeError("Tensor is unhashable: pass pred_fn_pairs as a list of (predicate, "
+                        "callable) pairs")
+    pairs = list(pred_fn_pairs)
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2 or not callable(pair[1]):
+            raise TypeError(f"Each entry in pred_fn_pairs must be a 2-tuple of a boolean "
+                            f"predicate and a callable, got {pair!r}")
+    if default is not None and not callable(default):
+        raise TypeError("default must be callable")
+    hits = [fn for pred, fn in pairs if bool(_as_loop_value(pred).numpy())]
+    if exclusive and len(hits) > 1:
+        raise InvalidArgumentError(None, None, "Input error: exclusive=True but more than 1 "
+                                   "conditions evaluated as True")
+    if hits:
+        return hits[0]()
+    if default is not None:
+        return default()
+    raise InvalidArgumentError(None, None, "Input error: None of conditions evaluated as "
+                               "True")
+
+
 def _as_loop_value(v):
     return v if _is_tensor(v) else convert_to_tensor(v)
 

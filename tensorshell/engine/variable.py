@@ -92,7 +92,7 @@ class Variable:
     _is_ragged = False
     __array_priority__ = 100
     __slots__ = ("_data", "_dtype", "_device", "_name", "_trainable", "_shared",
-                 "constraint", "__weakref__")
+                 "constraint", "__weakref__", "_aggregation", "_synchronization")
 
     def __init__(self, initial_value=None, trainable=True, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
@@ -119,6 +119,8 @@ class Variable:
         self._trainable = bool(trainable)
         self._shared = False
         self.constraint = constraint
+        self._aggregation = aggregation
+        self._synchronization = synchronization
 
     # -- reading -------------------------------------------------------------------------------
     def value(self) -> Tensor:
@@ -167,6 +169,21 @@ class Variable:
     @property
     def trainable(self) -> bool:
         return self._trainable
+
+    @property
+    def aggregation(self):
+        """How replicas' updates would combine (``ts.VariableAggregation``; one replica
+        here, so it changes nothing)."""
+        from ..framework import VariableAggregation
+        value = self._aggregation
+        return VariableAggregation(getattr(value, "value", value) or 0)
+
+    @property
+    def synchronization(self):
+        """When replicas would synchronise (``ts.VariableSynchronization``)."""
+        from ..framework import VariableSynchronization
+        value = self._synchronization
+        return VariableSynchronization(getattr(value, "value", value) or 0)
 
     def ref(self) -> Reference:
         return Reference(self)

@@ -751,13 +751,24 @@ CASES.update({
                                                     [480, 640, 3], _DISTORT_BOXES, seed=7,
                                                     min_object_covered=0.5)[0]), x.dtype),
         lambda x: x * 250, [A]),
+    # the float64 bits of x, read back through int32 pairs
+    "bitcast": (lambda x: ts.bitcast(ts.bitcast(x, ts.int32), x.dtype), lambda x: x, [A]),
+    "fingerprint": (lambda x: x * ts.cast(ts.fingerprint(ts.constant([[1, 2], [3, 4]]))[0, 0],
+                                          x.dtype), lambda x: x * 76, [A]),
+    "approx_max_k": (lambda x: ts.math.approx_max_k(x, 2)[0],
+                     lambda x: -np.sort(-x, axis=1)[:, :2], [A]),
+    "approx_min_k": (lambda x: ts.math.approx_min_k(x, 2, reduction_dimension=0)[0],
+                     lambda x: np.sort(x, axis=0)[:2], [A]),
+    "approx_top_k": (lambda x: ts.approx_top_k(x, 3)[0], lambda x: -np.sort(-x, axis=1)[:, :3],
+                     [A]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })
 NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank", "rint",
                       "zero_fraction", "hsv_to_rgb",  # hue sectors: piecewise
                       "ctc_greedy_decoder", "ctc_beam_search_decoder",  # as TF's
-                      "draw_bounding_boxes", "sample_distorted_bounding_box",
+                      "draw_bounding_boxes", "sample_distorted_bounding_box", "bitcast",
+                      "fingerprint",
                       "stateless_sample_distorted_bounding_box"}
 # computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py

@@ -3,6 +3,6 @@
 from . import (conv, creation, elementwise, indexing, linalg, nn, operators, random,  # noqa: F401
                reduction, scatter, shape, signal, special)
 from . import composites  # noqa: F401,E402 - built from the families above
-from . import (candidates, ctc, decompositions, image, nn_extra,  # noqa: F401,E402
+from . import (bits, candidates, ctc, decompositions, image, nn_extra,  # noqa: F401,E402
                rearrange)  # these use the families above
 from .registry import NAMESPACES, OPS  # noqa: F401

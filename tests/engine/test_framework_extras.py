@@ -1,0 +1,100 @@
+"""Top-level pieces TensorFlow code reaches for: ts.case, the name-scope and graph queries,
+Variable aggregation/synchronization, tf.gradients' eager error, bitcast, fingerprint and the
+approximate top-k family (values printed by TensorFlow 2.21, and compared live when it is
+installed)."""
+
+import os
+
+import numpy as np
+import pytest
+
+import tensorshell as ts
+
+
+def test_case():
+    x = ts.constant(3)
+    pairs = [(x < 2, lambda: ts.constant(1)), (x > 2, lambda: ts.constant(2))]
+    assert int(ts.case(pairs, default=lambda: ts.constant(0))) == 2
+    assert int(ts.case(pairs[:1], default=lambda: ts.constant(0))) == 0
+    assert int(ts.case([(x > 1, lambda: 1), (x > 2, lambda: 2)])) == 1   # the first true
+    with pytest.raises(ts.errors.InvalidArgumentError, match="None of conditions"):
+        ts.case(pairs[:1])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="exclusive=True"):
+        ts.case([(x > 1, lambda: 1), (x > 2, lambda: 2)], exclusive=True)
+    with pytest.raises(TypeError, match="2-tuple"):
+        ts.case([x > 1])
+
+
+def test_framework_queries():
+    assert ts.get_current_name_scope() == ""
+    with ts.name_scope("a"):
+        with ts.name_scope("b"):
+            assert ts.get_current_name_scope() == "a/b"
+    assert ts.inside_function() is False and ts.is_symbolic_tensor(ts.constant(1)) is False
+    v = ts.Variable(1., aggregation=ts.VariableAggregation.MEAN,
+                    synchronization=ts.VariableSynchronization.ON_WRITE)
+    assert v.aggregation is ts.VariableAggregation.MEAN
+    assert v.synchronization is ts.VariableSynchronization.ON_WRITE
+    assert ts.Variable(1.).aggregation is ts.VariableAggregation.NONE
+    with pytest.raises(RuntimeError, match="Use tf.GradientTape instead"):
+        ts.gradients(ts.constant(1.), ts.constant(1.))
+    with pytest.raises(RuntimeError, match="Use tf.GradientTape instead"):
+        ts.hessians(ts.constant(1.), ts.constant(1.))
+    with pytest.raises(RuntimeError, match="use ts.stack"):
+        ts.parallel_stack([ts.constant(1)])
+    assert ts.guarantee_const(ts.constant([1.])).numpy().tolist() == [1.]
+
+
+def test_bitcast():
+    assert ts.bitcast(ts.constant([1., 2.]), ts.int32).numpy().tolist() == \
+        [1065353216, 1073741824]
+    assert ts.bitcast(ts.constant([1., 2.]), ts.uint8).numpy().tolist() == \
+        [[0, 0, 128, 63], [0, 0, 0, 64]]
+    back = ts.bitcast(ts.constant([[1, 0, 0, 0], [0, 0, 128, 63]], ts.uint8), ts.float32)
+    assert back.numpy().tolist() == [1.401298464324817e-45, 1.0]
+    assert ts.bitcast(ts.constant([1 + 2j], ts.complex64), ts.float32).numpy().tolist() == \
+        [[1., 2.]]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Cannot bitcast from 1 to 4"):
+        ts.bitcast(ts.constant([1, 0, 0], ts.uint8), ts.float32)
+
+
+def test_fingerprint():
+    assert ts.fingerprint(ts.constant([[1, 2], [3, 4]])).numpy().tolist() == [
+        [76, 18, 253, 133, 168, 204, 240, 10], [254, 162, 60, 240, 103, 244, 53, 255]]
+    assert ts.fingerprint(ts.constant(["hello", "world"])).numpy().tolist() == [
+        [232, 12, 56, 49, 169, 229, 139, 180], [110, 180, 184, 94, 67, 84, 26, 228]]
+    assert ts.fingerprint(ts.constant([["hello", "world"], ["a", "b"]])).numpy()[0].tolist() \
+        == [203, 47, 4, 105, 115, 208, 56, 231]
+    assert ts.fingerprint(ts.constant([True, False])).numpy()[0].tolist() == \
+        [62, 88, 126, 177, 19, 76, 162, 71]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="at least one dimension"):
+        ts.fingerprint(ts.constant(5))
+
+
+def test_approx_top_k():
+    x = ts.constant([[1., 5, 3], [9, 2, 4]])
+    values, indices = ts.math.approx_max_k(x, 2)
+    assert values.numpy().tolist() == [[5., 3.], [9., 4.]]
+    assert indices.dtype is ts.int32 and indices.numpy().tolist() == [[1, 2], [0, 2]]
+    values, indices = ts.math.approx_min_k(x, 1, reduction_dimension=0)
+    assert values.numpy().tolist() == [[1., 2., 3.]] and indices.numpy().tolist() == [[0, 1, 0]]
+    small = ts.approx_top_k(ts.constant(np.array([[1, 255, 0]], np.uint8)), 2, is_max_k=False)
+    assert small.values.numpy().tolist() == [[0, 1]] and small.indices.numpy().tolist() == [[2, 0]]
+
+
+@pytest.mark.tf_oracle
+def test_against_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(0)
+    for data in [rng.normal(size=(5, 3)).astype(np.float32), rng.integers(-9, 9, (4, 2, 3)),
+                 np.array([[b"a", b"bc"], [b"", b"d"]], object), np.array([b"x", b"yz"], object),
+                 rng.integers(0, 255, (3, 7)).astype(np.uint8)]:
+        np.testing.assert_array_equal(ts.fingerprint(data), tf.fingerprint(data))
+    for value, to in [(rng.normal(size=(3, 2)), "int32"), (rng.normal(size=(2,)), "uint16"),
+                      (rng.integers(0, 9, (2, 4)).astype(np.int16), "int64")]:
+        np.testing.assert_array_equal(ts.bitcast(value, to), tf.bitcast(value, to))
+    x = rng.normal(size=(4, 9)).astype(np.float32)
+    for k in (1, 3, 9):
+        for ours, theirs in zip(ts.math.approx_max_k(x, k), tf.math.approx_max_k(x, k)):
+            np.testing.assert_array_equal(ours, theirs)
