@@ -693,6 +693,33 @@ def _seeded(global_seed, fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
+WD = rng.uniform(0.5, 1.5, (2, 2, 3, 2))       # positive: no float32 cancellation
+G46 = rng.uniform(0.5, 1.5, (1, 4, 5, 6))
+
+
+def _dw_input_grad(g, w, x_shape, strides, padding, dilations):
+    """depthwise_conv2d's input gradient, channel by channel from conv_reference's."""
+    channels, mult = w.shape[-2:]
+    dx = np.zeros(x_shape)
+    for c in range(channels):
+        for m in range(mult):
+            dx[..., c:c + 1] += cref.conv_input_grad(
+                g[..., c * mult + m:c * mult + m + 1], w[..., c:c + 1, m:m + 1],
+                x_shape[:-1] + (1,), strides, padding, dilations)
+    return dx
+
+
+def _dw_filter_grad(x, g, w_shape, strides, padding, dilations):
+    channels, mult = w_shape[-2:]
+    dw = np.zeros(w_shape)
+    for c in range(channels):
+        for m in range(mult):
+            dw[..., c, m] = cref.conv_filter_grad(
+                x[..., c:c + 1], g[..., c * mult + m:c * mult + m + 1],
+                tuple(w_shape[:-2]) + (1, 1), strides, padding, dilations)[..., 0, 0]
+    return dw
+
+
 CROP_BOXES = np.array([[0.1, 0.2, 0.8, 0.9], [0.3, 0.05, 0.6, 0.7]])
 
 
@@ -761,6 +788,15 @@ CASES.update({
                      lambda x: np.sort(x, axis=0)[:2], [A]),
     "approx_top_k": (lambda x: ts.approx_top_k(x, 3)[0], lambda x: -np.sort(-x, axis=1)[:, :3],
                      [A]),
+    "depthwise_conv2d_backprop_input": (
+        lambda g: ts.nn.depthwise_conv2d_backprop_input([1, 4, 5, 3], ts.cast(WD, g.dtype), g,
+                                                        [1, 1, 1, 1], "SAME"),
+        lambda g: _dw_input_grad(g, WD, (1, 4, 5, 3), (1, 1), "SAME", (1, 1)), [G46]),
+    "depthwise_conv2d_backprop_filter": (
+        lambda g: ts.nn.depthwise_conv2d_backprop_filter(ts.cast(X4, g.dtype), [2, 2, 3, 2], g,
+                                                         [1, 1, 1, 1], "SAME",
+                                                         dilations=[1, 2, 1, 1]),
+        lambda g: _dw_filter_grad(X4, g, (2, 2, 3, 2), (1, 1), "SAME", (2, 1)), [G46]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })

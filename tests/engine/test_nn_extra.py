@@ -253,3 +253,24 @@ def test_sample_distorted_bounding_box_errors_and_fallback():
     with pytest.raises(ts.errors.InvalidArgumentError, match="Invalid bounding box"):
         ts.image.stateless_sample_distorted_bounding_box([5, 5, 3], [[[0.5, 0., 0.2, 1.]]],
                                                          [1, 2])
+
+
+@pytest.mark.tf_oracle
+def test_depthwise_backprops_as_tensorflow(tf):
+    x = rng.normal(size=(2, 7, 8, 3)).astype(np.float32)
+    w = rng.normal(size=(3, 2, 3, 2)).astype(np.float32)
+    for strides, padding in [([1, 1, 1, 1], "SAME"), ([1, 2, 2, 1], "VALID")]:
+        y = tf.nn.depthwise_conv2d(x, w, strides, padding)
+        g = rng.normal(size=y.shape).astype(np.float32)
+        _close(ts.nn.depthwise_conv2d_backprop_input(x.shape, w, g, strides, padding),
+               tf.nn.depthwise_conv2d_backprop_input(x.shape, w, g, strides, padding), 1e-4)
+        _close(ts.nn.depthwise_conv2d_backprop_filter(x, w.shape, g, strides, padding),
+               tf.nn.depthwise_conv2d_backprop_filter(x, w.shape, g, strides, padding), 1e-4)
+    # dilated: TensorFlow's CPU backprop kernel ignores dilations; its tape gradient does not
+    xv = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        y = tf.nn.depthwise_conv2d(xv, w, [1, 1, 1, 1], "SAME", dilations=[2, 2])
+    g = rng.normal(size=y.shape).astype(np.float32)
+    _close(ts.nn.depthwise_conv2d_backprop_input(x.shape, w, g, [1, 1, 1, 1], "SAME",
+                                                 dilations=[1, 2, 2, 1]),
+           tape.gradient(y, xv, output_gradients=g), 1e-4)

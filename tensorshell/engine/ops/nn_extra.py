@@ -240,6 +240,51 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # 
     return best, _shape.cast(where, out_dtype)
 
 
+def _conv_vjp(op_name, conv, x, w, out_backprop, wrt, **kwargs):
+    """The gradient of ``conv(x, w, **kwargs)`` with respect to ``x`` or ``w`` (``wrt``),
+    given ``out_backprop`` - what TensorFlow's backprop ops compute."""
+    from ..autodiff import GradientTape
+    g = as_tensor(out_backprop, op_name, "out_backprop", x.dtype)
+    with GradientTape() as tape:
+        tape.watch(x if wrt == "input" else w)
+        y = conv(x, w, **kwargs)
+    if tuple(y.shape) != tuple(g.shape):
+        raise invalid(op_name, f"out_backprop has shape {list(g.shape)}, but the convolution "
+                      f"gives {list(y.shape)}", kind="shape")
+    grad = tape.gradient(y, x if wrt == "input" else w, output_gradients=g)
+    return _creation.zeros_like(x if wrt == "input" else w) if grad is None else grad
+
+
+def _sizes(value, op_name, label):
+    return [int(v) for v in np.asarray(as_tensor(value, op_name, label).numpy()).reshape(-1)]
+
+
+def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides,  # noqa: A002
+                                    padding, data_format="NHWC", dilations=None, name=None):
+    """The gradient of ``depthwise_conv2d`` with respect to its input (of ``input_sizes``).
+    With dilations above 1 this is the true gradient of the dilated convolution;
+    TensorFlow's CPU kernel ignores ``dilations`` there."""
+    from .conv import depthwise_conv2d
+    op_name = "depthwise_conv2d_backprop_input"
+    w = _float(filter, op_name, "filter")
+    x = _creation.zeros(_sizes(input_sizes, op_name, "input_sizes"), w.dtype)
+    return _conv_vjp(op_name, depthwise_conv2d, x, w, out_backprop, "input", strides=strides,
+                     padding=padding, data_format=data_format, dilations=dilations)
+
+
+def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,  # noqa: A002
+                                     padding, data_format="NHWC", dilations=None, name=None):
+    """The gradient of ``depthwise_conv2d`` with respect to its filter (of
+    ``filter_sizes``)."""
+    from .conv import depthwise_conv2d
+    op_name = "depthwise_conv2d_backprop_filter"
+    x = _float(input, op_name, "input")
+    w = _creation.zeros(_sizes(filter_sizes, op_name, "filter_sizes"), x.dtype)
+    return _conv_vjp(op_name, depthwise_conv2d, x, w, out_backprop, "filter",
+                     strides=strides, padding=padding, data_format=data_format,
+                     dilations=dilations)
+
+
 def extract_patches(images, sizes, strides, rates, padding, name=None):
     """Every ``sizes`` window of ``images`` (NHWC) flattened into the depth dimension
     (row, column, channel order): shape [batch, out_rows, out_cols, rows * cols * depth];
@@ -383,6 +428,8 @@ composite(log_poisson_loss, ("nn",))
 composite(scale_regularization_loss, ("nn",))
 composite(batch_norm_with_global_normalization, ("nn",))
 composite(dilation2d, ("nn",))
+composite(depthwise_conv2d_backprop_input, ("nn",))
+composite(depthwise_conv2d_backprop_filter, ("nn",))
 composite(max_pool_with_argmax, ("nn",))
 composite(erosion2d, ("nn",))
 composite(extract_patches, ("image",))
