@@ -14,6 +14,7 @@ rows one at a time. ``map`` runs its function eagerly, in order; ``num_parallel_
 
 from __future__ import annotations
 
+import csv
 import itertools
 from collections.abc import Mapping
 
@@ -1118,12 +1119,56 @@ class FixedLengthRecordDataset(_FileDataset):
         super().__init__(filenames, read, "FixedLengthRecordDatasetV2")
 
 
+class Optional:
+    """A value that may be missing (``ts.data.experimental.Optional``), as
+    ``get_next_as_optional`` returns it at the end of a dataset."""
+
+    def __init__(self, value=_MISSING, element_spec=None):
+        self._value, self._spec = value, element_spec
+
+    @staticmethod
+    def from_value(value) -> "Optional":
+        return Optional(_structure(value))
+
+    @staticmethod
+    def empty(element_spec) -> "Optional":
+        return Optional(_MISSING, element_spec)
+
+    def has_value(self, name=None) -> Tensor:
+        return convert_to_tensor(self._value is not _MISSING)
+
+    def get_value(self, name=None):
+        if self._value is _MISSING:
+            raise InvalidArgumentError(None, None, "The optional does not have a value; "
+                                       "check has_value() first")
+        return self._value
+
+    @property
+    def element_spec(self):
+        if self._value is _MISSING:
+            return self._spec
+        from .nest import map_structure
+        return map_structure(lambda t: TensorSpec(t.shape, t.dtype), self._value)
+
+    def __repr__(self):
+        return "<ts.data.experimental.Optional: empty>" if self._value is _MISSING else \
+            f"<ts.data.experimental.Optional: {self._value!r}>"
+
+
+def _transformation(name, apply):
+    """A ``dataset.apply`` argument, as TensorFlow's experimental transformations are."""
+    apply.__name__ = name
+    return apply
+
+
 class _Experimental:
-    """``ts.data.experimental``: the names TensorFlow code still uses from it."""
+    """``ts.data.experimental``: the names TensorFlow code still uses from it - most are
+    the ``Dataset`` methods they became, in the form ``dataset.apply(...)`` takes."""
 
     AUTOTUNE = AUTOTUNE
     INFINITE_CARDINALITY = INFINITE_CARDINALITY
     UNKNOWN_CARDINALITY = UNKNOWN_CARDINALITY
+    Optional = Optional
 
     @staticmethod
     def cardinality(dataset) -> Tensor:
@@ -1132,6 +1177,185 @@ class _Experimental:
     @staticmethod
     def get_single_element(dataset):
         return dataset.get_single_element()
+
+    @staticmethod
+    def get_structure(dataset_or_iterator):
+        return dataset_or_iterator.element_spec
+
+    @staticmethod
+    def get_next_as_optional(iterator) -> Optional:
+        """The iterator's next element as an Optional (empty at the end)."""
+        value = next(iterator, _MISSING)
+        return Optional(value, getattr(iterator, "element_spec", None))
+
+    @staticmethod
+    def Counter(start=0, step=1, dtype=dtypes.int64, name=None) -> Dataset:  # noqa: N802
+        return Dataset.counter(start, step, dtype)
+
+    @staticmethod
+    def RandomDataset(seed=None, name=None) -> Dataset:  # noqa: N802
+        return Dataset.random(seed)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+        return Dataset.sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        return Dataset.choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def from_list(elements, name=None) -> Dataset:
+        """A dataset of the list's elements (each a structure of tensors, shapes free to
+        differ)."""
+        items = [_structure(e) for e in elements]
+        if not items:
+            raise ValueError("Invalid `elements`. `elements` should not be empty.")
+        return Dataset(lambda: iter(items), len(items), "_ListDataset")
+
+    @staticmethod
+    def scan(initial_state, scan_func):
+        return _transformation("scan", lambda ds: ds.scan(initial_state, scan_func))
+
+    @staticmethod
+    def take_while(predicate):
+        return _transformation("take_while", lambda ds: ds.take_while(predicate))
+
+    @staticmethod
+    def unique():
+        return _transformation("unique", lambda ds: ds.unique())
+
+    @staticmethod
+    def unbatch():
+        return _transformation("unbatch", lambda ds: ds.unbatch())
+
+    @staticmethod
+    def enumerate_dataset(start=0):
+        return _transformation("enumerate_dataset", lambda ds: ds.enumerate(start))
+
+    @staticmethod
+    def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+        return _transformation("group_by_window", lambda ds: ds.group_by_window(
+            key_func, reduce_func, window_size, window_size_func))
+
+    @staticmethod
+    def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                  padded_shapes=None, padding_values=None,
+                                  pad_to_bucket_boundary=False, no_padding=False,
+                                  drop_remainder=False):
+        return _transformation("bucket_by_sequence_length",
+                               lambda ds: ds.bucket_by_sequence_length(
+                                   element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                   padded_shapes, padding_values, pad_to_bucket_boundary,
+                                   no_padding, drop_remainder))
+
+    @staticmethod
+    def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64):
+        return _transformation("dense_to_ragged_batch", lambda ds: ds.ragged_batch(
+            batch_size, drop_remainder, row_splits_dtype))
+
+    @staticmethod
+    def shuffle_and_repeat(buffer_size, count=None, seed=None):
+        return _transformation("shuffle_and_repeat",
+                               lambda ds: ds.shuffle(buffer_size, seed).repeat(count))
+
+    @staticmethod
+    def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainder=False,
+                      num_parallel_calls=None):
+        return _transformation("map_and_batch",
+                               lambda ds: ds.map(map_func).batch(batch_size, drop_remainder))
+
+    @staticmethod
+    def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
+                            buffer_output_elements=None, prefetch_input_elements=None):
+        return _transformation("parallel_interleave", lambda ds: ds.interleave(
+            map_func, cycle_length, block_length))
+
+    @staticmethod
+    def assert_cardinality(expected_cardinality):
+        """Check, as the dataset is read, that it has exactly ``expected_cardinality``
+        elements (FailedPreconditionError otherwise)."""
+        from .engine.errors import FailedPreconditionError
+        expected = int(expected_cardinality.numpy() if hasattr(expected_cardinality, "numpy")
+                       else expected_cardinality)
+
+        def apply(ds):
+            def make():
+                count = 0
+                for element in ds:
+                    count += 1
+                    if count > expected:
+                        raise FailedPreconditionError(
+                            None, None, f"Input dataset was expected to contain {expected} "
+                            f"elements but contained at least {count} elements.")
+                    yield element
+                if count < expected:
+                    raise FailedPreconditionError(
+                        None, None, f"Input dataset was expected to contain {expected} "
+                        f"elements but contained only {count} elements.")
+            return ds._derive(make, expected, "_AssertCardinalityDataset",
+                              lambda: ds.element_spec)
+        return _transformation("assert_cardinality", apply)
+
+    @staticmethod
+    def at(dataset, index):
+        """The element at ``index`` (OutOfRangeError past the end)."""
+        from .engine.errors import OutOfRangeError
+        i = int(index)
+        if i < 0:
+            raise InvalidArgumentError(None, None, f"Index must be non-negative, got {i}")
+        for position, element in enumerate(dataset):
+            if position == i:
+                return element
+        raise OutOfRangeError(None, None, f"Index {i} is out of range for the dataset")
+
+    @staticmethod
+    def CsvDataset(filenames, record_defaults, compression_type=None,  # noqa: N802
+                   buffer_size=None, header=False, field_delim=",", use_quote_delim=True,
+                   na_value="", select_cols=None, exclude_cols=None) -> Dataset:
+        """The CSV records of the files, each a tuple of column tensors typed by
+        ``record_defaults`` (see ``ts.io.decode_csv``); ``header`` skips each file's first
+        line."""
+        from .io import decode_csv
+        if select_cols is not None and exclude_cols is not None:
+            raise ValueError("Either select_cols or exclude_cols should be specified, but "
+                             "not both.")
+        names = _file_names(filenames)
+        excluded = set(exclude_cols or ())
+        # a dtype in record_defaults is a required column of that type
+        record_defaults = [convert_to_tensor(np.zeros(0, dtypes.as_dtype(d).as_numpy_dtype
+                                                      if d != dtypes.string else object),
+                                             dtype=dtypes.as_dtype(d))
+                           if isinstance(d, dtypes.DType) else d for d in record_defaults]
+
+        def make():
+            for filename in names:
+                for index, line in enumerate(_read_lines(filename, compression_type)):
+                    if header and index == 0:
+                        continue
+                    cols = select_cols
+                    if excluded:
+                        width = len(next(csv.reader([line.decode()], delimiter=field_delim)))
+                        cols = [c for c in range(width) if c not in excluded]
+                    yield tuple(decode_csv(np.array(line, dtype=object), record_defaults,
+                                           field_delim, use_quote_delim, na_value, cols))
+        return Dataset(make, UNKNOWN_CARDINALITY, "_CsvDataset")
+
+    class TFRecordWriter:
+        """Writes a dataset of string scalars to one TFRecord file: ``write(dataset)``."""
+
+        def __init__(self, filename, compression_type=None, name=None):
+            self._filename, self._compression = filename, compression_type
+
+        def write(self, dataset):
+            from .io import TFRecordOptions, TFRecordWriter
+            with TFRecordWriter(self._filename, TFRecordOptions(self._compression)) as w:
+                for element in dataset:
+                    if not isinstance(element, Tensor) or element.dtype is not dtypes.string \
+                            or element.ndim:
+                        raise TypeError("TFRecordWriter writes a dataset of string scalars, "
+                                        f"got {element!r}")
+                    w.write(element.numpy())
 
 
 experimental = _Experimental()
