@@ -1341,6 +1341,65 @@ class _Experimental:
                                            field_delim, use_quote_delim, na_value, cols))
         return Dataset(make, UNKNOWN_CARDINALITY, "_CsvDataset")
 
+    @staticmethod
+    def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None,
+                         label_name=None, select_columns=None, field_delim=",",
+                         use_quote_delim=True, na_value="", header=True, num_epochs=None,
+                         shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                         prefetch_buffer_size=None, num_parallel_reads=None, sloppy=False,
+                         num_rows_for_inference=100, compression_type=None,
+                         ignore_errors=False, encoding="utf-8") -> Dataset:
+        """Batches of ``(features, label)`` from CSV files, as TensorFlow's: ``features`` a
+        dict of column name to batch (names from the header unless given), column types
+        inferred from the first ``num_rows_for_inference`` rows (int32, int64, float32,
+        float64 or string, the narrowest that holds every value; missing values become 0
+        or ""), shuffled and repeated ``num_epochs`` times (None: forever, whole batches
+        only)."""
+        names = sorted(_file_names_matching(file_pattern))
+        first = _read_lines(names[0], compression_type)
+        if column_names is None:
+            if not header:
+                raise ValueError("Expected a list of column_names when header=False")
+            column_names = next(csv.reader([first[0].decode(encoding)],
+                                           delimiter=field_delim))
+        column_names = [str(c) for c in column_names]
+        if len(set(column_names)) != len(column_names):
+            raise ValueError("Cannot have duplicate column names.")
+        if select_columns is not None:
+            picks = sorted(column_names.index(c) if isinstance(c, str) else int(c)
+                           for c in select_columns)
+        else:
+            picks = list(range(len(column_names)))
+        if column_defaults is None:
+            column_defaults = _infer_csv_defaults(names, picks, field_delim, na_value, header,
+                                                  num_rows_for_inference, compression_type,
+                                                  encoding)
+        elif len(column_defaults) != len(picks):
+            raise ValueError("If specified, column_defaults and select_columns must have the "
+                             "same length")
+        picked = [column_names[i] for i in picks]
+        if label_name is not None and label_name not in picked:
+            raise ValueError(f"`label_name` provided must be one of the columns: {picked}")
+        files = Dataset.from_tensor_slices(convert_to_tensor(names))
+        if shuffle:
+            files = files.shuffle(len(names), shuffle_seed)
+        rows = files.flat_map(lambda f: _Experimental.CsvDataset(
+            f.numpy(), column_defaults, compression_type, None, header, field_delim,
+            use_quote_delim, na_value, picks if select_columns is not None else None))
+        if shuffle:
+            rows = rows.shuffle(shuffle_buffer_size, shuffle_seed)
+        if num_epochs != 1:
+            rows = rows.repeat(num_epochs)
+        batches = rows.batch(batch_size, drop_remainder=num_epochs is None)
+
+        def to_features(*columns):
+            features = dict(zip(picked, columns))
+            if label_name is None:
+                return features
+            label = features.pop(label_name)
+            return features, label
+        return batches.map(to_features)
+
     class TFRecordWriter:
         """Writes a dataset of string scalars to one TFRecord file: ``write(dataset)``."""
 
@@ -1356,6 +1415,62 @@ class _Experimental:
                         raise TypeError("TFRecordWriter writes a dataset of string scalars, "
                                         f"got {element!r}")
                     w.write(element.numpy())
+
+
+def _file_names_matching(file_pattern) -> list:
+    import glob
+    patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else list(file_pattern)
+    patterns = [p.decode() if isinstance(p, bytes) else str(p) for p in patterns]
+    names = sorted({f for p in patterns for f in glob.glob(p)})
+    if not names:
+        raise ValueError(f"No files match `file_pattern` {file_pattern!r}.")
+    return names
+
+
+_CSV_TYPES = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64, dtypes.string]
+
+
+def _csv_type(text: str, na_value: str, previous):
+    """The narrowest of TensorFlow's CSV column types that holds ``text`` and every value
+    before it (``previous``)."""
+    if text in ("", na_value):
+        return previous
+    candidates = _CSV_TYPES[_CSV_TYPES.index(previous):] if previous is not None \
+        else _CSV_TYPES
+    for t in candidates:
+        try:
+            if t in (dtypes.int32, dtypes.int64):
+                v = int(text)
+                if t.min <= v <= t.max:
+                    return t
+            elif t is not dtypes.string:
+                with np.errstate(over="ignore"):
+                    if abs(t.as_numpy_dtype(text)) < np.inf:
+                        return t
+            else:
+                return t
+        except (ValueError, OverflowError):
+            continue
+    return dtypes.string
+
+
+def _infer_csv_defaults(names, picks, delim, na_value, header, rows, compression, encoding):
+    kinds = [None] * len(picks)
+    seen = 0
+    for name in names:
+        lines = _read_lines(name, compression)[1 if header else 0:]
+        for line in lines:
+            if seen >= rows:
+                break
+            fields = next(csv.reader([line.decode(encoding)], delimiter=delim), [])
+            for k, i in enumerate(picks):
+                if i < len(fields):
+                    kinds[k] = _csv_type(fields[i], na_value, kinds[k])
+            seen += 1
+    kinds = [k or dtypes.string for k in kinds]
+    return [convert_to_tensor(np.array(b"" if k is dtypes.string else 0,
+                                       dtype=object if k is dtypes.string else
+                                       k.as_numpy_dtype), dtype=k) for k in kinds]
 
 
 experimental = _Experimental()

@@ -107,3 +107,31 @@ def test_tfrecord_writer_writes_what_the_reader_reads(tmp_path):
     assert _values(ts.data.TFRecordDataset(path)) == [[b"a"], [b"bc"]]
     with pytest.raises(TypeError, match="string scalars"):
         E.TFRecordWriter(path).write(D.range(2))
+
+
+def test_make_csv_dataset_infers_types_as_tensorflow(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('age,fare,name,survived\n22,7.25,"Braund, Mr",0\n38,,Cumings,1\n'
+                    ',8.05,Heikkinen,1\n4000000000,1e40,X,0\n')
+    ds = E.make_csv_dataset(str(path), batch_size=2, label_name="survived", shuffle=False,
+                            num_epochs=1)
+    got = [({k: (v.dtype.name, v.numpy().tolist()) for k, v in f.items()}, y.numpy().tolist())
+           for f, y in ds]
+    # printed by TensorFlow 2.21: int64 past int32's range, float64 past float32's, missing
+    # values 0
+    assert got == [
+        ({"age": ("int64", [22, 38]), "fare": ("float64", [7.25, 0.0]),
+          "name": ("string", [b"Braund, Mr", b"Cumings"])}, [0, 1]),
+        ({"age": ("int64", [0, 4000000000]), "fare": ("float64", [8.05, 1e40]),
+          "name": ("string", [b"Heikkinen", b"X"])}, [1, 0])]
+    picked = E.make_csv_dataset(str(path), batch_size=3, shuffle=False, num_epochs=1,
+                                select_columns=["name", "survived"])
+    first = next(iter(picked))
+    assert list(first) == ["name", "survived"] and first["survived"].dtype is ts.int32
+    forever = E.make_csv_dataset(str(path), batch_size=3, shuffle=True, shuffle_seed=1)
+    sizes = [int(f["age"].shape[0]) for f in forever.take(5)]
+    assert sizes == [3] * 5                           # repeated, whole batches only
+    with pytest.raises(ValueError, match="must be one of the columns"):
+        E.make_csv_dataset(str(path), batch_size=2, label_name="nope")
+    with pytest.raises(ValueError, match="No files match"):
+        E.make_csv_dataset(str(tmp_path / "*.none"), batch_size=2)
