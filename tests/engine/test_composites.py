@@ -720,6 +720,20 @@ def _dw_filter_grad(x, g, w_shape, strides, padding, dilations):
     return dw
 
 
+def _isotonic(row):
+    """The non-decreasing least-squares fit, by brute-force pooling."""
+    blocks = [[v] for v in row]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(blocks) - 1):
+            if np.mean(blocks[i]) > np.mean(blocks[i + 1]):
+                blocks[i:i + 2] = [blocks[i] + blocks[i + 1]]
+                merged = True
+                break
+    return np.concatenate([[np.mean(b)] * len(b) for b in blocks])
+
+
 CROP_BOXES = np.array([[0.1, 0.2, 0.8, 0.9], [0.3, 0.05, 0.6, 0.7]])
 
 
@@ -797,6 +811,15 @@ CASES.update({
                                                          [1, 1, 1, 1], "SAME",
                                                          dilations=[1, 2, 1, 1]),
         lambda g: _dw_filter_grad(X4, g, (2, 2, 3, 2), (1, 1), "SAME", (2, 1)), [G46]),
+    "isotonic_regression": (lambda x: ts.nn.isotonic_regression(x, decreasing=False)[0],
+                            lambda x: np.stack([_isotonic(r) for r in x]), [A]),
+    # [[1, 1, 2, 2], [3, 3, 3, 0]] with lengths [4, 3] collapse to [[1, 2], [3, 0]]
+    "collapse_repeated": (
+        lambda x: x * ts.cast(ts.reduce_sum(ts.nn.collapse_repeated(
+            [[1, 1, 2, 2], [3, 3, 3, 0]], [4, 3])[0]), x.dtype), lambda x: x * 6, [A]),
+    "ctc_unique_labels": (
+        lambda x: x * ts.cast(ts.reduce_sum(ts.nn.ctc_unique_labels([[3, 4, 4, 3]])[1]),
+                              x.dtype), lambda x: x * 2, [A]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })
@@ -804,7 +827,7 @@ NOT_DIFFERENTIABLE = {"count_nonzero", "saturate_cast", "in_top_k", "matrix_rank
                       "zero_fraction", "hsv_to_rgb",  # hue sectors: piecewise
                       "ctc_greedy_decoder", "ctc_beam_search_decoder",  # as TF's
                       "draw_bounding_boxes", "sample_distorted_bounding_box", "bitcast",
-                      "fingerprint",
+                      "fingerprint", "collapse_repeated", "ctc_unique_labels",
                       "stateless_sample_distorted_bounding_box"}
 # computed in float32 whatever the input, as TensorFlow does: float64 inputs are compared
 # at single precision, and their gradients are compared with TensorFlow's in test_image.py

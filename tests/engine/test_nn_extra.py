@@ -274,3 +274,34 @@ def test_depthwise_backprops_as_tensorflow(tf):
     _close(ts.nn.depthwise_conv2d_backprop_input(x.shape, w, g, [1, 1, 1, 1], "SAME",
                                                  dilations=[1, 2, 2, 1]),
            tape.gradient(y, xv, output_gradients=g), 1e-4)
+
+
+def test_isotonic_regression_and_ctc_label_helpers():
+    # printed by TensorFlow 2.21
+    out, segments = ts.nn.isotonic_regression([[1., 3., 2., 4.], [5., 1., 1., 0.]])
+    assert out.numpy().tolist() == [[2.5] * 4, [5., 1., 1., 0.]]
+    assert segments.dtype is ts.int32 and segments.numpy().tolist() == [[0] * 4, [0, 1, 2, 3]]
+    out, segments = ts.nn.isotonic_regression([[1., 3., 2., 4.]], decreasing=False)
+    assert out.numpy().tolist() == [[1., 2.5, 2.5, 4.]] and \
+        segments.numpy().tolist() == [[0, 1, 1, 2]]
+    assert ts.nn.isotonic_regression(ts.constant([1, 3, 2]))[0].dtype is ts.float64
+    labels, lengths = ts.nn.collapse_repeated([[1, 1, 2, 2, 2, 3], [4, 4, 4, 5, 0, 0]], [6, 4])
+    assert labels.numpy().tolist() == [[1, 2, 3], [4, 5, 0]]
+    assert lengths.numpy().tolist() == [3, 2]
+    unique, index = ts.nn.ctc_unique_labels([[3, 4, 4, 3], [1, 2, 1, 0]])
+    assert unique.dtype is ts.int64 and unique.numpy().tolist() == [[3, 4, 0, 0], [1, 2, 0, 0]]
+    assert index.numpy().tolist() == [[0, 1, 1, 0], [0, 1, 0, 2]]
+
+
+@pytest.mark.tf_oracle
+def test_isotonic_regression_as_tensorflow(tf):
+    for x in [rng.normal(size=(5, 9)).astype(np.float32), rng.integers(-3, 3, (4, 7)) * 1.,
+              rng.integers(-3, 3, (3, 6)).astype(np.int8), rng.normal(size=(3, 4, 5))]:
+        for decreasing in (True, False):
+            for axis in (-1, 0):
+                for a, b in zip(ts.nn.isotonic_regression(x, decreasing, axis),
+                                tf.nn.isotonic_regression(x, decreasing, axis)):
+                    assert a.dtype.name == b.dtype.name
+                    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    fn = lambda L, v: L.nn.isotonic_regression(v, decreasing=False)[0]  # noqa: E731
+    _close(_gradient(ts, fn, X4), _gradient(tf, fn, X4))

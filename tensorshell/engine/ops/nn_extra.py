@@ -285,6 +285,98 @@ def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,
                      dilations=dilations)
 
 
+def _pool_adjacent_violators(row, decreasing):
+    """Segment ids of the isotonic fit of ``row``: blocks merged while strictly out of
+    order (a non-increasing fit when ``decreasing``)."""
+    values = -row if decreasing else row
+    blocks = []                                    # [sum, count]
+    for v in values.tolist():
+        blocks.append([v, 1])
+        while len(blocks) > 1 and blocks[-2][0] * blocks[-1][1] > \
+                blocks[-1][0] * blocks[-2][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    return np.repeat(np.arange(len(blocks)), [c for _, c in blocks])
+
+
+def isotonic_regression(inputs, decreasing=True, axis=-1, name=None):
+    """``(output, segments)``: the closest non-increasing (``decreasing``) or
+    non-decreasing sequence to each slice along ``axis`` in the least-squares sense -
+    each block of pooled values replaced by its mean - and the block each value fell in
+    (int32). Integers come out as float32 (8/16-bit) or float64; the gradient averages
+    over each block, as TensorFlow's."""
+    from ..dtypes import float32 as f32, float64 as f64, int16, int8
+    from .composites import unsorted_segment_mean
+    op_name = "isotonic_regression"
+    x = as_tensor(inputs, op_name, "inputs")
+    if x.dtype.is_unsigned or not (x.dtype.is_floating or x.dtype.is_integer):
+        raise invalid(op_name, f"inputs must be floating-point or signed integers, got "
+                      f"{x.dtype.name}", kind="dtype")
+    if x.dtype.is_integer:
+        x = _shape.cast(x, f32 if x.dtype in (int8, int16) else f64)
+    if x.ndim == 0:
+        raise invalid(op_name, "inputs must have at least one dimension", kind="shape")
+    ax = int(axis) % x.ndim
+    perm = [i for i in range(x.ndim) if i != ax] + [ax]
+    moved = _shape.transpose(x, perm) if ax != x.ndim - 1 else x
+    width = moved.shape[-1]
+    rows = np.asarray(moved.numpy(), np.float64).reshape(-1, width)
+    segments = np.stack([_pool_adjacent_violators(r, decreasing) for r in rows]) \
+        if rows.size else np.zeros(rows.shape, np.int64)
+    ids = (segments + np.arange(len(rows))[:, None] * max(width, 1)).reshape(-1)
+    flat = _shape.reshape(moved, [-1])
+    means = unsorted_segment_mean(flat, ids, max(len(rows) * width, 1))
+    out = _shape.reshape(_shape.gather(means, ids), moved.shape)
+    seg = as_tensor(segments.reshape(moved.shape).astype(np.int32), op_name, "segments")
+    if ax != x.ndim - 1:
+        back = list(np.argsort(perm))
+        out, seg = _shape.transpose(out, back), _shape.transpose(seg, back)
+    return out, seg
+
+
+def collapse_repeated(labels, seq_length, name=None):
+    """Each row of ``labels`` with runs of a repeated label merged (within its
+    ``seq_length``): ``(labels, new lengths)``, rows padded with 0 to the longest."""
+    op_name = "collapse_repeated"
+    lab = np.asarray(as_tensor(labels, op_name, "labels").numpy())
+    lengths = as_tensor(seq_length, op_name, "seq_length")
+    if lab.ndim != 2:
+        raise invalid(op_name, f"labels must be [batch, max_length], got shape "
+                      f"{list(lab.shape)}", kind="shape")
+    n = np.asarray(lengths.numpy()).reshape(-1)
+    rows = []
+    for row, length in zip(lab, n):
+        row = row[:int(length)]
+        keep = np.ones(len(row), bool)
+        keep[1:] = row[1:] != row[:-1]
+        rows.append(row[keep])
+    width = max((len(r) for r in rows), default=0)
+    out = np.zeros((len(rows), width), lab.dtype)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return (as_tensor(out, op_name, "labels"),
+            as_tensor(np.array([len(r) for r in rows], n.dtype), op_name, "seq_length"))
+
+
+def ctc_unique_labels(labels, name=None):
+    """Per row: its distinct labels in order of appearance (int64, padded with 0 to the
+    row's width) and, for each position, the index of its label among them (int32)."""
+    op_name = "ctc_unique_labels"
+    lab = np.asarray(as_tensor(labels, op_name, "labels").numpy())
+    if lab.ndim != 2 or not np.issubdtype(lab.dtype, np.integer):
+        raise invalid(op_name, f"labels must be an integer matrix, got shape "
+                      f"{list(lab.shape)}", kind="shape")
+    uniques = np.zeros(lab.shape, np.int64)
+    where = np.zeros(lab.shape, np.int32)
+    for i, row in enumerate(lab):
+        seen: dict = {}
+        for j, v in enumerate(row.tolist()):
+            where[i, j] = seen.setdefault(v, len(seen))
+        uniques[i, :len(seen)] = list(seen)
+    return [as_tensor(uniques, op_name, "labels"), as_tensor(where, op_name, "labels")]
+
+
 def extract_patches(images, sizes, strides, rates, padding, name=None):
     """Every ``sizes`` window of ``images`` (NHWC) flattened into the depth dimension
     (row, column, channel order): shape [batch, out_rows, out_cols, rows * cols * depth];
@@ -428,6 +520,9 @@ composite(log_poisson_loss, ("nn",))
 composite(scale_regularization_loss, ("nn",))
 composite(batch_norm_with_global_normalization, ("nn",))
 composite(dilation2d, ("nn",))
+composite(isotonic_regression, ("nn",))
+composite(collapse_repeated, ("nn",))
+composite(ctc_unique_labels, ("nn",))
 composite(depthwise_conv2d_backprop_input, ("nn",))
 composite(depthwise_conv2d_backprop_filter, ("nn",))
 composite(max_pool_with_argmax, ("nn",))
