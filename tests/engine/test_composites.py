@@ -820,6 +820,13 @@ CASES.update({
     "ctc_unique_labels": (
         lambda x: x * ts.cast(ts.reduce_sum(ts.nn.ctc_unique_labels([[3, 4, 4, 3]])[1]),
                               x.dtype), lambda x: x * 2, [A]),
+    "pool": (lambda x: ts.nn.pool(x, [2, 2], "MAX", padding="VALID", dilations=[2, 1]),
+             lambda x: np.max([x[:, dy * 2:dy * 2 + 2, dx:dx + 4] for dy in range(2)
+                               for dx in range(2)], axis=0), [X4]),
+    "eigh_tridiagonal": (
+        lambda a, b: ts.linalg.eigh_tridiagonal(a, b),
+        lambda a, b: np.linalg.eigvalsh(np.diag(a) + np.diag(b, 1) + np.diag(b, -1)),
+        [A[0], A[1, :3]]),
     "cumulative_logsumexp": (lambda x: ts.math.cumulative_logsumexp(x, axis=1),
                              lambda x: np.logaddexp.accumulate(x, axis=1), [A * 20]),
 })

@@ -306,3 +306,33 @@ def test_isotonic_regression_as_tensorflow(tf):
     # (2-D: TensorFlow's gradient comes back flattened to 2-D for higher ranks)
     fn = lambda L, v: L.nn.isotonic_regression(v, decreasing=False)[0]  # noqa: E731
     _close(_gradient(ts, fn, X4[0, 0]), _gradient(tf, fn, X4[0, 0]))
+
+
+@pytest.mark.tf_oracle
+def test_pool_and_eigh_tridiagonal_as_tensorflow(tf):
+    x = np.arange(2 * 9 * 8 * 3, dtype=np.float32).reshape(2, 9, 8, 3) % 11
+    for window, kind, strides, padding, dilations, fmt in [
+            ([2, 2], "MAX", [1, 1], "VALID", [2, 1], None),
+            ([2, 3], "AVG", [1, 1], "VALID", [2, 2], None),
+            ([2, 2], "AVG", [2, 2], "SAME", None, None),
+            ([3, 2], "MAX", [2, 1], "SAME", [1, 1], None),
+            ([2, 2], "AVG", [1, 1], "VALID", [2, 2], "NCHW")]:
+        xx = x if fmt is None else np.transpose(x, [0, 3, 1, 2])
+        _close(ts.nn.pool(xx, window, kind, strides, padding, fmt, dilations),
+               tf.nn.pool(xx, window, kind, strides, padding, fmt, dilations))
+    x3 = rng.normal(size=(1, 6, 6, 6, 2)).astype(np.float32)
+    _close(ts.nn.pool(x3, [2, 2, 2], "AVG", padding="VALID", dilations=[2, 1, 2]),
+           tf.nn.pool(x3, [2, 2, 2], "AVG", padding="VALID", dilations=[2, 1, 2]))
+    with pytest.raises(ts.errors.InvalidArgumentError, match="'SAME' padding is not"):
+        ts.nn.pool(x, [2, 2], "MAX", padding="SAME", dilations=[2, 2])
+    a, b = np.array([1., 2., 3., 4.]), np.array([0.5, -1., 0.25])
+    for kwargs in [{}, dict(select="i", select_range=[1, 2]),
+                   dict(select="v", select_range=[1.5, 4.])]:
+        _close(ts.linalg.eigh_tridiagonal(a, b, **kwargs),
+               tf.linalg.eigh_tridiagonal(a, b, **kwargs))
+        (w1, v1), (w2, v2) = (lib.linalg.eigh_tridiagonal(a, b, eigvals_only=False, **kwargs)
+                              for lib in (ts, tf))
+        _close(w1, w2)
+        _close(np.abs(v1), np.abs(v2))                     # eigenvectors up to sign
+    hermitian = (a.astype(np.complex128), b.astype(np.complex128) * 1j)
+    _close(ts.linalg.eigh_tridiagonal(*hermitian), tf.linalg.eigh_tridiagonal(*hermitian))

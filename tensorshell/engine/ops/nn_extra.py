@@ -377,6 +377,88 @@ def ctc_unique_labels(labels, name=None):
     return [as_tensor(uniques, op_name, "labels"), as_tensor(where, op_name, "labels")]
 
 
+def pool(input, window_shape, pooling_type, strides=None, padding="VALID",  # noqa: A002
+         data_format=None, dilations=None, name=None):
+    """N-D max or average pooling ("MAX"/"AVG") with optional ``dilations`` (VALID padding
+    only when dilated, as in TensorFlow); the average leaves SAME padding out of the
+    count."""
+    from .conv import avg_pool, max_pool
+    op_name = "pool"
+    x = as_tensor(input, op_name, "input")
+    n = len(list(window_shape))
+    kind = str(pooling_type).upper()
+    if kind not in ("MAX", "AVG"):
+        raise invalid(op_name, f"pooling_type must be 'MAX' or 'AVG', got {pooling_type!r}")
+    if x.ndim != n + 2:
+        raise invalid(op_name, f"input must have rank {n + 2} for a {n}-D window, got "
+                      f"shape {list(x.shape)}", kind="shape")
+    k = per_dim(window_shape, n, False, op_name, "window_shape")
+    st = per_dim(strides, n, False, op_name, "strides")
+    dil = per_dim(dilations, n, False, op_name, "dilations")
+    first = channels_first(data_format, n, op_name)
+    if any(d > 1 for d in dil) and any(s > 1 for s in st):
+        raise invalid(op_name, f"strides > 1 not supported in conjunction with dilations > 1, "
+                      f"got strides={list(st)} and dilations={list(dil)}")
+    if all(d == 1 for d in dil):
+        fn = max_pool if kind == "MAX" else avg_pool
+        return fn(x, list(k), list(st), padding, data_format)
+    if str(padding).upper() != "VALID":
+        raise invalid(op_name, f"pooling with 'SAME' padding is not implemented for "
+                      f"dilations > 1, got padding={padding} and dilations={list(dil)}")
+    if first:
+        x = _shape.transpose(x, [0] + list(range(2, n + 2)) + [1])
+    g = geometry(op_name, tuple(x.shape[1:-1]), k, st, dil, "VALID", False)
+    acc = None
+    for window in g.windows():
+        value = x[window]
+        acc = value if acc is None else (_ew.maximum(acc, value) if kind == "MAX" else
+                                         acc + value)
+    out = acc if kind == "MAX" else acc / float(math.prod(k))
+    if first:
+        out = _shape.transpose(out, [0, n + 1] + list(range(1, n + 1)))
+    return out
+
+
+def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=None,
+                     tol=None, name=None):
+    """Eigenvalues (ascending) - and with ``eigvals_only=False`` eigenvectors as columns -
+    of the Hermitian tridiagonal matrix with diagonal ``alpha`` and off-diagonal ``beta``;
+    ``select`` "i" keeps indices ``select_range[0]..[1]``, "v" the eigenvalues in
+    ``(lo, hi]``. Eigenvectors are unique up to sign (phase), which may differ from
+    TensorFlow's."""
+    from .decompositions import eigh
+    from .scatter import scatter_nd
+    op_name = "linalg.eigh_tridiagonal"
+    a = as_tensor(alpha, op_name, "alpha")
+    b = as_tensor(beta, op_name, "beta", a.dtype)
+    if not (a.dtype.is_floating or a.dtype.is_complex):
+        raise invalid(op_name, f"alpha must be floating-point or complex, got {a.dtype.name}",
+                      kind="dtype")
+    n = a.shape[0] if a.ndim == 1 else -1
+    if a.ndim != 1 or b.ndim != 1 or b.shape[0] != max(n - 1, 0):
+        raise invalid(op_name, f"alpha must be a vector of n values and beta of n - 1, got "
+                      f"shapes {list(a.shape)} and {list(b.shape)}", kind="shape")
+    if str(select) not in ("a", "i", "v"):
+        raise invalid(op_name, f"select must be 'a', 'i' or 'v', got {select!r}")
+    rows = np.arange(n - 1)
+    upper = scatter_nd(np.stack([rows, rows + 1], 1), b, [n, n]) if n > 1 else \
+        _creation.zeros([n, n], a.dtype)
+    lower = scatter_nd(np.stack([rows + 1, rows], 1), _ew.conj(b) if a.dtype.is_complex
+                              else b, [n, n]) if n > 1 else _creation.zeros([n, n], a.dtype)
+    dense = scatter_nd(np.stack([np.arange(n)] * 2, 1), a, [n, n]) + upper + lower
+    values, vectors = eigh(dense)
+    if str(select) == "i":
+        lo, hi = (int(v) for v in select_range)
+        values, vectors = values[lo:hi + 1], vectors[:, lo:hi + 1]
+    elif str(select) == "v":
+        lo, hi = (float(v) for v in select_range)
+        host = np.asarray(values.numpy())
+        keep = np.flatnonzero((host > lo) & (host <= hi))
+        values = _shape.gather(values, keep)
+        vectors = _shape.gather(vectors, keep, axis=1)
+    return values if eigvals_only else (values, vectors)
+
+
 def extract_patches(images, sizes, strides, rates, padding, name=None):
     """Every ``sizes`` window of ``images`` (NHWC) flattened into the depth dimension
     (row, column, channel order): shape [batch, out_rows, out_cols, rows * cols * depth];
@@ -520,6 +602,8 @@ composite(log_poisson_loss, ("nn",))
 composite(scale_regularization_loss, ("nn",))
 composite(batch_norm_with_global_normalization, ("nn",))
 composite(dilation2d, ("nn",))
+composite(pool, ("nn",))
+composite(eigh_tridiagonal, ("linalg",))
 composite(isotonic_regression, ("nn",))
 composite(collapse_repeated, ("nn",))
 composite(ctc_unique_labels, ("nn",))
