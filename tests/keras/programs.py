@@ -256,6 +256,7 @@ PROGRAMS = {
     "loss functions": lambda K, lib: _loss_functions(lib),
     "loss classes": lambda K, lib: _loss_classes(lib),
     "metrics": lambda K, lib: _metrics(lib),
+    "curve, IoU, F-score and R2 metrics": lambda K, lib: _more_metrics(lib),
     "activations": lambda K, lib: _activations(lib),
     "initializers": lambda K, lib: _initializers(lib),
     "regularizers and constraints": lambda K, lib: _regularizers_and_constraints(lib),
@@ -412,6 +413,65 @@ def _metrics(lib):
                   A.top_k_categorical_accuracy(ONEHOT6, SOFT6, 2),
                   A.sparse_top_k_categorical_accuracy(LABELS6, SOFT6, 2)]
 
+
+_CURVE_RNG = np.random.default_rng(3)
+CURVE_TRUE = _CURVE_RNG.integers(0, 2, 200).astype(np.float32)
+CURVE_PRED = np.clip(CURVE_TRUE * 0.3 + _CURVE_RNG.uniform(0, 0.7, 200), 0, 1) \
+    .astype(np.float32)
+CURVE_W = _CURVE_RNG.uniform(0, 2, 200).astype(np.float32)
+MULTI_TRUE = _CURVE_RNG.integers(0, 2, (50, 3)).astype(np.float32)
+MULTI_PRED = _CURVE_RNG.uniform(0, 1, (50, 3)).astype(np.float32)
+CLASSES_TRUE = _CURVE_RNG.integers(0, 4, 30)
+CLASSES_PRED = np.where(_CURVE_RNG.uniform(size=30) < 0.6, CLASSES_TRUE,
+                        _CURVE_RNG.integers(0, 4, 30))
+
+
+def _more_metrics(lib):
+    M = lib.keras.metrics
+    t, p, w = CURVE_TRUE, CURVE_PRED, CURVE_W
+    out = []
+    for make, batches in [
+            (lambda: M.AUC(), [(t[:100], p[:100]), (t[100:], p[100:])]),
+            (lambda: M.AUC(num_thresholds=50), [(t, p, w)]),
+            (lambda: M.AUC(curve="PR"), [(t, p)]),
+            (lambda: M.AUC(curve="PR", summation_method="minoring"), [(t, p)]),
+            (lambda: M.AUC(summation_method="majoring", thresholds=[0.1, 0.5, 0.8]),
+             [(t, p)]),
+            (lambda: M.AUC(from_logits=True), [(t, (p - 0.5) * 4)]),
+            (lambda: M.AUC(multi_label=True), [(MULTI_TRUE, MULTI_PRED)]),
+            (lambda: M.AUC(multi_label=True, num_labels=3, label_weights=[1., 2., .5],
+                           curve="PR"), [(MULTI_TRUE, MULTI_PRED)]),
+            (lambda: M.SensitivityAtSpecificity(0.7), [(t, p)]),
+            (lambda: M.SpecificityAtSensitivity(0.8, num_thresholds=37), [(t, p, w)]),
+            (lambda: M.PrecisionAtRecall(0.9), [(t, p)]),
+            (lambda: M.RecallAtPrecision(0.8), [(t, p)]),
+            (lambda: M.RecallAtPrecision(0.3, class_id=1), [(MULTI_TRUE, MULTI_PRED)]),
+            (lambda: M.IoU(4, [0, 2]), [(CLASSES_TRUE, CLASSES_PRED)]),
+            (lambda: M.MeanIoU(4), [(CLASSES_TRUE, CLASSES_PRED, w[:30])]),
+            (lambda: M.MeanIoU(3, ignore_class=2), [(np.array([[0, 0, 1], [1, 2, 2]]),
+                                                      np.array([[0, 1, 1], [1, 0, 2]]))]),
+            (lambda: M.BinaryIoU(threshold=0.4), [(t, p)]),
+            (lambda: M.BinaryIoU(target_class_ids=[1]), [(t, p)]),
+            (lambda: M.OneHotIoU(4, [0, 2]), [(np.eye(4)[CLASSES_TRUE],
+                                               np.eye(4)[CLASSES_PRED] * 0.9)]),
+            (lambda: M.OneHotMeanIoU(4), [(np.eye(4)[CLASSES_TRUE],
+                                           np.eye(4)[CLASSES_PRED] * 0.9)]),
+            (lambda: M.F1Score(), [(MULTI_TRUE, MULTI_PRED)]),
+            (lambda: M.F1Score(average="micro", threshold=0.5), [(MULTI_TRUE, MULTI_PRED)]),
+            (lambda: M.F1Score(average="macro"), [(MULTI_TRUE[:20], MULTI_PRED[:20]),
+                                                  (MULTI_TRUE[20:], MULTI_PRED[20:])]),
+            (lambda: M.FBetaScore(average="weighted", beta=2.0, threshold=0.3),
+             [(MULTI_TRUE, MULTI_PRED, w[:50])]),
+            (lambda: M.R2Score(), [(MULTI_PRED, MULTI_PRED * 0.9 + 0.05)]),
+            (lambda: M.R2Score(class_aggregation="variance_weighted_average",
+                               num_regressors=2), [(MULTI_PRED, MULTI_PRED * 0.8)]),
+            (lambda: M.R2Score(class_aggregation=None), [(MULTI_PRED, MULTI_PRED + 0.1,
+                                                          w[:50])])]:
+        metric = make()
+        for batch in batches:
+            metric.update_state(*batch)
+        out.append(np.array(metric.result()))
+    return out
 
 def _activations(lib):
     A = lib.keras.activations
