@@ -216,3 +216,8 @@ def get(identifier):
             "get", "serialize"):
         return globals()[identifier]
     raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
+
+
+from .._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -1205,3 +1205,8 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     if not time_major:
         stacked = tf.nest.map_structure(_swap_batch_time, stacked)
     return last_output, stacked, new_states
+
+
+from .._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

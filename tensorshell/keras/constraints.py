@@ -94,3 +94,8 @@ def get(identifier):
     """A constraint from its name (``"non_neg"``), a ``{"class_name", "config"}`` dict, or as
     it is when callable."""
     return _objects.lookup(identifier, globals(), Constraint, "constraint")
+
+
+from .._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -269,3 +269,8 @@ def get(identifier):
     ``{"class_name", "config"}`` dict; initializers and callables are returned as they
     are."""
     return _objects.lookup(identifier, globals(), Initializer, "initializer")
+
+
+from .._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

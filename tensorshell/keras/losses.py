@@ -549,3 +549,8 @@ def get(identifier):
         if obj is not None and identifier in __all__ and identifier not in ("get", "Loss"):
             return obj() if isinstance(obj, type) else obj
     raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+
+
+from .._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

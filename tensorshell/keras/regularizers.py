@@ -122,3 +122,8 @@ def get(identifier):
     """A regularizer from its name (``"l2"``), a ``{"class_name", "config"}`` dict, or as it
     is when callable."""
     return _objects.lookup(identifier, globals(), Regularizer, "regularizer")
+
+
+from .._public import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())
