@@ -315,6 +315,67 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     return 1 - tf.math.divide(inter, inter + fp * alpha + fn * beta + _K.epsilon())
 
 
+def ctc(y_true, y_pred):
+    """CTC loss per sample: ``y_true`` [batch, max_length] integer labels with 0 the blank
+    (and the padding), ``y_pred`` [batch, time, classes] logits."""
+    y_true, y_pred = _tensor(y_true), _tensor(y_pred)
+    if y_true.shape.rank != 2:
+        raise ValueError("Targets `y_true` are expected to be a tensor of shape `(batch_size, "
+                         f"max_length)` in integer format. Received: y_true.shape="
+                         f"{tuple(y_true.shape)}")
+    if y_pred.shape.rank != 3:
+        raise ValueError("Logits `y_pred` are expected to be a tensor of shape `(batch_size, "
+                         f"max_length, num_classes)`. Received: y_pred.shape="
+                         f"{tuple(y_pred.shape)}")
+    labels = tf.cast(y_true, "int32")
+    label_length = tf.reduce_sum(tf.cast(tf.not_equal(labels, 0), "int32"), axis=-1)
+    logit_length = tf.fill([y_pred.shape[0]], y_pred.shape[1])
+    logits = y_pred if y_pred.dtype.name != "float64" else tf.cast(y_pred, "float32")
+    loss = tf.nn.ctc_loss(labels, logits, label_length, logit_length,
+                          logits_time_major=False, blank_index=0)
+    return tf.cast(loss, y_pred.dtype)
+
+
+def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True,
+           gamma=80, margin=0.4):
+    """Circle loss (Sun et al.) per sample over L2-normalised embeddings ``y_pred`` with
+    integer labels ``y_true``: pulls same-class pairs together and pushes the others apart
+    (against ``ref_embeddings``/``ref_labels``, by default the batch itself)."""
+    y_pred = _tensor(y_pred)
+    y_true = tf.cast(_tensor(y_true), "int32")
+    refs = y_pred if ref_embeddings is None else _tensor(ref_embeddings)
+    ref_labels = y_true if ref_labels is None else tf.cast(_tensor(ref_labels), "int32")
+    distances = tf.maximum(1 - tf.matmul(y_pred, tf.transpose(refs)), 0.0)
+    query = tf.reshape(y_true, [-1, 1])
+    keys = tf.reshape(ref_labels, [-1, 1])
+    positive = tf.equal(query, tf.transpose(keys))
+    negative = tf.logical_not(positive)
+    if remove_diagonal:
+        positive = tf.logical_and(positive, tf.logical_not(
+            tf.cast(tf.eye(tf.size(query), tf.size(keys)), "bool")))
+    pos_w = tf.maximum((margin + distances) * tf.cast(positive, distances.dtype), 0.0)
+    neg_w = tf.maximum((1 + margin - distances) * tf.cast(negative, distances.dtype), 0.0)
+    pos = -1 * gamma * pos_w * (margin - distances)
+    neg = gamma * neg_w * (1 - margin - distances)
+    lowest = tf.fill(tf.shape(distances), float("-inf"))
+    p_loss = tf.reduce_logsumexp(tf.where(positive, pos, tf.cast(lowest, pos.dtype)), axis=1)
+    n_loss = tf.reduce_logsumexp(tf.where(negative, neg, tf.cast(lowest, neg.dtype)), axis=1)
+    return tf.nn.softplus(p_loss + n_loss)
+
+
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """Generalized cross-entropy ``(1 - p^q) / q`` of the probability ``p`` of each true
+    class (integer labels): cross-entropy as q -> 0, mean absolute error at q = 1 - robust
+    to noisy labels."""
+    y_pred = _tensor(y_pred)
+    labels = tf.cast(_tensor(y_true), "int32")
+    if labels.shape.rank == y_pred.shape.rank:
+        labels = tf.squeeze(labels, axis=-1)
+    p = tf.reduce_sum(y_pred * tf.one_hot(labels, y_pred.shape[-1], dtype=y_pred.dtype),
+                      axis=-1)
+    return (1 - tf.pow(p, tf.cast(q, p.dtype))) / q
+
+
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 mape = MAPE = mean_absolute_percentage_error
@@ -537,6 +598,45 @@ Tversky = _loss_class("Tversky", tversky, "tversky",
                       [("alpha", 0.5), ("beta", 0.5), ("reduction", "sum_over_batch_size"),
                        ("name", None), ("axis", None), ("dtype", None)],
                       "1 - the Tversky index.")
+
+CTC = _loss_class("CTC", ctc, "ctc", [("reduction", "sum_over_batch_size"), ("name", None),
+                                      ("dtype", None)], "CTC loss of label sequences.")
+
+
+class Circle(_loss_class("_CircleBase", circle, "circle",
+                         [("gamma", 80.0), ("margin", 0.4), ("remove_diagonal", True),
+                          ("reduction", "sum_over_batch_size"), ("name", None),
+                          ("dtype", None)], "")):
+    """Circle loss of L2-normalised embeddings; samples with zero loss are left out of the
+    mean (Keras masks them)."""
+
+    def call(self, y_true, y_pred):
+        self._losses = super().call(y_true, y_pred)
+        return self._losses
+
+    def _mask(self, y_true, y_pred):
+        return self._losses > 0
+
+
+Circle.__module__ = __name__
+
+
+class CategoricalGeneralizedCrossEntropy(_loss_class(
+        "_GCEBase", categorical_generalized_cross_entropy,
+        "categorical_generalized_cross_entropy",
+        [("q", 0.5), ("reduction", "sum_over_batch_size"), ("name", None), ("dtype", None)],
+        "")):
+    """Generalized cross-entropy (noise-robust) of integer labels, ``q`` in (0, 1)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not 0 < self.q < 1:
+            raise ValueError("q must be in the interval (0, 1)")
+
+
+CategoricalGeneralizedCrossEntropy.__module__ = __name__
+__all__ += ["CTC", "Circle", "CategoricalGeneralizedCrossEntropy", "ctc", "circle",
+            "categorical_generalized_cross_entropy"]
 
 
 def get(identifier):

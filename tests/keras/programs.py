@@ -257,6 +257,7 @@ PROGRAMS = {
     "loss classes": lambda K, lib: _loss_classes(lib),
     "metrics": lambda K, lib: _metrics(lib),
     "curve, IoU, F-score and R2 metrics": lambda K, lib: _more_metrics(lib),
+    "ctc, circle and generalized cross-entropy losses": lambda K, lib: _more_losses(lib),
     "activations": lambda K, lib: _activations(lib),
     "initializers": lambda K, lib: _initializers(lib),
     "regularizers and constraints": lambda K, lib: _regularizers_and_constraints(lib),
@@ -472,6 +473,28 @@ def _more_metrics(lib):
             metric.update_state(*batch)
         out.append(np.array(metric.result()))
     return out
+
+CTC_LABELS = np.array([[1, 2, 2, 0], [3, 1, 0, 0]], np.int32)
+CTC_LOGITS = _CURVE_RNG.normal(size=(2, 6, 5)).astype(np.float32)
+EMBED = _CURVE_RNG.normal(size=(8, 4)).astype(np.float32)
+EMBED /= np.linalg.norm(EMBED, axis=1, keepdims=True)
+EMBED_LABELS = np.array([0, 1, 0, 2, 1, 1, 3, 0])
+GCE_PROBS = _CURVE_RNG.dirichlet(np.ones(4), 5).astype(np.float32)
+GCE_LABELS = np.array([0, 3, 1, 1, 2])
+
+
+def _more_losses(lib):
+    L = lib.keras.losses
+    e, y = EMBED, EMBED_LABELS
+    return [L.ctc(CTC_LABELS, CTC_LOGITS), L.CTC()(CTC_LABELS, CTC_LOGITS),
+            L.CTC(reduction="sum")(CTC_LABELS, CTC_LOGITS, sample_weight=[0.5, 2.]),
+            L.circle(y, e), L.circle(y, e, remove_diagonal=False, gamma=10, margin=0.2),
+            L.circle(y[:3], e[:3], ref_labels=y, ref_embeddings=e), L.Circle()(y, e),
+            L.Circle(gamma=1.0)(y, e),
+            L.categorical_generalized_cross_entropy(GCE_LABELS, GCE_PROBS, 0.7),
+            L.CategoricalGeneralizedCrossEntropy()(GCE_LABELS, GCE_PROBS),
+            L.CategoricalGeneralizedCrossEntropy(q=0.2, reduction="sum")(
+                GCE_LABELS, GCE_PROBS, sample_weight=np.arange(5.))]
 
 def _activations(lib):
     A = lib.keras.activations

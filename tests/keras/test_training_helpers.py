@@ -161,3 +161,18 @@ def test_regularizers_and_constraints_in_a_training_step():
 def test_to_categorical_of_a_tensor_infers_the_classes():
     onehot = ts.keras.utils.to_categorical(ts.constant([0, 2]))
     assert onehot.shape == (2, 3) and onehot.numpy().tolist() == [[1, 0, 0], [0, 0, 1]]
+
+
+def test_generalized_cross_entropy_and_circle_details():
+    with pytest.raises(ValueError, match=r"q must be in the interval \(0, 1\)"):
+        L.CategoricalGeneralizedCrossEntropy(q=1.5)
+    probs = np.array([[0.7, 0.3], [0.2, 0.8]], np.float32)
+    flat = L.categorical_generalized_cross_entropy([0, 1], probs, 0.5).numpy()
+    column = L.categorical_generalized_cross_entropy([[0], [1]], probs, 0.5).numpy()
+    np.testing.assert_allclose(flat, column)                 # [batch, 1] labels too
+    np.testing.assert_allclose(flat, (1 - np.sqrt([0.7, 0.8])) / 0.5, rtol=1e-6)
+    # identical embeddings of one class: zero loss everywhere, masked out of the mean
+    same = np.tile(np.array([[1., 0.]], np.float32), (3, 1))
+    assert float(L.Circle()([1, 1, 1], same)) == 0.0
+    with pytest.raises(ValueError, match="max_length"):
+        L.ctc(np.zeros((2, 3, 1)), np.zeros((2, 4, 5)))
