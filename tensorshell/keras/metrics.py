@@ -323,6 +323,41 @@ TopKCategoricalAccuracy = _wrapper_class("TopKCategoricalAccuracy", top_k_catego
 SparseTopKCategoricalAccuracy = _wrapper_class(
     "SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
     "sparse_top_k_categorical_accuracy", [("k", 5), ("from_sorted_ids", False)])
+
+def pearson_correlation(y_true, y_pred, axis=-1):
+    """The Pearson correlation coefficient of each sample's values along ``axis``."""
+    y_pred = _tensor(y_pred)
+    y_true = tf.cast(_tensor(y_true), y_pred.dtype)
+    y_true, y_pred = _align(y_true, y_pred)
+    t = y_true - tf.reduce_mean(y_true, axis=axis, keepdims=True)
+    p = y_pred - tf.reduce_mean(y_pred, axis=axis, keepdims=True)
+    t = t / tf.math.reduce_std(t, axis=axis, keepdims=True)
+    p = p / tf.math.reduce_std(p, axis=axis, keepdims=True)
+    return tf.reduce_mean(t * p, axis=axis)
+
+
+def concordance_correlation(y_true, y_pred, axis=-1):
+    """Lin's concordance correlation coefficient along ``axis``, as Keras computes it."""
+    y_pred = _tensor(y_pred)
+    y_true = tf.cast(_tensor(y_true), y_pred.dtype)
+    y_true, y_pred = _align(y_true, y_pred)
+    true_mean = tf.reduce_mean(y_true, axis=axis, keepdims=True)
+    pred_mean = tf.reduce_mean(y_pred, axis=axis, keepdims=True)
+    true_var = tf.math.reduce_variance(y_true - true_mean, axis=axis, keepdims=True)
+    pred_var = tf.math.reduce_variance(y_pred - pred_mean, axis=axis, keepdims=True)
+    # Keras' covariance centres both factors on the prediction mean
+    covar = (y_true - pred_mean) * (y_pred - pred_mean)
+    norm = true_var + pred_var + tf.square(true_mean - pred_mean)
+    return tf.reduce_mean(2 * covar / (norm + _K.epsilon()), axis=axis)
+
+
+PearsonCorrelation = _wrapper_class("PearsonCorrelation", pearson_correlation,
+                                    "pearson_correlation", [("axis", -1)],
+                                    "The mean Pearson correlation of the samples.")
+ConcordanceCorrelation = _wrapper_class("ConcordanceCorrelation", concordance_correlation,
+                                        "concordance_correlation", [("axis", -1)],
+                                        "The mean concordance correlation of the samples.")
+
 MSE, MAE, MAPE, MSLE, KLD = (MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
                              MeanSquaredLogarithmicError, KLDivergence)
 
@@ -925,7 +960,8 @@ class R2Score(Metric):
 
 __all__ += ["AUC", "BinaryIoU", "F1Score", "FBetaScore", "IoU", "MeanIoU", "OneHotIoU",
             "OneHotMeanIoU", "PrecisionAtRecall", "R2Score", "RecallAtPrecision",
-            "SensitivityAtSpecificity", "SpecificityAtSensitivity"]
+            "SensitivityAtSpecificity", "SpecificityAtSensitivity", "PearsonCorrelation",
+            "ConcordanceCorrelation", "pearson_correlation", "concordance_correlation"]
 
 def get(identifier):
     """A metric from its name: a function (``"mse"``, ``"binary_accuracy"``), or an instance

@@ -467,12 +467,16 @@ def _more_metrics(lib):
             (lambda: M.R2Score(class_aggregation="variance_weighted_average",
                                num_regressors=2), [(MULTI_PRED, MULTI_PRED * 0.8)]),
             (lambda: M.R2Score(class_aggregation=None), [(MULTI_PRED, MULTI_PRED + 0.1,
-                                                          w[:50])])]:
+                                                          w[:50])]),
+            (lambda: M.PearsonCorrelation(), [(MULTI_TRUE + MULTI_PRED, MULTI_PRED)]),
+            (lambda: M.ConcordanceCorrelation(axis=0), [(MULTI_TRUE + MULTI_PRED, MULTI_PRED,
+                                                         w[:3])])]:
         metric = make()
         for batch in batches:
             metric.update_state(*batch)
         out.append(np.array(metric.result()))
-    return out
+    return out + [M.pearson_correlation(MULTI_TRUE + MULTI_PRED, MULTI_PRED),
+                  M.concordance_correlation(MULTI_TRUE + MULTI_PRED, MULTI_PRED, axis=0)]
 
 CTC_LABELS = np.array([[1, 2, 2, 0], [3, 1, 0, 0]], np.int32)
 CTC_LOGITS = _CURVE_RNG.normal(size=(2, 6, 5)).astype(np.float32)
