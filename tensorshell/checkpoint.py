@@ -32,7 +32,8 @@ from .engine.variable import Variable
 from .io import _masked_crc
 from .train import _fields, _length_delimited, _read_varint, _varint
 
-__all__ = ["Checkpoint", "CheckpointManager", "CheckpointReader", "latest_checkpoint",
+__all__ = ["Checkpoint", "CheckpointManager", "CheckpointOptions", "CheckpointReader",
+           "CheckpointView", "checkpoints_iterator", "latest_checkpoint",
            "get_checkpoint_state", "load_checkpoint", "list_variables", "load_variable"]
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
@@ -573,6 +574,12 @@ class Checkpoint:
         self._children[name] = value
         object.__setattr__(self, name, value)
 
+    def __repr__(self):
+        names = ", ".join(self._children)
+        count = "" if self._save_counter is None else \
+            f", save_counter={int(self._save_counter.numpy())}"
+        return f"<ts.train.Checkpoint: {names or 'nothing'}{count}>"
+
     def _checkpoint_children(self):
         children = list(self._children.items())
         if self._root is not None:
@@ -712,6 +719,85 @@ def _assign(obj, value):
     else:
         obj._checkpoint_assign(value)
 
+
+class CheckpointOptions:
+    """Options for saving and restoring; accepted for TensorFlow code (saves here are
+    synchronous and local, so none of them changes anything)."""
+
+    def __init__(self, experimental_io_device=None, experimental_enable_async_checkpoint=False,
+                 experimental_write_callbacks=None, enable_async=False,
+                 experimental_skip_slot_variables=False, experimental_sharding_callback=None):
+        self.experimental_io_device = experimental_io_device
+        self.experimental_enable_async_checkpoint = experimental_enable_async_checkpoint
+        self.experimental_write_callbacks = experimental_write_callbacks
+        self.enable_async = enable_async
+        self.experimental_skip_slot_variables = experimental_skip_slot_variables
+        self.experimental_sharding_callback = experimental_sharding_callback
+
+
+class CheckpointView:
+    """The object graph saved in a checkpoint, without restoring it: ``children(node)``,
+    ``descendants()`` and ``match(root)`` (which saved node each object is)."""
+
+    def __init__(self, save_path):
+        reader = CheckpointReader(os.fspath(save_path))
+        self._nodes = _parse_graph(reader.get_tensor(OBJECT_GRAPH_KEY))
+
+    def children(self, node_id) -> dict:
+        """``{local name: node id}`` of one node's children."""
+        return {name: child for name, child in self._nodes[int(node_id)]["children"]}
+
+    def descendants(self) -> list:
+        """Every node id reachable from the root, breadth first."""
+        seen, queue = [0], [0]
+        while queue:
+            for _, child in self._nodes[queue.pop(0)]["children"]:
+                if child not in seen:
+                    seen.append(child)
+                    queue.append(child)
+        return seen
+
+    def match(self, obj) -> dict:
+        """``{node id: object}`` for the objects reachable from ``obj`` (a Checkpoint or
+        any trackable root) that the saved graph has at the same paths."""
+        root = _RootView(obj) if isinstance(obj, Checkpoint) else obj
+        found, queue = {0: obj}, [(0, root)]
+        while queue:
+            node, current = queue.pop(0)
+            mine = dict(_children(current))
+            for name, child in self._nodes[node]["children"]:
+                if child not in found and name in mine:
+                    found[child] = mine[name]
+                    queue.append((child, mine[name]))
+        return found
+
+
+def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
+    """Yield each new latest checkpoint of ``checkpoint_dir`` as it appears (polling once a
+    second), at most one per ``min_interval_secs``; after ``timeout`` seconds without one,
+    stop - unless ``timeout_fn()`` says to keep waiting."""
+    last = None
+    while True:
+        deadline = None if timeout is None else time.time() + timeout
+        path = None
+        while True:
+            current = latest_checkpoint(checkpoint_dir)
+            if current is not None and current != last:
+                path = current
+                break
+            if deadline is not None and time.time() + 1 > deadline:
+                break
+            time.sleep(1)
+        if path is None:
+            if timeout_fn is None or timeout_fn():
+                return
+            continue
+        start = time.time()
+        last = path
+        yield path
+        wait = start + min_interval_secs - time.time()
+        if wait > 0:
+            time.sleep(wait)
 
 # -- CheckpointManager ----------------------------------------------------------------------------
 

@@ -373,12 +373,14 @@ class SequenceExample(_Message):
 
 
 from .checkpoint import (  # noqa: E402 - checkpoint.py reads protobufs with the code above
-    Checkpoint, CheckpointManager, CheckpointReader, get_checkpoint_state, latest_checkpoint,
-    list_variables, load_checkpoint, load_variable)
+    Checkpoint, CheckpointManager, CheckpointOptions, CheckpointReader, CheckpointView,
+    checkpoints_iterator, get_checkpoint_state, latest_checkpoint, list_variables,
+    load_checkpoint, load_variable)
 
 from .moving_averages import ExponentialMovingAverage  # noqa: E402
 
-__all__ += ["ExponentialMovingAverage", "Checkpoint", "CheckpointManager", "CheckpointReader",
+__all__ += ["ExponentialMovingAverage", "Checkpoint", "CheckpointManager", "CheckpointOptions",
+            "CheckpointReader", "CheckpointView", "checkpoints_iterator",
             "get_checkpoint_state", "latest_checkpoint", "list_variables", "load_checkpoint",
             "load_variable"]
 

@@ -345,3 +345,28 @@ def test_exponential_moving_average_follows_tensorflow():
     with pytest.raises(TypeError, match="does not support non-Variable tensors"):
         ema.apply([ts.constant(1.)])
     np.testing.assert_allclose(shadow.numpy(), [3.02, 4.02], rtol=1e-6)   # untouched
+
+
+def test_checkpoint_view_and_iterator(tmp_path):
+    module = ts.Module()
+    module.v = ts.Variable(1.)
+    module.items = [ts.Variable(2.)]
+    ckpt = ts.train.Checkpoint(model=module)
+    path = ckpt.save(tmp_path / "ckpt")
+    assert repr(ckpt) == "<ts.train.Checkpoint: model, save_counter=1>"
+    view = ts.train.CheckpointView(path)                 # as TensorFlow's, for this graph
+    assert view.children(0) == {"model": 1, "save_counter": 2}
+    assert view.children(1) == {"v": 3, "items": 4}
+    assert view.descendants() == [0, 1, 2, 3, 4, 5]
+    matched = view.match(ts.train.Checkpoint(model=module))
+    assert matched[3] is module.v and matched[5] is module.items[0]
+    saves = []
+
+    def save_once():                                     # a trainer writing a new one
+        if saves:
+            return True
+        saves.append(ckpt.save(tmp_path / "ckpt"))
+        return False
+    seen = list(ts.train.checkpoints_iterator(tmp_path, timeout=0.5, timeout_fn=save_once))
+    assert seen == [path, saves[0]]
+    assert ts.train.CheckpointOptions(enable_async=True).enable_async
