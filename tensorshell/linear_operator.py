@@ -569,30 +569,59 @@ def _all(flags):
     return True if all(f is True for f in flags) else None
 
 
-class LinearOperatorComposition(LinearOperator):
-    """The product ``operators[0] @ operators[1] @ ...``, applied factor by factor."""
+class _Combined(LinearOperator):
+    """An operator made of ``operators`` (a product, Kronecker product or blocks): the
+    shared hints, batch shape and factor-wise determinants."""
 
-    def __init__(self, operators, is_non_singular=None, is_self_adjoint=None,
-                 is_positive_definite=None, is_square=None, name=None):
-        self._ops = _operators(operators, "LinearOperatorComposition")
-        for a, b in zip(self._ops, self._ops[1:]):
-            if a.domain_dimension != b.range_dimension:
-                raise ValueError(f"Operators are incompatible: {a.name} has domain "
-                                 f"{a.domain_dimension}, {b.name} range {b.range_dimension}")
-        if is_non_singular is None:
-            is_non_singular = _all(o.is_non_singular for o in self._ops)
-        super().__init__(self._ops[0].dtype, is_non_singular, is_self_adjoint,
-                         is_positive_definite, is_square,
-                         name or "_o_".join(o.name for o in self._ops),
+    _joiner = "_"
+
+    def __init__(self, operators, is_non_singular, is_self_adjoint, is_positive_definite,
+                 is_square, name, inherit=()):
+        self._ops = _operators(operators, type(self).__name__)
+        hints = {"is_non_singular": is_non_singular, "is_self_adjoint": is_self_adjoint,
+                 "is_positive_definite": is_positive_definite}
+        for hint in inherit:                      # true when every factor says so
+            if hints[hint] is None:
+                hints[hint] = _all(getattr(o, hint) for o in self._ops)
+        super().__init__(self._ops[0].dtype, hints["is_non_singular"],
+                         hints["is_self_adjoint"], hints["is_positive_definite"], is_square,
+                         name or self._joiner.join(o.name for o in self._ops),
                          dict(operators=operators))
 
     @property
     def operators(self):
         return list(self._ops)
 
+    def _batch(self):
+        return tuple(np.broadcast_shapes(*(tuple(o.batch_shape) for o in self._ops)))
+
+    def _det_product(self):
+        result = self._ops[0].determinant()
+        for o in self._ops[1:]:
+            result = result * o.determinant()
+        return result
+
+    def _logdet_sum(self):
+        return C.add_n([o.log_abs_determinant() for o in self._ops]) \
+            if len(self._ops) > 1 else self._ops[0].log_abs_determinant()
+
+
+class LinearOperatorComposition(_Combined):
+    """The product ``operators[0] @ operators[1] @ ...``, applied factor by factor."""
+
+    _joiner = "_o_"
+
+    def __init__(self, operators, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None, name=None):
+        super().__init__(operators, is_non_singular, is_self_adjoint, is_positive_definite,
+                         is_square, name, inherit=("is_non_singular",))
+        for a, b in zip(self._ops, self._ops[1:]):
+            if a.domain_dimension != b.range_dimension:
+                raise ValueError(f"Operators are incompatible: {a.name} has domain "
+                                 f"{a.domain_dimension}, {b.name} range {b.range_dimension}")
+
     def _shape(self):
-        batch = np.broadcast_shapes(*(tuple(o.batch_shape) for o in self._ops))
-        return tuple(batch) + (self._ops[0].range_dimension, self._ops[-1].domain_dimension)
+        return self._batch() + (self._ops[0].range_dimension, self._ops[-1].domain_dimension)
 
     def _to_dense(self):
         dense = self._ops[-1].to_dense()
@@ -615,16 +644,12 @@ class LinearOperatorComposition(LinearOperator):
     def _determinant(self):
         if not all(o.is_square for o in self._ops):
             return super()._determinant()
-        result = self._ops[0].determinant()
-        for o in self._ops[1:]:
-            result = result * o.determinant()
-        return result
+        return self._det_product()
 
     def _log_abs_determinant(self):
         if not all(o.is_square for o in self._ops):
             return super()._log_abs_determinant()
-        return C.add_n([o.log_abs_determinant() for o in self._ops]) \
-            if len(self._ops) > 1 else self._ops[0].log_abs_determinant()
+        return self._logdet_sum()
 
 
 class LinearOperatorAdjoint(LinearOperator):
@@ -708,31 +733,21 @@ class LinearOperatorInversion(LinearOperator):
         return self._op
 
 
-class LinearOperatorKronecker(LinearOperator):
+class LinearOperatorKronecker(_Combined):
     """The Kronecker product of ``operators`` (each block of the first scaled by the
     rest): its determinant and solves come from the factors'."""
 
+    _joiner = "_x_"
+
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name=None):
-        self._ops = _operators(operators, "LinearOperatorKronecker")
-        if is_non_singular is None:
-            is_non_singular = _all(o.is_non_singular for o in self._ops)
-        if is_self_adjoint is None:
-            is_self_adjoint = _all(o.is_self_adjoint for o in self._ops)
-        super().__init__(self._ops[0].dtype, is_non_singular, is_self_adjoint,
-                         is_positive_definite, is_square,
-                         name or "_x_".join(o.name for o in self._ops),
-                         dict(operators=operators))
-
-    @property
-    def operators(self):
-        return list(self._ops)
+        super().__init__(operators, is_non_singular, is_self_adjoint, is_positive_definite,
+                         is_square, name, inherit=("is_non_singular", "is_self_adjoint"))
 
     def _shape(self):
-        batch = np.broadcast_shapes(*(tuple(o.batch_shape) for o in self._ops))
         rows = math.prod(o.range_dimension for o in self._ops)
         cols = math.prod(o.domain_dimension for o in self._ops)
-        return tuple(batch) + (rows, cols)
+        return self._batch() + (rows, cols)
 
     def _to_dense(self):
         dense = self._ops[0].to_dense()
@@ -776,30 +791,17 @@ class LinearOperatorKronecker(LinearOperator):
         return d
 
 
-class LinearOperatorBlockDiag(LinearOperator):
+class LinearOperatorBlockDiag(_Combined):
     """Square ``operators`` down the diagonal, zeros elsewhere: every method works block by
     block."""
 
+    _joiner = "_ds_"
+
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=True, name=None):
-        self._ops = _operators(operators, "LinearOperatorBlockDiag")
-        if is_non_singular is None:
-            is_non_singular = _all(o.is_non_singular for o in self._ops)
-        if is_self_adjoint is None:
-            is_self_adjoint = _all(o.is_self_adjoint for o in self._ops)
-        if is_positive_definite is None:
-            is_positive_definite = _all(o.is_positive_definite for o in self._ops)
-        super().__init__(self._ops[0].dtype, is_non_singular, is_self_adjoint,
-                         is_positive_definite, True,
-                         name or "_ds_".join(o.name for o in self._ops),
-                         dict(operators=operators))
-
-    @property
-    def operators(self):
-        return list(self._ops)
-
-    def _batch(self):
-        return tuple(np.broadcast_shapes(*(tuple(o.batch_shape) for o in self._ops)))
+        super().__init__(operators, is_non_singular, is_self_adjoint, is_positive_definite,
+                         True, name, inherit=("is_non_singular", "is_self_adjoint",
+                                              "is_positive_definite"))
 
     def _shape(self):
         return self._batch() + (sum(o.range_dimension for o in self._ops),
@@ -836,14 +838,10 @@ class LinearOperatorBlockDiag(LinearOperator):
                                         [o.domain_dimension]) for o in self._ops], -1)
 
     def _determinant(self):
-        result = self._ops[0].determinant()
-        for o in self._ops[1:]:
-            result = result * o.determinant()
-        return result
+        return self._det_product()
 
     def _log_abs_determinant(self):
-        return C.add_n([o.log_abs_determinant() for o in self._ops]) \
-            if len(self._ops) > 1 else self._ops[0].log_abs_determinant()
+        return self._logdet_sum()
 
 
 class LinearOperatorToeplitz(LinearOperator):
