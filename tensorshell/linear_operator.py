@@ -29,7 +29,7 @@ __all__ = ["LinearOperator", "LinearOperatorFullMatrix", "LinearOperatorDiag",
            "LinearOperatorAdjoint", "LinearOperatorInversion", "LinearOperatorKronecker",
            "LinearOperatorBlockDiag", "LinearOperatorZeros", "LinearOperatorToeplitz",
            "LinearOperatorTridiag", "LinearOperatorLowRankUpdate",
-           "LinearOperatorPermutation", "LinearOperatorHouseholder"]
+           "LinearOperatorPermutation", "LinearOperatorHouseholder", "LinearOperatorCirculant"]
 
 
 def _tensor(value, dtype=None, label="x") -> Tensor:
@@ -866,8 +866,71 @@ class LinearOperatorToeplitz(LinearOperator):
         # reads index n - 1 + i - j
         values = S.concat([S.reverse(self._row[..., 1:], [-1]), self._col], -1)
         index = (n - 1 + np.arange(n)[:, None] - np.arange(n)[None, :]).astype(np.int64)
-        return S.gather(values, index, axis=-1, batch_dims=0) if values.ndim == 1 else \
-            S.gather(values, index, axis=-1, batch_dims=values.ndim - 1)
+        return S.gather(values, index, axis=-1)
+
+
+class LinearOperatorCirculant(LinearOperator):
+    """The circulant matrix with eigenvalues ``spectrum`` (its first column is
+    ``ifft(spectrum)``): products and solves are FFT convolutions, the determinant is the
+    spectrum's product. ``input_output_dtype`` real (float32/64) takes and gives real
+    values - the spectrum must then be Hermitian."""
+
+    def __init__(self, spectrum, input_output_dtype=dtypes.complex64, is_non_singular=None,
+                 is_self_adjoint=None, is_positive_definite=None, is_square=True,
+                 name="LinearOperatorCirculant"):
+        out = dtypes.as_dtype(input_output_dtype)
+        spec = _tensor(spectrum)
+        complex_dtype = dtypes.complex128 if out in (dtypes.float64, dtypes.complex128) \
+            else dtypes.complex64
+        self._spectrum = spec if spec.dtype is complex_dtype else S.cast(spec, complex_dtype)
+        super().__init__(out, is_non_singular, is_self_adjoint, is_positive_definite, True,
+                         name, dict(spectrum=spectrum, input_output_dtype=out))
+
+    @property
+    def spectrum(self):
+        return self._spectrum
+
+    def _out(self, value):
+        return S.cast(E.real(value) if not self.dtype.is_complex else value, self.dtype)
+
+    def _shape(self):
+        return tuple(self._spectrum.shape) + (self._spectrum.shape[-1],)
+
+    def convolution_kernel(self, name=None):
+        """The first column: ``ifft(spectrum)``."""
+        from .engine.ops import signal
+        return self._out(signal.ifft(self._spectrum))
+
+    def _to_dense(self):
+        from .engine.ops import signal
+        h = signal.ifft(self._spectrum)
+        n = self._spectrum.shape[-1]
+        index = ((np.arange(n)[:, None] - np.arange(n)[None, :]) % n).astype(np.int64)
+        return self._out(S.gather(h, index, axis=-1))
+
+    def _apply(self, x, spectrum):
+        from .engine.ops import signal
+        cols = L.matrix_transpose(S.cast(x, self._spectrum.dtype))      # [..., k, n]
+        mixed = signal.ifft(signal.fft(cols) * S.expand_dims(spectrum, -2))
+        return self._out(L.matrix_transpose(mixed))
+
+    def _matmul(self, x, adjoint):
+        return self._apply(x, E.conj(self._spectrum) if adjoint else self._spectrum)
+
+    def _solve(self, rhs, adjoint):
+        spectrum = E.conj(self._spectrum) if adjoint else self._spectrum
+        return self._apply(rhs, 1. / spectrum)
+
+    def _diag_part(self):
+        mean = R.reduce_mean(self._spectrum, -1, keepdims=True)
+        return self._out(mean * S.cast(creation.ones(list(self._spectrum.shape)),
+                                       mean.dtype))
+
+    def _determinant(self):
+        return self._out(R.reduce_prod(self._spectrum, -1))
+
+    def _log_abs_determinant(self):
+        return S.cast(R.reduce_sum(E.log(E.abs(self._spectrum)), -1), self.dtype)
 
 
 class LinearOperatorTridiag(LinearOperator):

@@ -18,6 +18,7 @@ SPD = _B @ np.swapaxes(_B, -1, -2) + 3 * np.eye(3)
 U = np.array([[1., 0.5], [0., 1.], [2., -1.]])
 V = np.array([[0.3, 0.], [1., 1.], [0., -2.]])
 F64 = ts.float64
+SPECTRUM = np.array([6., 2 - 1j, 3., 2 + 1j])
 
 
 def _kron(a, b):
@@ -59,6 +60,10 @@ OPERATORS = {
     "toeplitz": (lambda: LA.LinearOperatorToeplitz(np.array([3., 1., .5]),
                                                    np.array([3., 2., .25])),
                  _toeplitz([3., 1., .5], [3., 2., .25])),
+    "toeplitz_batch": (lambda: LA.LinearOperatorToeplitz(
+        np.array([[3., 1., .5], [2., 0., 1.]]), np.array([[3., 2., .25], [2., 5., 6.]])),
+        np.stack([_toeplitz([3., 1., .5], [3., 2., .25]), _toeplitz([2., 0., 1.],
+                                                                   [2., 5., 6.])])),
     "tridiag": (lambda: LA.LinearOperatorTridiag(np.array([[1., 2., 0.], [4., 5., 6.],
                                                            [0., 1., 2.]])),
                 np.array([[4., 1., 0.], [1., 5., 2.], [0., 2., 6.]])),
@@ -71,6 +76,10 @@ OPERATORS = {
                     np.eye(3)[[2, 0, 1]]),
     "householder": (lambda: LA.LinearOperatorHouseholder(np.array([1., 2., -1.])),
                     np.eye(3) - 2 * np.outer([1, 2, -1], [1, 2, -1]) / 6),
+    # a Hermitian spectrum: a real circulant matrix, first column ifft(spectrum)
+    "circulant": (lambda: LA.LinearOperatorCirculant(SPECTRUM, input_output_dtype=F64),
+                  np.real(np.fft.ifft(SPECTRUM))[(np.arange(4)[:, None] -
+                                                   np.arange(4)[None, :]) % 4]),
 }
 
 
@@ -196,6 +205,8 @@ def _tf_operator(tf, name):
             TL.LinearOperatorFullMatrix(G3), TL.LinearOperatorDiag(np.array([1., 2.]))]),
         "toeplitz": lambda: TL.LinearOperatorToeplitz(np.array([3., 1., .5]),
                                                       np.array([3., 2., .25])),
+        "toeplitz_batch": lambda: TL.LinearOperatorToeplitz(
+            np.array([[3., 1., .5], [2., 0., 1.]]), np.array([[3., 2., .25], [2., 5., 6.]])),
         "tridiag": lambda: TL.LinearOperatorTridiag(np.array([[1., 2., 0.], [4., 5., 6.],
                                                               [0., 1., 2.]])),
         "low_rank_update": lambda: TL.LinearOperatorLowRankUpdate(
@@ -205,4 +216,25 @@ def _tf_operator(tf, name):
         "permutation": lambda: TL.LinearOperatorPermutation(np.array([2, 0, 1], np.int32),
                                                             dtype=tf.float64),
         "householder": lambda: TL.LinearOperatorHouseholder(np.array([1., 2., -1.])),
+        "circulant": lambda: TL.LinearOperatorCirculant(SPECTRUM,
+                                                        input_output_dtype=tf.float64),
     }[name]()
+
+
+@pytest.mark.tf_oracle
+def test_complex_circulant_as_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    tf = pytest.importorskip("tensorflow")
+    spectrum = np.array([[1 + 1j, 2, 3 - 1j], [4, 1j, -2]], np.complex64)
+    ours = LA.LinearOperatorCirculant(spectrum)
+    theirs = tf.linalg.LinearOperatorCirculant(spectrum)
+    x = (rng.normal(size=(2, 3, 2)) + 1j * rng.normal(size=(2, 3, 2))).astype(np.complex64)
+    for method in ("to_dense", "convolution_kernel", "determinant", "log_abs_determinant",
+                   "diag_part", "trace"):
+        np.testing.assert_allclose(getattr(ours, method)(), getattr(theirs, method)(),
+                                   rtol=1e-5, atol=1e-5)
+    for adjoint in (False, True):
+        np.testing.assert_allclose(ours.matmul(x, adjoint=adjoint),
+                                   theirs.matmul(x, adjoint=adjoint), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(ours.solve(x, adjoint=adjoint),
+                                   theirs.solve(x, adjoint=adjoint), rtol=1e-4, atol=1e-5)
