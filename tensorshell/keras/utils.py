@@ -102,6 +102,72 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     return out
 
 
+def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1,
+                                  sampling_rate=1, batch_size=128, shuffle=False, seed=None,
+                                  start_index=None, end_index=None):
+    """A ``ts.data.Dataset`` of sliding windows over ``data`` (its first axis is time):
+    ``sequence_length`` steps ``sampling_rate`` apart, a new window every
+    ``sequence_stride`` steps, each with ``targets[start]`` when targets are given, in
+    batches of ``batch_size`` (None: unbatched). As Keras': the same windows, and with
+    ``shuffle`` the same window order for the same seed."""
+    n = len(data)
+    if start_index:
+        if start_index < 0:
+            raise ValueError(f"`start_index` must be 0 or greater. Received: "
+                             f"start_index={start_index}")
+        if start_index >= n:
+            raise ValueError(f"`start_index` must be lower than the length of the data. "
+                             f"Received: start_index={start_index}, for data of length {n}")
+    if end_index:
+        if start_index and end_index <= start_index:
+            raise ValueError(f"`end_index` must be higher than `start_index`. Received: "
+                             f"start_index={start_index}, and end_index={end_index} ")
+        if end_index >= n:
+            raise ValueError(f"`end_index` must be lower than the length of the data. "
+                             f"Received: end_index={end_index}, for data of length {n}")
+        if end_index <= 0:
+            raise ValueError(f"`end_index` must be higher than 0. Received: "
+                             f"end_index={end_index}")
+    for label, value in (("sampling_rate", sampling_rate), ("sequence_stride",
+                                                              sequence_stride)):
+        if value <= 0:
+            raise ValueError(f"`{label}` must be higher than 0. Received: {label}={value}")
+        if value >= n:
+            raise ValueError(f"`{label}` must be lower than the length of the data. "
+                             f"Received: {label}={value}, for data of length {n}")
+    start_index = 0 if start_index is None else start_index
+    end_index = n if end_index is None else end_index
+    count = end_index - start_index - (sequence_length - 1) * sampling_rate
+    if targets is not None:
+        count = min(count, len(targets))
+    index_dtype = "int32" if count < 2147483647 else "int64"
+    starts = np.arange(0, count, sequence_stride, dtype=index_dtype)
+    if shuffle:
+        if seed is None:
+            seed = np.random.randint(1e6)
+        np.random.RandomState(seed).shuffle(starts)
+    offsets = tf.constant(np.arange(0, sequence_length * sampling_rate, sampling_rate,
+                                    dtype=index_dtype))
+    steps = tf.convert_to_tensor(np.asarray(data)[start_index:end_index]
+                                 if not isinstance(data, tf.Tensor) else
+                                 data[start_index:end_index])
+    positions = tf.data.Dataset.from_tensor_slices(tf.constant(starts))
+    dataset = positions.map(lambda p: tf.gather(steps, p + offsets))
+    if targets is not None:
+        labels = tf.convert_to_tensor(np.asarray(targets)[start_index:end_index]
+                                      if not isinstance(targets, tf.Tensor) else
+                                      targets[start_index:end_index])
+        dataset = tf.data.Dataset.zip((dataset, positions.map(lambda p: tf.gather(labels,
+                                                                                   p))))
+    if batch_size is not None:
+        if shuffle:
+            dataset = dataset.shuffle(buffer_size=batch_size * 8, seed=seed)
+        return dataset.batch(batch_size)
+    return dataset.shuffle(buffer_size=1024, seed=seed) if shuffle else dataset
+
+
+__all__ += ["timeseries_dataset_from_array"]
+
 from .._public import public_dir as _public_dir  # noqa: E402
 
 __dir__ = _public_dir(globals())

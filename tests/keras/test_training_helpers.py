@@ -176,3 +176,20 @@ def test_generalized_cross_entropy_and_circle_details():
     assert float(L.Circle()([1, 1, 1], same)) == 0.0
     with pytest.raises(ValueError, match="max_length"):
         L.ctc(np.zeros((2, 3, 1)), np.zeros((2, 4, 5)))
+
+
+def test_timeseries_dataset_from_array():
+    data = np.arange(20).reshape(10, 2).astype(np.float32)
+    ds = ts.keras.utils.timeseries_dataset_from_array(data, np.arange(10) * 10, 3,
+                                                       sequence_stride=2, sampling_rate=2,
+                                                       batch_size=2)
+    batches = [(x.numpy(), y.numpy()) for x, y in ds]
+    # windows of rows (0, 2, 4), (2, 4, 6), (4, 6, 8); targets the first row's: as Keras'
+    assert [x.shape for x, _ in batches] == [(2, 3, 2), (1, 3, 2)]
+    np.testing.assert_array_equal(batches[0][0][1], data[[2, 4, 6]])
+    assert [y.tolist() for _, y in batches] == [[0, 20], [40]]
+    single = list(ts.keras.utils.timeseries_dataset_from_array(data, None, 4, batch_size=None,
+                                                                start_index=2, end_index=8))
+    assert len(single) == 3 and single[0].numpy().tolist() == data[2:6].tolist()
+    with pytest.raises(ValueError, match="sampling_rate"):
+        ts.keras.utils.timeseries_dataset_from_array(data, None, 3, sampling_rate=0)
