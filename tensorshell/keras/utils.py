@@ -166,7 +166,152 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     return dataset.shuffle(buffer_size=1024, seed=seed) if shuffle else dataset
 
 
-__all__ += ["timeseries_dataset_from_array"]
+
+def _index_directory(directory, labels, formats, class_names, shuffle, seed, follow_links):
+    """Keras' index_directory: (file paths, labels, class names), class folders sorted,
+    files sorted within them, shuffled with NumPy's RandomState(seed) as Keras does."""
+    import os
+    if labels == "inferred":
+        subdirs = [d for d in sorted(os.listdir(directory))
+                   if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")]
+        if class_names is not None:
+            if not set(class_names) <= set(subdirs):
+                raise ValueError("The `class_names` passed did not match the names of the "
+                                 f"subdirectories of the target directory. Expected: "
+                                 f"{subdirs} (or a subset of it), but received: "
+                                 f"class_names={class_names}")
+            subdirs = list(class_names)
+    else:
+        if class_names is not None:
+            raise ValueError("When `labels=None` (no labels), argument `class_names` cannot "
+                             "be specified." if labels is None else "When argument `labels` "
+                             "is specified, argument `class_names` cannot be specified.")
+        subdirs = [""]
+    paths, found = [], []
+    for index, sub in enumerate(subdirs):
+        root_dir = os.path.join(directory, sub)
+        for root, _, files in sorted(os.walk(root_dir, followlinks=follow_links),
+                                     key=lambda x: x[0]):
+            for name in sorted(files):
+                if name.lower().endswith(formats):
+                    paths.append(os.path.join(root, name))
+                    found.append(index)
+    if labels == "inferred":
+        labels = np.array(found, np.int32)
+        names = subdirs
+    elif labels is None:
+        names = None
+    else:
+        if len(labels) != len(paths):
+            raise ValueError(f"Expected the lengths of `labels` to match the number of files "
+                             f"in the target directory. len(labels) is {len(labels)} while "
+                             f"we found {len(paths)} files in directory {directory}.")
+        labels = np.asarray(labels)
+        names = [str(v) for v in sorted(set(labels.tolist()))]
+    if shuffle:
+        np.random.RandomState(seed).shuffle(paths)
+        if labels is not None:
+            np.random.RandomState(seed).shuffle(labels)
+    return paths, labels, names
+
+
+def _split(samples, labels, validation_split, subset):
+    if not validation_split:
+        return samples, labels
+    n = int(validation_split * len(samples))
+    if subset == "training":
+        return samples[:-n], None if labels is None else labels[:-n]
+    return samples[-n:], None if labels is None else labels[-n:]
+
+
+def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
+                                class_names=None, batch_size=32, max_length=None,
+                                shuffle=True, seed=None, validation_split=None, subset=None,
+                                follow_links=False, verbose=True):
+    """A ``ts.data.Dataset`` of ``(text, label)`` batches from ``.txt`` files in one folder
+    per class (``labels="inferred"``; or a list of labels, or None), as Keras': classes in
+    sorted order (or ``class_names``'), labels "int", "categorical" or "binary",
+    ``max_length`` characters, a seeded shuffle of the files, ``validation_split`` with
+    ``subset`` "training", "validation" or "both". The dataset has ``class_names``."""
+    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
+        raise ValueError("`labels` argument should be a list/tuple of integer labels, of "
+                         "the same size as the number of text files in the target "
+                         "directory. If you wish to infer the labels from the "
+                         'subdirectory names in the target directory, pass '
+                         '`labels="inferred"`. If you wish to get a dataset that only '
+                         f"contains text samples (no labels), pass `labels=None`. "
+                         f"Received: labels={labels}")
+    if label_mode not in ("int", "categorical", "binary", None):
+        raise ValueError('`label_mode` argument must be one of "int", "categorical", '
+                         f'"binary", or None. Received: label_mode={label_mode}')
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    if validation_split and not 0 < validation_split < 1:
+        raise ValueError(f"`validation_split` must be between 0 and 1, received: "
+                         f"{validation_split}")
+    if (validation_split or subset) and not (validation_split and subset):
+        raise ValueError("If `subset` is set, `validation_split` must be set, and "
+                         "inversely.")
+    if subset not in ("training", "validation", "both", None):
+        raise ValueError('`subset` must be either "training", "validation" or "both", '
+                         f"received: {subset}")
+    if validation_split and shuffle and seed is None:
+        raise ValueError("If using `validation_split` and shuffling the data, you must "
+                         "provide a `seed` argument, to make sure that there is no overlap "
+                         "between the training and validation subset.")
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, found, names = _index_directory(str(directory), labels, (".txt",), class_names,
+                                           shuffle, seed, follow_links)
+    if label_mode == "binary" and len(names) != 2:
+        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
+                         f"class_names. Received: class_names={names}")
+    if verbose:
+        print(f"Found {len(paths)} files." if found is None else
+              f"Found {len(paths)} files belonging to {len(names)} classes.")
+    buffer = batch_size * 8 if batch_size is not None else 1024
+
+    def build(subset_paths, subset_labels, shuffled):
+        texts = tf.data.Dataset.from_tensor_slices(
+            tf.constant(np.array(subset_paths, dtype=object)))
+        if label_mode:
+            tags = tf.data.Dataset.from_tensor_slices(tf.constant(subset_labels))
+            if label_mode == "binary":
+                tags = tags.map(lambda y: tf.expand_dims(tf.cast(y, "float32"), -1))
+            elif label_mode == "categorical":
+                tags = tags.map(lambda y: tf.one_hot(y, len(names)))
+            ds = tf.data.Dataset.zip((texts, tags))
+        else:
+            ds = texts
+        if shuffled:
+            ds = ds.shuffle(buffer_size=buffer, seed=seed)
+
+        def read(path):
+            text = tf.io.read_file(path)
+            return text if max_length is None else tf.strings.substr(text, 0, max_length)
+        ds = ds.map((lambda x, y: (read(x), y)) if label_mode else read)
+        if batch_size is not None:
+            ds = ds.batch(batch_size)
+        ds.class_names = names
+        return ds
+
+    if subset == "both":
+        out = []
+        for part, shuffled in (("training", shuffle), ("validation", False)):
+            p, y = _split(paths, found, validation_split, part)
+            if not p:
+                raise ValueError(f"No {part} text files found in directory {directory}. "
+                                 f"Allowed format: .txt")
+            out.append(build(p, y, shuffled))
+        return out
+    paths, found = _split(paths, found, validation_split, subset)
+    if not paths:
+        raise ValueError(f"No text files found in directory {directory}. Allowed format: "
+                         ".txt")
+    return build(paths, found, shuffle)
+
+
+__all__ += ["timeseries_dataset_from_array", "text_dataset_from_directory"]
 
 from .._public import public_dir as _public_dir  # noqa: E402
 

@@ -193,3 +193,29 @@ def test_timeseries_dataset_from_array():
     assert len(single) == 3 and single[0].numpy().tolist() == data[2:6].tolist()
     with pytest.raises(ValueError, match="sampling_rate"):
         ts.keras.utils.timeseries_dataset_from_array(data, None, 3, sampling_rate=0)
+
+
+def test_text_dataset_from_directory(tmp_path):
+    for cls, words in (("pos", "great"), ("neg", "bad")):
+        (tmp_path / cls).mkdir()
+        for i in range(3):
+            (tmp_path / cls / f"{i}.txt").write_text(f"{words} film {i}")
+    (tmp_path / "neg" / "notes.md").write_text("not a sample")
+    ds = ts.keras.utils.text_dataset_from_directory(tmp_path, shuffle=False, batch_size=4,
+                                                     verbose=False)
+    assert ds.class_names == ["neg", "pos"]                  # sorted folder names
+    batches = [(x.numpy().tolist(), y.numpy().tolist()) for x, y in ds]
+    assert batches[0] == ([b"bad film 0", b"bad film 1", b"bad film 2", b"great film 0"],
+                          [0, 0, 0, 1])
+    short = ts.keras.utils.text_dataset_from_directory(
+        tmp_path, label_mode="categorical", max_length=3, shuffle=False, batch_size=None,
+        verbose=False)
+    text, label = next(iter(short))
+    assert text.numpy() == b"bad" and label.numpy().tolist() == [1., 0.]
+    train, val = ts.keras.utils.text_dataset_from_directory(
+        tmp_path, validation_split=0.34, subset="both", seed=3, verbose=False)
+    sizes = [sum(int(x.shape[0]) for x, _ in part) for part in (train, val)]
+    assert sizes == [4, 2]
+    with pytest.raises(ValueError, match="must provide a `seed`"):
+        ts.keras.utils.text_dataset_from_directory(tmp_path, validation_split=0.2,
+                                                   subset="training")
