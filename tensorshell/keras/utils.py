@@ -233,19 +233,15 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
     sorted order (or ``class_names``'), labels "int", "categorical" or "binary",
     ``max_length`` characters, a seeded shuffle of the files, ``validation_split`` with
     ``subset`` "training", "validation" or "both". The dataset has ``class_names``."""
-    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
-        raise ValueError("`labels` argument should be a list/tuple of integer labels, of "
-                         "the same size as the number of text files in the target "
-                         "directory. If you wish to infer the labels from the "
-                         'subdirectory names in the target directory, pass '
-                         '`labels="inferred"`. If you wish to get a dataset that only '
-                         f"contains text samples (no labels), pass `labels=None`. "
-                         f"Received: labels={labels}")
-    if label_mode not in ("int", "categorical", "binary", None):
-        raise ValueError('`label_mode` argument must be one of "int", "categorical", '
-                         f'"binary", or None. Received: label_mode={label_mode}')
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
+    def load(path):
+        text = tf.io.read_file(path)
+        return text if max_length is None else tf.strings.substr(text, 0, max_length)
+    return _from_directory("text", (".txt",), directory, labels, label_mode, class_names,
+                           batch_size, shuffle, seed, validation_split, subset, follow_links,
+                           verbose, load)
+
+
+def _check_split(validation_split, subset, shuffle, seed):
     if validation_split and not 0 < validation_split < 1:
         raise ValueError(f"`validation_split` must be between 0 and 1, received: "
                          f"{validation_split}")
@@ -259,9 +255,46 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
         raise ValueError("If using `validation_split` and shuffling the data, you must "
                          "provide a `seed` argument, to make sure that there is no overlap "
                          "between the training and validation subset.")
+
+
+def _labelled(paths, found, label_mode, names, shuffle, buffer, seed, load, batch_size):
+    """Keras' paths-and-labels dataset: (contents, label) pairs, labels as label_mode
+    says, the pairs shuffled, then loaded, then batched."""
+    items = tf.data.Dataset.from_tensor_slices(tf.constant(np.array(paths, dtype=object)))
+    if label_mode:
+        tags = tf.data.Dataset.from_tensor_slices(tf.constant(found))
+        if label_mode == "binary":
+            tags = tags.map(lambda y: tf.expand_dims(tf.cast(y, "float32"), -1))
+        elif label_mode == "categorical":
+            tags = tags.map(lambda y: tf.one_hot(y, len(names)))
+        ds = tf.data.Dataset.zip((items, tags))
+    else:
+        ds = items
+    if shuffle:
+        ds = ds.shuffle(buffer_size=buffer, seed=seed)
+    ds = ds.map((lambda x, y: (load(x), y)) if label_mode else load)
+    if batch_size is not None:
+        ds = ds.batch(batch_size)
+    ds.class_names = names
+    return ds
+
+
+def _from_directory(kind, formats, directory, labels, label_mode, class_names, batch_size,
+                    shuffle, seed, validation_split, subset, follow_links, verbose, load):
+    """What text_ and image_dataset_from_directory share: index, split, build."""
+    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
+        raise ValueError(f"`labels` argument should be a list/tuple of integer labels, of "
+                         f"the same size as the number of {kind} files in the target "
+                         'directory, "inferred" or None. Received: labels={labels}')
+    if label_mode not in ("int", "categorical", "binary", None):
+        raise ValueError('`label_mode` argument must be one of "int", "categorical", '
+                         f'"binary", or None. Received: label_mode={label_mode}')
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None
+    _check_split(validation_split, subset, shuffle, seed)
     if seed is None:
         seed = np.random.randint(1e6)
-    paths, found, names = _index_directory(str(directory), labels, (".txt",), class_names,
+    paths, found, names = _index_directory(str(directory), labels, formats, class_names,
                                            shuffle, seed, follow_links)
     if label_mode == "binary" and len(names) != 2:
         raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 '
@@ -270,48 +303,82 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
         print(f"Found {len(paths)} files." if found is None else
               f"Found {len(paths)} files belonging to {len(names)} classes.")
     buffer = batch_size * 8 if batch_size is not None else 1024
+    allowed = ", ".join(formats)
+    parts = [("training", shuffle), ("validation", False)] if subset == "both" else \
+        [(subset, shuffle)]
+    out = []
+    for part, shuffled in parts:
+        p, y = _split(paths, found, validation_split, part)
+        if not p:
+            raise ValueError(f"No {kind} files found in directory {directory}. Allowed "
+                             f"formats: {allowed}")
+        out.append(_labelled(p, y, label_mode, names, shuffled, buffer, seed, load,
+                             batch_size))
+    return out if subset == "both" else out[0]
 
-    def build(subset_paths, subset_labels, shuffled):
-        texts = tf.data.Dataset.from_tensor_slices(
-            tf.constant(np.array(subset_paths, dtype=object)))
-        if label_mode:
-            tags = tf.data.Dataset.from_tensor_slices(tf.constant(subset_labels))
-            if label_mode == "binary":
-                tags = tags.map(lambda y: tf.expand_dims(tf.cast(y, "float32"), -1))
-            elif label_mode == "categorical":
-                tags = tags.map(lambda y: tf.one_hot(y, len(names)))
-            ds = tf.data.Dataset.zip((texts, tags))
+
+def _smart_resize(img, size, interpolation):
+    """Keras' smart_resize: the largest centred crop of the target aspect ratio, resized."""
+    height, width = int(img.shape[0]), int(img.shape[1])
+    target_h, target_w = size
+    crop_h = max(min(height, int(np.float32(width * target_h) / np.float32(target_w))), 1)
+    crop_w = max(min(width, int(np.float32(height * target_w) / np.float32(target_h))), 1)
+    top = int(np.float32(height - crop_h) / 2)
+    left = int(np.float32(width - crop_w) / 2)
+    return tf.image.resize(img[top:top + crop_h, left:left + crop_w], size,
+                           method=interpolation)
+
+
+def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
+                                 class_names=None, color_mode="rgb", batch_size=32,
+                                 image_size=(256, 256), shuffle=True, seed=None,
+                                 validation_split=None, subset=None,
+                                 interpolation="bilinear", follow_links=False,
+                                 crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
+                                 data_format=None, verbose=True):
+    """A ``ts.data.Dataset`` of ``(image, label)`` batches from image files (PNG, GIF, BMP;
+    JPEG files raise when read) in one folder per class, as Keras': decoded to
+    ``color_mode`` ("rgb", "rgba", "grayscale"), resized to ``image_size`` (or cropped /
+    padded to its aspect ratio first), float32, labelled and split as
+    ``text_dataset_from_directory``."""
+    channels = {"rgb": 3, "rgba": 4, "grayscale": 1}.get(color_mode)
+    if channels is None:
+        raise ValueError('`color_mode` must be one of {"rgb", "rgba", "grayscale"}. '
+                         f"Received: color_mode={color_mode}")
+    if isinstance(image_size, int):
+        image_size = (image_size, image_size)
+    elif not isinstance(image_size, (list, tuple)) or len(image_size) != 2:
+        raise ValueError("Invalid `image_size` value. Expected a tuple of 2 integers. "
+                         f"Received: image_size={image_size}")
+    interpolation = interpolation.lower()
+    methods = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
+               "mitchellcubic")
+    if interpolation not in methods:
+        raise ValueError(f"Argument `interpolation` should be one of {methods}. Received: "
+                         f"interpolation={interpolation}")
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("Only one of `pad_to_aspect_ratio`, `crop_to_aspect_ratio` can be "
+                         "set to `True`.")
+    channels_first = data_format == "channels_first"
+
+    def load(path):
+        img = tf.image.decode_image(tf.io.read_file(path), channels=channels,
+                                    expand_animations=False)
+        if crop_to_aspect_ratio:
+            img = _smart_resize(img, image_size, interpolation)
+        elif pad_to_aspect_ratio:
+            img = tf.image.resize_with_pad(img, image_size[0], image_size[1],
+                                           method=interpolation)
         else:
-            ds = texts
-        if shuffled:
-            ds = ds.shuffle(buffer_size=buffer, seed=seed)
+            img = tf.image.resize(img, image_size, method=interpolation)
+        return tf.transpose(img, (2, 0, 1)) if channels_first else img
 
-        def read(path):
-            text = tf.io.read_file(path)
-            return text if max_length is None else tf.strings.substr(text, 0, max_length)
-        ds = ds.map((lambda x, y: (read(x), y)) if label_mode else read)
-        if batch_size is not None:
-            ds = ds.batch(batch_size)
-        ds.class_names = names
-        return ds
+    return _from_directory("image", (".bmp", ".gif", ".jpeg", ".jpg", ".png"), directory,
+                           labels, label_mode, class_names, batch_size, shuffle, seed,
+                           validation_split, subset, follow_links, verbose, load)
 
-    if subset == "both":
-        out = []
-        for part, shuffled in (("training", shuffle), ("validation", False)):
-            p, y = _split(paths, found, validation_split, part)
-            if not p:
-                raise ValueError(f"No {part} text files found in directory {directory}. "
-                                 f"Allowed format: .txt")
-            out.append(build(p, y, shuffled))
-        return out
-    paths, found = _split(paths, found, validation_split, subset)
-    if not paths:
-        raise ValueError(f"No text files found in directory {directory}. Allowed format: "
-                         ".txt")
-    return build(paths, found, shuffle)
-
-
-__all__ += ["timeseries_dataset_from_array", "text_dataset_from_directory"]
+__all__ += ["timeseries_dataset_from_array", "text_dataset_from_directory",
+            "image_dataset_from_directory"]
 
 from .._public import public_dir as _public_dir  # noqa: E402
 

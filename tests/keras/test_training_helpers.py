@@ -219,3 +219,28 @@ def test_text_dataset_from_directory(tmp_path):
     with pytest.raises(ValueError, match="must provide a `seed`"):
         ts.keras.utils.text_dataset_from_directory(tmp_path, validation_split=0.2,
                                                    subset="training")
+
+
+def test_image_dataset_from_directory(tmp_path):
+    rng = np.random.default_rng(0)
+    images = {}
+    for cls in ("cat", "dog"):
+        (tmp_path / cls).mkdir()
+        for i in range(2):
+            img = rng.integers(0, 255, (6 + i, 9, 3)).astype(np.uint8)
+            (tmp_path / cls / f"{i}.png").write_bytes(ts.io.encode_png(img).numpy())
+            images[(cls, i)] = img
+    ds = ts.keras.utils.image_dataset_from_directory(tmp_path, image_size=(4, 5),
+                                                      shuffle=False, batch_size=3,
+                                                      verbose=False)
+    assert ds.class_names == ["cat", "dog"]
+    (x0, y0), (x1, y1) = [(x.numpy(), y.numpy()) for x, y in ds]
+    assert x0.shape == (3, 4, 5, 3) and x0.dtype == np.float32 and x1.shape == (1, 4, 5, 3)
+    assert y0.tolist() == [0, 0, 1] and y1.tolist() == [1]
+    np.testing.assert_allclose(x0[1], ts.image.resize(images[("cat", 1)], (4, 5)).numpy())
+    cropped = ts.keras.utils.image_dataset_from_directory(
+        tmp_path, image_size=(3, 3), crop_to_aspect_ratio=True, color_mode="grayscale",
+        labels=None, shuffle=False, batch_size=None, verbose=False)
+    assert [tuple(x.shape) for x in cropped] == [(3, 3, 1)] * 4
+    with pytest.raises(ValueError, match="color_mode"):
+        ts.keras.utils.image_dataset_from_directory(tmp_path, color_mode="cmyk")
