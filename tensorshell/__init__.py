@@ -21,7 +21,7 @@ from .module import Module
 globals().update(_NAMESPACES[""])
 
 from . import bitwise, config, errors, experimental, linalg, math, nn, optimizers, random  # noqa: E402,E501
-from . import data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
+from . import audio, data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
 from . import dtypes, nest, train  # noqa: E402
 from .ragged import RaggedTensor  # noqa: E402
 from .sparse import SparseTensor, edit_distance  # noqa: E402
