@@ -44,22 +44,33 @@ class CupyBackend(Backend):
         return self.from_numpy(src.to_numpy(data))
 
     def scatter(self, ufunc_name, a, index, vals):
-        """cupyx has scatter_add/max/min; subtract adds the negation, and other ufuncs
-        (multiply, divide) go through the host."""
+        """cupyx has scatter_add/max/min (subtract adds the negation) for 32- and 64-bit
+        types (add also float16). Narrower integers and float16 max/min run widened on the
+        GPU (exact: integer sums wrap the same modulo 2**bits); float64 max/min (CuPy's
+        lose precision on an H200, 2026-11), complex and other ufuncs go through the host."""
         import cupyx
-        host_index = index
-        index = tuple(cupy.asarray(i) for i in index) if isinstance(index, tuple) \
-            else cupy.asarray(index)
-        if ufunc_name == "add":
-            cupyx.scatter_add(a, index, vals)
-        elif ufunc_name == "subtract":
-            cupyx.scatter_add(a, index, -vals)
-        elif ufunc_name in ("maximum", "minimum"):
-            getattr(cupyx, "scatter_" + ufunc_name[:3])(a, index, vals)
-        else:
-            host = cupy.asnumpy(a)
-            getattr(np, ufunc_name).at(host, host_index, cupy.asnumpy(vals))
-            a[...] = cupy.asarray(host)
+        name = a.dtype.name
+        if ufunc_name == "subtract" and name not in _HOST_ADD:
+            ufunc_name, vals = "add", -vals
+        if ufunc_name == "add" and name not in _HOST_ADD or \
+                ufunc_name in ("maximum", "minimum") and name not in _HOST_MINMAX:
+            dev_index = tuple(cupy.asarray(i) for i in index) if isinstance(index, tuple) \
+                else cupy.asarray(index)
+            scatter = cupyx.scatter_add if ufunc_name == "add" else \
+                getattr(cupyx, "scatter_" + ufunc_name[:3])
+            wide = _WIDER.get(name)
+            if wide is None:
+                scatter(a, dev_index, vals)
+            else:
+                w = a.astype(wide)
+                scatter(w, dev_index, cupy.asarray(vals).astype(wide))
+                a[...] = w.astype(a.dtype)
+            return
+        host = cupy.asnumpy(a)
+        index = tuple(cupy.asnumpy(i) for i in index) if isinstance(index, tuple) \
+            else cupy.asnumpy(index)
+        getattr(np, ufunc_name).at(host, index, cupy.asnumpy(vals))
+        a[...] = cupy.asarray(host)
 
     def activate(self):
         self.cuda_device.use()
@@ -79,6 +90,13 @@ class CupyBackend(Backend):
     def _used(self) -> int:
         with self.cuda_device:
             return cupy.get_default_memory_pool().used_bytes()
+
+
+# ufunc.at in CuPy takes int32/int64/uint32/uint64/float32/float64 (add: float16 too)
+_WIDER = {"int8": "int32", "int16": "int32", "uint8": "uint32", "uint16": "uint32",
+          "bool": "int32", "float16": "float32"}
+_HOST_ADD = {"complex64", "complex128"}
+_HOST_MINMAX = {"complex64", "complex128", "float64"}
 
 
 def out_of_memory(backend, exc):
@@ -105,6 +123,8 @@ def backends(visible=None) -> list[CupyBackend]:
     for b in found:
         bind_all(b)
     if found:
+        import cupyx
+        cupyx.seterr(linalg="raise")  # singular/indefinite matrices raise, as NumPy's do
         _track_peaks()
         if placement.deterministic:  # asked for before the first tensor
             set_deterministic(True)

@@ -112,7 +112,13 @@ class Variable:
             raise ValueError(f"The initial value's shape ({arr.shape}) is not compatible "
                              f"with the explicitly supplied `shape` argument ({shape}).")
         dev = home_for(d, current())
-        self._data = dev.backend.from_numpy(np.array(arr))  # always a private, writable array
+        if isinstance(arr, (np.ndarray, np.generic)):
+            self._data = dev.backend.from_numpy(np.array(arr))  # a private, writable array
+        else:  # a device tensor's data: copied on (or to) the Variable's device
+            src = initial_value.value() if isinstance(initial_value, Variable) else \
+                initial_value
+            moved = on_device(src, dev)
+            self._data = moved._data.copy() if moved is src else moved._data
         self._dtype = d
         self._device = dev
         self._name = "".join(NAME_SCOPES) + ("Variable" if name is None else str(name))

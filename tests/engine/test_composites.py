@@ -863,7 +863,9 @@ def test_matches_numpy(name, dtype, device):
                     "resize_with_pad", "crop_and_resize"):  # these choose theirs (float32 as TF)
         assert got.dtype.as_numpy_dtype == dtype
     single = dtype == np.float32 or name in IN_FLOAT32
-    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if single else 1e-12)
+    # GPU sums (cuBLAS) round in another order: float32 results near zero get an atol
+    atol = 1e-6 if single and "GPU" in device else 0
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-5 if single else 1e-12, atol=atol)
 
 
 @pytest.mark.parametrize("name", sorted(set(CASES) - NOT_DIFFERENTIABLE - IN_FLOAT32))

@@ -115,7 +115,7 @@ def test_rank_specific_names_and_tensorflow_argument_forms():
     # leading batch dimensions, as TensorFlow's conv2d takes them
     xb = RNG.standard_normal((2, 3, 5, 5, 3)).astype(np.float32)
     np.testing.assert_allclose(ts.nn.conv2d(xb, w, 1, "SAME").numpy()[1, 2],
-                               ts.nn.conv2d(xb[1, 2:3], w, 1, "SAME").numpy()[0], rtol=1e-6)
+                               ts.nn.conv2d(xb[1, 2:3], w, 1, "SAME").numpy()[0], rtol=1e-5)
 
 
 @pytest.mark.parametrize("dtype", [ts.float16, ts.float32, ts.float64, ts.int32])
@@ -126,7 +126,7 @@ def test_dtypes_and_devices(dtype, device):
         y = ts.nn.conv2d(ts.constant(x), ts.constant(w), 1, "SAME")
         m = ts.nn.max_pool2d(ts.constant(x), 2, 2, "SAME")
     assert y.dtype is dtype and m.dtype is dtype
-    assert y.device.endswith(device[1:].upper()) and m.device == y.device
+    assert y.device.upper().endswith(device.upper().split("/")[-1]) and m.device == y.device
     np.testing.assert_array_equal(y.numpy(), ref.conv(x, w, (1, 1), "SAME", (1, 1)))
     np.testing.assert_array_equal(m.numpy(), ref.pool(x, (2, 2), (2, 2), "SAME", "max"))
 

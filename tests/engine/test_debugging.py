@@ -130,6 +130,7 @@ def test_the_assert_family_fails_where_tensorflow_does():
         assert _check(program, tf)[0] == _check(program, ts)[0], program
 
 
+@pytest.mark.cpu_only
 def test_log_device_placement(capsys):
     add, getitem = ts.add, ts.Tensor.__dict__["__getitem__"]
     a = ts.constant([1., 2.])

@@ -36,6 +36,7 @@ def test_logical_devices_cannot_change_once_in_use():
             [ts.config.LogicalDeviceConfiguration()] * 3)
 
 
+@pytest.mark.cpu_only
 def test_logical_cpu_split_in_a_fresh_process():
     code = """
 import tensorshell as ts
@@ -70,6 +71,7 @@ def test_malformed_spec_names_itself(spec):
         ts.device(spec)
 
 
+@pytest.mark.cpu_only
 def test_placement_follows_tensorflow():
     with ts.device("/cpu:1"):
         a = ts.constant([1., 2.])
@@ -94,6 +96,7 @@ def test_placement_follows_tensorflow():
         assert ts.zeros(3).device == CPU1
 
 
+@pytest.mark.cpu_only
 def test_explicit_copies():
     a = ts.constant([1., 2.])
     with ts.device("/cpu:1"):
@@ -170,6 +173,7 @@ def test_dlpack_with_torch():
     assert back.dtype is ts.int64 and back.numpy().tolist() == [0, 1, 2]
 
 
+@pytest.mark.cpu_only
 def test_set_visible_devices_on_a_cpu_only_machine():
     cpu = ts.config.list_physical_devices("CPU")[0]
     ts.config.set_visible_devices([], "GPU")          # nothing to hide: accepted

@@ -26,6 +26,7 @@ CASES = {
 }
 
 
+@pytest.mark.cpu_only
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_out_of_memory_is_resource_exhausted(name):
     with pytest.raises(ts.errors.ResourceExhaustedError, match="out of memory") as info:

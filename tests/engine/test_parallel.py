@@ -207,5 +207,6 @@ def test_parallel_outputs_are_cache_line_aligned(op):
     # NumPy's vector loops split every store of a misaligned output across two cache lines
     ts.config.threading.set_intra_op_parallelism_threads(2)
     ts.config.threading.set_min_parallel_elements(1024)
-    a = ts.constant(np.linspace(0, 1, 10_000, dtype=np.float32))
-    assert np.asarray(op(a)).ctypes.data % parallel.ALIGNMENT == 0
+    with ts.device("/cpu:0"):  # the host's parallel kernels, also where a GPU is the default
+        a = ts.constant(np.linspace(0, 1, 10_000, dtype=np.float32))
+        assert np.asarray(op(a)).ctypes.data % parallel.ALIGNMENT == 0

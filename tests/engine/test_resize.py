@@ -107,7 +107,7 @@ def test_long_axes_gather_per_tap_with_the_same_result():
 
 def test_runs_on_each_device(device):
     out = ts.image.resize(ts.constant(IMG), (3, 9), "lanczos3")
-    assert out.device.lower().endswith(device.strip("/"))
+    assert out.device.lower().endswith(device.strip("/").lower())
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def test_metadata(device):
     assert ts.is_tensor(t) and not ts.is_tensor(np.ones(2))
 
 
+@pytest.mark.cpu_only
 def test_repr_and_str_follow_tensorflow_with_the_device():
     t = ts.constant([[1., 2., 3.], [4., 5., 6.]])
     assert repr(t) == ("<ts.Tensor: shape=(2, 3), dtype=float32, device=/cpu:0, numpy=\n"
@@ -160,6 +161,7 @@ def test_bad_indices():
         t[:, ::0]
 
 
+@pytest.mark.cpu_only
 @pytest.mark.usefixtures("getitem_impl")
 def test_indexing_places_results_and_records_gradients():
     with ts.device("/cpu:1"):

@@ -7,6 +7,7 @@ import tensorshell as ts
 from tensorshell.errors import InvalidArgumentError
 
 
+@pytest.mark.cpu_only
 def test_mixed_dtypes_raise_with_the_fix():
     with pytest.raises(InvalidArgumentError) as info:
         ts.constant(2.0) + ts.constant(40)

@@ -46,6 +46,17 @@ def _checked_int(xp, name):
     return k
 
 
+def _checked_power(xp):
+    """Integer powers with a negative exponent raise, as NumPy's power does on the CPU."""
+    def k(x, y):
+        if getattr(x, "dtype", np.dtype("f")).kind in "iu":
+            negative = y < 0 if isinstance(y, (int, np.integer)) else bool(xp.any(y < 0))
+            if negative:
+                raise ValueError("Integers to negative integer powers are not allowed.")
+        return xp.power(x, y)
+    return k
+
+
 def _truncate(xp, mod: bool):
     """C-style division: the quotient rounded toward zero (truncatediv), and the remainder
     with the dividend's sign (truncatemod); an integer zero divisor raises."""
@@ -117,11 +128,16 @@ def _erf_series(xp, z):
 def _error_function(name):
     """erf or erfc: float64 on the CPU exact to the last bit (Python's math module), other
     dtypes and devices in float64 from the series near 0 and the erfc fit elsewhere
-    (relative error about 1e-7: within 2 ulp of float32). NumPy has no erf, and SciPy is
-    not a dependency."""
+    (relative error about 1e-7: within 2 ulp of float32); on CuPy, CUDA's erf/erfc through
+    cupyx.scipy.special. NumPy has no erf, and SciPy is not a dependency."""
     exact = getattr(math, name)
 
     def kernel(xp):
+        if getattr(xp, "__name__", "") == "cupy":  # CUDA's erf/erfc, in the input's dtype
+            from cupyx.scipy import special
+            f = getattr(special, name)
+            return lambda x: f(x).astype(x.dtype, copy=False)
+
         def k(x):
             if xp is np and x.dtype == np.float64:
                 return np.asarray(np.frompyfunc(exact, 1, 1)(x), dtype=np.float64)
@@ -192,7 +208,8 @@ floordiv = binary("floordiv", REAL, lambda xp: _checked_int(xp, "floor_divide"),
 floormod = binary("floormod", REAL, lambda xp: _checked_int(xp, "remainder"),
                   exports=("math", "math:mod"),
                   grad=lambda g, ans, x, y: (_ub(g, x), _ub(-g * floordiv(x, y), y)))
-pow = binary("pow", SIGNED_NUMERIC, "power", grad=_pow_grad)  # noqa: A001 - TF's name
+pow = binary("pow", SIGNED_NUMERIC,  # noqa: A001 - TF's name
+             lambda xp: np.power if xp is np else _checked_power(xp), grad=_pow_grad)
 truncatediv = binary("truncatediv", REAL, lambda xp: _truncate(xp, False), exports=("",),
                      differentiable=False)  # piecewise constant, as TF
 truncatemod = binary("truncatemod", REAL, lambda xp: _truncate(xp, True), exports=("",),

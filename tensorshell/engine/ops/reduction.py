@@ -39,8 +39,12 @@ def _reducer(xp, ufunc_name, function_name):
     if xp is np:
         return getattr(np, ufunc_name).reduce
     f = getattr(xp, function_name)
-    return lambda x, axis=None, dtype=None, keepdims=False: f(x, axis=axis, dtype=dtype,
-                                                              keepdims=keepdims)
+
+    def reduce(x, axis=None, dtype=None, keepdims=False):
+        if dtype is None:  # cupy.any/all take no dtype
+            return f(x, axis=axis, keepdims=keepdims)
+        return f(x, axis=axis, dtype=dtype, keepdims=keepdims)
+    return reduce
 
 
 def _summer(xp):

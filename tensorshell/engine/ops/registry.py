@@ -9,13 +9,14 @@ Variables, copies between devices, explanations of failures) happens on the slow
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Callable
 
 import numpy as np
 
 from .. import dtypes
-from ..devices import NUMPY, Backend, current, home_for, placement
+from ..devices import CPU0, NUMPY, Backend, current, home_for, on, placement
 from ..dtypes import DType
 from ..errors import (InvalidArgumentError, Operand, dtype_mismatch, dtype_not_allowed,
                       from_kernel, invalid)
@@ -190,6 +191,9 @@ def _recordable(op, raw):
 
     @functools.wraps(raw)
     def public(*args, **kwargs):
+        if placement.device.backend.is_gpu and _on_host(args, kwargs):
+            with on(CPU0):  # soft placement: GPUs have no string kernels
+                return public(*args, **kwargs)
         try:
             if RECORDING:
                 return record(op, raw, args, kwargs)
@@ -199,11 +203,39 @@ def _recordable(op, raw):
         except _UNINTENDED as e:
             raise _translate(op, raw, e, args, kwargs) from None
         except (TypeError, ValueError) as e:
-            if type(e).__module__.startswith("numpy"):  # UFuncTypeError, AxisError ...
+            if type(e).__module__.startswith("numpy") or _raised_outside(e):
+                # UFuncTypeError, AxisError ..., or a TypeError/ValueError raised inside
+                # NumPy's or CuPy's Python code on arguments the op did not check
                 raise _translate(op, raw, e, args, kwargs) from None
             raise  # the op's own TypeError/ValueError, worded as TensorFlow's
     public.raw = raw
     return public
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _raised_outside(exc) -> bool:
+    """Whether ``exc`` was raised outside tensorshell's own code (in an array library)."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE)
+
+
+def _on_host(args, kwargs) -> bool:
+    """Whether an op's arguments hold strings (string tensors or lists of Python strings),
+    so that it runs on the host even inside a GPU scope, as TensorFlow's soft placement
+    puts it there. Single Python strings are options (padding, mode), not data."""
+    for v in (*args, *kwargs.values()):
+        if isinstance(v, Tensor) or getattr(v, "_is_variable", False):
+            if v.dtype.is_string:
+                return True
+        elif isinstance(v, (list, tuple)) and v and isinstance(v[0], (str, bytes)):
+            return True
+        elif isinstance(v, np.ndarray) and v.dtype.kind in "USO":
+            return True
+    return False
 
 
 # Exceptions a hand-written op never raises on purpose: out of memory (NumPy's MemoryError,
@@ -258,8 +290,8 @@ def _strong(v) -> bool:
 
 def on_device(t: Tensor, dev) -> Tensor:
     """``t`` on ``dev``: the same tensor when it is already there, else a copy."""
-    if t._device is dev:
-        return t
+    if t._device is dev or (t._dtype.is_string and dev.backend.is_gpu):
+        return t  # strings stay on the host: GPUs have no string kernels (soft placement)
     return wrap(dev.backend.adopt(t._data, t._device.backend), t._dtype, dev)
 
 
@@ -288,10 +320,14 @@ def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
     if getattr(value, "_is_ragged", False):
         raise RaggedOperand
     if dtype is not None:
-        arr = to_dtype(value, dtype, op_name, label, anchor=anchor)
-        return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), dtype, dev)
-    arr, d = infer(value)
-    return wrap(arr if dev.backend is NUMPY else dev.backend.from_numpy(arr), d, dev)
+        arr, d = to_dtype(value, dtype, op_name, label, anchor=anchor), dtype
+    else:
+        arr, d = infer(value)
+    if dev.backend is not NUMPY:
+        dev = home_for(d, dev)
+        if dev.backend is not NUMPY:
+            arr = dev.backend.from_numpy(arr)
+    return wrap(arr, d, dev)
 
 
 def unify(op_name: str, values, labels) -> list[Tensor]:
@@ -397,8 +433,10 @@ def run(op: OpDef, *arrays, inputs=(), labels=("x", "y"), **kwargs):
 
 
 def out(data, dtype: DType) -> Tensor:
-    return wrap(data, dtype, home_for(dtype, placement.device if placement.initialized
-                                      else current()))
+    dev = home_for(dtype, placement.device if placement.initialized else current())
+    if type(data) is np.ndarray and dev.backend.is_gpu:  # computed on the host
+        data = dev.backend.from_numpy(data)
+    return wrap(data, dtype, dev)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,6 +546,9 @@ def binary_slow(op: OpDef, rmap, x, y):
     rdt = rmap[xt._dtype.index]
     if rdt is None:
         raise not_allowed(op, xt, "x", f"{public_name(op)}({{x}}, y)")
+    if xt._dtype.is_string and placement.device.backend.is_gpu:
+        with on(CPU0):  # soft placement: string kernels run on the host
+            return out(run(op, xt._data, yt._data, inputs=(xt, yt)), rdt)
     if max(xt._data.size, yt._data.size) >= PARALLEL_MIN and \
             placement.device.backend is NUMPY:
         kernel = op.bind(NUMPY)

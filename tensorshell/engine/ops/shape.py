@@ -314,7 +314,9 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         else:
             cv = as_tensor(constant_values, "pad", "constant_values", t.dtype,
                            anchor="tensor")
-            fill = cv._data.reshape(())[()]
+            host = cv._data if type(cv._data) is np.ndarray else \
+                cv._device.backend.to_numpy(cv._data)  # cupy.pad reads it with NumPy
+            fill = host.reshape(())[()]
         return out(xp.pad(t._data, pairs, mode="constant", constant_values=fill), t.dtype)
     if mode in ("REFLECT", "SYMMETRIC"):
         limit = 1 if mode == "REFLECT" else 0
