@@ -173,6 +173,16 @@ def test_dlpack_with_torch():
     assert back.dtype is ts.int64 and back.numpy().tolist() == [0, 1, 2]
 
 
+def test_dlpack_with_jax():
+    jnp = pytest.importorskip("jax.numpy")
+    with ts.device("/cpu:0"):
+        t = ts.constant([1., 2., 3.])
+    assert jnp.from_dlpack(t).tolist() == [1., 2., 3.]
+    back = ts.experimental.dlpack.from_dlpack(jnp.arange(3))
+    assert back.dtype is ts.int32 and back.numpy().tolist() == [0, 1, 2]
+    assert back.device.endswith("CPU:0")
+
+
 @pytest.mark.cpu_only
 def test_set_visible_devices_on_a_cpu_only_machine():
     cpu = ts.config.list_physical_devices("CPU")[0]

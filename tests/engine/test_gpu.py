@@ -49,6 +49,30 @@ def test_determinism_gives_identical_sums():
     assert ts.reduce_sum(x).numpy() == ts.reduce_sum(x).numpy()
 
 
+def test_dlpack_shares_gpu_memory_with_cupy_torch_and_jax():
+    import cupy
+    t = ts.range(6.)
+    c = cupy.from_dlpack(t)
+    assert c.data.ptr == t._data.data.ptr                       # zero-copy, both ways
+    back = ts.experimental.dlpack.from_dlpack(c)
+    assert back.device.endswith("GPU:0") and back._data.data.ptr == c.data.ptr
+    assert t.__dlpack_device__() == (2, 0)                      # kDLCUDA, device 0
+    torch = pytest.importorskip("torch")
+    pt = torch.from_dlpack(t)
+    assert pt.is_cuda and pt.data_ptr() == t._data.data.ptr
+    u = ts.experimental.dlpack.from_dlpack(torch.arange(3, device="cuda"))
+    assert u.device.endswith("GPU:0") and u.numpy().tolist() == [0, 1, 2]
+    jax = pytest.importorskip("jax")
+    try:
+        gpu = jax.devices("gpu")[0]
+    except RuntimeError:
+        pytest.skip("JAX sees no GPU")
+    j = jax.numpy.from_dlpack(t)
+    assert j.tolist() == [0., 1., 2., 3., 4., 5.] and j.devices() == {gpu}
+    w = ts.experimental.dlpack.from_dlpack(jax.device_put(jax.numpy.arange(3.), gpu))
+    assert w.device.endswith("GPU:0") and w.numpy().tolist() == [0., 1., 2.]
+
+
 # -- the vectorised elementwise kernels (engine/gpu_kernels.py) -------------------------------
 
 SIZES = [(1 << 16) + 3, (1 << 17) + 1, 1 << 18]  # every tail length, and none
