@@ -91,6 +91,15 @@ def truediv_dtype(d):
     return d
 
 
+def _mp(fn):
+    """A reference computed by mpmath at 40 digits (ts.math.special)."""
+    def ref(x):
+        mp = pytest.importorskip("mpmath")
+        with mp.workdps(40):
+            return np.vectorize(lambda v: float(fn(mp, mp.mpf(float(v)))), otypes=[float])(x)
+    return ref
+
+
 UNARY = {
     "negative": (lambda x: -x, "any", SAME),
     "abs": (np.abs, "any", lambda d: d.real_dtype),
@@ -141,6 +150,19 @@ UNARY = {
     "bessel_i0e": (lambda x: np.i0(x) * np.exp(-np.abs(x)), "any", SAME),
     "bessel_i1e": (np.vectorize(lambda x: _bessel_i1(x) * math.exp(-abs(x)), otypes=[float]),
                    "any", SAME),
+    "bessel_j0": (_mp(lambda m, v: m.besselj(0, v)), "any", SAME),
+    "bessel_j1": (_mp(lambda m, v: m.besselj(1, v)), "any", SAME),
+    "bessel_y0": (_mp(lambda m, v: m.bessely(0, v)), "pos", SAME),
+    "bessel_y1": (_mp(lambda m, v: m.bessely(1, v)), "pos", SAME),
+    "bessel_k0": (_mp(lambda m, v: m.besselk(0, v)), "pos", SAME),
+    "bessel_k1": (_mp(lambda m, v: m.besselk(1, v)), "pos", SAME),
+    "bessel_k0e": (_mp(lambda m, v: m.besselk(0, v) * m.exp(v)), "pos", SAME),
+    "bessel_k1e": (_mp(lambda m, v: m.besselk(1, v) * m.exp(v)), "pos", SAME),
+    "dawsn": (_mp(lambda m, v: m.sqrt(m.pi) / 2 * m.exp(-v * v) * m.erfi(v)), "any", SAME),
+    "expint": (_mp(lambda m, v: m.ei(v)), "pos", SAME),
+    "fresnel_cos": (_mp(lambda m, v: m.fresnelc(v)), "any", SAME),
+    "fresnel_sin": (_mp(lambda m, v: m.fresnels(v)), "any", SAME),
+    "spence": (_mp(lambda m, v: m.polylog(2, 1 - v)), "pos", SAME),
     "real": (np.real, "any", lambda d: d.real_dtype),
     "imag": (np.imag, "any", lambda d: d.real_dtype),
     "angle": (np.angle, "any", lambda d: d.real_dtype),

@@ -55,7 +55,7 @@ def record(op, fn, args, kwargs):
     return _record_impl(op, fn, args, kwargs)
 NAMESPACES: dict[str, dict[str, Callable]] = {
     "": {}, "math": {}, "linalg": {}, "nn": {}, "random": {}, "bitwise": {}, "signal": {},
-    "image": {}}
+    "image": {}, "math.special": {}}
 TENSOR_METHODS: dict[str, Callable] = {}
 
 

@@ -305,13 +305,14 @@ def _i1_over_x(x, i1):
     return where(zero, 0.5 + 0 * x, i1 / where(zero, 1.0 + 0 * x, x))
 
 
-bessel_i0 = unary("bessel_i0", FLOATING, _bessel_kernel(0, False), exports=("math",),
+_MS = ("math", "math.special")  # tf.math.bessel_i0 is tf.math.special.bessel_i0
+bessel_i0 = unary("bessel_i0", FLOATING, _bessel_kernel(0, False), exports=_MS,
                   grad=lambda g, ans, x: g * bessel_i1(x))
-bessel_i1 = unary("bessel_i1", FLOATING, _bessel_kernel(1, False), exports=("math",),
+bessel_i1 = unary("bessel_i1", FLOATING, _bessel_kernel(1, False), exports=_MS,
                   grad=lambda g, ans, x: g * (bessel_i0(x) - _i1_over_x(x, ans)))
-bessel_i0e = unary("bessel_i0e", FLOATING, _bessel_kernel(0, True), exports=("math",),
+bessel_i0e = unary("bessel_i0e", FLOATING, _bessel_kernel(0, True), exports=_MS,
                    grad=lambda g, ans, x: g * (bessel_i1e(x) - _ew.sign(x) * ans))
-bessel_i1e = unary("bessel_i1e", FLOATING, _bessel_kernel(1, True), exports=("math",),
+bessel_i1e = unary("bessel_i1e", FLOATING, _bessel_kernel(1, True), exports=_MS,
                    grad=lambda g, ans, x: g * (bessel_i0e(x) - _i1_over_x(x, ans)
                                                - _ew.sign(x) * ans))
 
