@@ -29,7 +29,8 @@ __all__ = ["LinearOperator", "LinearOperatorFullMatrix", "LinearOperatorDiag",
            "LinearOperatorAdjoint", "LinearOperatorInversion", "LinearOperatorKronecker",
            "LinearOperatorBlockDiag", "LinearOperatorZeros", "LinearOperatorToeplitz",
            "LinearOperatorTridiag", "LinearOperatorLowRankUpdate",
-           "LinearOperatorPermutation", "LinearOperatorHouseholder", "LinearOperatorCirculant"]
+           "LinearOperatorPermutation", "LinearOperatorHouseholder", "LinearOperatorCirculant",
+           "LinearOperatorCirculant2D", "LinearOperatorCirculant3D"]
 
 
 def _tensor(value, dtype=None, label="x") -> Tensor:
@@ -873,46 +874,77 @@ class LinearOperatorCirculant(LinearOperator):
     """The circulant matrix with eigenvalues ``spectrum`` (its first column is
     ``ifft(spectrum)``): products and solves are FFT convolutions, the determinant is the
     spectrum's product. ``input_output_dtype`` real (float32/64) takes and gives real
-    values - the spectrum must then be Hermitian."""
+    values - the spectrum must then be Hermitian. The 2-D and 3-D forms
+    (LinearOperatorCirculant2D/3D) are block circulant with circulant blocks: the spectrum's
+    last 2 or 3 dimensions are the block shape, and the transforms are 2-D or 3-D FFTs."""
+
+    block_depth = 1
 
     def __init__(self, spectrum, input_output_dtype=dtypes.complex64, is_non_singular=None,
                  is_self_adjoint=None, is_positive_definite=None, is_square=True,
-                 name="LinearOperatorCirculant"):
+                 name=None):
         out = dtypes.as_dtype(input_output_dtype)
         spec = _tensor(spectrum)
+        if spec.ndim < self.block_depth:
+            raise ValueError(f"Argument spectrum must have at least {self.block_depth} "
+                             f"dimensions. Found: {spec.ndim}")
         complex_dtype = dtypes.complex128 if out in (dtypes.float64, dtypes.complex128) \
             else dtypes.complex64
         self._spectrum = spec if spec.dtype is complex_dtype else S.cast(spec, complex_dtype)
         super().__init__(out, is_non_singular, is_self_adjoint, is_positive_definite, True,
-                         name, dict(spectrum=spectrum, input_output_dtype=out))
+                         name or type(self).__name__,
+                         dict(spectrum=spectrum, input_output_dtype=out))
 
     @property
     def spectrum(self):
         return self._spectrum
 
+    @property
+    def block_shape(self):
+        return TensorShape(self._spectrum.shape[-self.block_depth:])
+
+    def block_shape_tensor(self):
+        return convert_to_tensor(np.array(self._spectrum.shape[-self.block_depth:], np.int32))
+
     def _out(self, value):
         return S.cast(E.real(value) if not self.dtype.is_complex else value, self.dtype)
 
+    def _size(self):
+        return int(np.prod(self._spectrum.shape[-self.block_depth:]))
+
     def _shape(self):
-        return tuple(self._spectrum.shape) + (self._spectrum.shape[-1],)
+        n = self._size()
+        return tuple(self._spectrum.shape[:-self.block_depth]) + (n, n)
+
+    def _transform(self, x, inverse=False):
+        from .engine.ops import signal
+        name = ("ifft" if inverse else "fft") + ("" if self.block_depth == 1 else
+                                                 f"{self.block_depth}d")
+        return getattr(signal, name)(x)
 
     def convolution_kernel(self, name=None):
-        """The first column: ``ifft(spectrum)``."""
-        from .engine.ops import signal
-        return self._out(signal.ifft(self._spectrum))
+        """The first column, in the block shape: the inverse FFT of the spectrum."""
+        return self._out(self._transform(self._spectrum, inverse=True))
 
     def _to_dense(self):
-        from .engine.ops import signal
-        h = signal.ifft(self._spectrum)
-        n = self._spectrum.shape[-1]
-        index = ((np.arange(n)[:, None] - np.arange(n)[None, :]) % n).astype(np.int64)
-        return self._out(S.gather(h, index, axis=-1))
+        h = self._transform(self._spectrum, inverse=True)
+        block = tuple(self._spectrum.shape[-self.block_depth:])
+        n = self._size()
+        rows = np.unravel_index(np.arange(n), block)
+        offsets = tuple((r[:, None] - r[None, :]) % b for r, b in zip(rows, block))
+        index = np.ravel_multi_index(offsets, block).astype(np.int64)   # [n, n]
+        flat = S.reshape(h, list(self._spectrum.shape[:-self.block_depth]) + [n])
+        return self._out(S.gather(flat, index, axis=-1))
 
     def _apply(self, x, spectrum):
-        from .engine.ops import signal
+        d = self.block_depth
+        block = list(self._spectrum.shape[-d:])
         cols = L.matrix_transpose(S.cast(x, self._spectrum.dtype))      # [..., k, n]
-        mixed = signal.ifft(signal.fft(cols) * S.expand_dims(spectrum, -2))
-        return self._out(L.matrix_transpose(mixed))
+        lead = list(cols.shape[:-1])
+        grid = S.reshape(cols, lead + block)                             # [..., k, block]
+        mixed = self._transform(self._transform(grid) * S.expand_dims(spectrum, -d - 1),
+                                inverse=True)
+        return self._out(L.matrix_transpose(S.reshape(mixed, lead + [self._size()])))
 
     def _matmul(self, x, adjoint):
         return self._apply(x, E.conj(self._spectrum) if adjoint else self._spectrum)
@@ -921,16 +953,33 @@ class LinearOperatorCirculant(LinearOperator):
         spectrum = E.conj(self._spectrum) if adjoint else self._spectrum
         return self._apply(rhs, 1. / spectrum)
 
+    def _block_axes(self):
+        return list(range(-self.block_depth, 0))
+
     def _diag_part(self):
-        mean = R.reduce_mean(self._spectrum, -1, keepdims=True)
-        return self._out(mean * S.cast(creation.ones(list(self._spectrum.shape)),
-                                       mean.dtype))
+        mean = R.reduce_mean(self._spectrum, self._block_axes())
+        shape = list(self._spectrum.shape[:-self.block_depth]) + [self._size()]
+        return self._out(S.expand_dims(mean, -1) * S.cast(creation.ones(shape), mean.dtype))
 
     def _determinant(self):
-        return self._out(R.reduce_prod(self._spectrum, -1))
+        return self._out(R.reduce_prod(self._spectrum, self._block_axes()))
 
     def _log_abs_determinant(self):
-        return S.cast(R.reduce_sum(E.log(E.abs(self._spectrum)), -1), self.dtype)
+        return S.cast(R.reduce_sum(E.log(E.abs(self._spectrum)), self._block_axes()),
+                      self.dtype)
+
+
+class LinearOperatorCirculant2D(LinearOperatorCirculant):
+    """Block circulant with circulant blocks: ``spectrum`` [..., N0, N1] is the 2-D FFT of
+    the convolution kernel; the operator is (N0 N1) x (N0 N1)."""
+
+    block_depth = 2
+
+
+class LinearOperatorCirculant3D(LinearOperatorCirculant):
+    """Three levels of circulant blocks: ``spectrum`` [..., N0, N1, N2], 3-D FFTs."""
+
+    block_depth = 3
 
 
 class LinearOperatorTridiag(LinearOperator):

@@ -19,6 +19,16 @@ U = np.array([[1., 0.5], [0., 1.], [2., -1.]])
 V = np.array([[0.3, 0.], [1., 1.], [0., -2.]])
 F64 = ts.float64
 SPECTRUM = np.array([6., 2 - 1j, 3., 2 + 1j])
+KERNEL_2D = rng.normal(size=(2, 3, 4))          # a batch of two real 3x4 kernels
+KERNEL_3D = rng.normal(size=(2, 2, 3)) + 2.0
+
+
+def _block_circulant(kernel):
+    """The dense matrix of circular convolution with ``kernel`` (unbatched), by its
+    definition: entry [(i...), (j...)] = kernel[(i - j) mod shape]."""
+    idx = np.array(list(np.ndindex(*kernel.shape)))
+    return kernel[tuple((idx[:, None, k] - idx[None, :, k]) % n
+                        for k, n in enumerate(kernel.shape))]
 
 
 def _kron(a, b):
@@ -80,6 +90,11 @@ OPERATORS = {
     "circulant": (lambda: LA.LinearOperatorCirculant(SPECTRUM, input_output_dtype=F64),
                   np.real(np.fft.ifft(SPECTRUM))[(np.arange(4)[:, None] -
                                                    np.arange(4)[None, :]) % 4]),
+    "circulant_2d_batch": (lambda: LA.LinearOperatorCirculant2D(
+        np.fft.fft2(KERNEL_2D), input_output_dtype=F64),
+        np.stack([_block_circulant(k) for k in KERNEL_2D])),
+    "circulant_3d": (lambda: LA.LinearOperatorCirculant3D(
+        np.fft.fftn(KERNEL_3D), input_output_dtype=F64), _block_circulant(KERNEL_3D)),
 }
 
 
@@ -218,6 +233,10 @@ def _tf_operator(tf, name):
         "householder": lambda: TL.LinearOperatorHouseholder(np.array([1., 2., -1.])),
         "circulant": lambda: TL.LinearOperatorCirculant(SPECTRUM,
                                                         input_output_dtype=tf.float64),
+        "circulant_2d_batch": lambda: TL.LinearOperatorCirculant2D(
+            np.fft.fft2(KERNEL_2D), input_output_dtype=tf.float64),
+        "circulant_3d": lambda: TL.LinearOperatorCirculant3D(
+            np.fft.fftn(KERNEL_3D), input_output_dtype=tf.float64),
     }[name]()
 
 
