@@ -449,6 +449,20 @@ class Dataset:
                 n += 1
         return self._ordered(lambda it: passes(it), card, "_RepeatDataset", whole=True)
 
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """Write the elements under ``path`` in TensorFlow's format (``Dataset.load`` and
+        TensorFlow's ``tf.data.Dataset.load`` read it back); ``compression`` None or
+        "GZIP"; ``shard_func`` maps an element to its int64 shard."""
+        from .data_save import save
+        save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None) -> "Dataset":
+        """The dataset saved under ``path`` (by ``Dataset.save`` here or in TensorFlow);
+        ``reader_func`` gets the dataset of shard datasets and returns the result."""
+        from .data_save import load
+        return load(path, element_spec, compression, reader_func)
+
     def take(self, count, name=None) -> "Dataset":
         """The first ``count`` elements (all of them for -1)."""
         k = _count(count, "count")
@@ -1173,6 +1187,14 @@ class _Experimental:
     @staticmethod
     def cardinality(dataset) -> Tensor:
         return dataset.cardinality()
+
+    @staticmethod
+    def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):
+        dataset.save(path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None):
+        return Dataset.load(path, element_spec, compression, reader_func)
 
     @staticmethod
     def get_single_element(dataset):
