@@ -105,6 +105,23 @@ def _count(value, what) -> int:
         raise TypeError(f"{what} must be an integer, got {value!r}") from None
 
 
+class _Failed:
+    """An element whose map or filter function raised: carried downstream so that
+    ``ignore_errors`` can drop it; iterating the dataset raises the error at its place."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _raising(elements):
+    for element in elements:
+        if type(element) is _Failed:
+            raise element.error.with_traceback(element.error.__traceback__)
+        yield element
+
+
 # ---------------------------------------------------------------------------------------------
 # Dataset
 # ---------------------------------------------------------------------------------------------
@@ -241,8 +258,35 @@ class Dataset:
             raise TypeError("The dataset length is unknown.")
         return self._cardinality
 
+    _may_fail = False   # elements may be _Failed markers (from map/filter functions)
+
     def __iter__(self):
+        if self._may_fail:
+            return _raising(self._make_iter())
         return self._make_iter()
+
+    def _elements(self):
+        """The elements, with a _Failed marker where producing one raised (so that
+        ignore_errors can drop it); ``iter(self)`` raises at such a marker instead."""
+        return self._make_iter()
+
+    def ignore_errors(self, log_warning=False, name=None) -> "Dataset":
+        """The elements without those whose ``map``/``filter`` function raised (errors
+        pass through map, filter and the batching transformations - a batch holding one is
+        dropped whole - as TensorFlow's do; other transformations in between raise them).
+        ``log_warning`` warns with each dropped error."""
+        def make():
+            for element in self._elements():
+                if type(element) is _Failed:
+                    if log_warning:
+                        import warnings
+                        warnings.warn(f"ignore_errors: dropped an element: "
+                                      f"{type(element.error).__name__}: {element.error}",
+                                      stacklevel=2)
+                    continue
+                yield element
+        return self._derive(make, UNKNOWN_CARDINALITY, "_IgnoreErrorsDataset",
+                            lambda: self.element_spec)
 
     def __bool__(self):
         return True
@@ -268,9 +312,18 @@ class Dataset:
         """``map_func`` applied to each element (a tuple element is spread over its
         arguments); what it returns is converted to tensors."""
         def make():
-            for element in self:
-                yield _structure(_call(map_func, element))
-        return self._derive(make, self._cardinality, "_MapDataset")
+            for element in self._elements():
+                if type(element) is _Failed:
+                    yield element
+                    continue
+                try:
+                    value = _structure(_call(map_func, element))
+                except Exception as e:  # noqa: BLE001 - raised by iter(), or dropped
+                    value = _Failed(e)
+                yield value
+        ds = self._derive(make, self._cardinality, "_MapDataset")
+        ds._may_fail = True
+        return ds
 
     def filter(self, predicate, name=None) -> "Dataset":  # noqa: A003
         """The elements for which ``predicate`` returns True (a bool scalar)."""
@@ -284,9 +337,18 @@ class Dataset:
             return bool(r)
 
         def make():
-            return (e for e in self if keep(e))
-        return self._derive(make, UNKNOWN_CARDINALITY, "_FilterDataset",
-                            lambda: self.element_spec)
+            for element in self._elements():
+                if type(element) is not _Failed:
+                    try:
+                        if not keep(element):
+                            continue
+                    except Exception as e:  # noqa: BLE001 - raised by iter(), or dropped
+                        element = _Failed(e)
+                yield element
+        ds = self._derive(make, UNKNOWN_CARDINALITY, "_FilterDataset",
+                          lambda: self.element_spec)
+        ds._may_fail = True
+        return ds
 
     def flat_map(self, map_func, name=None) -> "Dataset":
         """Each element mapped to a dataset, and those datasets' elements in turn."""
@@ -327,8 +389,7 @@ class Dataset:
                 return base._gather(convert_to_tensor(np.asarray(chunk, np.int64)))
             return self._derive(lambda: _chunked(rows(), n, drop_remainder, gather), card,
                                 "_BatchDataset", spec)
-        return self._derive(lambda: _chunked(iter(self), n, drop_remainder, _stack), card,
-                            "_BatchDataset", spec)
+        return self._batches(n, drop_remainder, _stack, card, "_BatchDataset", spec)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None) -> "Dataset":
@@ -351,9 +412,9 @@ class Dataset:
                     dims = [d if d is not None and d >= 0 else None for d in given]
                 specs.append(TensorSpec([n if drop_remainder else None] + dims, s.dtype))
             return _pack(self.element_spec, specs)
-        return self._derive(lambda: _chunked(iter(self), n, drop_remainder, pad),
-                            _batched_cardinality(self._cardinality, n, drop_remainder),
-                            "_PaddedBatchDataset", spec)
+        return self._batches(n, drop_remainder, pad,
+                             _batched_cardinality(self._cardinality, n, drop_remainder),
+                             "_PaddedBatchDataset", spec)
 
     def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=None,
                      name=None) -> "Dataset":
@@ -366,9 +427,23 @@ class Dataset:
             columns = list(zip(*[_flatten(e) for e in chunk]))
             return _pack(chunk[0], [ragged_stack(list(c)) if c[0].shape.rank else
                                     _stack_scalars(c) for c in columns])
-        return self._derive(lambda: _chunked(iter(self), n, drop_remainder, rows),
-                            _batched_cardinality(self._cardinality, n, drop_remainder),
-                            "_RaggedBatchDataset")
+        return self._batches(n, drop_remainder, rows,
+                             _batched_cardinality(self._cardinality, n, drop_remainder),
+                             "_RaggedBatchDataset")
+
+    def _batches(self, n, drop_remainder, combine, cardinality, kind, spec=None):
+        """Chunks of ``n`` elements combined; a chunk holding a failed element (from map or
+        filter) becomes that failure, for ``ignore_errors`` to drop, as TensorFlow's."""
+        if not self._may_fail:
+            return self._derive(lambda: _chunked(iter(self), n, drop_remainder, combine),
+                                cardinality, kind, spec)
+
+        def checked(chunk):
+            return next((e for e in chunk if type(e) is _Failed), None) or combine(chunk)
+        ds = self._derive(lambda: _chunked(self._elements(), n, drop_remainder, checked),
+                          cardinality, kind, spec)
+        ds._may_fail = True
+        return ds
 
     def unbatch(self, name=None) -> "Dataset":
         """Each element split along its first dimension into that many elements."""
@@ -1187,6 +1262,10 @@ class _Experimental:
     @staticmethod
     def cardinality(dataset) -> Tensor:
         return dataset.cardinality()
+
+    @staticmethod
+    def ignore_errors(log_warning=False):
+        return lambda dataset: dataset.ignore_errors(log_warning)
 
     @staticmethod
     def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):

@@ -324,3 +324,33 @@ def test_same_elements_cardinality_and_spec_as_tensorflow():
         theirs_spec = [(tuple(s.shape.as_list()), s.dtype.name) for s in
                        tf.nest.flatten(theirs.element_spec)]
         assert ours_spec == theirs_spec, name
+
+
+def _reciprocals():
+    ds = ts.data.Dataset.from_tensor_slices([1., 0., 2., -1., 4.])
+    return ds.map(lambda x: ts.debugging.check_numerics(1. / x, "bad"))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # 1/0, re-shown by pytest.warns
+def test_ignore_errors_drops_what_map_and_filter_failed_on():
+    """As TensorFlow: the failing element is dropped and the rest follow; a batch holding
+    one is dropped whole; without ignore_errors the error is raised at its place."""
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Inf"):
+        list(_reciprocals())
+    got = _reciprocals().ignore_errors()
+    assert [float(v) for v in got] == [1.0, 0.5, -1.0, 0.25]
+    assert int(got.cardinality()) == ts.data.UNKNOWN_CARDINALITY
+    assert repr(got).startswith("<_IgnoreErrorsDataset element_spec=TensorSpec(shape=()")
+    chained = _reciprocals().map(lambda x: x * 2).filter(lambda x: x > 0).ignore_errors()
+    assert [float(v) for v in chained] == [2.0, 1.0, 0.5]
+    batches = _reciprocals().batch(2).ignore_errors()
+    assert [b.numpy().tolist() for b in batches] == [[0.5, -1.0], [0.25]]
+    with pytest.raises(ts.errors.InvalidArgumentError):
+        list(_reciprocals().batch(2))
+    src = ts.data.Dataset.from_tensor_slices([1., 0., 2.])
+    kept = src.filter(lambda x: ts.debugging.check_numerics(1. / x, "f") > 0).ignore_errors()
+    assert [float(v) for v in kept] == [1.0, 2.0]
+    applied = _reciprocals().apply(ts.data.experimental.ignore_errors())
+    assert len(list(applied)) == 4
+    with pytest.warns(UserWarning, match="dropped an element: InvalidArgumentError"):
+        list(_reciprocals().ignore_errors(log_warning=True))
