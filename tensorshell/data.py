@@ -86,7 +86,22 @@ def _map_leaves(fn, s):
 
 
 def _spec_of(element):
-    return _map_leaves(lambda t: TensorSpec(t.shape, t.dtype), element)
+    return _map_leaves(_leaf_spec, element)
+
+
+def _row_spec(t):
+    """The spec of one row of ``t`` (from_tensor_slices' elements)."""
+    if getattr(t, "_is_ragged", False):
+        from .ragged import RaggedTensorSpec
+        return RaggedTensorSpec(t.shape[1:], t.dtype, t.ragged_rank - 1, t.row_splits_dtype)
+    return TensorSpec(t.shape[1:], t.dtype)
+
+
+def _leaf_spec(t):
+    if getattr(t, "_is_ragged", False):
+        from .ragged import RaggedTensorSpec
+        return RaggedTensorSpec.from_value(t)
+    return TensorSpec(t.shape, t.dtype)
 
 
 def _call(fn, element):
@@ -156,7 +171,7 @@ class Dataset:
                 raise ValueError(f"Dimensions {n} and {t.shape[0]} are not compatible: "
                                  "from_tensor_slices needs every component to have the same "
                                  f"first dimension (shapes {shapes})")
-        spec = _pack(structure, [TensorSpec(t.shape[1:], t.dtype) for t in leaves])
+        spec = _pack(structure, [_row_spec(t) for t in leaves])
 
         def row(i):
             return _pack(structure, [t[i] for t in leaves])

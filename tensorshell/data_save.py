@@ -100,7 +100,7 @@ def _encode_spec(spec) -> bytes:
     from .data import TensorSpec
     if spec is None:
         return _length_delimited(1, b"")
-    if isinstance(spec, TensorSpec):
+    if isinstance(spec, TensorSpec) and getattr(spec, "ragged_rank", None) is None:
         shape = TensorShape(spec.shape)
         if shape.rank is None:
             shape_proto = b"\x18\x01"                          # unknown_rank

@@ -64,7 +64,7 @@ class TensorSpec:
         return other.dtype is self.dtype and _shapes_compatible(self.shape, other.shape)
 
     def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and self.dtype is other.dtype
+        return (type(other) is type(self) and self.dtype is other.dtype
                 and self.shape == other.shape and self.name == other.name)
 
     def __hash__(self):
@@ -151,6 +151,10 @@ class Function:
             if name not in bound.arguments:
                 continue
             value = bound.arguments[name]
+            if getattr(spec, "ragged_rank", None) is not None:     # a RaggedTensorSpec
+                if not spec.is_compatible_with(value):
+                    raise self._failure(f"Can not cast {value!r} to {spec!r}", args, kwargs)
+                continue
             if isinstance(value, Tensor) or getattr(value, "_is_variable", False):
                 got = TensorSpec(value.shape, value.dtype)
             else:

@@ -844,3 +844,116 @@ registry.ragged_dispatch = dispatch
 from ._public import public_dir as _public_dir  # noqa: E402
 
 __dir__ = _public_dir(globals())
+
+
+# -- RaggedTensorSpec -------------------------------------------------------------------------
+
+from .function import TensorSpec as _TensorSpec  # noqa: E402
+
+
+class RaggedTensorSpec(_TensorSpec):
+    """The type of a RaggedTensor: its shape (``None`` for ragged or unknown dimensions),
+    dtype, ragged rank and row-splits dtype, as TensorFlow's ``tf.RaggedTensorSpec``
+    (dataset element specs and ``ts.function`` signatures use it).
+
+    >>> ts.RaggedTensorSpec.from_value(ts.ragged.constant([[1, 2], [3]]))
+    RaggedTensorSpec(TensorShape([2, None]), ts.int32, 1, ts.int64)
+    """
+
+    __slots__ = ("_ragged_rank", "_row_splits_dtype", "_flat_values_spec")
+
+    def __init__(self, shape=None, dtype=dtypes.float32, ragged_rank=None,
+                 row_splits_dtype=dtypes.int64, flat_values_spec=None):
+        dtype = dtypes.as_dtype(dtype)
+        if flat_values_spec is not None and dtype is not flat_values_spec.dtype:
+            raise ValueError("dtype must be the same as flat_values_spec.dtype")
+        super().__init__(shape, dtype)
+        rank = self._shape.rank
+        if ragged_rank is None:
+            if rank is None:
+                raise ValueError("Must specify ragged_rank or a shape with a known rank.")
+            ragged_rank = rank - 1
+        ragged_rank = int(ragged_rank)
+        if ragged_rank < 0:
+            raise ValueError(f"Argument `ragged_rank` ({ragged_rank}) must be non-negative.")
+        if rank is not None and ragged_rank >= rank:
+            raise ValueError(f"Argument `ragged_rank` ({ragged_rank}) must be less than rank "
+                             f"({rank}).")
+        self._ragged_rank = ragged_rank
+        self._row_splits_dtype = dtypes.as_dtype(row_splits_dtype)
+        self._flat_values_spec = flat_values_spec
+
+    @property
+    def ragged_rank(self) -> int:
+        return self._ragged_rank
+
+    @property
+    def row_splits_dtype(self):
+        return self._row_splits_dtype
+
+    @property
+    def flat_values_spec(self):
+        return self._flat_values_spec
+
+    @property
+    def value_type(self):
+        return RaggedTensor
+
+    @classmethod
+    def from_value(cls, value) -> "RaggedTensorSpec":
+        if isinstance(value, RaggedTensor):
+            return cls(value.shape, value.dtype, value.ragged_rank, value.row_splits_dtype)
+        t = _tensor(value)
+        return cls(t.shape, t.dtype, 0)
+
+    def _key(self):
+        return (self._shape, self._dtype, self._ragged_rank, self._row_splits_dtype)
+
+    def is_compatible_with(self, spec_or_value) -> bool:
+        """Same dtype, ragged rank and row-splits dtype; every known dimension equal."""
+        other = spec_or_value if isinstance(spec_or_value, RaggedTensorSpec) else \
+            RaggedTensorSpec.from_value(spec_or_value) if isinstance(
+                spec_or_value, RaggedTensor) else None
+        if other is None:
+            return False
+        from .function import _shapes_compatible
+        return (other.dtype is self.dtype and other.ragged_rank == self.ragged_rank
+                and other.row_splits_dtype is self.row_splits_dtype
+                and _shapes_compatible(self.shape, other.shape))
+
+    def most_specific_common_supertype(self, others):
+        """The spec every one of ``self`` and ``others`` conforms to (sizes that differ
+        become ``None``), or None when their dtypes or ragged ranks differ."""
+        shape = self.shape
+        for o in others:
+            if not isinstance(o, RaggedTensorSpec) or o._key()[1:] != self._key()[1:]:
+                return None
+            a, b = shape.as_list() if shape else None, o.shape.as_list() if o.shape else None
+            if a is None or b is None or len(a) != len(b):
+                shape = TensorShape(None)
+            else:
+                shape = TensorShape([x if x == y else None for x, y in zip(a, b)])
+        return RaggedTensorSpec(shape, self.dtype, self.ragged_rank, self.row_splits_dtype)
+
+    def __eq__(self, other):
+        return type(other) is RaggedTensorSpec and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return (f"RaggedTensorSpec({self._shape!r}, ts.{self._dtype.name}, "
+                f"{self._ragged_rank}, ts.{self._row_splits_dtype.name})")
+
+
+def type_spec_from_value(value):
+    """The TypeSpec of a value: a RaggedTensorSpec for ragged tensors, a TensorSpec for
+    tensors, Variables and anything convertible to one."""
+    if isinstance(value, RaggedTensor):
+        return RaggedTensorSpec.from_value(value)
+    try:
+        t = _tensor(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"Could not build a TypeSpec for {value!r} of unsupported type "
+                        f"{type(value)}.") from None
+    return _TensorSpec(t.shape, t.dtype)

@@ -316,3 +316,46 @@ def test_iteration_repr_and_numpy():
     with ts.device("/cpu:1"):
         moved = r + 1
     assert moved.flat_values.device.endswith("CPU:1")
+
+
+def test_ragged_tensor_spec_as_tensorflows():
+    rt = ts.ragged.constant([[1, 2], [3]])
+    spec = ts.RaggedTensorSpec.from_value(rt)
+    assert repr(spec) == "RaggedTensorSpec(TensorShape([2, None]), ts.int32, 1, ts.int64)"
+    assert (spec.shape.as_list(), spec.dtype, spec.ragged_rank, spec.row_splits_dtype) == \
+        ([2, None], ts.int32, 1, ts.int64)
+    assert spec.value_type is ts.RaggedTensor and spec.flat_values_spec is None
+    assert spec == ts.RaggedTensorSpec([2, None], ts.int32, 1) and \
+        hash(spec) == hash(ts.RaggedTensorSpec([2, None], ts.int32, 1))
+    assert spec != ts.RaggedTensorSpec([None, None], ts.int32, 1)
+    assert spec != ts.TensorSpec([2, None], ts.int32)
+    assert spec.is_compatible_with(rt)
+    assert not spec.is_compatible_with(ts.ragged.constant([[1.]]))
+    assert not spec.is_compatible_with(ts.RaggedTensorSpec([5, None], ts.int32, 1))
+    assert ts.RaggedTensorSpec([None, None], ts.int32, 1).is_compatible_with(rt)
+    assert not ts.RaggedTensorSpec([3, None], ts.int32, 1).is_compatible_with(rt)
+    assert repr(spec.most_specific_common_supertype(
+        [ts.RaggedTensorSpec([5, None], ts.int32, 1)])) == \
+        "RaggedTensorSpec(TensorShape([None, None]), ts.int32, 1, ts.int64)"
+    assert ts.RaggedTensorSpec([2, None, 3], ts.float32).ragged_rank == 2
+    assert repr(ts.type_spec_from_value(ts.ragged.constant([[[1], [2, 3]], [[4]]]))) == \
+        "RaggedTensorSpec(TensorShape([2, None, None]), ts.int32, 2, ts.int64)"
+    assert ts.type_spec_from_value(ts.constant([1., 2.])) == ts.TensorSpec([2], ts.float32)
+    with pytest.raises(ValueError, match=r"`ragged_rank` \(1\) must be less than rank \(1\)"):
+        ts.RaggedTensorSpec([2], ts.int32, 1)
+    with pytest.raises(ValueError, match="Must specify ragged_rank"):
+        ts.RaggedTensorSpec()
+    with pytest.raises(ValueError, match="flat_values_spec.dtype"):
+        ts.RaggedTensorSpec(flat_values_spec=ts.TensorSpec([None], ts.float64), ragged_rank=1)
+
+
+def test_ragged_specs_of_datasets_and_function_signatures():
+    rows = ts.data.Dataset.from_tensor_slices(ts.ragged.constant([[1, 2], [3], [4, 5, 6]]))
+    assert rows.element_spec == ts.RaggedTensorSpec([None], ts.int32, 0)
+    whole = ts.data.Dataset.from_tensors(ts.ragged.constant([[1, 2], [3]]))
+    assert whole.element_spec == ts.RaggedTensorSpec([2, None], ts.int32, 1)
+    total = ts.function(lambda r: ts.reduce_sum(r),
+                        input_signature=[ts.RaggedTensorSpec([None, None], ts.int32, 1)])
+    assert int(total(ts.ragged.constant([[1, 2], [3]]))) == 6
+    with pytest.raises(TypeError, match="Can not cast"):
+        total(ts.ragged.constant([[1., 2.]]))
