@@ -25,8 +25,8 @@ from .engine import dtypes, speedups
 from .engine.errors import InvalidArgumentError, UnimplementedError
 from .engine.tensor import Tensor, convert_to_tensor
 
-__all__ = ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png",
-           "encode_png", "extract_jpeg_shape", "is_jpeg"]
+__all__ = ["decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
+           "decode_png", "encode_png", "extract_jpeg_shape", "is_jpeg"]
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _UNKNOWN = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
@@ -527,16 +527,64 @@ def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                 try_recover_truncated=False, acceptable_fraction=1, dct_method="",
                 name=None):
-    """Not available: decoding JPEG needs a JPEG codec, which tensorshell does not carry."""
-    raise UnimplementedError(
-        None, None, "decode_jpeg: tensorshell does not decode JPEG files (it would need a "
-        "JPEG codec). Decode with Pillow - ts.constant(np.asarray(PIL.Image.open(path))) - or "
-        "convert the images to PNG; ts.io.extract_jpeg_shape reads a JPEG's size.")
+    """A baseline JPEG file's pixels, ``uint8 [height, width, channels]``, identical to
+    TensorFlow's: ``dct_method`` "" or "INTEGER_FAST" (TensorFlow's default) or
+    "INTEGER_ACCURATE", ``fancy_upscaling`` of subsampled colour, ``channels`` 0 (as
+    stored), 1 (grayscale) or 3 (RGB). Progressive files and ``ratio`` > 1 raise
+    UnimplementedError (see tensorshell/jpeg.py)."""
+    return convert_to_tensor(_jpeg_pixels(contents, channels, ratio, fancy_upscaling,
+                                          dct_method, "decode_jpeg"), dtypes.uint8)
+
+
+def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op):
+    from . import jpeg
+    data = _bytes(contents, op)
+    if channels not in (0, 1, 3):
+        raise _error(op, f"`channels` must be 0, 1 or 3, got {channels}")
+    if ratio not in (1, 2, 4, 8):
+        raise _error(op, f"ratio must be 1, 2, 4 or 8, got {ratio}")
+    if ratio != 1:
+        raise UnimplementedError(None, None, f"{op}: ratio={ratio} (decoding at a reduced "
+                                 "size) is not supported; decode and ts.image.resize",
+                                 op_name=op)
+    if dct_method not in ("", "INTEGER_FAST", "INTEGER_ACCURATE"):
+        raise _error(op, f"dct_method must be '', 'INTEGER_FAST' or 'INTEGER_ACCURATE', "
+                         f"got {dct_method!r}")
+    try:
+        return jpeg.decode(bytes(data), channels, bool(fancy_upscaling),
+                           dct_method != "INTEGER_ACCURATE")
+    except jpeg.JpegUnsupported as e:
+        raise UnimplementedError(None, None, f"{op}: {e} are not supported (baseline JPEG "
+                                 "is); convert the file, e.g. with Pillow", op_name=op) from None
+    except jpeg.JpegError as e:
+        raise _error(op, f"Invalid JPEG data or crop window: {e}") from None
+    except (IndexError, KeyError, ValueError, struct.error):
+        raise _error(op, "Invalid JPEG data or crop window: the file is truncated or "
+                         "corrupt") from None
+
+
+def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
+                         try_recover_truncated=False, acceptable_fraction=1, dct_method="",
+                         name=None):
+    """``decode_jpeg`` cropped to ``crop_window`` ``[y, x, height, width]``."""
+    window = np.asarray(crop_window.numpy() if isinstance(crop_window, Tensor)
+                        else crop_window).reshape(-1)
+    if window.size != 4:
+        raise _error("decode_and_crop_jpeg", "crop_window must be a vector of 4 elements "
+                     "[y, x, height, width]")
+    image = _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method,
+                         "decode_and_crop_jpeg")
+    y, x, h, w = (int(v) for v in window)
+    if y < 0 or x < 0 or h <= 0 or w <= 0 or y + h > image.shape[0] or \
+            x + w > image.shape[1]:
+        raise _error("decode_and_crop_jpeg", f"Invalid JPEG data or crop window: "
+                     f"{[y, x, h, w]} does not fit the {image.shape[0]}x{image.shape[1]} image")
+    return convert_to_tensor(np.ascontiguousarray(image[y:y + h, x:x + w]), dtypes.uint8)
 
 
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
                  expand_animations=True):
-    """A PNG, BMP or GIF file's pixels, chosen by the file's first bytes: ``[height, width,
+    """A PNG, BMP, GIF or JPEG file's pixels, chosen by its first bytes: ``[height, width,
     channels]`` (a GIF: ``[frames, height, width, 3]``, or its first frame without
     ``expand_animations``) in ``dtype`` (uint8, uint16 for PNG, or a float type scaled to
     [0, 1])."""
@@ -555,7 +603,7 @@ def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
         if not expand_animations:
             image = image[0]
     elif _is_jpeg(data):
-        return decode_jpeg(data)
+        image = decode_jpeg(data, channels or 0)
     else:
         raise _error("decode_image", _UNKNOWN)
     return image if image.dtype is d else convert_image_dtype(image, d)
