@@ -1,6 +1,6 @@
 """Image files: ``ts.io.decode_png`` / ``encode_png``, ``decode_bmp``, ``decode_gif``,
-``decode_image`` and the JPEG header helpers (also under ``ts.image``), as TensorFlow reads
-and writes them.
+``decode_jpeg`` (tensorshell/jpeg.py), ``decode_image`` and the JPEG header helpers (also
+under ``ts.image``), as TensorFlow reads and writes them.
 
 >>> image = ts.io.decode_png(ts.io.read_file("cat.png"))          # uint8 [h, w, channels]
 >>> ts.io.write_file("copy.png", ts.io.encode_png(image))
@@ -527,10 +527,10 @@ def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                 try_recover_truncated=False, acceptable_fraction=1, dct_method="",
                 name=None):
-    """A baseline JPEG file's pixels, ``uint8 [height, width, channels]``, identical to
-    TensorFlow's: ``dct_method`` "" or "INTEGER_FAST" (TensorFlow's default) or
+    """A JPEG file's pixels (baseline or progressive), ``uint8 [height, width, channels]``,
+    identical to TensorFlow's: ``dct_method`` "" or "INTEGER_FAST" (TensorFlow's default) or
     "INTEGER_ACCURATE", ``fancy_upscaling`` of subsampled colour, ``channels`` 0 (as
-    stored), 1 (grayscale) or 3 (RGB). Progressive files and ``ratio`` > 1 raise
+    stored), 1 (grayscale) or 3 (RGB). Arithmetic-coded files and ``ratio`` > 1 raise
     UnimplementedError (see tensorshell/jpeg.py)."""
     return convert_to_tensor(_jpeg_pixels(contents, channels, ratio, fancy_upscaling,
                                           dct_method, "decode_jpeg"), dtypes.uint8)
@@ -554,8 +554,9 @@ def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op):
         return jpeg.decode(bytes(data), channels, bool(fancy_upscaling),
                            dct_method != "INTEGER_ACCURATE")
     except jpeg.JpegUnsupported as e:
-        raise UnimplementedError(None, None, f"{op}: {e} are not supported (baseline JPEG "
-                                 "is); convert the file, e.g. with Pillow", op_name=op) from None
+        raise UnimplementedError(None, None, f"{op}: {e} are not supported (baseline and "
+                                 "progressive JPEG are); convert the file, e.g. with Pillow",
+                                 op_name=op) from None
     except jpeg.JpegError as e:
         raise _error(op, f"Invalid JPEG data or crop window: {e}") from None
     except (IndexError, KeyError, ValueError, struct.error):

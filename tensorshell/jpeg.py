@@ -10,8 +10,9 @@ TensorFlow uses, reproduced step for step, so pixels come out identical.
   Loeffler-Ligtenberg-Moschytz one; both are vectorised over all blocks with NumPy.
 - libjpeg's fixed-point YCbCr to RGB tables and its range-limiting.
 
-Progressive and arithmetic-coded files, 12-bit samples, CMYK and scaled decoding
-(``ratio`` > 1) raise UnimplementedError.
+Progressive files too (spectral selection and successive approximation, as jdphuff.c).
+Arithmetic-coded files, 12-bit samples, CMYK and scaled decoding (``ratio`` > 1) raise
+UnimplementedError.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _parse(data: bytes):
         raise JpegError("Not a JPEG file: starts with 0x%02x 0x%02x" % tuple(data[:2]))
     pos = 2
     quant, dc_tables, ac_tables = {}, {}, {}
-    frame, restart, adobe = None, 0, None
+    frame, restart, adobe, progressive = None, 0, None, False
     scans = []
     while pos < len(data):
         if data[pos] != 0xFF:
@@ -100,7 +101,8 @@ def _parse(data: bytes):
                 symbols = list(seg[i + 17:i + 17 + n])
                 (ac_tables if tc else dc_tables)[th] = _huffman_lut(counts, symbols)
                 i += 17 + n
-        elif marker in (0xC0, 0xC1):
+        elif marker in (0xC0, 0xC1, 0xC2):
+            progressive = marker == 0xC2
             precision, height, width, ncomp = struct.unpack(">BHHB", seg[:6])
             if precision != 8:
                 raise JpegUnsupported(f"{precision}-bit JPEG samples")
@@ -112,8 +114,7 @@ def _parse(data: bytes):
                 comps.append(c)
             frame = (height, width, comps)
         elif 0xC2 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            kind = "progressive" if marker in (0xC2, 0xC6, 0xCA) else \
-                "arithmetic-coded" if marker >= 0xC9 else "lossless or hierarchical"
+            kind = "arithmetic-coded" if marker >= 0xC9 else "lossless or hierarchical"
             raise JpegUnsupported(f"{kind} JPEG files (SOF{marker - 0xC0})")
         elif marker == 0xDD:
             restart = struct.unpack(">H", seg[:2])[0]
@@ -129,17 +130,19 @@ def _parse(data: bytes):
                 c = by_id.get(seg[1 + 2 * k])
                 if c is None:
                     raise JpegError("Scan names a component the frame lacks")
-                c.td, c.ta = seg[2 + 2 * k] >> 4, seg[2 + 2 * k] & 15
-                members.append(c)
+                members.append((c, seg[2 + 2 * k] >> 4, seg[2 + 2 * k] & 15))
             end = pos
             while end < len(data) - 1 and not (data[end] == 0xFF and data[end + 1] != 0 and
                                                not 0xD0 <= data[end + 1] <= 0xD7):
                 end += 1
-            scans.append((members, data[pos:end], dict(dc_tables), dict(ac_tables)))
+            spectral = (seg[1 + 2 * ns], seg[2 + 2 * ns], seg[3 + 2 * ns] >> 4,
+                        seg[3 + 2 * ns] & 15)            # Ss, Se, Ah, Al
+            scans.append((members, data[pos:end], dict(dc_tables), dict(ac_tables),
+                          spectral))
             pos = end
     if frame is None:
         raise JpegError("JPEG file has no frame header")
-    return frame, quant, scans, restart, adobe
+    return frame, quant, scans, restart, adobe, progressive
 
 
 # -- entropy decoding ------------------------------------------------------------------------
@@ -233,6 +236,137 @@ def _decode_scan(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy):
                         break
                 if pos > limit:
                     raise JpegError("Premature end of JPEG data")
+            unit += 1
+
+
+class _Bits:
+    """A bit reader over one restart interval's unstuffed data (zeros past its end)."""
+
+    __slots__ = ("windows", "pos", "limit")
+
+    def __init__(self, seg: bytes):
+        raw = np.frombuffer(seg + b"\x00" * 8, np.uint8).astype(np.int64)
+        self.windows = ((raw[:-3] << 24) | (raw[1:-2] << 16) | (raw[2:-1] << 8)
+                        | raw[3:]).tolist()
+        self.pos = 0
+        self.limit = len(seg) * 8 + 32
+
+    def huffman(self, lut):
+        pos = self.pos
+        entry = lut[(self.windows[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
+        if not entry >> 8:
+            raise JpegError("Corrupt JPEG data: bad Huffman code")
+        self.pos = pos + (entry >> 8)
+        if self.pos > self.limit:
+            raise JpegError("Premature end of JPEG data")
+        return entry & 0xFF
+
+    def bits(self, n):
+        if not n:
+            return 0
+        pos = self.pos
+        v = (self.windows[pos >> 3] >> (32 - n - (pos & 7))) & ((1 << n) - 1)
+        self.pos = pos + n
+        return v
+
+    def signed(self, n):
+        v = self.bits(n)
+        return v - (1 << n) + 1 if n and v < 1 << (n - 1) else v
+
+
+def _decode_progressive(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy,
+                        ss, se, ah, al):
+    """One scan of a progressive file (libjpeg's jdphuff.c): DC first/refine scans (which
+    may interleave components) and AC first/refine scans over one component's band Ss..Se
+    at bit position Al, with end-of-band runs."""
+    if ss == 0 and se != 0 or ss > se or se > 63 or (ss > 0 and len(members) != 1):
+        raise JpegError("Invalid progressive parameters")
+    single = len(members) == 1
+    if single:
+        c0 = members[0]
+        units = [(c0, by, bx) for by in range(c0.bh) for bx in range(c0.bw)]
+        total = len(units)
+    else:
+        total = mcux * mcuy
+    zigzag = _ZIGZAG.tolist()
+    per_segment = restart if restart else total
+    p1, m1 = 1 << al, -1 << al
+    unit = 0
+    for seg in _segments(entropy):
+        if unit >= total:
+            break
+        bits = _Bits(seg)
+        for c in members:
+            c.pred = 0
+        eobrun = 0
+        stop = min(total, unit + per_segment)
+        while unit < stop:
+            if single:
+                blocks = [units[unit]]
+            else:
+                my, mx = divmod(unit, mcux)
+                blocks = [(c, my * c.v + y, mx * c.h + x) for c in members
+                          for y in range(c.v) for x in range(c.h)]
+            for c, by, bx in blocks:
+                coef = c.blocks[by, bx]
+                if ss == 0:                                  # DC
+                    if ah == 0:
+                        c.pred += bits.signed(bits.huffman(dc_tables[c.td]))
+                        coef[0] = c.pred << al
+                    elif bits.bits(1):
+                        coef[0] |= p1
+                    continue
+                lut = ac_tables[c.ta]
+                if ah == 0:                                  # AC first pass
+                    if eobrun:
+                        eobrun -= 1
+                        continue
+                    k = ss
+                    while k <= se:
+                        rs = bits.huffman(lut)
+                        r, s = rs >> 4, rs & 15
+                        if s:
+                            k += r
+                            if k > 63:
+                                raise JpegError("Corrupt JPEG data: coefficient past 63")
+                            coef[zigzag[k]] = bits.signed(s) << al
+                            k += 1
+                        elif r == 15:
+                            k += 16
+                        else:
+                            eobrun = (1 << r) - 1 + bits.bits(r)
+                            break
+                    continue
+                k = ss                                       # AC refinement
+                if not eobrun:
+                    while k <= se:
+                        rs = bits.huffman(lut)
+                        r, s = rs >> 4, rs & 15
+                        if s:
+                            s = p1 if bits.bits(1) else m1
+                        elif r != 15:
+                            eobrun = (1 << r) + bits.bits(r)
+                            break
+                        while k <= se:
+                            z = zigzag[k]
+                            if coef[z]:
+                                if bits.bits(1) and not coef[z] & p1:
+                                    coef[z] += p1 if coef[z] >= 0 else m1
+                            else:
+                                if r == 0:
+                                    break
+                                r -= 1
+                            k += 1
+                        if s and k <= se:
+                            coef[zigzag[k]] = s
+                        k += 1
+                if eobrun:
+                    while k <= se:
+                        z = zigzag[k]
+                        if coef[z] and bits.bits(1) and not coef[z] & p1:
+                            coef[z] += p1 if coef[z] >= 0 else m1
+                        k += 1
+                    eobrun -= 1
             unit += 1
 
 
@@ -372,7 +506,7 @@ def _ycc_to_rgb(y, cb, cr):
 def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
            fast_idct: bool = True) -> np.ndarray:
     """The pixels ``[height, width, channels]`` uint8, as TensorFlow's decode_jpeg."""
-    (height, width, comps), quant, scans, restart, adobe = _parse(data)
+    (height, width, comps), quant, scans, restart, adobe, progressive = _parse(data)
     if len(comps) not in (1, 3):
         raise JpegUnsupported(f"JPEG files with {len(comps)} components (CMYK)")
     if not scans:
@@ -389,7 +523,15 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
             c.bw = -(-width * c.h // (8 * hmax))
             c.bh = -(-height * c.v // (8 * vmax))
             c.blocks = np.zeros((mcuy * c.v, mcux * c.h, 64), np.int32)
-    for members, entropy, dc_tables, ac_tables in scans:
+    for selectors, entropy, dc_tables, ac_tables, spectral in scans:
+        members = []
+        for c, td, ta in selectors:       # each scan names its own tables
+            c.td, c.ta = td, ta
+            members.append(c)
+        if progressive:
+            _decode_progressive(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy,
+                                *spectral)
+            continue
         for c in members:
             if c.td not in dc_tables or c.ta not in ac_tables:
                 raise JpegError("Huffman table missing")
