@@ -22,6 +22,8 @@ import struct
 
 import numpy as np
 
+from .engine import speedups
+
 _ZIGZAG = np.array(sorted(range(64), key=lambda i: (
     (i // 8 + i % 8), (i % 8 if (i // 8 + i % 8) % 2 == 0 else i // 8))), dtype=np.intp)
 # _ZIGZAG[k] = the natural (row-major) index of the k-th coefficient in zigzag order
@@ -38,12 +40,12 @@ class JpegUnsupported(Exception):
 # -- markers and tables ----------------------------------------------------------------------
 
 class _Component:
-    __slots__ = ("cid", "h", "v", "tq", "td", "ta", "blocks", "bw", "bh", "pred")
+    __slots__ = ("cid", "h", "v", "tq", "td", "ta", "blocks", "bw", "bh", "pred", "offset")
 
 
 def _huffman_lut(counts, symbols):
     """A 65536-entry table: for any 16 bits starting with a code, (length << 8) | symbol."""
-    lut = np.zeros(1 << 16, dtype=np.int32)   # (made a list for fast lookups below)
+    lut = np.zeros(1 << 16, dtype=np.int32)
     code, k = 0, 0
     for length in range(1, 17):
         for _ in range(counts[length - 1]):
@@ -52,7 +54,7 @@ def _huffman_lut(counts, symbols):
             k += 1
             code += 1
         code <<= 1
-    return lut.tolist()
+    return lut
 
 
 def _parse(data: bytes):
@@ -169,74 +171,52 @@ def _segments(entropy: bytes):
     return out
 
 
-def _decode_scan(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy):
-    single = len(members) == 1
-    if single:
-        c = members[0]
-        units = [(c, by, bx) for by in range(c.bh) for bx in range(c.bw)]
-        total = len(units)
-    else:
-        total = mcux * mcuy
-    segments = _segments(entropy)
-    per_segment = restart if restart else total
+def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart):
+    """Huffman-decode one baseline scan into ``coefs`` (int32, all components' blocks of 64
+    natural-order coefficients): ``luts`` int32 [tables, 65536] of (length << 8) | symbol,
+    ``comps`` int64 [members, 6] of (h, v, row stride in blocks, offset of the component's
+    blocks in coefs, DC table, AC table), ``units_w`` x ``units_h`` units (MCUs, or single
+    blocks when h = v = 1), restart markers every ``restart`` units (0: none). The C
+    version in _speedups.c does the same."""
+    tables = [t.tolist() for t in np.asarray(luts)]
+    rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
+    total = units_w * units_h
+    per_segment = restart if restart else total
     unit = 0
-    for seg in segments:
+    for seg in _segments(entropy):
         if unit >= total:
             break
-        raw = np.frombuffer(seg + b"\x00" * 8, np.uint8).astype(np.int64)
-        windows = ((raw[:-3] << 24) | (raw[1:-2] << 16) | (raw[2:-1] << 8) | raw[3:]).tolist()
-        limit = len(seg) * 8 + 32          # bits past the end read as zeros, up to a point
-        pos = 0
-        for c in members:
-            c.pred = 0
+        bits = _Bits(seg)
+        pred = [0] * len(rows)
         stop = min(total, unit + per_segment)
         while unit < stop:
-            if single:
-                blocks = [units[unit]]
-            else:
-                my, mx = divmod(unit, mcux)
-                blocks = [(c, my * c.v + y, mx * c.h + x) for c in members
-                          for y in range(c.v) for x in range(c.h)]
-            for c, by, bx in blocks:
-                dc_lut, ac_lut = dc_tables[c.td], ac_tables[c.ta]
-                coef = c.blocks[by, bx]
-                entry = dc_lut[(windows[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
-                length, s = entry >> 8, entry & 0xFF
-                if not length:
-                    raise JpegError("Corrupt JPEG data: bad Huffman code")
-                pos += length
-                if s:
-                    diff = (windows[pos >> 3] >> (32 - s - (pos & 7))) & ((1 << s) - 1)
-                    pos += s
-                    if diff < 1 << (s - 1):
-                        diff -= (1 << s) - 1
-                    c.pred += diff
-                coef[0] = c.pred
-                k = 1
-                while k < 64:
-                    entry = ac_lut[(windows[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
-                    length, rs = entry >> 8, entry & 0xFF
-                    if not length:
-                        raise JpegError("Corrupt JPEG data: bad Huffman code")
-                    pos += length
-                    s = rs & 15
-                    if s:
-                        k += rs >> 4
-                        v = (windows[pos >> 3] >> (32 - s - (pos & 7))) & ((1 << s) - 1)
-                        pos += s
-                        if v < 1 << (s - 1):
-                            v -= (1 << s) - 1
-                        if k < 64:
-                            coef[zigzag[k]] = v
-                        k += 1
-                    elif rs == 0xF0:
-                        k += 16
-                    else:
-                        break
-                if pos > limit:
-                    raise JpegError("Premature end of JPEG data")
+            uy, ux = divmod(unit, units_w)
+            for c, (h, v, stride, offset, td, ta) in enumerate(rows):
+                dc_lut, ac_lut = tables[td], tables[ta]
+                for y in range(v):
+                    for x in range(h):
+                        base = offset + 64 * ((uy * v + y) * stride + ux * h + x)
+                        pred[c] += bits.signed(bits.huffman(dc_lut))
+                        coefs[base] = pred[c]
+                        k = 1
+                        while k < 64:
+                            rs = bits.huffman(ac_lut)
+                            s = rs & 15
+                            if s:
+                                k += rs >> 4
+                                value = bits.signed(s)
+                                if k < 64:
+                                    coefs[base + zigzag[k]] = value
+                                k += 1
+                            elif rs == 0xF0:
+                                k += 16
+                            else:
+                                break
             unit += 1
+
+
+_baseline_scan = speedups.fast(jpeg_baseline_scan_reference)
 
 
 class _Bits:
@@ -515,27 +495,50 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
     vmax = max(c.v for c in comps)
     mcux = -(-width // (8 * hmax))
     mcuy = -(-height // (8 * vmax))
+    sizes = []
     for c in comps:
         if len(comps) == 1:
             c.bw, c.bh = -(-width // 8), -(-height // 8)
-            c.blocks = np.zeros((c.bh, c.bw, 64), np.int32)
+            shape = (c.bh, c.bw)
         else:
             c.bw = -(-width * c.h // (8 * hmax))
             c.bh = -(-height * c.v // (8 * vmax))
-            c.blocks = np.zeros((mcuy * c.v, mcux * c.h, 64), np.int32)
+            shape = (mcuy * c.v, mcux * c.h)
+        sizes.append(shape)
+    coefs = np.zeros(sum(a * b for a, b in sizes) * 64, np.int32)   # every block, flat
+    offset = 0
+    for c, (rows, cols) in zip(comps, sizes):
+        c.offset = offset
+        c.blocks = coefs[offset:offset + rows * cols * 64].reshape(rows, cols, 64)
+        offset += rows * cols * 64
+    listed: dict[int, list] = {}
     for selectors, entropy, dc_tables, ac_tables, spectral in scans:
         members = []
         for c, td, ta in selectors:       # each scan names its own tables
             c.td, c.ta = td, ta
             members.append(c)
         if progressive:
-            _decode_progressive(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy,
-                                *spectral)
+            def as_lists(tables):      # each table converted once, shared across scans
+                for v in tables.values():
+                    if id(v) not in listed:
+                        listed[id(v)] = v.tolist()
+                return {k: listed[id(v)] for k, v in tables.items()}
+            _decode_progressive(members, entropy, as_lists(dc_tables), as_lists(ac_tables),
+                                restart, mcux, mcuy, *spectral)
             continue
         for c in members:
             if c.td not in dc_tables or c.ta not in ac_tables:
                 raise JpegError("Huffman table missing")
-        _decode_scan(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy)
+        luts = np.stack([dc_tables[c.td] for c in members] + [ac_tables[c.ta] for c in members])
+        n = len(members)
+        single = n == 1
+        layout = np.array([[1 if single else c.h, 1 if single else c.v, c.blocks.shape[1],
+                            c.offset, i, n + i] for i, c in enumerate(members)], np.int64)
+        units = (members[0].bw, members[0].bh) if single else (mcux, mcuy)
+        try:
+            _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart)
+        except ValueError as e:
+            raise JpegError(str(e)) from None
     idct = _idct_ifast if fast_idct else _idct_islow
     want_gray = channels == 1 or (channels == 0 and len(comps) == 1)
     planes = []

@@ -340,7 +340,175 @@ shuffle_permutation(PyObject *module, PyObject *args)
     return out;
 }
 
+/* A baseline JPEG scan's Huffman decoding (tensorshell/jpeg.py has the reference,
+ * jpeg_baseline_scan_reference, and the layout): the entropy-coded bytes, read through a
+ * 64-bit accumulator that drops stuffed zero bytes and stops at markers; restart markers
+ * every ``restart`` units reset the DC predictions. Each unit (an MCU, or one block of a
+ * single-component scan) holds, for each scan component row (h, v, row stride in blocks,
+ * offset of its blocks, DC table, AC table), h x v blocks of 64 int32 coefficients in
+ * natural order. Sequential bit by bit, hence C. */
+typedef struct {
+    const uint8_t *p, *end;
+    uint64_t acc;
+    int n, at_marker;
+    Py_ssize_t padded;                     /* zero bytes supplied past the data */
+} jpeg_bits;
+
+static void
+jpeg_fill(jpeg_bits *b)
+{
+    while (b->n <= 56) {
+        uint8_t c = 0;
+        if (!b->at_marker && b->p < b->end) {
+            c = *b->p;
+            if (c == 0xFF) {
+                uint8_t d = b->p + 1 < b->end ? b->p[1] : 0xD9;
+                if (d == 0x00) {
+                    b->p += 2;
+                } else {
+                    b->at_marker = 1;
+                    c = 0;
+                    b->padded++;
+                }
+            } else {
+                b->p++;
+            }
+        } else {
+            b->padded++;
+        }
+        b->acc |= (uint64_t)c << (56 - b->n);
+        b->n += 8;
+    }
+}
+
+static const uint8_t jpeg_zigzag[64] = {
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48,
+    41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
+    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+
+static PyObject *
+jpeg_baseline_scan(PyObject *module, PyObject *args)
+{
+    Py_buffer data, luts, comps, coefs;
+    Py_ssize_t units_w, units_h, restart;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*nnn", &data, &luts, &comps, &coefs, &units_w,
+                          &units_h, &restart))
+        return NULL;
+    const int32_t *lut = (const int32_t *)luts.buf;
+    const int64_t *cp = (const int64_t *)comps.buf;
+    int32_t *coef = (int32_t *)coefs.buf;
+    Py_ssize_t ncomp = comps.len / (6 * (Py_ssize_t)sizeof(int64_t));
+    Py_ssize_t ntables = luts.len / (65536 * (Py_ssize_t)sizeof(int32_t));
+    Py_ssize_t ncoef = coefs.len / (Py_ssize_t)sizeof(int32_t);
+    const char *error = NULL;
+    int64_t pred[8] = {0};
+    if (ncomp < 1 || ncomp > 8)
+        error = "a scan has 1 to 4 components";
+    for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
+        const int64_t *r = cp + 6 * c;
+        if (r[4] < 0 || r[4] >= ntables || r[5] < 0 || r[5] >= ntables)
+            error = "Huffman table missing";
+        Py_ssize_t last = r[3] + 64 * (((units_h * r[1] - 1) * r[2]) + units_w * r[0]);
+        if (r[3] < 0 || last > ncoef)
+            error = "the coefficient buffer is too small for the scan";
+    }
+    jpeg_bits b = {(const uint8_t *)data.buf, (const uint8_t *)data.buf + data.len, 0, 0, 0,
+                   0};
+    Py_ssize_t total = units_w * units_h;
+    Py_BEGIN_ALLOW_THREADS
+    jpeg_fill(&b);
+    for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
+        if (restart && unit && unit % restart == 0) {       /* RSTn: realign, reset */
+            while (b.p + 1 < b.end && !(b.p[0] == 0xFF && b.p[1] >= 0xD0 && b.p[1] <= 0xD7))
+                b.p++;
+            if (b.p + 1 < b.end)
+                b.p += 2;
+            b.acc = 0;
+            b.n = 0;
+            b.at_marker = 0;
+            b.padded = 0;
+            for (int c = 0; c < 8; c++)
+                pred[c] = 0;
+            jpeg_fill(&b);
+        }
+        Py_ssize_t uy = unit / units_w, ux = unit % units_w;
+        for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
+            const int64_t *r = cp + 6 * c;
+            const int32_t *dc = lut + 65536 * r[4], *ac = lut + 65536 * r[5];
+            for (int64_t y = 0; !error && y < r[1]; y++) {
+                for (int64_t x = 0; x < r[0]; x++) {
+                    int32_t *blk = coef + r[3] + 64 * ((uy * r[1] + y) * r[2] + ux * r[0] + x);
+                    int32_t e = dc[b.acc >> 48];
+                    int len = e >> 8, s = e & 0xFF;
+                    if (!len) {
+                        error = "Corrupt JPEG data: bad Huffman code";
+                        break;
+                    }
+                    b.acc <<= len;
+                    b.n -= len;
+                    if (s) {
+                        int32_t v = (int32_t)(b.acc >> (64 - s));
+                        b.acc <<= s;
+                        b.n -= s;
+                        if (v < (1 << (s - 1)))
+                            v -= (1 << s) - 1;
+                        pred[c] += v;
+                    }
+                    jpeg_fill(&b);
+                    blk[0] = (int32_t)pred[c];
+                    for (int k = 1; k < 64;) {
+                        e = ac[b.acc >> 48];
+                        len = e >> 8;
+                        int rs = e & 0xFF;
+                        if (!len) {
+                            error = "Corrupt JPEG data: bad Huffman code";
+                            break;
+                        }
+                        b.acc <<= len;
+                        b.n -= len;
+                        s = rs & 15;
+                        if (s) {
+                            k += rs >> 4;
+                            int32_t v = (int32_t)(b.acc >> (64 - s));
+                            b.acc <<= s;
+                            b.n -= s;
+                            if (v < (1 << (s - 1)))
+                                v -= (1 << s) - 1;
+                            if (k < 64)
+                                blk[jpeg_zigzag[k]] = v;
+                            k++;
+                        } else if (rs == 0xF0) {
+                            k += 16;
+                        } else {
+                            break;
+                        }
+                        jpeg_fill(&b);
+                    }
+                    jpeg_fill(&b);
+                    if (b.padded > 8) {
+                        error = "Premature end of JPEG data";
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&luts);
+    PyBuffer_Release(&comps);
+    PyBuffer_Release(&coefs);
+    if (error) {
+        PyErr_SetString(PyExc_ValueError, error);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"jpeg_baseline_scan", jpeg_baseline_scan, METH_VARARGS,
+     "jpeg_baseline_scan(entropy, luts, comps, coefs, units_w, units_h, restart): Huffman\n"
+     "decoding of a baseline JPEG scan into coefs (see jpeg.jpeg_baseline_scan_reference)."},
     {"getitem_method", (PyCFunction)(void (*)(void))getitem_method, METH_FASTCALL,
      "getitem_method(Tensor, placement, getitem): a method descriptor for\n"
      "Tensor.__getitem__ that serves ints and slices in C and hands everything else\n"

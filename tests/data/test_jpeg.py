@@ -64,3 +64,17 @@ def test_bad_and_unsupported_files_say_so():
         ts.io.decode_jpeg(arithmetic)
     with pytest.raises(ts.errors.UnimplementedError, match="ratio=2"):
         ts.io.decode_jpeg(data, ratio=2)
+
+
+@pytest.mark.parametrize("name", ["tf420", "tf444", "tfgray", "pil422", "pilrst"])
+def test_python_reference_equals_the_c_scan_decoder(name, monkeypatch):
+    """jpeg_baseline_scan_reference is the definition of _speedups.jpeg_baseline_scan: both
+    must give TensorFlow's pixels (and both refuse a truncated file)."""
+    from tensorshell import jpeg
+    data = _file(name)
+    with_c = ts.io.decode_jpeg(data).numpy()
+    monkeypatch.setattr(jpeg, "_baseline_scan", jpeg.jpeg_baseline_scan_reference)
+    np.testing.assert_array_equal(ts.io.decode_jpeg(data).numpy(), GOLDEN[name])
+    np.testing.assert_array_equal(with_c, GOLDEN[name])
+    with pytest.raises(ts.errors.InvalidArgumentError):
+        ts.io.decode_jpeg(data[: len(data) // 2])
