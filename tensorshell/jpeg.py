@@ -133,10 +133,16 @@ def _parse(data: bytes):
                 if c is None:
                     raise JpegError("Scan names a component the frame lacks")
                 members.append((c, seg[2 + 2 * k] >> 4, seg[2 + 2 * k] & 15))
-            end = pos
-            while end < len(data) - 1 and not (data[end] == 0xFF and data[end + 1] != 0 and
-                                               not 0xD0 <= data[end + 1] <= 0xD7):
-                end += 1
+            end = pos                # the scan's data runs to the next marker but RSTn
+            while True:
+                end = data.find(b"\xff", end)
+                if end < 0 or end + 1 >= len(data):
+                    end = len(data)
+                    break
+                follower = data[end + 1]
+                if follower != 0 and not 0xD0 <= follower <= 0xD7:
+                    break
+                end += 2
             spectral = (seg[1 + 2 * ns], seg[2 + 2 * ns], seg[3 + 2 * ns] >> 4,
                         seg[3 + 2 * ns] & 15)            # Ss, Se, Ah, Al
             scans.append((members, data[pos:end], dict(dc_tables), dict(ac_tables),
@@ -468,17 +474,29 @@ def _fixed(x):
     return int(x * (1 << 16) + 0.5)
 
 
+def _ycc_tables():
+    """libjpeg's jdcolor.c tables: R = Y + Cr_r[Cr], G = Y + ((Cb_g[Cb] + Cr_g[Cr]) >> 16),
+    B = Y + Cb_b[Cb] (16-bit fixed point, the rounding folded into Cb_g)."""
+    x = np.arange(256, dtype=np.int64) - 128
+    return ((_fixed(1.40200) * x + (1 << 15)) >> 16).astype(np.int32), \
+        (-_fixed(0.71414) * x).astype(np.int32), \
+        (-_fixed(0.34414) * x + (1 << 15)).astype(np.int32), \
+        ((_fixed(1.77200) * x + (1 << 15)) >> 16).astype(np.int32)
+
+
+_CR_R, _CR_G, _CB_G, _CB_B = _ycc_tables()
+
+
 def _ycc_to_rgb(y, cb, cr):
-    y, cb, cr = (a.astype(np.int64) for a in (y, cb, cr))
-    x = np.arange(256) - 128
-    cr_r = (_fixed(1.40200) * x + (1 << 15)) >> 16
-    cb_b = (_fixed(1.77200) * x + (1 << 15)) >> 16
-    cr_g = -_fixed(0.71414) * x
-    cb_g = -_fixed(0.34414) * x + (1 << 15)
-    r = y + cr_r[cr]
-    g = y + ((cb_g[cb] + cr_g[cr]) >> 16)
-    b = y + cb_b[cb]
-    return np.stack([np.clip(v, 0, 255) for v in (r, g, b)], -1).astype(np.uint8)
+    y = y.astype(np.int32)
+    cb = cb.astype(np.intp)
+    cr = cr.astype(np.intp)
+    out = np.empty(y.shape + (3,), np.uint8)
+    for i, v in enumerate((y + _CR_R[cr], y + ((_CB_G[cb] + _CR_G[cr]) >> 16),
+                           y + _CB_B[cb])):
+        np.clip(v, 0, 255, out=v)
+        out[..., i] = v
+    return out
 
 
 # -- the whole decode ------------------------------------------------------------------------
