@@ -26,7 +26,9 @@ from .engine.errors import InvalidArgumentError, UnimplementedError
 from .engine.tensor import Tensor, convert_to_tensor
 
 __all__ = ["decode_and_crop_jpeg", "decode_bmp", "decode_gif", "decode_image", "decode_jpeg",
-           "decode_png", "encode_png", "extract_jpeg_shape", "is_jpeg"]
+           "decode_png", "encode_jpeg", "encode_png", "extract_jpeg_shape", "is_jpeg"]
+# tf.image only: JPEG-quality augmentations
+IMAGE_ONLY = ["adjust_jpeg_quality", "random_jpeg_quality", "stateless_random_jpeg_quality"]
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _UNKNOWN = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
@@ -562,6 +564,83 @@ def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op):
     except (IndexError, KeyError, ValueError, struct.error):
         raise _error(op, "Invalid JPEG data or crop window: the file is truncated or "
                          "corrupt") from None
+
+
+def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002
+                chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
+                xmp_metadata="", name=None):
+    """A baseline JPEG file (a string scalar) of ``image`` uint8 ``[height, width, 1 or 3]``,
+    byte for byte what TensorFlow's encode_jpeg writes: ``quality`` 0-100 scaling the
+    standard tables, 4:2:0 chroma unless ``chroma_downsampling=False``, the JFIF density and
+    an XMP packet. ``progressive`` and ``optimize_size`` raise UnimplementedError."""
+    from . import jpeg
+    t = image if isinstance(image, Tensor) else convert_to_tensor(image, dtypes.uint8)
+    if t.dtype is not dtypes.uint8:
+        raise _error("encode_jpeg", f"image must be uint8, got {t.dtype.name}; use "
+                     "ts.image.convert_image_dtype(image, ts.uint8)")
+    if t.ndim != 3:
+        raise _error("encode_jpeg", f"image must be 3-dimensional, got shape {t.shape}")
+    channels = t.shape[-1]
+    if channels not in (1, 3):
+        raise _error("encode_jpeg", f"image must have 1 or 3 channels, got {t.shape}")
+    wanted = {"": channels, "grayscale": 1, "rgb": 3}.get(format)
+    if wanted is None:
+        raise _error("encode_jpeg", f"format must be '', 'grayscale' or 'rgb', got {format!r}")
+    if wanted != channels:
+        raise _error("encode_jpeg", f"format {format} expects {wanted} channel"
+                     f"{'s' if wanted > 1 else ''}, got {t.shape}")
+    quality = int(quality.numpy() if isinstance(quality, Tensor) else quality)
+    if not 0 <= quality <= 100:
+        raise _error("encode_jpeg", f"quality must be in [0,100], got {quality}")
+    if progressive or optimize_size:
+        raise UnimplementedError(None, None, "encode_jpeg: progressive and optimize_size "
+                                 "files are not written (baseline with the standard tables "
+                                 "is)", op_name="encode_jpeg")
+    units = {"in": 1, "cm": 2}.get(density_unit)
+    if units is None:
+        raise _error("encode_jpeg", f"density_unit must be 'in' or 'cm', got {density_unit!r}")
+    if 0 in t.shape[:2]:
+        raise _error("encode_jpeg", f"cannot encode an empty image of shape {t.shape}")
+    xmp = xmp_metadata.encode() if isinstance(xmp_metadata, str) else bytes(xmp_metadata)
+    data = jpeg.encode(np.asarray(t.numpy()), quality, bool(chroma_downsampling), units,
+                       int(x_density), int(y_density), xmp)
+    return convert_to_tensor(np.array(data, dtype=object), dtypes.string)
+
+
+def adjust_jpeg_quality(image, jpeg_quality, dct_method="", name=None):
+    """``image`` through a JPEG encode at ``jpeg_quality`` and a decode (as TensorFlow: in
+    uint8, back to the image's dtype); an augmentation that adds compression artefacts."""
+    from .engine.ops.image import convert_image_dtype
+    t = image if isinstance(image, Tensor) else convert_to_tensor(image)
+    if t.ndim != 3 or t.shape[-1] not in (1, 3):
+        raise _error("adjust_jpeg_quality", f"image must be [height, width, 1 or 3], got "
+                     f"{t.shape}")
+    pixels = convert_image_dtype(t, dtypes.uint8, saturate=True)
+    data = encode_jpeg(pixels, quality=jpeg_quality)
+    back = decode_jpeg(data, channels=t.shape[-1], dct_method=dct_method)
+    return convert_image_dtype(back, t.dtype, saturate=True)
+
+
+def random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed=None):
+    """``adjust_jpeg_quality`` at a quality drawn uniformly from [min, max)."""
+    from .engine.ops.random import uniform
+    _check_quality_range(min_jpeg_quality, max_jpeg_quality, "random_jpeg_quality")
+    quality = uniform([], min_jpeg_quality, max_jpeg_quality, dtypes.int32, seed=seed)
+    return adjust_jpeg_quality(image, quality)
+
+
+def stateless_random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed):
+    """``adjust_jpeg_quality`` at a quality drawn from [min, max) by ``seed`` (shape [2])."""
+    from .engine.ops.random import stateless_uniform
+    _check_quality_range(min_jpeg_quality, max_jpeg_quality, "stateless_random_jpeg_quality")
+    quality = stateless_uniform([], seed, min_jpeg_quality, max_jpeg_quality, dtypes.int32)
+    return adjust_jpeg_quality(image, quality)
+
+
+def _check_quality_range(low, high, op):
+    if not 0 <= low < high <= 100:
+        raise ValueError(f"{op}: jpeg quality must be in [0, 100] with min_jpeg_quality < "
+                         f"max_jpeg_quality, got {low} and {high}")
 
 
 def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,

@@ -594,3 +594,254 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
     if adobe == 0:   # stored as RGB
         return np.stack([p.astype(np.uint8) for p in planes], -1)
     return _ycc_to_rgb(*planes)
+
+
+# -- encoding ----------------------------------------------------------------------------------
+# Baseline encoding as TensorFlow's encode_jpeg (libjpeg-turbo, JDCT_ISLOW, the standard
+# Huffman tables): RGB to YCbCr by jccolor.c's tables, 2x2 chroma averaging with alternating
+# rounding (jcsample.c), edges replicated and MCU padding made of "dummy" blocks repeating
+# the previous DC (jccoefct.c), the accurate integer forward DCT (jfdctint.c) and rounding
+# quantisation by 8 x the table (jcdctmgr.c).
+
+# JPEG standard, Annex K.1: the example quantisation tables (natural order), scaled by quality
+_LUMA_QUANT = np.array([
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+    14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99], np.int64)
+_CHROMA_QUANT = np.full(64, 99, np.int64)
+_CHROMA_QUANT[[0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 24, 25]] = \
+    [17, 18, 24, 47, 18, 21, 26, 66, 24, 26, 56, 47, 66]
+
+# JPEG standard, Annex K.3: the example Huffman tables, as DHT payloads (class/id, 16 counts,
+# symbols) - luminance DC, luminance AC, chrominance DC, chrominance AC
+_STD_HUFFMAN = [bytes.fromhex(h) for h in (
+    "00" "00010501010101010100000000000000" "000102030405060708090a0b",
+    "10" "0002010303020403050504040000017d"
+    "01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a1617"
+    "18191a25262728292a3435363738393a434445464748494a535455565758595a636465666768696a73"
+    "7475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9"
+    "bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9fa",
+    "01" "00030101010101010101010000000000" "000102030405060708090a0b",
+    "11" "00020102040403040705040400010277"
+    "000102031104052131061241510761711322328108144291a1b1c109233352f0156272d10a162434e1"
+    "25f11718191a262728292a35363738393a434445464748494a535455565758595a636465666768696a"
+    "737475767778797a82838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7"
+    "b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae2e3e4e5e6e7e8e9eaf2f3f4f5f6f7f8f9fa")]
+
+
+def _encoder_table(payload: bytes):
+    """symbol -> (code, length) for a DHT payload."""
+    counts, symbols = payload[1:17], payload[17:]
+    table, code, k = {}, 0, 0
+    for length in range(1, 17):
+        for _ in range(counts[length - 1]):
+            table[symbols[k]] = (code, length)
+            k += 1
+            code += 1
+        code <<= 1
+    return table
+
+
+def _quality_table(base, quality):
+    quality = min(max(int(quality), 1), 100)
+    scale = 5000 // quality if quality < 50 else 200 - 2 * quality
+    return np.clip((base * scale + 50) // 100, 1, 255)
+
+
+def _rgb_to_ycc(image):
+    fix = _fixed
+    i = np.arange(256, dtype=np.int64)
+    half = 1 << 15
+    r, g, b = (image[..., k].astype(np.intp) for k in range(3))
+    y = (fix(0.29900) * i)[r] + (fix(0.58700) * i)[g] + (fix(0.11400) * i + half)[b]
+    b_cb = fix(0.5) * i + (128 << 16) + half - 1      # also R's share of Cr
+    cb = (-fix(0.16874) * i)[r] + (-fix(0.33126) * i)[g] + b_cb[b]
+    cr = b_cb[r] + (-fix(0.41869) * i)[g] + (-fix(0.08131) * i)[b]
+    return [(v >> 16).astype(np.int64) for v in (y, cb, cr)]
+
+
+def _fdct_islow(blocks):
+    """jfdctint.c's forward DCT over [n, 8, 8] level-shifted samples (output 8x scaled)."""
+    def one_d(d, final):
+        t0, t7 = d[..., 0] + d[..., 7], d[..., 0] - d[..., 7]
+        t1, t6 = d[..., 1] + d[..., 6], d[..., 1] - d[..., 6]
+        t2, t5 = d[..., 2] + d[..., 5], d[..., 2] - d[..., 5]
+        t3, t4 = d[..., 3] + d[..., 4], d[..., 3] - d[..., 4]
+        t10, t13, t11, t12 = t0 + t3, t0 - t3, t1 + t2, t1 - t2
+        shift = 15 if final else 11                       # CONST_BITS +/- PASS1_BITS
+        round_ = 1 << (shift - 1)
+        if final:
+            out0 = (t10 + t11 + 2) >> 2
+            out4 = (t10 - t11 + 2) >> 2
+        else:
+            out0, out4 = (t10 + t11) << 2, (t10 - t11) << 2
+        z1 = (t12 + t13) * 4433
+        out2 = (z1 + t13 * 6270 + round_) >> shift
+        out6 = (z1 + t12 * -15137 + round_) >> shift
+        z1, z2, z3, z4 = t4 + t7, t5 + t6, t4 + t6, t5 + t7
+        z5 = (z3 + z4) * 9633
+        t4, t5, t6, t7 = t4 * 2446, t5 * 16819, t6 * 25172, t7 * 12299
+        z1, z2, z3, z4 = z1 * -7373, z2 * -20995, z3 * -16069 + z5, z4 * -3196 + z5
+        out7 = (t4 + z1 + z3 + round_) >> shift
+        out5 = (t5 + z2 + z4 + round_) >> shift
+        out3 = (t6 + z2 + z3 + round_) >> shift
+        out1 = (t7 + z1 + z4 + round_) >> shift
+        return np.stack([out0, out1, out2, out3, out4, out5, out6, out7], -1)
+
+    rows = one_d(blocks.astype(np.int64), False)                      # along each row
+    return np.swapaxes(one_d(np.swapaxes(rows, 1, 2), True), 1, 2)  # then each column
+
+
+def _component_blocks(plane, rows, cols):
+    """A component's samples padded by edge replication to rows x cols whole blocks, as
+    [rows * cols, 8, 8] blocks in raster order."""
+    h, w = plane.shape
+    padded = np.pad(plane, ((0, rows * 8 - h), (0, cols * 8 - w)), mode="edge") \
+        if rows * 8 > h or cols * 8 > w else plane[:rows * 8, :cols * 8]
+    return padded.reshape(rows, 8, cols, 8).swapaxes(1, 2).reshape(-1, 8, 8)
+
+
+def _quantize(coefs, table):
+    d = table.astype(np.int64) << 3
+    q = (np.abs(coefs) + (d >> 1)) // d
+    return np.where(coefs < 0, -q, q)
+
+
+class _BitWriter:
+    __slots__ = ("out", "acc", "n")
+
+    def __init__(self):
+        self.out, self.acc, self.n = bytearray(), 0, 0
+
+    def put(self, code, length):
+        self.acc = (self.acc << length) | code
+        self.n += length
+        while self.n >= 8:
+            self.n -= 8
+            byte = (self.acc >> self.n) & 0xFF
+            self.out.append(byte)
+            if byte == 0xFF:
+                self.out.append(0)
+        self.acc &= (1 << self.n) - 1
+
+    def flush(self):
+        if self.n:
+            self.put((1 << (8 - self.n)) - 1, 8 - self.n)     # pad with one bits
+
+
+def _magnitude(v):
+    """(size category, bits) of a coefficient or DC difference."""
+    a = -v if v < 0 else v
+    s = a.bit_length()
+    return s, (v if v >= 0 else v + (1 << s) - 1)
+
+
+def _segment(marker, payload):
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = True,
+           density_unit: int = 1, x_density: int = 300, y_density: int = 300,
+           xmp: bytes = b"") -> bytes:
+    """A baseline JPEG of ``image`` uint8 [height, width, 1 or 3], as TensorFlow's
+    encode_jpeg (libjpeg-turbo) writes it."""
+    height, width, channels = image.shape
+    color = channels == 3
+    if color:
+        planes = _rgb_to_ycc(image)
+        factors = [(2, 2), (1, 1), (1, 1)] if chroma_downsampling else [(1, 1)] * 3
+    else:
+        planes, factors = [image[..., 0].astype(np.int64)], [(1, 1)]
+    hmax = max(h for h, _ in factors)
+    vmax = max(v for _, v in factors)
+    mcux, mcuy = -(-width // (8 * hmax)), -(-height // (8 * vmax))
+    tables = [_quality_table(_LUMA_QUANT, quality), _quality_table(_CHROMA_QUANT, quality)]
+    comps = []
+    for k, (plane, (h, v)) in enumerate(zip(planes, factors)):
+        if h != hmax or v != vmax:          # 2x2 averaging, bias 1, 2, 1, 2 ... per row
+            cols = -(-(-(-width * h // hmax)) // 8)
+            src = np.pad(plane, ((0, height % 2), (0, cols * 16 - width)), mode="edge")
+            s = src[0::2, 0::2] + src[0::2, 1::2] + src[1::2, 0::2] + src[1::2, 1::2]
+            bias = np.tile([1, 2], s.shape[1] // 2 + 1)[:s.shape[1]]
+            plane = (s + bias) >> 2
+        comp_w, comp_h = -(-width * h // hmax), -(-height * v // vmax)
+        bw, bh = -(-comp_w // 8), -(-comp_h // 8)
+        # (a downsampled plane already spans whole blocks across: its columns past the
+        # image were averaged from replicated pixels, with their own rounding biases)
+        blocks = _component_blocks(plane, bh, bw)
+        q = _quantize(_fdct_islow(blocks - 128).reshape(-1, 64), tables[0 if k == 0 else 1])
+        comps.append((h, v, bw, bh, q.reshape(bh, bw, 64), 0 if k == 0 else 1))
+    huff = [_encoder_table(p) for p in _STD_HUFFMAN]     # DC0, AC0, DC1, AC1
+    writer = _BitWriter()
+    zigzag = _ZIGZAG.tolist()
+    preds = [0] * len(comps)
+    single = len(comps) == 1
+
+    def emit(block, c, table_id):
+        dc_t, ac_t = huff[2 * table_id], huff[2 * table_id + 1]
+        diff = block[0] - preds[c]
+        preds[c] = block[0]
+        s, bits = _magnitude(diff)
+        writer.put(*dc_t[s])
+        if s:
+            writer.put(bits, s)
+        run = 0
+        for k in range(1, 64):
+            v = block[zigzag[k]]
+            if not v:
+                run += 1
+                continue
+            while run > 15:
+                writer.put(*ac_t[0xF0])
+                run -= 16
+            s, bits = _magnitude(v)
+            writer.put(*ac_t[(run << 4) | s])
+            writer.put(bits, s)
+            run = 0
+        if run:
+            writer.put(*ac_t[0x00])
+
+    if single:
+        h, v, bw, bh, q, t = comps[0]
+        for row in q.tolist():
+            for block in row:
+                emit(block, 0, t)
+    else:
+        listed = [(h, v, bw, bh, q.tolist(), t) for h, v, bw, bh, q, t in comps]
+        zero = [0] * 64
+        for my in range(mcuy):
+            for mx in range(mcux):
+                for c, (h, v, bw, bh, q, t) in enumerate(listed):
+                    mcu_blocks = []
+                    for y in range(v):
+                        by = my * v + y
+                        for x in range(h):
+                            bx = mx * h + x
+                            if by < bh and bx < bw:
+                                block = q[by][bx]
+                            elif by < bh:          # right of the image: repeat the DC
+                                block = [mcu_blocks[-1][0]] + zero[1:]
+                            else:                  # below it: the previous row's last DC
+                                block = [mcu_blocks[(y - 1) * h + h - 1][0] if y else
+                                         preds[c]] + zero[1:]
+                            mcu_blocks.append(block)
+                            emit(block, c, t)
+    writer.flush()
+    out = bytearray(b"\xff\xd8")
+    out += _segment(0xE0, b"JFIF\x00\x01\x01" + struct.pack(">BHHBB", density_unit,
+                                                             x_density, y_density, 0, 0))
+    if xmp:
+        out += _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + xmp)
+    for tid in range(2 if color else 1):
+        out += _segment(0xDB, bytes([tid]) + bytes(tables[tid][_ZIGZAG].astype(np.uint8)))
+    sof = struct.pack(">BHHB", 8, height, width, len(comps))
+    for k, (h, v, *_rest) in enumerate(comps):
+        sof += bytes([k + 1, (h << 4) | v, 0 if k == 0 else 1])
+    out += _segment(0xC0, sof)
+    for payload in _STD_HUFFMAN[:4 if color else 2]:
+        out += _segment(0xC4, payload)
+    sos = bytes([len(comps)]) + b"".join(bytes([k + 1, 0x00 if k == 0 else 0x11])
+                                         for k in range(len(comps))) + b"\x00\x3f\x00"
+    out += _segment(0xDA, sos) + writer.out + b"\xff\xd9"
+    return bytes(out)

@@ -78,3 +78,50 @@ def test_python_reference_equals_the_c_scan_decoder(name, monkeypatch):
     np.testing.assert_array_equal(with_c, GOLDEN[name])
     with pytest.raises(ts.errors.InvalidArgumentError):
         ts.io.decode_jpeg(data[: len(data) // 2])
+
+
+ENCODED = np.load(HERE / "tf_encoded.npz")
+
+
+@pytest.mark.parametrize("name", ["a", "b", "c", "d", "g"])
+def test_encode_jpeg_writes_tensorflows_bytes(name):
+    """37x53 and 9x7 images exercise edge replication, chroma rounding and the dummy blocks
+    that pad MCUs; 16x16 and 64x48 whole MCUs; g is grayscale."""
+    image = ENCODED[name]
+    for quality in (95, 75, 30):
+        subsamplings = [True, False] if image.shape[2] == 3 else [True]
+        for chroma in subsamplings:
+            got = ts.io.encode_jpeg(image, quality=quality, chroma_downsampling=chroma)
+            key = f"{name}_q{quality}" + ("" if chroma else "_444")
+            assert got.numpy() == ENCODED[key].tobytes(), key
+    finest = ts.io.encode_jpeg(image, quality=100, chroma_downsampling=False)
+    round_trip = ts.io.decode_jpeg(finest, dct_method="INTEGER_ACCURATE").numpy()
+    assert np.abs(round_trip.astype(int) - image).max() <= 4
+
+
+def test_encode_options_and_jpeg_quality_augmentations():
+    image = ENCODED["a"]
+    header = ts.io.encode_jpeg(image, density_unit="cm", x_density=10, y_density=20,
+                               xmp_metadata="<x/>")
+    assert header.numpy() == ENCODED["x_density"].tobytes()
+    np.testing.assert_array_equal(ts.image.adjust_jpeg_quality(image, 50).numpy(),
+                                  ENCODED["adjust50"])
+    as_float = ts.image.adjust_jpeg_quality(image.astype(np.float32) / 255, 50)
+    assert as_float.dtype is ts.float32
+    np.testing.assert_allclose(as_float.numpy(), ENCODED["adjust50_float"], atol=1e-6)
+    np.testing.assert_array_equal(ts.image.adjust_jpeg_quality(ENCODED["g"], 30).numpy(),
+                                  ENCODED["adjust_gray"])
+    drawn = ts.image.stateless_random_jpeg_quality(image, 20, 80, seed=[1, 2])
+    np.testing.assert_array_equal(drawn.numpy(), ENCODED["stateless"])
+    ts.random.set_seed(3)
+    assert ts.image.random_jpeg_quality(image, 20, 80).shape == image.shape
+    for kwargs, error, words in [
+            (dict(format="grayscale"), ts.errors.InvalidArgumentError, "expects 1 channel"),
+            (dict(quality=101), ts.errors.InvalidArgumentError, r"\[0,100\]"),
+            (dict(progressive=True), ts.errors.UnimplementedError, "progressive")]:
+        with pytest.raises(error, match=words):
+            ts.io.encode_jpeg(image, **kwargs)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="1 or 3 channels"):
+        ts.io.encode_jpeg(np.zeros((4, 4, 2), np.uint8))
+    with pytest.raises(ValueError, match="min_jpeg_quality < max_jpeg_quality"):
+        ts.image.random_jpeg_quality(image, 80, 20)
