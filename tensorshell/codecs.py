@@ -571,8 +571,9 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
                 xmp_metadata="", name=None):
     """A baseline JPEG file (a string scalar) of ``image`` uint8 ``[height, width, 1 or 3]``,
     byte for byte what TensorFlow's encode_jpeg writes: ``quality`` 0-100 scaling the
-    standard tables, 4:2:0 chroma unless ``chroma_downsampling=False``, the JFIF density and
-    an XMP packet. ``progressive`` and ``optimize_size`` raise UnimplementedError."""
+    standard tables, 4:2:0 chroma unless ``chroma_downsampling=False``, Huffman tables
+    optimized for the image with ``optimize_size``, the JFIF density and an XMP packet.
+    ``progressive`` raises UnimplementedError."""
     from . import jpeg
     t = image if isinstance(image, Tensor) else convert_to_tensor(image, dtypes.uint8)
     if t.dtype is not dtypes.uint8:
@@ -592,10 +593,10 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
     quality = int(quality.numpy() if isinstance(quality, Tensor) else quality)
     if not 0 <= quality <= 100:
         raise _error("encode_jpeg", f"quality must be in [0,100], got {quality}")
-    if progressive or optimize_size:
-        raise UnimplementedError(None, None, "encode_jpeg: progressive and optimize_size "
-                                 "files are not written (baseline with the standard tables "
-                                 "is)", op_name="encode_jpeg")
+    if progressive:
+        raise UnimplementedError(None, None, "encode_jpeg: progressive files are not written "
+                                 "(baseline is, with standard or optimized Huffman tables)",
+                                 op_name="encode_jpeg")
     units = {"in": 1, "cm": 2}.get(density_unit)
     if units is None:
         raise _error("encode_jpeg", f"density_unit must be 'in' or 'cm', got {density_unit!r}")
@@ -603,7 +604,7 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
         raise _error("encode_jpeg", f"cannot encode an empty image of shape {t.shape}")
     xmp = xmp_metadata.encode() if isinstance(xmp_metadata, str) else bytes(xmp_metadata)
     data = jpeg.encode(np.asarray(t.numpy()), quality, bool(chroma_downsampling), units,
-                       int(x_density), int(y_density), xmp)
+                       int(x_density), int(y_density), xmp, bool(optimize_size))
     return convert_to_tensor(np.array(data, dtype=object), dtypes.string)
 
 

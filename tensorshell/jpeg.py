@@ -643,6 +643,56 @@ def _encoder_table(payload: bytes):
     return table
 
 
+def _optimal_table(freq):
+    """A DHT payload's counts and symbols for symbol frequencies ``freq`` [256]: libjpeg's
+    jpeg_gen_optimal_table (JPEG standard Annex K.2: Huffman code lengths, limited to 16
+    bits, with a reserved all-ones code)."""
+    freq = list(freq) + [1]                   # pseudo-symbol 256 keeps all-ones unused
+    codesize, others = [0] * 257, [-1] * 257
+    while True:
+        c1 = c2 = -1
+        v = 1 << 62
+        for i in range(257):
+            if freq[i] and freq[i] <= v:
+                v, c1 = freq[i], i
+        v = 1 << 62
+        for i in range(257):
+            if freq[i] and freq[i] <= v and i != c1:
+                v, c2 = freq[i], i
+        if c2 < 0:
+            break
+        freq[c1] += freq[c2]
+        freq[c2] = 0
+        codesize[c1] += 1
+        while others[c1] >= 0:
+            c1 = others[c1]
+            codesize[c1] += 1
+        others[c1] = c2
+        codesize[c2] += 1
+        while others[c2] >= 0:
+            c2 = others[c2]
+            codesize[c2] += 1
+    bits = [0] * 33
+    for size in codesize:
+        if size:
+            bits[size] += 1
+    for i in range(32, 16, -1):
+        while bits[i] > 0:
+            j = i - 2
+            while bits[j] == 0:
+                j -= 1
+            bits[i] -= 2
+            bits[i - 1] += 1
+            bits[j + 1] += 2
+            bits[j] -= 1
+    i = 16
+    while bits[i] == 0:
+        i -= 1
+    bits[i] -= 1
+    symbols = [j for size in range(1, 33) for j in range(256) if codesize[j] == size]
+    return bytes(bits[1:17]) + bytes(symbols)
+
+
 def _quality_table(base, quality):
     quality = min(max(int(quality), 1), 100)
     scale = 5000 // quality if quality < 50 else 200 - 2 * quality
@@ -743,7 +793,7 @@ def _segment(marker, payload):
 
 def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = True,
            density_unit: int = 1, x_density: int = 300, y_density: int = 300,
-           xmp: bytes = b"") -> bytes:
+           xmp: bytes = b"", optimize: bool = False) -> bytes:
     """A baseline JPEG of ``image`` uint8 [height, width, 1 or 3], as TensorFlow's
     encode_jpeg (libjpeg-turbo) writes it."""
     height, width, channels = image.shape
@@ -772,20 +822,43 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
         blocks = _component_blocks(plane, bh, bw)
         q = _quantize(_fdct_islow(blocks - 128).reshape(-1, 64), tables[0 if k == 0 else 1])
         comps.append((h, v, bw, bh, q.reshape(bh, bw, 64), 0 if k == 0 else 1))
-    huff = [_encoder_table(p) for p in _STD_HUFFMAN]     # DC0, AC0, DC1, AC1
-    writer = _BitWriter()
     zigzag = _ZIGZAG.tolist()
-    preds = [0] * len(comps)
     single = len(comps) == 1
+    payloads = list(_STD_HUFFMAN[:4 if color else 2])
+    if optimize:           # a first pass counts the symbols, as libjpeg's optimize_coding
+        counts = [[0] * 256 for _ in payloads]
+
+        def tally(table_id, symbol, extra=0):
+            counts[table_id][symbol] += 1
+
+        _entropy_pass(comps, mcux, mcuy, single, zigzag, tally)
+        payloads = [bytes([(k % 2) << 4 | k // 2]) + _optimal_table(c)
+                    for k, c in enumerate(counts)]
+    huff = [_encoder_table(p) for p in payloads]       # DC0, AC0 (, DC1, AC1)
+    writer = _BitWriter()
+
+    def put(table_id, symbol, extra=0):
+        writer.put(*huff[table_id][symbol])
+        if symbol & 15 if table_id % 2 else symbol:
+            writer.put(extra, symbol & 15)
+
+    _entropy_pass(comps, mcux, mcuy, single, zigzag, put)
+    writer.flush()
+    return _file(image.shape, comps, tables, payloads, writer.out, color, density_unit,
+                 x_density, y_density, xmp)
+
+
+def _entropy_pass(comps, mcux, mcuy, single, zigzag, put):
+    """Every block of the scan in order, as (table, symbol, extra bits) calls of ``put``:
+    DC size categories, AC run/size symbols, ZRL and EOB."""
+    preds = [0] * len(comps)
 
     def emit(block, c, table_id):
-        dc_t, ac_t = huff[2 * table_id], huff[2 * table_id + 1]
+        dc_t, ac_t = 2 * table_id, 2 * table_id + 1
         diff = block[0] - preds[c]
         preds[c] = block[0]
         s, bits = _magnitude(diff)
-        writer.put(*dc_t[s])
-        if s:
-            writer.put(bits, s)
+        put(dc_t, s, bits)
         run = 0
         for k in range(1, 64):
             v = block[zigzag[k]]
@@ -793,14 +866,13 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
                 run += 1
                 continue
             while run > 15:
-                writer.put(*ac_t[0xF0])
+                put(ac_t, 0xF0)
                 run -= 16
             s, bits = _magnitude(v)
-            writer.put(*ac_t[(run << 4) | s])
-            writer.put(bits, s)
+            put(ac_t, (run << 4) | s, bits)
             run = 0
         if run:
-            writer.put(*ac_t[0x00])
+            put(ac_t, 0x00)
 
     if single:
         h, v, bw, bh, q, t = comps[0]
@@ -827,7 +899,11 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
                                          preds[c]] + zero[1:]
                             mcu_blocks.append(block)
                             emit(block, c, t)
-    writer.flush()
+
+
+def _file(shape, comps, tables, payloads, entropy, color, density_unit, x_density,
+          y_density, xmp):
+    height, width = shape[:2]
     out = bytearray(b"\xff\xd8")
     out += _segment(0xE0, b"JFIF\x00\x01\x01" + struct.pack(">BHHBB", density_unit,
                                                              x_density, y_density, 0, 0))
@@ -839,9 +915,9 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
     for k, (h, v, *_rest) in enumerate(comps):
         sof += bytes([k + 1, (h << 4) | v, 0 if k == 0 else 1])
     out += _segment(0xC0, sof)
-    for payload in _STD_HUFFMAN[:4 if color else 2]:
+    for payload in payloads:
         out += _segment(0xC4, payload)
     sos = bytes([len(comps)]) + b"".join(bytes([k + 1, 0x00 if k == 0 else 0x11])
                                          for k in range(len(comps))) + b"\x00\x3f\x00"
-    out += _segment(0xDA, sos) + writer.out + b"\xff\xd9"
+    out += _segment(0xDA, sos) + entropy + b"\xff\xd9"
     return bytes(out)

@@ -94,6 +94,9 @@ def test_encode_jpeg_writes_tensorflows_bytes(name):
             got = ts.io.encode_jpeg(image, quality=quality, chroma_downsampling=chroma)
             key = f"{name}_q{quality}" + ("" if chroma else "_444")
             assert got.numpy() == ENCODED[key].tobytes(), key
+    for quality in (95, 50):          # Huffman tables built for the image (Annex K.2)
+        optimized = ts.io.encode_jpeg(image, quality=quality, optimize_size=True)
+        assert optimized.numpy() == ENCODED[f"{name}_q{quality}_opt"].tobytes()
     finest = ts.io.encode_jpeg(image, quality=100, chroma_downsampling=False)
     round_trip = ts.io.decode_jpeg(finest, dct_method="INTEGER_ACCURATE").numpy()
     assert np.abs(round_trip.astype(int) - image).max() <= 4
