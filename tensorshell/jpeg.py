@@ -62,7 +62,7 @@ def _parse(data: bytes):
         raise JpegError("Not a JPEG file: starts with 0x%02x 0x%02x" % tuple(data[:2]))
     pos = 2
     quant, dc_tables, ac_tables = {}, {}, {}
-    frame, restart, adobe, progressive = None, 0, None, False
+    frame, restart, adobe, progressive, ended = None, 0, None, False, False
     scans = []
     while pos < len(data):
         if data[pos] != 0xFF:
@@ -75,6 +75,7 @@ def _parse(data: bytes):
                 pos -= 1
             continue
         if marker == 0xD9:
+            ended = True
             break
         if pos + 2 > len(data):
             raise JpegError("Premature end of JPEG file")
@@ -150,6 +151,8 @@ def _parse(data: bytes):
             pos = end
     if frame is None:
         raise JpegError("JPEG file has no frame header")
+    if scans and not ended:     # as TensorFlow: a file cut short is an error, not a warning
+        raise JpegError("Premature end of JPEG file")
     return frame, quant, scans, restart, adobe, progressive
 
 
@@ -260,21 +263,17 @@ class _Bits:
         return v - (1 << n) + 1 if n and v < 1 << (n - 1) else v
 
 
-def _decode_progressive(members, entropy, dc_tables, ac_tables, restart, mcux, mcuy,
-                        ss, se, ah, al):
-    """One scan of a progressive file (libjpeg's jdphuff.c): DC first/refine scans (which
-    may interleave components) and AC first/refine scans over one component's band Ss..Se
-    at bit position Al, with end-of-band runs."""
-    if ss == 0 and se != 0 or ss > se or se > 63 or (ss > 0 and len(members) != 1):
-        raise JpegError("Invalid progressive parameters")
-    single = len(members) == 1
-    if single:
-        c0 = members[0]
-        units = [(c0, by, bx) for by in range(c0.bh) for bx in range(c0.bw)]
-        total = len(units)
-    else:
-        total = mcux * mcuy
+def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart,
+                                    ss, se, ah, al):
+    """One scan of a progressive file (libjpeg's jdphuff.c), in the layout of
+    jpeg_baseline_scan_reference: DC first/refinement scans (which may interleave
+    components) and AC first/refinement scans over one component's band ``ss``..``se`` at
+    bit position ``al`` (``ah`` the previous one), with end-of-band runs. The C version in
+    _speedups.c does the same."""
+    tables = [t.tolist() for t in np.asarray(luts)]
+    rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
+    total = units_w * units_h
     per_segment = restart if restart else total
     p1, m1 = 1 << al, -1 << al
     unit = 0
@@ -282,78 +281,78 @@ def _decode_progressive(members, entropy, dc_tables, ac_tables, restart, mcux, m
         if unit >= total:
             break
         bits = _Bits(seg)
-        for c in members:
-            c.pred = 0
+        pred = [0] * len(rows)
         eobrun = 0
         stop = min(total, unit + per_segment)
         while unit < stop:
-            if single:
-                blocks = [units[unit]]
-            else:
-                my, mx = divmod(unit, mcux)
-                blocks = [(c, my * c.v + y, mx * c.h + x) for c in members
-                          for y in range(c.v) for x in range(c.h)]
-            for c, by, bx in blocks:
-                coef = c.blocks[by, bx]
-                if ss == 0:                                  # DC
-                    if ah == 0:
-                        c.pred += bits.signed(bits.huffman(dc_tables[c.td]))
-                        coef[0] = c.pred << al
-                    elif bits.bits(1):
-                        coef[0] |= p1
-                    continue
-                lut = ac_tables[c.ta]
-                if ah == 0:                                  # AC first pass
-                    if eobrun:
-                        eobrun -= 1
-                        continue
-                    k = ss
-                    while k <= se:
-                        rs = bits.huffman(lut)
-                        r, s = rs >> 4, rs & 15
-                        if s:
-                            k += r
-                            if k > 63:
-                                raise JpegError("Corrupt JPEG data: coefficient past 63")
-                            coef[zigzag[k]] = bits.signed(s) << al
-                            k += 1
-                        elif r == 15:
-                            k += 16
-                        else:
-                            eobrun = (1 << r) - 1 + bits.bits(r)
-                            break
-                    continue
-                k = ss                                       # AC refinement
-                if not eobrun:
-                    while k <= se:
-                        rs = bits.huffman(lut)
-                        r, s = rs >> 4, rs & 15
-                        if s:
-                            s = p1 if bits.bits(1) else m1
-                        elif r != 15:
-                            eobrun = (1 << r) + bits.bits(r)
-                            break
-                        while k <= se:
-                            z = zigzag[k]
-                            if coef[z]:
-                                if bits.bits(1) and not coef[z] & p1:
-                                    coef[z] += p1 if coef[z] >= 0 else m1
-                            else:
-                                if r == 0:
+            uy, ux = divmod(unit, units_w)
+            for c, (h, v, stride, offset, td, ta) in enumerate(rows):
+                for y in range(v):
+                    for x in range(h):
+                        base = offset + 64 * ((uy * v + y) * stride + ux * h + x)
+                        if ss == 0:                                   # DC
+                            if ah == 0:
+                                pred[c] += bits.signed(bits.huffman(tables[td]))
+                                coefs[base] = pred[c] << al
+                            elif bits.bits(1):
+                                coefs[base] |= p1
+                            continue
+                        lut = tables[ta]
+                        if ah == 0:                                   # AC first pass
+                            if eobrun:
+                                eobrun -= 1
+                                continue
+                            k = ss
+                            while k <= se:
+                                rs = bits.huffman(lut)
+                                r, size = rs >> 4, rs & 15
+                                if size:
+                                    k += r
+                                    if k > 63:
+                                        raise JpegError("Corrupt JPEG data: coefficient "
+                                                        "past 63")
+                                    coefs[base + zigzag[k]] = bits.signed(size) << al
+                                    k += 1
+                                elif r == 15:
+                                    k += 16
+                                else:
+                                    eobrun = (1 << r) - 1 + bits.bits(r)
                                     break
-                                r -= 1
-                            k += 1
-                        if s and k <= se:
-                            coef[zigzag[k]] = s
-                        k += 1
-                if eobrun:
-                    while k <= se:
-                        z = zigzag[k]
-                        if coef[z] and bits.bits(1) and not coef[z] & p1:
-                            coef[z] += p1 if coef[z] >= 0 else m1
-                        k += 1
-                    eobrun -= 1
+                            continue
+                        k = ss                                        # AC refinement
+                        if not eobrun:
+                            while k <= se:
+                                rs = bits.huffman(lut)
+                                r, size = rs >> 4, rs & 15
+                                if size:
+                                    size = p1 if bits.bits(1) else m1
+                                elif r != 15:
+                                    eobrun = (1 << r) + bits.bits(r)
+                                    break
+                                while k <= se:
+                                    z = base + zigzag[k]
+                                    if coefs[z]:
+                                        if bits.bits(1) and not coefs[z] & p1:
+                                            coefs[z] += p1 if coefs[z] >= 0 else m1
+                                    else:
+                                        if r == 0:
+                                            break
+                                        r -= 1
+                                    k += 1
+                                if size and k <= se:
+                                    coefs[base + zigzag[k]] = size
+                                k += 1
+                        if eobrun:
+                            while k <= se:
+                                z = base + zigzag[k]
+                                if coefs[z] and bits.bits(1) and not coefs[z] & p1:
+                                    coefs[z] += p1 if coefs[z] >= 0 else m1
+                                k += 1
+                            eobrun -= 1
             unit += 1
+
+
+_progressive_scan = speedups.fast(jpeg_progressive_scan_reference)
 
 
 # -- the inverse DCTs ------------------------------------------------------------------------
@@ -529,32 +528,34 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
         c.offset = offset
         c.blocks = coefs[offset:offset + rows * cols * 64].reshape(rows, cols, 64)
         offset += rows * cols * 64
-    listed: dict[int, list] = {}
     for selectors, entropy, dc_tables, ac_tables, spectral in scans:
         members = []
         for c, td, ta in selectors:       # each scan names its own tables
             c.td, c.ta = td, ta
             members.append(c)
-        if progressive:
-            def as_lists(tables):      # each table converted once, shared across scans
-                for v in tables.values():
-                    if id(v) not in listed:
-                        listed[id(v)] = v.tolist()
-                return {k: listed[id(v)] for k, v in tables.items()}
-            _decode_progressive(members, entropy, as_lists(dc_tables), as_lists(ac_tables),
-                                restart, mcux, mcuy, *spectral)
-            continue
+        ss, se, ah, al = spectral
+        if progressive and (ss == 0 and se != 0 or ss > se or se > 63 or al > 13 or
+                            (ss > 0 and len(members) != 1)):
+            raise JpegError("Invalid progressive parameters")
+        dc_needed = not progressive or (ss == 0 and ah == 0)
+        ac_needed = not progressive or ss > 0
         for c in members:
-            if c.td not in dc_tables or c.ta not in ac_tables:
+            if dc_needed and c.td not in dc_tables or ac_needed and c.ta not in ac_tables:
                 raise JpegError("Huffman table missing")
-        luts = np.stack([dc_tables[c.td] for c in members] + [ac_tables[c.ta] for c in members])
+        empty = np.zeros(1 << 16, np.int32)
+        luts = np.stack([dc_tables.get(c.td, empty) for c in members]
+                        + [ac_tables.get(c.ta, empty) for c in members])
         n = len(members)
         single = n == 1
         layout = np.array([[1 if single else c.h, 1 if single else c.v, c.blocks.shape[1],
                             c.offset, i, n + i] for i, c in enumerate(members)], np.int64)
         units = (members[0].bw, members[0].bh) if single else (mcux, mcuy)
         try:
-            _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart)
+            if progressive:
+                _progressive_scan(entropy, luts, layout, coefs, units[0], units[1], restart,
+                                  ss, se, ah, al)
+            else:
+                _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart)
         except ValueError as e:
             raise JpegError(str(e)) from None
     idct = _idct_ifast if fast_idct else _idct_islow

@@ -505,7 +505,203 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* One scan of a progressive JPEG (jpeg.py's jpeg_progressive_scan_reference, libjpeg's
+ * jdphuff.c), in jpeg_baseline_scan's layout: DC first/refinement scans, AC first scans with
+ * end-of-band runs and AC refinement scans with correction bits, over band ss..se at bit
+ * position al (ah the previous one). */
+static inline int
+jpeg_huff(jpeg_bits *b, const int32_t *lut, int *symbol)
+{
+    int32_t e = lut[b->acc >> 48];
+    int len = e >> 8;
+    if (!len)
+        return -1;
+    b->acc <<= len;
+    b->n -= len;
+    jpeg_fill(b);
+    *symbol = e & 0xFF;
+    return 0;
+}
+
+static inline int32_t
+jpeg_get(jpeg_bits *b, int n)
+{
+    if (!n)
+        return 0;
+    int32_t v = (int32_t)(b->acc >> (64 - n));
+    b->acc <<= n;
+    b->n -= n;
+    jpeg_fill(b);
+    return v;
+}
+
+static inline int32_t
+jpeg_signed(jpeg_bits *b, int n)
+{
+    int32_t v = jpeg_get(b, n);
+    if (n && v < (1 << (n - 1)))
+        v -= (1 << n) - 1;
+    return v;
+}
+
+static PyObject *
+jpeg_progressive_scan(PyObject *module, PyObject *args)
+{
+    Py_buffer data, luts, comps, coefs;
+    Py_ssize_t units_w, units_h, restart;
+    int ss, se, ah, al;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*nnniiii", &data, &luts, &comps, &coefs, &units_w,
+                          &units_h, &restart, &ss, &se, &ah, &al))
+        return NULL;
+    const int32_t *lut = (const int32_t *)luts.buf;
+    const int64_t *cp = (const int64_t *)comps.buf;
+    int32_t *coef = (int32_t *)coefs.buf;
+    Py_ssize_t ncomp = comps.len / (6 * (Py_ssize_t)sizeof(int64_t));
+    Py_ssize_t ntables = luts.len / (65536 * (Py_ssize_t)sizeof(int32_t));
+    Py_ssize_t ncoef = coefs.len / (Py_ssize_t)sizeof(int32_t);
+    const char *error = NULL;
+    int64_t pred[8] = {0};
+    if (ncomp < 1 || ncomp > 8 || ss < 0 || se > 63 || ss > se || al < 0 || al > 13)
+        error = "Invalid progressive parameters";
+    for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
+        const int64_t *r = cp + 6 * c;
+        if (r[4] < 0 || r[4] >= ntables || r[5] < 0 || r[5] >= ntables)
+            error = "Huffman table missing";
+        Py_ssize_t last = r[3] + 64 * (((units_h * r[1] - 1) * r[2]) + units_w * r[0]);
+        if (r[3] < 0 || last > ncoef)
+            error = "the coefficient buffer is too small for the scan";
+    }
+    jpeg_bits b = {(const uint8_t *)data.buf, (const uint8_t *)data.buf + data.len, 0, 0, 0,
+                   0};
+    Py_ssize_t total = units_w * units_h;
+    int32_t p1 = 1 << al, m1 = -(1 << al);
+    int64_t eobrun = 0;
+    Py_BEGIN_ALLOW_THREADS
+    jpeg_fill(&b);
+    for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
+        if (restart && unit && unit % restart == 0) {
+            while (b.p + 1 < b.end && !(b.p[0] == 0xFF && b.p[1] >= 0xD0 && b.p[1] <= 0xD7))
+                b.p++;
+            if (b.p + 1 < b.end)
+                b.p += 2;
+            b.acc = 0;
+            b.n = 0;
+            b.at_marker = 0;
+            b.padded = 0;
+            eobrun = 0;
+            for (int c = 0; c < 8; c++)
+                pred[c] = 0;
+            jpeg_fill(&b);
+        }
+        Py_ssize_t uy = unit / units_w, ux = unit % units_w;
+        for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
+            const int64_t *r = cp + 6 * c;
+            const int32_t *dc = lut + 65536 * r[4], *ac = lut + 65536 * r[5];
+            for (int64_t y = 0; !error && y < r[1]; y++) {
+                for (int64_t x = 0; !error && x < r[0]; x++) {
+                    int32_t *blk = coef + r[3] + 64 * ((uy * r[1] + y) * r[2] + ux * r[0] + x);
+                    int sym, k;
+                    if (ss == 0) {                                       /* DC */
+                        if (ah == 0) {
+                            if (jpeg_huff(&b, dc, &sym)) {
+                                error = "Corrupt JPEG data: bad Huffman code";
+                                break;
+                            }
+                            pred[c] += jpeg_signed(&b, sym);
+                            blk[0] = (int32_t)(pred[c] * (1 << al));
+                        } else if (jpeg_get(&b, 1)) {
+                            blk[0] |= p1;
+                        }
+                    } else if (ah == 0) {                                /* AC first */
+                        if (eobrun) {
+                            eobrun--;
+                            continue;
+                        }
+                        for (k = ss; k <= se;) {
+                            if (jpeg_huff(&b, ac, &sym)) {
+                                error = "Corrupt JPEG data: bad Huffman code";
+                                break;
+                            }
+                            int r4 = sym >> 4, s = sym & 15;
+                            if (s) {
+                                k += r4;
+                                if (k > 63) {
+                                    error = "Corrupt JPEG data: coefficient past 63";
+                                    break;
+                                }
+                                blk[jpeg_zigzag[k]] = jpeg_signed(&b, s) * (1 << al);
+                                k++;
+                            } else if (r4 == 15) {
+                                k += 16;
+                            } else {
+                                eobrun = (1 << r4) - 1 + jpeg_get(&b, r4);
+                                break;
+                            }
+                        }
+                    } else {                                             /* AC refine */
+                        k = ss;
+                        if (!eobrun) {
+                            while (k <= se) {
+                                if (jpeg_huff(&b, ac, &sym)) {
+                                    error = "Corrupt JPEG data: bad Huffman code";
+                                    break;
+                                }
+                                int r4 = sym >> 4, s = sym & 15;
+                                int32_t value = 0;
+                                if (s) {
+                                    value = jpeg_get(&b, 1) ? p1 : m1;
+                                } else if (r4 != 15) {
+                                    eobrun = (1 << r4) + jpeg_get(&b, r4);
+                                    break;
+                                }
+                                while (k <= se) {
+                                    int32_t *z = blk + jpeg_zigzag[k];
+                                    if (*z) {
+                                        if (jpeg_get(&b, 1) && !(*z & p1))
+                                            *z += *z >= 0 ? p1 : m1;
+                                    } else {
+                                        if (r4 == 0)
+                                            break;
+                                        r4--;
+                                    }
+                                    k++;
+                                }
+                                if (value && k <= se)
+                                    blk[jpeg_zigzag[k]] = value;
+                                k++;
+                            }
+                        }
+                        if (!error && eobrun) {
+                            for (; k <= se; k++) {
+                                int32_t *z = blk + jpeg_zigzag[k];
+                                if (*z && jpeg_get(&b, 1) && !(*z & p1))
+                                    *z += *z >= 0 ? p1 : m1;
+                            }
+                            eobrun--;
+                        }
+                    }
+                    if (!error && b.padded > 8)
+                        error = "Premature end of JPEG data";
+                }
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&luts);
+    PyBuffer_Release(&comps);
+    PyBuffer_Release(&coefs);
+    if (error) {
+        PyErr_SetString(PyExc_ValueError, error);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
+    {"jpeg_progressive_scan", jpeg_progressive_scan, METH_VARARGS,
+     "jpeg_progressive_scan(entropy, luts, comps, coefs, units_w, units_h, restart, ss, se,\n"
+     "ah, al): one progressive JPEG scan (see jpeg.jpeg_progressive_scan_reference)."},
     {"jpeg_baseline_scan", jpeg_baseline_scan, METH_VARARGS,
      "jpeg_baseline_scan(entropy, luts, comps, coefs, units_w, units_h, restart): Huffman\n"
      "decoding of a baseline JPEG scan into coefs (see jpeg.jpeg_baseline_scan_reference)."},

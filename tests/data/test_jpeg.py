@@ -55,6 +55,9 @@ def test_bad_and_unsupported_files_say_so():
     data = _file("tf420")
     with pytest.raises(ts.errors.InvalidArgumentError, match="truncated or corrupt"):
         ts.io.decode_jpeg(data[:200])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Premature end"):
+        ts.io.decode_jpeg(data[:-3])           # TensorFlow refuses a file without its end
+    assert ts.io.decode_jpeg(data + b"trailing").shape == (37, 53, 3)
     with pytest.raises(ts.errors.InvalidArgumentError, match="Not a JPEG file"):
         ts.io.decode_jpeg(b"\xff\xd0 not a jpeg")
     with pytest.raises(ts.errors.InvalidArgumentError, match="must be 0, 1 or 3"):
@@ -66,14 +69,17 @@ def test_bad_and_unsupported_files_say_so():
         ts.io.decode_jpeg(data, ratio=2)
 
 
-@pytest.mark.parametrize("name", ["tf420", "tf444", "tfgray", "pil422", "pilrst"])
+@pytest.mark.parametrize("name", ["tf420", "tf444", "tfgray", "pil422", "pilrst", "tfprog",
+                                  "pilprog422rst", "pilproggray"])
 def test_python_reference_equals_the_c_scan_decoder(name, monkeypatch):
-    """jpeg_baseline_scan_reference is the definition of _speedups.jpeg_baseline_scan: both
-    must give TensorFlow's pixels (and both refuse a truncated file)."""
+    """jpeg_baseline_scan_reference and jpeg_progressive_scan_reference are the definitions
+    of _speedups' scan decoders: both paths must give TensorFlow's pixels (and both refuse a
+    truncated file)."""
     from tensorshell import jpeg
     data = _file(name)
     with_c = ts.io.decode_jpeg(data).numpy()
     monkeypatch.setattr(jpeg, "_baseline_scan", jpeg.jpeg_baseline_scan_reference)
+    monkeypatch.setattr(jpeg, "_progressive_scan", jpeg.jpeg_progressive_scan_reference)
     np.testing.assert_array_equal(ts.io.decode_jpeg(data).numpy(), GOLDEN[name])
     np.testing.assert_array_equal(with_c, GOLDEN[name])
     with pytest.raises(ts.errors.InvalidArgumentError):
