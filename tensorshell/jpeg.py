@@ -407,9 +407,11 @@ def _idct_islow(coef, quant):
     return _LIMIT[out & 1023]
 
 
-def _idct_ifast(coef, quant):
-    """libjpeg's jpeg_idct_ifast (AAN, 8-bit constants, truncating shifts)."""
-    table = (quant.astype(np.int64) * _AAN + (1 << 11)) >> 12
+def _idct_ifast(coef, quant, scaled=False):
+    """libjpeg's jpeg_idct_ifast (AAN, 8-bit constants, truncating shifts); ``scaled``:
+    ``quant`` is already the AAN-scaled multiplier table."""
+    table = quant.astype(np.int64) if scaled else \
+        (quant.astype(np.int64) * _AAN + (1 << 11)) >> 12
     x = (coef.astype(np.int64) * table).reshape(-1, 8, 8)
 
     def mul(v, c):
@@ -436,6 +438,20 @@ def _idct_ifast(coef, quant):
     ws = np.swapaxes(one_d(np.swapaxes(x, 1, 2)), 1, 2)
     out = one_d(ws) >> 5
     return _LIMIT[out & 1023]
+
+
+def jpeg_idct_reference(coefs, multipliers, fast):
+    """libjpeg's inverse DCT of int32 coefficient blocks (natural order) times the 64
+    ``multipliers`` (the quantisation table, pre-scaled by the AAN factors for ``fast``),
+    as uint8 bytes: the definition of _speedups.jpeg_idct."""
+    blocks = np.frombuffer(coefs, np.int32).reshape(-1, 64)
+    m = np.asarray(multipliers, np.int64)
+    if fast:
+        return _idct_ifast(blocks, m, scaled=True).tobytes()
+    return _idct_islow(blocks, m).tobytes()
+
+
+_idct = speedups.fast(jpeg_idct_reference)
 
 
 # -- upsampling and colour ---------------------------------------------------------------------
@@ -558,7 +574,11 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
                 _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart)
         except ValueError as e:
             raise JpegError(str(e)) from None
-    idct = _idct_ifast if fast_idct else _idct_islow
+    def idct(blocks, quant):
+        multipliers = ((quant.astype(np.int64) * _AAN + (1 << 11)) >> 12) if fast_idct \
+            else quant.astype(np.int64)
+        out = _idct(np.ascontiguousarray(blocks, np.int32), multipliers, fast_idct)
+        return np.frombuffer(out, np.uint8).reshape(-1, 8, 8)
     want_gray = channels == 1 or (channels == 0 and len(comps) == 1)
     planes = []
     for i, c in enumerate(comps):

@@ -698,7 +698,118 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* libjpeg's inverse DCTs over blocks of dequantisable coefficients (jpeg.py's
+ * jpeg_idct_reference is the definition): ``fast`` the AAN integer transform (jidctfst.c,
+ * TensorFlow's default), else the accurate one (jidctint.c); 64-bit intermediates as
+ * libjpeg-turbo's JLONG, output through libjpeg's range-limit table. */
+static uint8_t
+jpeg_limit(int64_t v)
+{
+    int64_t m = v & 1023;
+    return (uint8_t)(m < 128 ? m + 128 : m < 512 ? 255 : m < 896 ? 0 : m - 896);
+}
+
+static void
+jpeg_idct_islow_1d(const int64_t *in, Py_ssize_t step, int64_t *out, Py_ssize_t ostep,
+                   int shift)
+{
+    int64_t z2 = in[2 * step], z3 = in[6 * step];
+    int64_t z1 = (z2 + z3) * 4433;
+    int64_t tmp2 = z1 + z3 * -15137, tmp3 = z1 + z2 * 6270;
+    int64_t tmp0 = (in[0] + in[4 * step]) * 8192, tmp1 = (in[0] - in[4 * step]) * 8192;
+    int64_t t10 = tmp0 + tmp3, t13 = tmp0 - tmp3, t11 = tmp1 + tmp2, t12 = tmp1 - tmp2;
+    int64_t a0 = in[7 * step], a1 = in[5 * step], a2 = in[3 * step], a3 = in[1 * step];
+    int64_t y1 = a0 + a3, y2 = a1 + a2, y3 = a0 + a2, y4 = a1 + a3;
+    int64_t z5 = (y3 + y4) * 9633;
+    a0 *= 2446; a1 *= 16819; a2 *= 25172; a3 *= 12299;
+    y1 *= -7373; y2 *= -20995; y3 = y3 * -16069 + z5; y4 = y4 * -3196 + z5;
+    a0 += y1 + y3; a1 += y2 + y4; a2 += y2 + y3; a3 += y1 + y4;
+    int64_t r = (int64_t)1 << (shift - 1);
+    out[0] = (t10 + a3 + r) >> shift;          out[7 * ostep] = (t10 - a3 + r) >> shift;
+    out[1 * ostep] = (t11 + a2 + r) >> shift;  out[6 * ostep] = (t11 - a2 + r) >> shift;
+    out[2 * ostep] = (t12 + a1 + r) >> shift;  out[5 * ostep] = (t12 - a1 + r) >> shift;
+    out[3 * ostep] = (t13 + a0 + r) >> shift;  out[4 * ostep] = (t13 - a0 + r) >> shift;
+}
+
+#define JPEG_MUL(v, c) (((v) * (c)) >> 8)
+
+static void
+jpeg_idct_ifast_1d(const int64_t *in, Py_ssize_t step, int64_t *out, Py_ssize_t ostep)
+{
+    int64_t t10 = in[0] + in[4 * step], t11 = in[0] - in[4 * step];
+    int64_t t13 = in[2 * step] + in[6 * step];
+    int64_t t12 = JPEG_MUL(in[2 * step] - in[6 * step], 362) - t13;
+    int64_t t0 = t10 + t13, t3 = t10 - t13, t1 = t11 + t12, t2 = t11 - t12;
+    int64_t z13 = in[5 * step] + in[3 * step], z10 = in[5 * step] - in[3 * step];
+    int64_t z11 = in[1 * step] + in[7 * step], z12 = in[1 * step] - in[7 * step];
+    int64_t t7 = z11 + z13;
+    int64_t u11 = JPEG_MUL(z11 - z13, 362);
+    int64_t z5 = JPEG_MUL(z10 + z12, 473);
+    int64_t u10 = JPEG_MUL(z12, 277) - z5;
+    int64_t u12 = JPEG_MUL(z10, -669) + z5;
+    int64_t t6 = u12 - t7, t5 = u11 - t6, t4 = u10 + t5;
+    out[0] = t0 + t7;          out[7 * ostep] = t0 - t7;
+    out[1 * ostep] = t1 + t6;  out[6 * ostep] = t1 - t6;
+    out[2 * ostep] = t2 + t5;  out[5 * ostep] = t2 - t5;
+    out[4 * ostep] = t3 + t4;  out[3 * ostep] = t3 - t4;
+}
+
+static PyObject *
+jpeg_idct(PyObject *module, PyObject *args)
+{
+    Py_buffer coefs, table;
+    int fast;
+    if (!PyArg_ParseTuple(args, "y*y*p", &coefs, &table, &fast))
+        return NULL;
+    Py_ssize_t nblocks = coefs.len / (64 * (Py_ssize_t)sizeof(int32_t));
+    if (table.len != 64 * (Py_ssize_t)sizeof(int64_t)) {
+        PyBuffer_Release(&coefs);
+        PyBuffer_Release(&table);
+        PyErr_SetString(PyExc_ValueError, "jpeg_idct needs 64 int64 multipliers");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, nblocks * 64);
+    if (out == NULL) {
+        PyBuffer_Release(&coefs);
+        PyBuffer_Release(&table);
+        return NULL;
+    }
+    const int32_t *c = (const int32_t *)coefs.buf;
+    const int64_t *q = (const int64_t *)table.buf;
+    uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t b = 0; b < nblocks; b++) {
+        int64_t in[64], ws[64], res[64];
+        for (int i = 0; i < 64; i++)
+            in[i] = (int64_t)c[64 * b + i] * q[i];
+        for (int col = 0; col < 8; col++) {    /* pass 1: columns */
+            if (fast)
+                jpeg_idct_ifast_1d(in + col, 8, ws + col, 8);
+            else
+                jpeg_idct_islow_1d(in + col, 8, ws + col, 8, 11);
+        }
+        for (int row = 0; row < 8; row++) {   /* pass 2: rows */
+            if (fast) {
+                jpeg_idct_ifast_1d(ws + 8 * row, 1, res + 8 * row, 1);
+                for (int i = 0; i < 8; i++)
+                    res[8 * row + i] >>= 5;
+            } else {
+                jpeg_idct_islow_1d(ws + 8 * row, 1, res + 8 * row, 1, 18);
+            }
+        }
+        for (int i = 0; i < 64; i++)
+            o[64 * b + i] = jpeg_limit(res[i]);
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&coefs);
+    PyBuffer_Release(&table);
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
+    {"jpeg_idct", jpeg_idct, METH_VARARGS,
+     "jpeg_idct(coefs, multipliers, fast): libjpeg's inverse DCT of int32 blocks (64 int64\n"
+     "multipliers) to uint8 samples (see jpeg.jpeg_idct_reference)."},
     {"jpeg_progressive_scan", jpeg_progressive_scan, METH_VARARGS,
      "jpeg_progressive_scan(entropy, luts, comps, coefs, units_w, units_h, restart, ss, se,\n"
      "ah, al): one progressive JPEG scan (see jpeg.jpeg_progressive_scan_reference)."},

@@ -134,3 +134,19 @@ def test_encode_options_and_jpeg_quality_augmentations():
         ts.io.encode_jpeg(np.zeros((4, 4, 2), np.uint8))
     with pytest.raises(ValueError, match="min_jpeg_quality < max_jpeg_quality"):
         ts.image.random_jpeg_quality(image, 80, 20)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_c_inverse_dct_equals_its_reference(fast):
+    """_speedups.jpeg_idct against jpeg_idct_reference on random blocks, including
+    coefficients large enough to reach the range-limit table's wrap-around."""
+    from tensorshell import jpeg
+    from tensorshell.engine import speedups
+    if speedups.C is None:
+        pytest.skip("the C extension is not built here")
+    rng = np.random.default_rng(int(fast))
+    blocks = (rng.standard_normal((300, 64)) * rng.choice([3, 40, 400], (300, 1))).astype(
+        np.int32)
+    multipliers = rng.integers(1, 120, 64).astype(np.int64)
+    got = speedups.C.jpeg_idct(blocks.tobytes(), multipliers.tobytes(), fast)
+    assert got == jpeg.jpeg_idct_reference(blocks.tobytes(), multipliers, fast)
