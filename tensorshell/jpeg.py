@@ -843,43 +843,82 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
         blocks = _component_blocks(plane, bh, bw)
         q = _quantize(_fdct_islow(blocks - 128).reshape(-1, 64), tables[0 if k == 0 else 1])
         comps.append((h, v, bw, bh, q.reshape(bh, bw, 64), 0 if k == 0 else 1))
-    zigzag = _ZIGZAG.tolist()
     single = len(comps) == 1
     payloads = list(_STD_HUFFMAN[:4 if color else 2])
+    blocks, comp_ids = _scan_order(comps, mcux, mcuy, single)
+    table_ids = np.array([t for *_, t in comps], np.int32)
+    n_tables = len(payloads)
+    empty = np.zeros((n_tables, 256), np.int32)
     if optimize:           # a first pass counts the symbols, as libjpeg's optimize_coding
-        counts = [[0] * 256 for _ in payloads]
-
-        def tally(table_id, symbol, extra=0):
-            counts[table_id][symbol] += 1
-
-        _entropy_pass(comps, mcux, mcuy, single, zigzag, tally)
-        payloads = [bytes([(k % 2) << 4 | k // 2]) + _optimal_table(c)
-                    for k, c in enumerate(counts)]
-    huff = [_encoder_table(p) for p in payloads]       # DC0, AC0 (, DC1, AC1)
-    writer = _BitWriter()
-
-    def put(table_id, symbol, extra=0):
-        writer.put(*huff[table_id][symbol])
-        if symbol & 15 if table_id % 2 else symbol:
-            writer.put(extra, symbol & 15)
-
-    _entropy_pass(comps, mcux, mcuy, single, zigzag, put)
-    writer.flush()
-    return _file(image.shape, comps, tables, payloads, writer.out, color, density_unit,
+        counts = np.frombuffer(_encode_scan(blocks.tobytes(), comp_ids.tobytes(),
+                                            table_ids.tobytes(), empty.tobytes(),
+                                            empty.tobytes(), True), np.int64)
+        payloads = [bytes([(k % 2) << 4 | k // 2]) + _optimal_table(c.tolist())
+                    for k, c in enumerate(counts.reshape(n_tables, 256))]
+    codes, lengths = empty.copy(), empty.copy()
+    for k, payload in enumerate(payloads):
+        for symbol, (code, length) in _encoder_table(payload).items():
+            codes[k, symbol], lengths[k, symbol] = code, length
+    entropy = _encode_scan(blocks.tobytes(), comp_ids.tobytes(), table_ids.tobytes(),
+                           codes.tobytes(), lengths.tobytes(), False)
+    return _file(image.shape, comps, tables, payloads, entropy, color, density_unit,
                  x_density, y_density, xmp)
 
 
-def _entropy_pass(comps, mcux, mcuy, single, zigzag, put):
-    """Every block of the scan in order, as (table, symbol, extra bits) calls of ``put``:
-    DC size categories, AC run/size symbols, ZRL and EOB."""
-    preds = [0] * len(comps)
+def _scan_order(comps, mcux, mcuy, single):
+    """The scan's blocks in coding order, [n, 64] int32, and each one's component: MCU by
+    MCU, component by component, the h x v blocks of each. Blocks padding MCUs past the
+    image are jccoefct.c's dummies: no AC, the DC of the last real block to their left, and
+    below the image the DC of the MCU's last block in the row above."""
+    if single:
+        q = comps[0][4]
+        return q.reshape(-1, 64).astype(np.int32), np.zeros(q.shape[0] * q.shape[1], np.int32)
+    parts, ids = [], []
+    for c, (h, v, bw, bh, q, _) in enumerate(comps):
+        padded = np.zeros((mcuy * v, mcux * h, 64), np.int32)
+        padded[:bh, :bw] = q
+        padded[:bh, bw:, 0] = q[:, bw - 1, 0][:, None]
+        for r in range(bh, mcuy * v):
+            last = padded[r - 1, h - 1::h, 0]           # each MCU's last block of row r - 1
+            padded[r, :, 0] = np.repeat(last, h)
+        parts.append(padded.reshape(mcuy, v, mcux, h, 64).transpose(0, 2, 1, 3, 4)
+                     .reshape(mcuy, mcux, v * h, 64))
+        ids.append(np.full(v * h, c, np.int32))
+    blocks = np.concatenate(parts, axis=2).reshape(-1, 64)
+    return np.ascontiguousarray(blocks), np.tile(np.concatenate(ids), mcux * mcuy)
 
-    def emit(block, c, table_id):
-        dc_t, ac_t = 2 * table_id, 2 * table_id + 1
-        diff = block[0] - preds[c]
+
+def jpeg_encode_scan_reference(blocks, comp_ids, table_ids, codes, lengths, count):
+    """Huffman-code a baseline scan: ``blocks`` int32 [n, 64] (natural order) in coding
+    order, ``comp_ids`` their components, ``table_ids`` each component's table pair (DC
+    2t, AC 2t + 1 in ``codes``/``lengths`` int32 [tables, 256]). With ``count``, the symbol
+    frequencies as int64 [tables, 256] bytes; else the entropy-coded bytes (zero bytes
+    stuffed after 0xFF, the last byte padded with ones). The definition of
+    _speedups.jpeg_encode_scan."""
+    blocks = np.frombuffer(blocks, np.int32).reshape(-1, 64).tolist()
+    comp_ids = np.frombuffer(comp_ids, np.int32).tolist()
+    table_ids = np.frombuffer(table_ids, np.int32).tolist()
+    codes = np.frombuffer(codes, np.int32).reshape(-1, 256).tolist()
+    lengths = np.frombuffer(lengths, np.int32).reshape(-1, 256).tolist()
+    counts = [[0] * 256 for _ in codes]
+    writer = _BitWriter()
+
+    def put(table, symbol, size=0, extra=0):
+        if count:
+            counts[table][symbol] += 1
+            return
+        writer.put(codes[table][symbol], lengths[table][symbol])
+        if size:
+            writer.put(extra, size)
+
+    zigzag = _ZIGZAG.tolist()
+    preds = [0] * (max(comp_ids, default=0) + 1)
+    for block, c in zip(blocks, comp_ids):
+        dc_t = 2 * table_ids[c]
+        ac_t = dc_t + 1
+        s, bits = _magnitude(block[0] - preds[c])
         preds[c] = block[0]
-        s, bits = _magnitude(diff)
-        put(dc_t, s, bits)
+        put(dc_t, s, s, bits)
         run = 0
         for k in range(1, 64):
             v = block[zigzag[k]]
@@ -890,36 +929,17 @@ def _entropy_pass(comps, mcux, mcuy, single, zigzag, put):
                 put(ac_t, 0xF0)
                 run -= 16
             s, bits = _magnitude(v)
-            put(ac_t, (run << 4) | s, bits)
+            put(ac_t, (run << 4) | s, s, bits)
             run = 0
         if run:
             put(ac_t, 0x00)
+    if count:
+        return np.array(counts, np.int64).tobytes()
+    writer.flush()
+    return bytes(writer.out)
 
-    if single:
-        h, v, bw, bh, q, t = comps[0]
-        for row in q.tolist():
-            for block in row:
-                emit(block, 0, t)
-    else:
-        listed = [(h, v, bw, bh, q.tolist(), t) for h, v, bw, bh, q, t in comps]
-        zero = [0] * 64
-        for my in range(mcuy):
-            for mx in range(mcux):
-                for c, (h, v, bw, bh, q, t) in enumerate(listed):
-                    mcu_blocks = []
-                    for y in range(v):
-                        by = my * v + y
-                        for x in range(h):
-                            bx = mx * h + x
-                            if by < bh and bx < bw:
-                                block = q[by][bx]
-                            elif by < bh:          # right of the image: repeat the DC
-                                block = [mcu_blocks[-1][0]] + zero[1:]
-                            else:                  # below it: the previous row's last DC
-                                block = [mcu_blocks[(y - 1) * h + h - 1][0] if y else
-                                         preds[c]] + zero[1:]
-                            mcu_blocks.append(block)
-                            emit(block, c, t)
+
+_encode_scan = speedups.fast(jpeg_encode_scan_reference)
 
 
 def _file(shape, comps, tables, payloads, entropy, color, density_unit, x_density,

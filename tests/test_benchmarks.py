@@ -44,6 +44,13 @@ def test_conv():
     assert "numpy" in out and "tensorshell" in out and "GFLOP/s" in out
 
 
+def test_codecs():
+    out = run("codecs.py", "--quick")
+    for row in ("decode_jpeg", "encode_jpeg", "decode_png", "encode_png"):
+        assert f"\n{row}" in out
+    assert "tensorshell" in out and " ms" in out
+
+
 def test_display():
     out = run("display.py")
     assert "render_text" in out and "render_html" in out

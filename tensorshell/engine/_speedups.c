@@ -806,7 +806,162 @@ jpeg_idct(PyObject *module, PyObject *args)
     return out;
 }
 
+/* Huffman coding of a baseline JPEG scan (jpeg.py's jpeg_encode_scan_reference is the
+ * definition): blocks in coding order, DC differences per component, AC run/size symbols
+ * with ZRL and EOB; either the symbol counts (for optimized tables) or the bytes, 0xFF
+ * followed by a stuffed zero, the last byte padded with ones. */
+typedef struct {
+    uint8_t *buf;
+    Py_ssize_t len, cap;
+    uint64_t acc;
+    int n;
+    int failed;
+} jpeg_out;
+
+static void
+jpeg_put(jpeg_out *o, uint32_t code, int length)
+{
+    if (!length)
+        return;
+    o->acc = (o->acc << length) | (code & ((1u << length) - 1));
+    o->n += length;
+    while (o->n >= 8) {
+        o->n -= 8;
+        uint8_t byte = (uint8_t)(o->acc >> o->n);
+        if (o->len + 2 > o->cap) {
+            Py_ssize_t cap = o->cap * 2 + 1024;
+            uint8_t *grown = (uint8_t *)realloc(o->buf, (size_t)cap);
+            if (!grown) {
+                o->failed = 1;
+                return;
+            }
+            o->buf = grown;
+            o->cap = cap;
+        }
+        o->buf[o->len++] = byte;
+        if (byte == 0xFF)
+            o->buf[o->len++] = 0;
+    }
+    o->acc &= ((uint64_t)1 << o->n) - 1;
+}
+
+static inline int
+jpeg_magnitude(int32_t v, uint32_t *bits)
+{
+    uint32_t a = (uint32_t)(v < 0 ? -(int64_t)v : v);
+    int s = 0;
+    while (a >> s)
+        s++;
+    *bits = v >= 0 ? (uint32_t)v : (uint32_t)(v + (1 << s) - 1);
+    return s;
+}
+
+static PyObject *
+jpeg_encode_scan(PyObject *module, PyObject *args)
+{
+    Py_buffer blocks, comp_ids, table_ids, codes, lengths;
+    int count;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*p", &blocks, &comp_ids, &table_ids, &codes,
+                          &lengths, &count))
+        return NULL;
+    const int32_t *blk = (const int32_t *)blocks.buf, *cid = (const int32_t *)comp_ids.buf;
+    const int32_t *tid = (const int32_t *)table_ids.buf;
+    const int32_t *code = (const int32_t *)codes.buf, *len = (const int32_t *)lengths.buf;
+    Py_ssize_t n = blocks.len / (64 * (Py_ssize_t)sizeof(int32_t));
+    Py_ssize_t ncomp = table_ids.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t ntables = codes.len / (256 * (Py_ssize_t)sizeof(int32_t));
+    const char *error = NULL;
+    if (comp_ids.len / (Py_ssize_t)sizeof(int32_t) != n || ncomp < 1 || ncomp > 8 ||
+        lengths.len != codes.len)
+        error = "jpeg_encode_scan: inconsistent arguments";
+    for (Py_ssize_t c = 0; !error && c < ncomp; c++)
+        if (tid[c] < 0 || 2 * tid[c] + 1 >= ntables)
+            error = "jpeg_encode_scan: a table is missing";
+    for (Py_ssize_t i = 0; !error && i < n; i++)
+        if (cid[i] < 0 || cid[i] >= ncomp)
+            error = "jpeg_encode_scan: a block names an unknown component";
+    PyObject *result = NULL;
+    int64_t *counts = NULL;
+    jpeg_out o = {NULL, 0, 0, 0, 0, 0};
+    if (!error && count) {
+        counts = (int64_t *)calloc((size_t)(ntables * 256), sizeof(int64_t));
+        if (!counts)
+            error = "out of memory";
+    }
+    if (!error) {
+        int32_t pred[8] = {0};
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n && !o.failed; i++) {
+            const int32_t *b = blk + 64 * i;
+            int c = cid[i], dc = 2 * tid[c], ac = dc + 1;
+            uint32_t bits;
+            int s = jpeg_magnitude(b[0] - pred[c], &bits);
+            pred[c] = b[0];
+            if (count) {
+                counts[256 * dc + s]++;
+            } else {
+                jpeg_put(&o, (uint32_t)code[256 * dc + s], len[256 * dc + s]);
+                jpeg_put(&o, bits, s);
+            }
+            int run = 0;
+            for (int k = 1; k < 64; k++) {
+                int32_t v = b[jpeg_zigzag[k]];
+                if (!v) {
+                    run++;
+                    continue;
+                }
+                while (run > 15) {
+                    if (count)
+                        counts[256 * ac + 0xF0]++;
+                    else
+                        jpeg_put(&o, (uint32_t)code[256 * ac + 0xF0], len[256 * ac + 0xF0]);
+                    run -= 16;
+                }
+                s = jpeg_magnitude(v, &bits);
+                int sym = (run << 4) | s;
+                if (count) {
+                    counts[256 * ac + sym]++;
+                } else {
+                    jpeg_put(&o, (uint32_t)code[256 * ac + sym], len[256 * ac + sym]);
+                    jpeg_put(&o, bits, s);
+                }
+                run = 0;
+            }
+            if (run) {
+                if (count)
+                    counts[256 * ac]++;
+                else
+                    jpeg_put(&o, (uint32_t)code[256 * ac], len[256 * ac]);
+            }
+        }
+        if (!count && o.n)
+            jpeg_put(&o, (1u << (8 - o.n)) - 1, 8 - o.n);
+        Py_END_ALLOW_THREADS
+        if (o.failed)
+            error = "out of memory";
+    }
+    if (!error)
+        result = count ? PyBytes_FromStringAndSize((const char *)counts,
+                                                   ntables * 256 * (Py_ssize_t)sizeof(int64_t))
+                       : PyBytes_FromStringAndSize((const char *)o.buf, o.len);
+    free(counts);
+    free(o.buf);
+    PyBuffer_Release(&blocks);
+    PyBuffer_Release(&comp_ids);
+    PyBuffer_Release(&table_ids);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&lengths);
+    if (error) {
+        PyErr_SetString(PyExc_ValueError, error);
+        return NULL;
+    }
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"jpeg_encode_scan", jpeg_encode_scan, METH_VARARGS,
+     "jpeg_encode_scan(blocks, comp_ids, table_ids, codes, lengths, count): a baseline\n"
+     "JPEG scan's Huffman coding (see jpeg.jpeg_encode_scan_reference)."},
     {"jpeg_idct", jpeg_idct, METH_VARARGS,
      "jpeg_idct(coefs, multipliers, fast): libjpeg's inverse DCT of int32 blocks (64 int64\n"
      "multipliers) to uint8 samples (see jpeg.jpeg_idct_reference)."},

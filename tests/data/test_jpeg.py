@@ -150,3 +150,23 @@ def test_c_inverse_dct_equals_its_reference(fast):
     multipliers = rng.integers(1, 120, 64).astype(np.int64)
     got = speedups.C.jpeg_idct(blocks.tobytes(), multipliers.tobytes(), fast)
     assert got == jpeg.jpeg_idct_reference(blocks.tobytes(), multipliers, fast)
+
+
+@pytest.mark.parametrize("count", [True, False])
+def test_c_scan_encoder_equals_its_reference(count):
+    from tensorshell import jpeg
+    from tensorshell.engine import speedups
+    if speedups.C is None:
+        pytest.skip("the C extension is not built here")
+    rng = np.random.default_rng(7)
+    blocks = (rng.standard_normal((120, 64)) * rng.choice([0.3, 4, 60, 900], (120, 1))
+              ).astype(np.int32)
+    comp_ids = rng.integers(0, 3, 120).astype(np.int32)
+    table_ids = np.array([0, 1, 1], np.int32)
+    codes, lengths = np.zeros((4, 256), np.int32), np.zeros((4, 256), np.int32)
+    for k, payload in enumerate(jpeg._STD_HUFFMAN):
+        for symbol, (code, length) in jpeg._encoder_table(payload).items():
+            codes[k, symbol], lengths[k, symbol] = code, length
+    args = (blocks.tobytes(), comp_ids.tobytes(), table_ids.tobytes(), codes.tobytes(),
+            lengths.tobytes(), count)
+    assert speedups.C.jpeg_encode_scan(*args) == jpeg.jpeg_encode_scan_reference(*args)
