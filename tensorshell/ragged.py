@@ -819,7 +819,122 @@ def _flat_first(op, args, kwargs):
     return r.with_flat_values(op.fn(r.flat_values, *args[1:], **kwargs))
 
 
+class RowPartition:
+    """One ragged dimension of a DynamicRaggedShape: how many rows, and where each starts."""
+
+    __slots__ = ("_splits",)
+
+    def __init__(self, splits: Tensor):
+        self._splits = splits
+
+    def row_splits(self) -> Tensor:
+        return self._splits
+
+    def row_lengths(self) -> Tensor:
+        return self._splits[1:] - self._splits[:-1]
+
+    def nrows(self) -> Tensor:
+        return convert_to_tensor(np.asarray(self._splits.shape[0] - 1, np.int64))
+
+    def __repr__(self):
+        return f"RowPartition(row_splits={self._splits.numpy().tolist()})"
+
+
+class DynamicRaggedShape:
+    """What ``ts.shape`` returns for a RaggedTensor, as TensorFlow's: the size of each
+    uniform dimension, the row lengths of each ragged one. Indexing a uniform dimension
+    gives its size (a scalar of ``dtype``); a ragged one raises ValueError.
+
+    >>> ts.shape(ts.ragged.constant([[1, 2], [3]]))
+    <DynamicRaggedShape lengths=[2, (2, 1)] num_row_partitions=1>
+    """
+
+    __slots__ = ("_lengths", "_partitions", "_inner", "_dtype")
+
+    def __init__(self, rt, dtype=dtypes.int32):
+        self._dtype = dtypes.as_dtype(dtype)
+        lengths, partitions, level = [len(rt._splits) - 1], [], rt
+        while isinstance(level, RaggedTensor):
+            splits = np.asarray(level._splits)
+            partitions.append(RowPartition(convert_to_tensor(
+                splits.astype(self._dtype.as_numpy_dtype))))
+            if level._uniform is not None:
+                lengths.append(int(level._uniform))
+            else:
+                lengths.append(tuple(np.diff(splits).tolist()))
+            level = level._values
+        inner = level.shape.as_list()
+        lengths.extend(inner[1:])
+        self._lengths = lengths
+        self._partitions = partitions
+        self._inner = inner
+
+    @property
+    def rank(self) -> int:
+        return len(self._lengths)
+
+    @property
+    def num_row_partitions(self) -> int:
+        return len(self._partitions)
+
+    @property
+    def row_partitions(self) -> list:
+        return list(self._partitions)
+
+    @property
+    def inner_shape(self) -> Tensor:
+        return convert_to_tensor(np.asarray(self._inner, self._dtype.as_numpy_dtype))
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def static_lengths(self) -> list:
+        return list(self._lengths)
+
+    def is_uniform(self, axis) -> bool:
+        return not isinstance(self._lengths[axis], tuple)
+
+    def __getitem__(self, index):
+        if not isinstance(index, (int, np.integer)):
+            raise TypeError("DynamicRaggedShape takes an integer index (slices are not "
+                            "supported)")
+        axis = int(index)
+        if not -self.rank <= axis < self.rank:
+            raise ValueError(f"Index {index} is out of range for a rank-{self.rank} shape")
+        if not self.is_uniform(axis):
+            raise ValueError(f"Index {index} is not uniform")
+        return convert_to_tensor(np.asarray(self._lengths[axis],
+                                            self._dtype.as_numpy_dtype))
+
+    def __repr__(self):
+        parts = ", ".join(f"({', '.join(map(str, v))}{',' if len(v) == 1 else ''})"
+                          if isinstance(v, tuple) else str(v) for v in self._lengths)
+        return (f"<DynamicRaggedShape lengths=[{parts}] "
+                f"num_row_partitions={self.num_row_partitions}>")
+
+
+def _shape_op(op, args, kwargs):
+    rt = args[0] if args else kwargs.get("input")
+    out_type = args[1] if len(args) > 1 else kwargs.get("out_type", dtypes.int32)
+    return DynamicRaggedShape(rt, out_type)
+
+
+def _rank_op(op, args, kwargs):
+    rt = args[0] if args else kwargs.get("input")
+    return convert_to_tensor(np.int32(len(rt.shape)))
+
+
+def _size_op(op, args, kwargs):
+    rt = args[0] if args else kwargs.get("input")
+    out_type = dtypes.as_dtype(args[1] if len(args) > 1 else kwargs.get("out_type",
+                                                                         dtypes.int32))
+    return convert_to_tensor(np.asarray(rt.flat_values.shape.num_elements(),
+                                        out_type.as_numpy_dtype))
+
+
 _BY_NAME = {"concat": _concat, "gather": _gather_op, "stack": _stack,
+            "shape": _shape_op, "rank": _rank_op, "size": _size_op,
             "cast": _flat_first, "clip_by_value": _flat_first, "identity": _flat_first,
             "stop_gradient": _flat_first, "saturate_cast": _flat_first,
             "ones_like": _flat_first, "zeros_like": _flat_first}

@@ -359,3 +359,30 @@ def test_ragged_specs_of_datasets_and_function_signatures():
     assert int(total(ts.ragged.constant([[1, 2], [3]]))) == 6
     with pytest.raises(TypeError, match="Can not cast"):
         total(ts.ragged.constant([[1., 2.]]))
+
+
+def test_shape_rank_and_size_of_ragged_tensors_as_tensorflow():
+    """ts.shape gives a DynamicRaggedShape whose reprs below are TensorFlow 2.21's."""
+    rt = ts.ragged.constant([[1, 2], [3]])
+    shape = ts.shape(rt)
+    assert repr(shape) == "<DynamicRaggedShape lengths=[2, (2, 1)] num_row_partitions=1>"
+    assert (shape.rank, shape.num_row_partitions, shape.dtype) == (2, 1, ts.int32)
+    assert int(shape[0]) == 2 and shape[0].dtype is ts.int32
+    assert shape.is_uniform(0) and not shape.is_uniform(1)
+    with pytest.raises(ValueError, match="Index 1 is not uniform"):
+        shape[1]
+    assert shape.row_partitions[0].row_lengths().numpy().tolist() == [2, 1]
+    assert shape.inner_shape.numpy().tolist() == [3]
+    assert ts.shape(rt, out_type=ts.int64)[0].dtype is ts.int64
+    dense_inner = ts.ragged.constant([[[1, 2, 3]], [[4, 5, 6], [7, 8, 9]]], ragged_rank=1)
+    inner = ts.shape(dense_inner)
+    assert repr(inner) == "<DynamicRaggedShape lengths=[2, (1, 2), 3] num_row_partitions=1>"
+    assert int(inner[-1]) == 3 and inner.static_lengths() == [2, (1, 2), 3]
+    assert repr(ts.shape(ts.ragged.constant([[[1], [2, 3]], [[4]]]))) == \
+        "<DynamicRaggedShape lengths=[2, (2, 1), (1, 2, 1)] num_row_partitions=2>"
+    assert repr(ts.shape(ts.ragged.constant([[1, 2]]))) == \
+        "<DynamicRaggedShape lengths=[1, (2,)] num_row_partitions=1>"
+    uniform = ts.RaggedTensor.from_uniform_row_length(ts.constant([1, 2, 3, 4]), 2)
+    assert repr(ts.shape(uniform)) == "<DynamicRaggedShape lengths=[2, 2] num_row_partitions=1>"
+    assert int(ts.rank(rt)) == 2 and int(ts.size(rt)) == 3
+    assert ts.size(rt, out_type=ts.int64).dtype is ts.int64
