@@ -569,11 +569,11 @@ def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op):
 def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002
                 chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
                 xmp_metadata="", name=None):
-    """A baseline JPEG file (a string scalar) of ``image`` uint8 ``[height, width, 1 or 3]``,
+    """A JPEG file (a string scalar) of ``image`` uint8 ``[height, width, 1 or 3]``,
     byte for byte what TensorFlow's encode_jpeg writes: ``quality`` 0-100 scaling the
     standard tables, 4:2:0 chroma unless ``chroma_downsampling=False``, Huffman tables
-    optimized for the image with ``optimize_size``, the JFIF density and an XMP packet.
-    ``progressive`` raises UnimplementedError."""
+    optimized for the image with ``optimize_size``, libjpeg's progression of scans with
+    ``progressive``, the JFIF density and an XMP packet."""
     from . import jpeg
     t = image if isinstance(image, Tensor) else convert_to_tensor(image, dtypes.uint8)
     if t.dtype is not dtypes.uint8:
@@ -593,10 +593,6 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
     quality = int(quality.numpy() if isinstance(quality, Tensor) else quality)
     if not 0 <= quality <= 100:
         raise _error("encode_jpeg", f"quality must be in [0,100], got {quality}")
-    if progressive:
-        raise UnimplementedError(None, None, "encode_jpeg: progressive files are not written "
-                                 "(baseline is, with standard or optimized Huffman tables)",
-                                 op_name="encode_jpeg")
     units = {"in": 1, "cm": 2}.get(density_unit)
     if units is None:
         raise _error("encode_jpeg", f"density_unit must be 'in' or 'cm', got {density_unit!r}")
@@ -604,7 +600,8 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
         raise _error("encode_jpeg", f"cannot encode an empty image of shape {t.shape}")
     xmp = xmp_metadata.encode() if isinstance(xmp_metadata, str) else bytes(xmp_metadata)
     data = jpeg.encode(np.asarray(t.numpy()), quality, bool(chroma_downsampling), units,
-                       int(x_density), int(y_density), xmp, bool(optimize_size))
+                       int(x_density), int(y_density), xmp, bool(optimize_size),
+                       bool(progressive))
     return convert_to_tensor(np.array(data, dtype=object), dtypes.string)
 
 

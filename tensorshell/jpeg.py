@@ -814,7 +814,7 @@ def _segment(marker, payload):
 
 def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = True,
            density_unit: int = 1, x_density: int = 300, y_density: int = 300,
-           xmp: bytes = b"", optimize: bool = False) -> bytes:
+           xmp: bytes = b"", optimize: bool = False, progressive: bool = False) -> bytes:
     """A baseline JPEG of ``image`` uint8 [height, width, 1 or 3], as TensorFlow's
     encode_jpeg (libjpeg-turbo) writes it."""
     height, width, channels = image.shape
@@ -844,6 +844,10 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
         q = _quantize(_fdct_islow(blocks - 128).reshape(-1, 64), tables[0 if k == 0 else 1])
         comps.append((h, v, bw, bh, q.reshape(bh, bw, 64), 0 if k == 0 else 1))
     single = len(comps) == 1
+    if progressive:
+        return _file(image.shape, comps, tables, [], encode_progressive(
+            comps, mcux, mcuy, color), color, density_unit, x_density, y_density, xmp,
+            progressive=True)
     payloads = list(_STD_HUFFMAN[:4 if color else 2])
     blocks, comp_ids = _scan_order(comps, mcux, mcuy, single)
     table_ids = np.array([t for *_, t in comps], np.int32)
@@ -943,7 +947,7 @@ _encode_scan = speedups.fast(jpeg_encode_scan_reference)
 
 
 def _file(shape, comps, tables, payloads, entropy, color, density_unit, x_density,
-          y_density, xmp):
+          y_density, xmp, progressive=False):
     height, width = shape[:2]
     out = bytearray(b"\xff\xd8")
     out += _segment(0xE0, b"JFIF\x00\x01\x01" + struct.pack(">BHHBB", density_unit,
@@ -955,10 +959,175 @@ def _file(shape, comps, tables, payloads, entropy, color, density_unit, x_densit
     sof = struct.pack(">BHHB", 8, height, width, len(comps))
     for k, (h, v, *_rest) in enumerate(comps):
         sof += bytes([k + 1, (h << 4) | v, 0 if k == 0 else 1])
-    out += _segment(0xC0, sof)
+    out += _segment(0xC2 if progressive else 0xC0, sof)
+    if progressive:              # the scans come with their own tables and headers
+        return bytes(out + entropy + b"\xff\xd9")
     for payload in payloads:
         out += _segment(0xC4, payload)
     sos = bytes([len(comps)]) + b"".join(bytes([k + 1, 0x00 if k == 0 else 0x11])
                                          for k in range(len(comps))) + b"\x00\x3f\x00"
     out += _segment(0xDA, sos) + entropy + b"\xff\xd9"
+    return bytes(out)
+
+
+# -- progressive encoding ----------------------------------------------------------------------
+# libjpeg's jpeg_simple_progression script and jcphuff.c's coding, each scan with Huffman
+# tables optimized for it (libjpeg always optimizes progressive Huffman tables).
+
+def _progression(color):
+    """(components, Ss, Se, Ah, Al) for each scan, as jpeg_simple_progression."""
+    if color:
+        return [((0, 1, 2), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((2,), 1, 63, 0, 1),
+                ((1,), 1, 63, 0, 1), ((0,), 6, 63, 0, 2), ((0,), 1, 63, 2, 1),
+                ((0, 1, 2), 0, 0, 1, 0), ((2,), 1, 63, 1, 0), ((1,), 1, 63, 1, 0),
+                ((0,), 1, 63, 1, 0)]
+    return [((0,), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((0,), 6, 63, 0, 2),
+            ((0,), 1, 63, 2, 1), ((0,), 0, 0, 1, 0), ((0,), 1, 63, 1, 0)]
+
+
+class _ProgressiveCoder:
+    """One scan's symbols and bits (jcphuff.c): counted when ``codes`` is None, else
+    written; end-of-band runs and the refinement's buffered correction bits included."""
+
+    def __init__(self, codes=None):
+        self.codes = codes          # table -> {symbol: (code, length)}
+        self.counts = {}
+        self.writer = _BitWriter()
+        self.eobrun = 0
+        self.be = []                # correction bits waiting for the next EOB run
+
+    def symbol(self, table, s):
+        if self.codes is None:
+            counts = self.counts.setdefault(table, [0] * 256)
+            counts[s] += 1
+        else:
+            self.writer.put(*self.codes[table][s])
+
+    def bits(self, value, n):
+        if self.codes is not None and n:
+            self.writer.put(value & ((1 << n) - 1), n)
+
+    def buffered(self, bits):
+        for b in bits:
+            self.bits(b, 1)
+
+    def emit_eobrun(self, table):
+        if self.eobrun:
+            n = self.eobrun.bit_length() - 1
+            self.symbol(table, n << 4)
+            self.bits(self.eobrun, n)
+            self.eobrun = 0
+            self.buffered(self.be)
+            self.be = []
+
+
+def _progressive_scan_data(order, ncomp_total, spectral, table_of_comp, codes):
+    """Code one scan over ``order`` (blocks as lists, with their component)."""
+    ss, se, ah, al = spectral
+    coder = _ProgressiveCoder(codes)
+    zigzag = _ZIGZAG.tolist()
+    last_dc = [0] * ncomp_total
+    table = None
+    for block, c in order:
+        if ss == 0:
+            if ah == 0:                                        # DC first
+                value = block[0] >> al
+                s, bits = _magnitude(value - last_dc[c])
+                last_dc[c] = value
+                coder.symbol(2 * table_of_comp[c], s)
+                coder.bits(bits, s)
+            else:                                              # DC refinement
+                coder.bits((block[0] >> al) & 1, 1)
+            continue
+        table = 2 * table_of_comp[c] + 1
+        if ah == 0:                                            # AC first
+            r = 0
+            for k in range(ss, se + 1):
+                v = block[zigzag[k]]
+                a = (-v if v < 0 else v) >> al
+                if a == 0:
+                    r += 1
+                    continue
+                if coder.eobrun:
+                    coder.emit_eobrun(table)
+                while r > 15:
+                    coder.symbol(table, 0xF0)
+                    r -= 16
+                n = a.bit_length()
+                coder.symbol(table, (r << 4) + n)
+                coder.bits(a if v >= 0 else ~a, n)
+                r = 0
+            if r:
+                coder.eobrun += 1
+                if coder.eobrun == 0x7FFF:
+                    coder.emit_eobrun(table)
+            continue
+        absolute = [0] * 64                                    # AC refinement
+        eob = 0
+        for k in range(ss, se + 1):
+            v = block[zigzag[k]]
+            a = (-v if v < 0 else v) >> al
+            absolute[k] = a
+            if a == 1:
+                eob = k
+        r, br = 0, []
+        for k in range(ss, se + 1):
+            a = absolute[k]
+            if a == 0:
+                r += 1
+                continue
+            while r > 15 and k <= eob:
+                coder.emit_eobrun(table)
+                coder.symbol(table, 0xF0)
+                r -= 16
+                coder.buffered(br)
+                br = []
+            if a > 1:
+                br.append(a & 1)
+                continue
+            coder.emit_eobrun(table)
+            coder.symbol(table, (r << 4) + 1)
+            coder.bits(0 if block[zigzag[k]] < 0 else 1, 1)
+            coder.buffered(br)
+            br, r = [], 0
+        if r or br:
+            coder.eobrun += 1
+            coder.be.extend(br)
+            if coder.eobrun == 0x7FFF or len(coder.be) > 1000 - 64 + 1:
+                coder.emit_eobrun(table)
+    if table is not None:
+        coder.emit_eobrun(table)
+    return coder
+
+
+def encode_progressive(comps, mcux, mcuy, color):
+    """The scans of a progressive file: for each, its DHT payloads and SOS + data bytes."""
+    table_of_comp = [t for *_, t in comps]
+    out = bytearray()
+    interleaved_blocks, interleaved_ids = _scan_order(comps, mcux, mcuy, len(comps) == 1)
+    interleaved = list(zip(interleaved_blocks.tolist(), interleaved_ids.tolist()))
+    for members, ss, se, ah, al in _progression(color):
+        if len(members) > 1 or len(comps) == 1 and ss == 0:
+            order = interleaved
+        else:
+            c = members[0]
+            order = [(b, c) for b in comps[c][4].reshape(-1, 64).tolist()]
+        spectral = (ss, se, ah, al)
+        counted = _progressive_scan_data(order, len(comps), spectral, table_of_comp, None)
+        codes, dht = {}, b""
+        for table in sorted(counted.counts, key=lambda t: (t % 2, t // 2)):
+            payload = bytes([(table % 2) << 4 | table // 2]) + \
+                _optimal_table(counted.counts[table])
+            codes[table] = _encoder_table(payload)
+            dht += _segment(0xC4, payload)
+        coder = _progressive_scan_data(order, len(comps), spectral, table_of_comp, codes)
+        coder.writer.flush()
+        selectors = b""
+        for c in members:
+            t = table_of_comp[c]
+            td = t if ss == 0 and ah == 0 else 0
+            ta = t if ss > 0 else 0
+            selectors += bytes([c + 1, td << 4 | ta])
+        out += dht + _segment(0xDA, bytes([len(members)]) + selectors +
+                              bytes([ss, se, ah << 4 | al])) + coder.writer.out
     return bytes(out)

@@ -103,6 +103,14 @@ def test_encode_jpeg_writes_tensorflows_bytes(name):
     for quality in (95, 50):          # Huffman tables built for the image (Annex K.2)
         optimized = ts.io.encode_jpeg(image, quality=quality, optimize_size=True)
         assert optimized.numpy() == ENCODED[f"{name}_q{quality}_opt"].tobytes()
+        progressive = ts.io.encode_jpeg(image, quality=quality, progressive=True)
+        assert progressive.numpy() == ENCODED[f"{name}_q{quality}_prog"].tobytes()
+        np.testing.assert_array_equal(ts.io.decode_jpeg(progressive).numpy(),
+                                      ts.io.decode_jpeg(optimized).numpy())
+    if image.shape[2] == 3:
+        progressive = ts.io.encode_jpeg(image, quality=80, progressive=True,
+                                        chroma_downsampling=False)
+        assert progressive.numpy() == ENCODED[f"{name}_q80_prog444"].tobytes()
     finest = ts.io.encode_jpeg(image, quality=100, chroma_downsampling=False)
     round_trip = ts.io.decode_jpeg(finest, dct_method="INTEGER_ACCURATE").numpy()
     assert np.abs(round_trip.astype(int) - image).max() <= 4
@@ -127,7 +135,7 @@ def test_encode_options_and_jpeg_quality_augmentations():
     for kwargs, error, words in [
             (dict(format="grayscale"), ts.errors.InvalidArgumentError, "expects 1 channel"),
             (dict(quality=101), ts.errors.InvalidArgumentError, r"\[0,100\]"),
-            (dict(progressive=True), ts.errors.UnimplementedError, "progressive")]:
+            (dict(density_unit="mm"), ts.errors.InvalidArgumentError, "density_unit")]:
         with pytest.raises(error, match=words):
             ts.io.encode_jpeg(image, **kwargs)
     with pytest.raises(ts.errors.InvalidArgumentError, match="1 or 3 channels"):
