@@ -532,13 +532,19 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
     """A JPEG file's pixels (baseline or progressive), ``uint8 [height, width, channels]``,
     identical to TensorFlow's: ``dct_method`` "" or "INTEGER_FAST" (TensorFlow's default) or
     "INTEGER_ACCURATE", ``fancy_upscaling`` of subsampled colour, ``channels`` 0 (as
-    stored), 1 (grayscale) or 3 (RGB). Arithmetic-coded files and ``ratio`` > 1 raise
+    stored), 1 (grayscale) or 3 (RGB). A file cut short raises, unless
+    ``try_recover_truncated``: then decoding goes on with zeros where the data ran out and
+    the rest stays gray (or keeps the earlier scans of a progressive file), every line is
+    produced and ``acceptable_fraction`` is met. TensorFlow's libjpeg agrees above the MCU
+    row where the data ends; around it, and where it smooths the blocks of unfinished
+    progressive scans, pixels differ. Arithmetic-coded files and ``ratio`` > 1 raise
     UnimplementedError (see tensorshell/jpeg.py)."""
     return convert_to_tensor(_jpeg_pixels(contents, channels, ratio, fancy_upscaling,
-                                          dct_method, "decode_jpeg"), dtypes.uint8)
+                                          dct_method, "decode_jpeg", try_recover_truncated),
+                             dtypes.uint8)
 
 
-def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op):
+def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op, recover=False):
     from . import jpeg
     data = _bytes(contents, op)
     if channels not in (0, 1, 3):
@@ -554,7 +560,7 @@ def _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method, op):
                          f"got {dct_method!r}")
     try:
         return jpeg.decode(bytes(data), channels, bool(fancy_upscaling),
-                           dct_method != "INTEGER_ACCURATE")
+                           dct_method != "INTEGER_ACCURATE", bool(recover))
     except jpeg.JpegUnsupported as e:
         raise UnimplementedError(None, None, f"{op}: {e} are not supported (baseline and "
                                  "progressive JPEG are); convert the file, e.g. with Pillow",
@@ -651,7 +657,7 @@ def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upsca
         raise _error("decode_and_crop_jpeg", "crop_window must be a vector of 4 elements "
                      "[y, x, height, width]")
     image = _jpeg_pixels(contents, channels, ratio, fancy_upscaling, dct_method,
-                         "decode_and_crop_jpeg")
+                         "decode_and_crop_jpeg", try_recover_truncated)
     y, x, h, w = (int(v) for v in window)
     if y < 0 or x < 0 or h <= 0 or w <= 0 or y + h > image.shape[0] or \
             x + w > image.shape[1]:

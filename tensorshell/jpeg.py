@@ -57,7 +57,7 @@ def _huffman_lut(counts, symbols):
     return lut
 
 
-def _parse(data: bytes):
+def _parse(data: bytes, recover: bool = False):
     if data[:2] != b"\xff\xd8":
         raise JpegError("Not a JPEG file: starts with 0x%02x 0x%02x" % tuple(data[:2]))
     pos = 2
@@ -151,7 +151,7 @@ def _parse(data: bytes):
             pos = end
     if frame is None:
         raise JpegError("JPEG file has no frame header")
-    if scans and not ended:     # as TensorFlow: a file cut short is an error, not a warning
+    if scans and not ended and not recover:   # as TensorFlow: an error, not a warning
         raise JpegError("Premature end of JPEG file")
     return frame, quant, scans, restart, adobe, progressive
 
@@ -180,13 +180,15 @@ def _segments(entropy: bytes):
     return out
 
 
-def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart):
+def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart,
+                                 recover=False):
     """Huffman-decode one baseline scan into ``coefs`` (int32, all components' blocks of 64
     natural-order coefficients): ``luts`` int32 [tables, 65536] of (length << 8) | symbol,
     ``comps`` int64 [members, 6] of (h, v, row stride in blocks, offset of the component's
     blocks in coefs, DC table, AC table), ``units_w`` x ``units_h`` units (MCUs, or single
-    blocks when h = v = 1), restart markers every ``restart`` units (0: none). The C
-    version in _speedups.c does the same."""
+    blocks when h = v = 1), restart markers every ``restart`` units (0: none). Data that
+    runs out raises, or with ``recover`` leaves the remaining units untouched as libjpeg
+    does (zero blocks: gray). The C version in _speedups.c does the same."""
     tables = [t.tolist() for t in np.asarray(luts)]
     rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
@@ -200,6 +202,11 @@ def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, 
         pred = [0] * len(rows)
         stop = min(total, unit + per_segment)
         while unit < stop:
+            if bits.insufficient:        # the data ran out: leave the rest as it is
+                if not recover:
+                    raise JpegError("Premature end of JPEG data")
+                unit = stop
+                break
             uy, ux = divmod(unit, units_w)
             for c, (h, v, stride, offset, td, ta) in enumerate(rows):
                 dc_lut, ac_lut = tables[td], tables[ta]
@@ -223,6 +230,10 @@ def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, 
                             else:
                                 break
             unit += 1
+        if bits.insufficient and not recover:
+            raise JpegError("Premature end of JPEG data")
+    if unit < total and not recover:
+        raise JpegError("Premature end of JPEG data")
 
 
 _baseline_scan = speedups.fast(jpeg_baseline_scan_reference)
@@ -231,14 +242,20 @@ _baseline_scan = speedups.fast(jpeg_baseline_scan_reference)
 class _Bits:
     """A bit reader over one restart interval's unstuffed data (zeros past its end)."""
 
-    __slots__ = ("windows", "pos", "limit")
+    __slots__ = ("windows", "pos", "real")
 
     def __init__(self, seg: bytes):
-        raw = np.frombuffer(seg + b"\x00" * 8, np.uint8).astype(np.int64)
+        pad = b"\x00" * 4096        # zeros past the data (an MCU's worth), as libjpeg
+        raw = np.frombuffer(seg + pad, np.uint8).astype(np.int64)
         self.windows = ((raw[:-3] << 24) | (raw[1:-2] << 16) | (raw[2:-1] << 8)
                         | raw[3:]).tolist()
         self.pos = 0
-        self.limit = len(seg) * 8 + 32
+        self.real = len(seg) * 8
+
+    @property
+    def insufficient(self) -> bool:
+        """A read went past the data (libjpeg's insufficient_data)."""
+        return self.pos > self.real
 
     def huffman(self, lut):
         pos = self.pos
@@ -246,8 +263,6 @@ class _Bits:
         if not entry >> 8:
             raise JpegError("Corrupt JPEG data: bad Huffman code")
         self.pos = pos + (entry >> 8)
-        if self.pos > self.limit:
-            raise JpegError("Premature end of JPEG data")
         return entry & 0xFF
 
     def bits(self, n):
@@ -264,7 +279,7 @@ class _Bits:
 
 
 def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart,
-                                    ss, se, ah, al):
+                                    ss, se, ah, al, recover=False):
     """One scan of a progressive file (libjpeg's jdphuff.c), in the layout of
     jpeg_baseline_scan_reference: DC first/refinement scans (which may interleave
     components) and AC first/refinement scans over one component's band ``ss``..``se`` at
@@ -285,6 +300,11 @@ def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_
         eobrun = 0
         stop = min(total, unit + per_segment)
         while unit < stop:
+            if bits.insufficient:        # the data ran out: leave the rest as it is
+                if not recover:
+                    raise JpegError("Premature end of JPEG data")
+                unit = stop
+                break
             uy, ux = divmod(unit, units_w)
             for c, (h, v, stride, offset, td, ta) in enumerate(rows):
                 for y in range(v):
@@ -350,6 +370,10 @@ def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_
                                 k += 1
                             eobrun -= 1
             unit += 1
+        if bits.insufficient and not recover:
+            raise JpegError("Premature end of JPEG data")
+    if unit < total and not recover:
+        raise JpegError("Premature end of JPEG data")
 
 
 _progressive_scan = speedups.fast(jpeg_progressive_scan_reference)
@@ -517,9 +541,11 @@ def _ycc_to_rgb(y, cb, cr):
 # -- the whole decode ------------------------------------------------------------------------
 
 def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
-           fast_idct: bool = True) -> np.ndarray:
-    """The pixels ``[height, width, channels]`` uint8, as TensorFlow's decode_jpeg."""
-    (height, width, comps), quant, scans, restart, adobe, progressive = _parse(data)
+           fast_idct: bool = True, recover: bool = False) -> np.ndarray:
+    """The pixels ``[height, width, channels]`` uint8, as TensorFlow's decode_jpeg;
+    ``recover`` decodes a file cut short as libjpeg does (what is missing stays gray, or
+    keeps the earlier scans' coefficients), TensorFlow's try_recover_truncated."""
+    (height, width, comps), quant, scans, restart, adobe, progressive = _parse(data, recover)
     if len(comps) not in (1, 3):
         raise JpegUnsupported(f"JPEG files with {len(comps)} components (CMYK)")
     if not scans:
@@ -569,9 +595,10 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
         try:
             if progressive:
                 _progressive_scan(entropy, luts, layout, coefs, units[0], units[1], restart,
-                                  ss, se, ah, al)
+                                  ss, se, ah, al, recover)
             else:
-                _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart)
+                _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart,
+                               recover)
         except ValueError as e:
             raise JpegError(str(e)) from None
     def idct(blocks, quant):

@@ -352,7 +352,23 @@ typedef struct {
     uint64_t acc;
     int n, at_marker;
     Py_ssize_t padded;                     /* zero bytes supplied past the data */
+    int real;                              /* bits of real data at the top of acc */
+    int insufficient;                      /* a read went past the data (libjpeg's flag) */
 } jpeg_bits;
+
+/* Drop k bits, noting (as libjpeg's insufficient_data) when they reach past the data. */
+static inline void
+jpeg_consume(jpeg_bits *b, int k)
+{
+    b->acc <<= k;
+    b->n -= k;
+    if (k > b->real) {
+        b->insufficient = 1;
+        b->real = 0;
+    } else {
+        b->real -= k;
+    }
+}
 
 static void
 jpeg_fill(jpeg_bits *b)
@@ -376,6 +392,8 @@ jpeg_fill(jpeg_bits *b)
         } else {
             b->padded++;
         }
+        if (!b->at_marker && b->padded == 0)
+            b->real += 8;
         b->acc |= (uint64_t)c << (56 - b->n);
         b->n += 8;
     }
@@ -391,8 +409,9 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
 {
     Py_buffer data, luts, comps, coefs;
     Py_ssize_t units_w, units_h, restart;
-    if (!PyArg_ParseTuple(args, "y*y*y*w*nnn", &data, &luts, &comps, &coefs, &units_w,
-                          &units_h, &restart))
+    int recover = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*nnn|p", &data, &luts, &comps, &coefs, &units_w,
+                          &units_h, &restart, &recover))
         return NULL;
     const int32_t *lut = (const int32_t *)luts.buf;
     const int64_t *cp = (const int64_t *)comps.buf;
@@ -421,15 +440,25 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
         if (restart && unit && unit % restart == 0) {       /* RSTn: realign, reset */
             while (b.p + 1 < b.end && !(b.p[0] == 0xFF && b.p[1] >= 0xD0 && b.p[1] <= 0xD7))
                 b.p++;
-            if (b.p + 1 < b.end)
+            if (b.p + 1 < b.end) {
                 b.p += 2;
+                b.insufficient = 0;        /* a new interval of data (libjpeg's reset) */
+            }
             b.acc = 0;
             b.n = 0;
             b.at_marker = 0;
             b.padded = 0;
+            b.real = 0;
             for (int c = 0; c < 8; c++)
                 pred[c] = 0;
             jpeg_fill(&b);
+        }
+        if (b.insufficient) {       /* the data ran out: libjpeg leaves the rest as is */
+            if (!recover) {
+                error = "Premature end of JPEG data";
+                break;
+            }
+            continue;
         }
         Py_ssize_t uy = unit / units_w, ux = unit % units_w;
         for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
@@ -444,12 +473,10 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
                         error = "Corrupt JPEG data: bad Huffman code";
                         break;
                     }
-                    b.acc <<= len;
-                    b.n -= len;
+                    jpeg_consume(&b, len);
                     if (s) {
                         int32_t v = (int32_t)(b.acc >> (64 - s));
-                        b.acc <<= s;
-                        b.n -= s;
+                        jpeg_consume(&b, s);
                         if (v < (1 << (s - 1)))
                             v -= (1 << s) - 1;
                         pred[c] += v;
@@ -464,14 +491,12 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
                             error = "Corrupt JPEG data: bad Huffman code";
                             break;
                         }
-                        b.acc <<= len;
-                        b.n -= len;
+                        jpeg_consume(&b, len);
                         s = rs & 15;
                         if (s) {
                             k += rs >> 4;
                             int32_t v = (int32_t)(b.acc >> (64 - s));
-                            b.acc <<= s;
-                            b.n -= s;
+                            jpeg_consume(&b, s);
                             if (v < (1 << (s - 1)))
                                 v -= (1 << s) - 1;
                             if (k < 64)
@@ -485,15 +510,13 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
                         jpeg_fill(&b);
                     }
                     jpeg_fill(&b);
-                    if (b.padded > 8) {
-                        error = "Premature end of JPEG data";
-                        break;
-                    }
                 }
             }
         }
     }
     Py_END_ALLOW_THREADS
+    if (!error && b.insufficient && !recover)
+        error = "Premature end of JPEG data";
     PyBuffer_Release(&data);
     PyBuffer_Release(&luts);
     PyBuffer_Release(&comps);
@@ -516,8 +539,7 @@ jpeg_huff(jpeg_bits *b, const int32_t *lut, int *symbol)
     int len = e >> 8;
     if (!len)
         return -1;
-    b->acc <<= len;
-    b->n -= len;
+    jpeg_consume(b, len);
     jpeg_fill(b);
     *symbol = e & 0xFF;
     return 0;
@@ -529,8 +551,7 @@ jpeg_get(jpeg_bits *b, int n)
     if (!n)
         return 0;
     int32_t v = (int32_t)(b->acc >> (64 - n));
-    b->acc <<= n;
-    b->n -= n;
+    jpeg_consume(b, n);
     jpeg_fill(b);
     return v;
 }
@@ -549,9 +570,9 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
 {
     Py_buffer data, luts, comps, coefs;
     Py_ssize_t units_w, units_h, restart;
-    int ss, se, ah, al;
-    if (!PyArg_ParseTuple(args, "y*y*y*w*nnniiii", &data, &luts, &comps, &coefs, &units_w,
-                          &units_h, &restart, &ss, &se, &ah, &al))
+    int ss, se, ah, al, recover = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*nnniiii|p", &data, &luts, &comps, &coefs, &units_w,
+                          &units_h, &restart, &ss, &se, &ah, &al, &recover))
         return NULL;
     const int32_t *lut = (const int32_t *)luts.buf;
     const int64_t *cp = (const int64_t *)comps.buf;
@@ -582,16 +603,26 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
         if (restart && unit && unit % restart == 0) {
             while (b.p + 1 < b.end && !(b.p[0] == 0xFF && b.p[1] >= 0xD0 && b.p[1] <= 0xD7))
                 b.p++;
-            if (b.p + 1 < b.end)
+            if (b.p + 1 < b.end) {
                 b.p += 2;
+                b.insufficient = 0;        /* a new interval of data (libjpeg's reset) */
+            }
             b.acc = 0;
             b.n = 0;
             b.at_marker = 0;
             b.padded = 0;
+            b.real = 0;
             eobrun = 0;
             for (int c = 0; c < 8; c++)
                 pred[c] = 0;
             jpeg_fill(&b);
+        }
+        if (b.insufficient) {       /* the data ran out: libjpeg leaves the rest as is */
+            if (!recover) {
+                error = "Premature end of JPEG data";
+                break;
+            }
+            continue;
         }
         Py_ssize_t uy = unit / units_w, ux = unit % units_w;
         for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
@@ -680,13 +711,14 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
                             eobrun--;
                         }
                     }
-                    if (!error && b.padded > 8)
-                        error = "Premature end of JPEG data";
+
                 }
             }
         }
     }
     Py_END_ALLOW_THREADS
+    if (!error && b.insufficient && !recover)
+        error = "Premature end of JPEG data";
     PyBuffer_Release(&data);
     PyBuffer_Release(&luts);
     PyBuffer_Release(&comps);

@@ -178,3 +178,24 @@ def test_c_scan_encoder_equals_its_reference(count):
     args = (blocks.tobytes(), comp_ids.tobytes(), table_ids.tobytes(), codes.tobytes(),
             lengths.tobytes(), count)
     assert speedups.C.jpeg_encode_scan(*args) == jpeg.jpeg_encode_scan_reference(*args)
+
+
+@pytest.mark.parametrize("name", ["tf420", "tfgray", "pilrst"])
+def test_try_recover_truncated(name, monkeypatch):
+    """A file cut at 95%: an error by default (as TensorFlow); with try_recover_truncated,
+    the image as libjpeg recovers it - equal to TensorFlow's above the MCU row where the
+    data runs out (TensorFlow's libjpeg then differs for a block or two before its gray),
+    and the same through the C decoder and its Python reference."""
+    from tensorshell import jpeg
+    full = _file(name)
+    cut = full[:int(len(full) * 0.95)]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Premature end"):
+        ts.io.decode_jpeg(cut)
+    got = ts.io.decode_jpeg(cut, try_recover_truncated=True, acceptable_fraction=0.5).numpy()
+    want = GOLDEN[f"trunc_{name}_0.95"]
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got[:16], want[:16])
+    assert (got == want).all(-1).mean() > 0.9
+    monkeypatch.setattr(jpeg, "_baseline_scan", jpeg.jpeg_baseline_scan_reference)
+    np.testing.assert_array_equal(
+        ts.io.decode_jpeg(cut, try_recover_truncated=True).numpy(), got)
