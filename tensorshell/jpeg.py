@@ -180,6 +180,49 @@ def _segments(entropy: bytes):
     return out
 
 
+class _Interval:
+    """What restarts with every restart interval: the DC predictions and the EOB run."""
+
+    __slots__ = ("pred", "eobrun")
+
+    def __init__(self, n):
+        self.pred = [0] * n
+        self.eobrun = 0
+
+
+def _scan_blocks(entropy, rows, units_w, units_h, restart, recover):
+    """Every block of a scan in coding order, as (bits, interval, component, offset of its
+    coefficients, DC table, AC table): units (MCUs, or blocks when h = v = 1) split into
+    restart intervals; once a read has gone past the data the rest is skipped (``recover``)
+    or the scan raises."""
+    total = units_w * units_h
+    per_segment = restart if restart else total
+    unit = 0
+    for seg in _segments(entropy):
+        if unit >= total:
+            break
+        bits = _Bits(seg)
+        interval = _Interval(len(rows))
+        stop = min(total, unit + per_segment)
+        while unit < stop:
+            if bits.insufficient:        # the data ran out: leave the rest as it is
+                if not recover:
+                    raise JpegError("Premature end of JPEG data")
+                unit = stop
+                break
+            uy, ux = divmod(unit, units_w)
+            for c, (h, v, stride, offset, td, ta) in enumerate(rows):
+                for y in range(v):
+                    for x in range(h):
+                        yield (bits, interval, c,
+                               offset + 64 * ((uy * v + y) * stride + ux * h + x), td, ta)
+            unit += 1
+        if bits.insufficient and not recover:
+            raise JpegError("Premature end of JPEG data")
+    if unit < total and not recover:
+        raise JpegError("Premature end of JPEG data")
+
+
 def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart,
                                  recover=False):
     """Huffman-decode one baseline scan into ``coefs`` (int32, all components' blocks of 64
@@ -192,48 +235,25 @@ def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, 
     tables = [t.tolist() for t in np.asarray(luts)]
     rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
-    total = units_w * units_h
-    per_segment = restart if restart else total
-    unit = 0
-    for seg in _segments(entropy):
-        if unit >= total:
-            break
-        bits = _Bits(seg)
-        pred = [0] * len(rows)
-        stop = min(total, unit + per_segment)
-        while unit < stop:
-            if bits.insufficient:        # the data ran out: leave the rest as it is
-                if not recover:
-                    raise JpegError("Premature end of JPEG data")
-                unit = stop
+    for bits, interval, c, base, td, ta in _scan_blocks(entropy, rows, units_w, units_h,
+                                                        restart, recover):
+        interval.pred[c] += bits.signed(bits.huffman(tables[td]))
+        coefs[base] = interval.pred[c]
+        ac_lut = tables[ta]
+        k = 1
+        while k < 64:
+            rs = bits.huffman(ac_lut)
+            s = rs & 15
+            if s:
+                k += rs >> 4
+                value = bits.signed(s)
+                if k < 64:
+                    coefs[base + zigzag[k]] = value
+                k += 1
+            elif rs == 0xF0:
+                k += 16
+            else:
                 break
-            uy, ux = divmod(unit, units_w)
-            for c, (h, v, stride, offset, td, ta) in enumerate(rows):
-                dc_lut, ac_lut = tables[td], tables[ta]
-                for y in range(v):
-                    for x in range(h):
-                        base = offset + 64 * ((uy * v + y) * stride + ux * h + x)
-                        pred[c] += bits.signed(bits.huffman(dc_lut))
-                        coefs[base] = pred[c]
-                        k = 1
-                        while k < 64:
-                            rs = bits.huffman(ac_lut)
-                            s = rs & 15
-                            if s:
-                                k += rs >> 4
-                                value = bits.signed(s)
-                                if k < 64:
-                                    coefs[base + zigzag[k]] = value
-                                k += 1
-                            elif rs == 0xF0:
-                                k += 16
-                            else:
-                                break
-            unit += 1
-        if bits.insufficient and not recover:
-            raise JpegError("Premature end of JPEG data")
-    if unit < total and not recover:
-        raise JpegError("Premature end of JPEG data")
 
 
 _baseline_scan = speedups.fast(jpeg_baseline_scan_reference)
@@ -288,92 +308,67 @@ def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_
     tables = [t.tolist() for t in np.asarray(luts)]
     rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
-    total = units_w * units_h
-    per_segment = restart if restart else total
     p1, m1 = 1 << al, -1 << al
-    unit = 0
-    for seg in _segments(entropy):
-        if unit >= total:
-            break
-        bits = _Bits(seg)
-        pred = [0] * len(rows)
-        eobrun = 0
-        stop = min(total, unit + per_segment)
-        while unit < stop:
-            if bits.insufficient:        # the data ran out: leave the rest as it is
-                if not recover:
-                    raise JpegError("Premature end of JPEG data")
-                unit = stop
-                break
-            uy, ux = divmod(unit, units_w)
-            for c, (h, v, stride, offset, td, ta) in enumerate(rows):
-                for y in range(v):
-                    for x in range(h):
-                        base = offset + 64 * ((uy * v + y) * stride + ux * h + x)
-                        if ss == 0:                                   # DC
-                            if ah == 0:
-                                pred[c] += bits.signed(bits.huffman(tables[td]))
-                                coefs[base] = pred[c] << al
-                            elif bits.bits(1):
-                                coefs[base] |= p1
-                            continue
-                        lut = tables[ta]
-                        if ah == 0:                                   # AC first pass
-                            if eobrun:
-                                eobrun -= 1
-                                continue
-                            k = ss
-                            while k <= se:
-                                rs = bits.huffman(lut)
-                                r, size = rs >> 4, rs & 15
-                                if size:
-                                    k += r
-                                    if k > 63:
-                                        raise JpegError("Corrupt JPEG data: coefficient "
-                                                        "past 63")
-                                    coefs[base + zigzag[k]] = bits.signed(size) << al
-                                    k += 1
-                                elif r == 15:
-                                    k += 16
-                                else:
-                                    eobrun = (1 << r) - 1 + bits.bits(r)
-                                    break
-                            continue
-                        k = ss                                        # AC refinement
-                        if not eobrun:
-                            while k <= se:
-                                rs = bits.huffman(lut)
-                                r, size = rs >> 4, rs & 15
-                                if size:
-                                    size = p1 if bits.bits(1) else m1
-                                elif r != 15:
-                                    eobrun = (1 << r) + bits.bits(r)
-                                    break
-                                while k <= se:
-                                    z = base + zigzag[k]
-                                    if coefs[z]:
-                                        if bits.bits(1) and not coefs[z] & p1:
-                                            coefs[z] += p1 if coefs[z] >= 0 else m1
-                                    else:
-                                        if r == 0:
-                                            break
-                                        r -= 1
-                                    k += 1
-                                if size and k <= se:
-                                    coefs[base + zigzag[k]] = size
-                                k += 1
-                        if eobrun:
-                            while k <= se:
-                                z = base + zigzag[k]
-                                if coefs[z] and bits.bits(1) and not coefs[z] & p1:
-                                    coefs[z] += p1 if coefs[z] >= 0 else m1
-                                k += 1
-                            eobrun -= 1
-            unit += 1
-        if bits.insufficient and not recover:
-            raise JpegError("Premature end of JPEG data")
-    if unit < total and not recover:
-        raise JpegError("Premature end of JPEG data")
+    for bits, interval, c, base, td, ta in _scan_blocks(entropy, rows, units_w, units_h,
+                                                        restart, recover):
+        if ss == 0:                                               # DC
+            if ah == 0:
+                interval.pred[c] += bits.signed(bits.huffman(tables[td]))
+                coefs[base] = interval.pred[c] << al
+            elif bits.bits(1):
+                coefs[base] |= p1
+            continue
+        lut = tables[ta]
+        if ah == 0:                                               # AC first pass
+            if interval.eobrun:
+                interval.eobrun -= 1
+                continue
+            k = ss
+            while k <= se:
+                rs = bits.huffman(lut)
+                r, size = rs >> 4, rs & 15
+                if size:
+                    k += r
+                    if k > 63:
+                        raise JpegError("Corrupt JPEG data: coefficient past 63")
+                    coefs[base + zigzag[k]] = bits.signed(size) << al
+                    k += 1
+                elif r == 15:
+                    k += 16
+                else:
+                    interval.eobrun = (1 << r) - 1 + bits.bits(r)
+                    break
+            continue
+        k = ss                                                    # AC refinement
+        if not interval.eobrun:
+            while k <= se:
+                rs = bits.huffman(lut)
+                r, size = rs >> 4, rs & 15
+                if size:
+                    size = p1 if bits.bits(1) else m1
+                elif r != 15:
+                    interval.eobrun = (1 << r) + bits.bits(r)
+                    break
+                while k <= se:
+                    z = base + zigzag[k]
+                    if coefs[z]:
+                        if bits.bits(1) and not coefs[z] & p1:
+                            coefs[z] += p1 if coefs[z] >= 0 else m1
+                    else:
+                        if r == 0:
+                            break
+                        r -= 1
+                    k += 1
+                if size and k <= se:
+                    coefs[base + zigzag[k]] = size
+                k += 1
+        if interval.eobrun:
+            while k <= se:
+                z = base + zigzag[k]
+                if coefs[z] and bits.bits(1) and not coefs[z] & p1:
+                    coefs[z] += p1 if coefs[z] >= 0 else m1
+                k += 1
+            interval.eobrun -= 1
 
 
 _progressive_scan = speedups.fast(jpeg_progressive_scan_reference)

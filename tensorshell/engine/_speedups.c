@@ -399,6 +399,44 @@ jpeg_fill(jpeg_bits *b)
     }
 }
 
+/* The next restart interval: past the RSTn marker (if the data holds one), the bit reader
+ * emptied and the DC predictions reset. */
+static void
+jpeg_restart(jpeg_bits *b, int64_t *pred)
+{
+    while (b->p + 1 < b->end && !(b->p[0] == 0xFF && b->p[1] >= 0xD0 && b->p[1] <= 0xD7))
+        b->p++;
+    if (b->p + 1 < b->end) {
+        b->p += 2;
+        b->insufficient = 0;               /* a new interval of data (libjpeg's reset) */
+    }
+    b->acc = 0;
+    b->n = 0;
+    b->at_marker = 0;
+    b->padded = 0;
+    b->real = 0;
+    for (int c = 0; c < 8; c++)
+        pred[c] = 0;
+    jpeg_fill(b);
+}
+
+/* The scan's component rows (h, v, stride, offset, DC table, AC table) fit the tables and
+ * the coefficient buffer; NULL or what is wrong. */
+static const char *
+jpeg_check_layout(const int64_t *cp, Py_ssize_t ncomp, Py_ssize_t ntables, Py_ssize_t ncoef,
+                  Py_ssize_t units_w, Py_ssize_t units_h)
+{
+    for (Py_ssize_t c = 0; c < ncomp; c++) {
+        const int64_t *r = cp + 6 * c;
+        if (r[4] < 0 || r[4] >= ntables || r[5] < 0 || r[5] >= ntables)
+            return "Huffman table missing";
+        Py_ssize_t last = r[3] + 64 * (((units_h * r[1] - 1) * r[2]) + units_w * r[0]);
+        if (r[3] < 0 || last > ncoef)
+            return "the coefficient buffer is too small for the scan";
+    }
+    return NULL;
+}
+
 static const uint8_t jpeg_zigzag[64] = {
     0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48,
     41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
@@ -423,36 +461,16 @@ jpeg_baseline_scan(PyObject *module, PyObject *args)
     int64_t pred[8] = {0};
     if (ncomp < 1 || ncomp > 8)
         error = "a scan has 1 to 4 components";
-    for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
-        const int64_t *r = cp + 6 * c;
-        if (r[4] < 0 || r[4] >= ntables || r[5] < 0 || r[5] >= ntables)
-            error = "Huffman table missing";
-        Py_ssize_t last = r[3] + 64 * (((units_h * r[1] - 1) * r[2]) + units_w * r[0]);
-        if (r[3] < 0 || last > ncoef)
-            error = "the coefficient buffer is too small for the scan";
-    }
+    if (!error)
+        error = jpeg_check_layout(cp, ncomp, ntables, ncoef, units_w, units_h);
     jpeg_bits b = {(const uint8_t *)data.buf, (const uint8_t *)data.buf + data.len, 0, 0, 0,
                    0};
     Py_ssize_t total = units_w * units_h;
     Py_BEGIN_ALLOW_THREADS
     jpeg_fill(&b);
     for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
-        if (restart && unit && unit % restart == 0) {       /* RSTn: realign, reset */
-            while (b.p + 1 < b.end && !(b.p[0] == 0xFF && b.p[1] >= 0xD0 && b.p[1] <= 0xD7))
-                b.p++;
-            if (b.p + 1 < b.end) {
-                b.p += 2;
-                b.insufficient = 0;        /* a new interval of data (libjpeg's reset) */
-            }
-            b.acc = 0;
-            b.n = 0;
-            b.at_marker = 0;
-            b.padded = 0;
-            b.real = 0;
-            for (int c = 0; c < 8; c++)
-                pred[c] = 0;
-            jpeg_fill(&b);
-        }
+        if (restart && unit && unit % restart == 0)        /* RSTn: realign, reset */
+            jpeg_restart(&b, pred);
         if (b.insufficient) {       /* the data ran out: libjpeg leaves the rest as is */
             if (!recover) {
                 error = "Premature end of JPEG data";
@@ -584,14 +602,8 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
     int64_t pred[8] = {0};
     if (ncomp < 1 || ncomp > 8 || ss < 0 || se > 63 || ss > se || al < 0 || al > 13)
         error = "Invalid progressive parameters";
-    for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
-        const int64_t *r = cp + 6 * c;
-        if (r[4] < 0 || r[4] >= ntables || r[5] < 0 || r[5] >= ntables)
-            error = "Huffman table missing";
-        Py_ssize_t last = r[3] + 64 * (((units_h * r[1] - 1) * r[2]) + units_w * r[0]);
-        if (r[3] < 0 || last > ncoef)
-            error = "the coefficient buffer is too small for the scan";
-    }
+    if (!error)
+        error = jpeg_check_layout(cp, ncomp, ntables, ncoef, units_w, units_h);
     jpeg_bits b = {(const uint8_t *)data.buf, (const uint8_t *)data.buf + data.len, 0, 0, 0,
                    0};
     Py_ssize_t total = units_w * units_h;
@@ -600,22 +612,9 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     jpeg_fill(&b);
     for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
-        if (restart && unit && unit % restart == 0) {
-            while (b.p + 1 < b.end && !(b.p[0] == 0xFF && b.p[1] >= 0xD0 && b.p[1] <= 0xD7))
-                b.p++;
-            if (b.p + 1 < b.end) {
-                b.p += 2;
-                b.insufficient = 0;        /* a new interval of data (libjpeg's reset) */
-            }
-            b.acc = 0;
-            b.n = 0;
-            b.at_marker = 0;
-            b.padded = 0;
-            b.real = 0;
+        if (restart && unit && unit % restart == 0) {      /* RSTn: realign, reset */
+            jpeg_restart(&b, pred);
             eobrun = 0;
-            for (int c = 0; c < 8; c++)
-                pred[c] = 0;
-            jpeg_fill(&b);
         }
         if (b.insufficient) {       /* the data ran out: libjpeg leaves the rest as is */
             if (!recover) {
