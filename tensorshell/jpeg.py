@@ -40,7 +40,7 @@ class JpegUnsupported(Exception):
 # -- markers and tables ----------------------------------------------------------------------
 
 class _Component:
-    __slots__ = ("cid", "h", "v", "tq", "td", "ta", "blocks", "bw", "bh", "pred", "offset")
+    __slots__ = ("cid", "h", "v", "tq", "td", "ta", "blocks", "bw", "bh", "offset")
 
 
 def _huffman_lut(counts, symbols):
@@ -223,42 +223,6 @@ def _scan_blocks(entropy, rows, units_w, units_h, restart, recover):
         raise JpegError("Premature end of JPEG data")
 
 
-def jpeg_baseline_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart,
-                                 recover=False):
-    """Huffman-decode one baseline scan into ``coefs`` (int32, all components' blocks of 64
-    natural-order coefficients): ``luts`` int32 [tables, 65536] of (length << 8) | symbol,
-    ``comps`` int64 [members, 6] of (h, v, row stride in blocks, offset of the component's
-    blocks in coefs, DC table, AC table), ``units_w`` x ``units_h`` units (MCUs, or single
-    blocks when h = v = 1), restart markers every ``restart`` units (0: none). Data that
-    runs out raises, or with ``recover`` leaves the remaining units untouched as libjpeg
-    does (zero blocks: gray). The C version in _speedups.c does the same."""
-    tables = [t.tolist() for t in np.asarray(luts)]
-    rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
-    zigzag = _ZIGZAG.tolist()
-    for bits, interval, c, base, td, ta in _scan_blocks(entropy, rows, units_w, units_h,
-                                                        restart, recover):
-        interval.pred[c] += bits.signed(bits.huffman(tables[td]))
-        coefs[base] = interval.pred[c]
-        ac_lut = tables[ta]
-        k = 1
-        while k < 64:
-            rs = bits.huffman(ac_lut)
-            s = rs & 15
-            if s:
-                k += rs >> 4
-                value = bits.signed(s)
-                if k < 64:
-                    coefs[base + zigzag[k]] = value
-                k += 1
-            elif rs == 0xF0:
-                k += 16
-            else:
-                break
-
-
-_baseline_scan = speedups.fast(jpeg_baseline_scan_reference)
-
-
 class _Bits:
     """A bit reader over one restart interval's unstuffed data (zeros past its end)."""
 
@@ -298,13 +262,20 @@ class _Bits:
         return v - (1 << n) + 1 if n and v < 1 << (n - 1) else v
 
 
-def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart,
-                                    ss, se, ah, al, recover=False):
-    """One scan of a progressive file (libjpeg's jdphuff.c), in the layout of
-    jpeg_baseline_scan_reference: DC first/refinement scans (which may interleave
-    components) and AC first/refinement scans over one component's band ``ss``..``se`` at
-    bit position ``al`` (``ah`` the previous one), with end-of-band runs. The C version in
-    _speedups.c does the same."""
+def jpeg_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart, ss=0, se=63,
+                        ah=0, al=0, recover=False):
+    """Huffman-decode one scan into ``coefs`` (int32, all components' blocks of 64
+    natural-order coefficients): ``luts`` int32 [tables, 65536] of (length << 8) | symbol,
+    ``comps`` int64 [members, 6] of (h, v, row stride in blocks, offset of the component's
+    blocks in coefs, DC table, AC table), ``units_w`` x ``units_h`` units (MCUs, or single
+    blocks when h = v = 1), restart markers every ``restart`` units (0: none).
+
+    A sequential scan is band 0..63 at bit 0: each block's DC difference, then its AC
+    coefficients. A progressive one (libjpeg's jdphuff.c) is a DC first/refinement scan
+    (``ss = se = 0``, which may interleave components) or an AC first/refinement scan over
+    one component's band ``ss``..``se`` at bit ``al`` (``ah`` the previous one), with
+    end-of-band runs. Data that runs out raises, or with ``recover`` leaves the remaining
+    units untouched as libjpeg does. The C version in _speedups.c does the same."""
     tables = [t.tolist() for t in np.asarray(luts)]
     rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
@@ -317,13 +288,14 @@ def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_
                 coefs[base] = interval.pred[c] << al
             elif bits.bits(1):
                 coefs[base] |= p1
-            continue
+            if se == 0:
+                continue
         lut = tables[ta]
         if ah == 0:                                               # AC first pass
             if interval.eobrun:
                 interval.eobrun -= 1
                 continue
-            k = ss
+            k = max(ss, 1)
             while k <= se:
                 rs = bits.huffman(lut)
                 r, size = rs >> 4, rs & 15
@@ -371,7 +343,7 @@ def jpeg_progressive_scan_reference(entropy, luts, comps, coefs, units_w, units_
             interval.eobrun -= 1
 
 
-_progressive_scan = speedups.fast(jpeg_progressive_scan_reference)
+_scan = speedups.fast(jpeg_scan_reference)
 
 
 # -- the inverse DCTs ------------------------------------------------------------------------
@@ -588,12 +560,10 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
                             c.offset, i, n + i] for i, c in enumerate(members)], np.int64)
         units = (members[0].bw, members[0].bh) if single else (mcux, mcuy)
         try:
-            if progressive:
-                _progressive_scan(entropy, luts, layout, coefs, units[0], units[1], restart,
-                                  ss, se, ah, al, recover)
-            else:
-                _baseline_scan(entropy, luts, layout, coefs, units[0], units[1], restart,
-                               recover)
+            if not progressive:          # sequential: band 0..63 at bit 0
+                ss, se, ah, al = 0, 63, 0, 0
+            _scan(entropy, luts, layout, coefs, units[0], units[1], restart, ss, se, ah, al,
+                  recover)
         except ValueError as e:
             raise JpegError(str(e)) from None
     def idct(blocks, quant):

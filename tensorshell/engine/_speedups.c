@@ -340,13 +340,13 @@ shuffle_permutation(PyObject *module, PyObject *args)
     return out;
 }
 
-/* A baseline JPEG scan's Huffman decoding (tensorshell/jpeg.py has the reference,
- * jpeg_baseline_scan_reference, and the layout): the entropy-coded bytes, read through a
- * 64-bit accumulator that drops stuffed zero bytes and stops at markers; restart markers
- * every ``restart`` units reset the DC predictions. Each unit (an MCU, or one block of a
- * single-component scan) holds, for each scan component row (h, v, row stride in blocks,
- * offset of its blocks, DC table, AC table), h x v blocks of 64 int32 coefficients in
- * natural order. Sequential bit by bit, hence C. */
+/* JPEG scans' Huffman decoding (tensorshell/jpeg.py has the reference, jpeg_scan_reference,
+ * and the layout): the entropy-coded bytes, read through a 64-bit accumulator that drops
+ * stuffed zero bytes and stops at markers; restart markers every ``restart`` units reset
+ * the DC predictions. Each unit (an MCU, or one block of a single-component scan) holds,
+ * for each scan component row (h, v, row stride in blocks, offset of its blocks, DC table,
+ * AC table), h x v blocks of 64 int32 coefficients in natural order. Sequential bit by
+ * bit, hence C. */
 typedef struct {
     const uint8_t *p, *end;
     uint64_t acc;
@@ -442,114 +442,10 @@ static const uint8_t jpeg_zigzag[64] = {
     41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
     30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
-static PyObject *
-jpeg_baseline_scan(PyObject *module, PyObject *args)
-{
-    Py_buffer data, luts, comps, coefs;
-    Py_ssize_t units_w, units_h, restart;
-    int recover = 0;
-    if (!PyArg_ParseTuple(args, "y*y*y*w*nnn|p", &data, &luts, &comps, &coefs, &units_w,
-                          &units_h, &restart, &recover))
-        return NULL;
-    const int32_t *lut = (const int32_t *)luts.buf;
-    const int64_t *cp = (const int64_t *)comps.buf;
-    int32_t *coef = (int32_t *)coefs.buf;
-    Py_ssize_t ncomp = comps.len / (6 * (Py_ssize_t)sizeof(int64_t));
-    Py_ssize_t ntables = luts.len / (65536 * (Py_ssize_t)sizeof(int32_t));
-    Py_ssize_t ncoef = coefs.len / (Py_ssize_t)sizeof(int32_t);
-    const char *error = NULL;
-    int64_t pred[8] = {0};
-    if (ncomp < 1 || ncomp > 8)
-        error = "a scan has 1 to 4 components";
-    if (!error)
-        error = jpeg_check_layout(cp, ncomp, ntables, ncoef, units_w, units_h);
-    jpeg_bits b = {(const uint8_t *)data.buf, (const uint8_t *)data.buf + data.len, 0, 0, 0,
-                   0};
-    Py_ssize_t total = units_w * units_h;
-    Py_BEGIN_ALLOW_THREADS
-    jpeg_fill(&b);
-    for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
-        if (restart && unit && unit % restart == 0)        /* RSTn: realign, reset */
-            jpeg_restart(&b, pred);
-        if (b.insufficient) {       /* the data ran out: libjpeg leaves the rest as is */
-            if (!recover) {
-                error = "Premature end of JPEG data";
-                break;
-            }
-            continue;
-        }
-        Py_ssize_t uy = unit / units_w, ux = unit % units_w;
-        for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
-            const int64_t *r = cp + 6 * c;
-            const int32_t *dc = lut + 65536 * r[4], *ac = lut + 65536 * r[5];
-            for (int64_t y = 0; !error && y < r[1]; y++) {
-                for (int64_t x = 0; x < r[0]; x++) {
-                    int32_t *blk = coef + r[3] + 64 * ((uy * r[1] + y) * r[2] + ux * r[0] + x);
-                    int32_t e = dc[b.acc >> 48];
-                    int len = e >> 8, s = e & 0xFF;
-                    if (!len) {
-                        error = "Corrupt JPEG data: bad Huffman code";
-                        break;
-                    }
-                    jpeg_consume(&b, len);
-                    if (s) {
-                        int32_t v = (int32_t)(b.acc >> (64 - s));
-                        jpeg_consume(&b, s);
-                        if (v < (1 << (s - 1)))
-                            v -= (1 << s) - 1;
-                        pred[c] += v;
-                    }
-                    jpeg_fill(&b);
-                    blk[0] = (int32_t)pred[c];
-                    for (int k = 1; k < 64;) {
-                        e = ac[b.acc >> 48];
-                        len = e >> 8;
-                        int rs = e & 0xFF;
-                        if (!len) {
-                            error = "Corrupt JPEG data: bad Huffman code";
-                            break;
-                        }
-                        jpeg_consume(&b, len);
-                        s = rs & 15;
-                        if (s) {
-                            k += rs >> 4;
-                            int32_t v = (int32_t)(b.acc >> (64 - s));
-                            jpeg_consume(&b, s);
-                            if (v < (1 << (s - 1)))
-                                v -= (1 << s) - 1;
-                            if (k < 64)
-                                blk[jpeg_zigzag[k]] = v;
-                            k++;
-                        } else if (rs == 0xF0) {
-                            k += 16;
-                        } else {
-                            break;
-                        }
-                        jpeg_fill(&b);
-                    }
-                    jpeg_fill(&b);
-                }
-            }
-        }
-    }
-    Py_END_ALLOW_THREADS
-    if (!error && b.insufficient && !recover)
-        error = "Premature end of JPEG data";
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&luts);
-    PyBuffer_Release(&comps);
-    PyBuffer_Release(&coefs);
-    if (error) {
-        PyErr_SetString(PyExc_ValueError, error);
-        return NULL;
-    }
-    Py_RETURN_NONE;
-}
-
-/* One scan of a progressive JPEG (jpeg.py's jpeg_progressive_scan_reference, libjpeg's
- * jdphuff.c), in jpeg_baseline_scan's layout: DC first/refinement scans, AC first scans with
- * end-of-band runs and AC refinement scans with correction bits, over band ss..se at bit
- * position al (ah the previous one). */
+/* One scan (jpeg.py's jpeg_scan_reference): sequential (band 0..63 at bit 0: each block's
+ * DC difference then its AC coefficients) or progressive as libjpeg's jdphuff.c - DC
+ * first/refinement scans, AC first scans with end-of-band runs and AC refinement scans with
+ * correction bits, over band ss..se at bit position al (ah the previous one). */
 static inline int
 jpeg_huff(jpeg_bits *b, const int32_t *lut, int *symbol)
 {
@@ -584,7 +480,7 @@ jpeg_signed(jpeg_bits *b, int n)
 }
 
 static PyObject *
-jpeg_progressive_scan(PyObject *module, PyObject *args)
+jpeg_scan(PyObject *module, PyObject *args)
 {
     Py_buffer data, luts, comps, coefs;
     Py_ssize_t units_w, units_h, restart;
@@ -642,12 +538,15 @@ jpeg_progressive_scan(PyObject *module, PyObject *args)
                         } else if (jpeg_get(&b, 1)) {
                             blk[0] |= p1;
                         }
-                    } else if (ah == 0) {                                /* AC first */
+                        if (se == 0)
+                            continue;
+                    }
+                    if (ah == 0) {                                       /* AC first */
                         if (eobrun) {
                             eobrun--;
                             continue;
                         }
-                        for (k = ss; k <= se;) {
+                        for (k = ss ? ss : 1; k <= se;) {
                             if (jpeg_huff(&b, ac, &sym)) {
                                 error = "Corrupt JPEG data: bad Huffman code";
                                 break;
@@ -996,12 +895,9 @@ static PyMethodDef module_methods[] = {
     {"jpeg_idct", jpeg_idct, METH_VARARGS,
      "jpeg_idct(coefs, multipliers, fast): libjpeg's inverse DCT of int32 blocks (64 int64\n"
      "multipliers) to uint8 samples (see jpeg.jpeg_idct_reference)."},
-    {"jpeg_progressive_scan", jpeg_progressive_scan, METH_VARARGS,
-     "jpeg_progressive_scan(entropy, luts, comps, coefs, units_w, units_h, restart, ss, se,\n"
-     "ah, al): one progressive JPEG scan (see jpeg.jpeg_progressive_scan_reference)."},
-    {"jpeg_baseline_scan", jpeg_baseline_scan, METH_VARARGS,
-     "jpeg_baseline_scan(entropy, luts, comps, coefs, units_w, units_h, restart): Huffman\n"
-     "decoding of a baseline JPEG scan into coefs (see jpeg.jpeg_baseline_scan_reference)."},
+    {"jpeg_scan", jpeg_scan, METH_VARARGS,
+     "jpeg_scan(entropy, luts, comps, coefs, units_w, units_h, restart, ss, se, ah, al,\n"
+     "recover): one JPEG scan's Huffman decoding (see jpeg.jpeg_scan_reference)."},
     {"getitem_method", (PyCFunction)(void (*)(void))getitem_method, METH_FASTCALL,
      "getitem_method(Tensor, placement, getitem): a method descriptor for\n"
      "Tensor.__getitem__ that serves ints and slices in C and hands everything else\n"

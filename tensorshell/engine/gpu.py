@@ -126,6 +126,8 @@ def backends(visible=None) -> list[CupyBackend]:
         if hasattr(cupy, "RawKernel"):  # (the test suite's stand-in CuPy has none)
             gpu_kernels.install(b)
     if found:
+        from .ops import registry
+        registry.GPU_PRESENT = True
         import cupyx
         cupyx.seterr(linalg="raise")  # singular/indefinite matrices raise, as NumPy's do
         _track_peaks()

@@ -72,14 +72,12 @@ def test_bad_and_unsupported_files_say_so():
 @pytest.mark.parametrize("name", ["tf420", "tf444", "tfgray", "pil422", "pilrst", "tfprog",
                                   "pilprog422rst", "pilproggray"])
 def test_python_reference_equals_the_c_scan_decoder(name, monkeypatch):
-    """jpeg_baseline_scan_reference and jpeg_progressive_scan_reference are the definitions
-    of _speedups' scan decoders: both paths must give TensorFlow's pixels (and both refuse a
-    truncated file)."""
+    """jpeg_scan_reference is the definition of _speedups.jpeg_scan: both paths must give
+    TensorFlow's pixels (and both refuse a truncated file)."""
     from tensorshell import jpeg
     data = _file(name)
     with_c = ts.io.decode_jpeg(data).numpy()
-    monkeypatch.setattr(jpeg, "_baseline_scan", jpeg.jpeg_baseline_scan_reference)
-    monkeypatch.setattr(jpeg, "_progressive_scan", jpeg.jpeg_progressive_scan_reference)
+    monkeypatch.setattr(jpeg, "_scan", jpeg.jpeg_scan_reference)
     np.testing.assert_array_equal(ts.io.decode_jpeg(data).numpy(), GOLDEN[name])
     np.testing.assert_array_equal(with_c, GOLDEN[name])
     with pytest.raises(ts.errors.InvalidArgumentError):
@@ -196,6 +194,6 @@ def test_try_recover_truncated(name, monkeypatch):
     assert got.shape == want.shape
     np.testing.assert_array_equal(got[:16], want[:16])
     assert (got == want).all(-1).mean() > 0.9
-    monkeypatch.setattr(jpeg, "_baseline_scan", jpeg.jpeg_baseline_scan_reference)
+    monkeypatch.setattr(jpeg, "_scan", jpeg.jpeg_scan_reference)
     np.testing.assert_array_equal(
         ts.io.decode_jpeg(cut, try_recover_truncated=True).numpy(), got)

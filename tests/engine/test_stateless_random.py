@@ -160,17 +160,11 @@ def test_gamma_draws_are_tensorflows():
 
 @pytest.mark.tf_oracle
 def test_gamma_as_tensorflow_for_more_seeds_and_shapes():
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    tf = pytest.importorskip("tensorflow")
-    for lib in (tf, ts):
-        lib.random.set_seed(11)
-    for case in [dict(shape=[300], alpha=[0.05, 0.9, 1.0, 2.5, 60.0]),
-                 dict(shape=[5, 2], alpha=[[0.2], [3.]], beta=[1., 2., 4.]),
-                 dict(shape=[7], alpha=1.0, dtype=tf.float64)]:
-        for _ in range(2):                         # the op's stream moves on between calls
-            ours = ts.random.gamma(**{**case, "dtype": case.get("dtype", tf.float32).name})
-            theirs = tf.random.gamma(**case)
-            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    tf = _tensorflow()
+    _stateful_draws_agree(tf, "gamma", [
+        dict(shape=[300], alpha=[0.05, 0.9, 1.0, 2.5, 60.0]),
+        dict(shape=[5, 2], alpha=[[0.2], [3.]], beta=[1., 2., 4.]),
+        dict(shape=[7], alpha=1.0, dtype=tf.float64)], rtol=1e-6)
     for seed in ([1, 2], [-7, 2 ** 40]):
         np.testing.assert_allclose(
             ts.random.stateless_gamma([50, 3], seed, [0.4, 1.0, 9.0]).numpy(),
@@ -189,17 +183,29 @@ def test_poisson_draws_are_tensorflows():
 
 @pytest.mark.tf_oracle
 def test_poisson_as_tensorflow_for_more_seeds_and_shapes():
+    tf = _tensorflow()
+    _stateful_draws_agree(tf, "poisson", [
+        dict(shape=[400], lam=[0.0, 0.3, 4.0, 9.99, 10.0, 55.5, 3000.0]),
+        dict(shape=[5, 2], lam=[[0.2], [30.]], dtype=tf.int64),
+        dict(shape=[7], lam=12.0, dtype=tf.float64)], rtol=0)
+
+
+def _tensorflow():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    tf = pytest.importorskip("tensorflow")
+    return pytest.importorskip("tensorflow")
+
+
+def _stateful_draws_agree(tf, op, cases, rtol):
+    """ts.random.<op> and tf.random.<op> from the same global seed draw the same values,
+    call after call (each op's stream moves on between calls)."""
     for lib in (tf, ts):
         lib.random.set_seed(11)
-    for case in [dict(shape=[400], lam=[0.0, 0.3, 4.0, 9.99, 10.0, 55.5, 3000.0]),
-                 dict(shape=[5, 2], lam=[[0.2], [30.]], dtype=tf.int64),
-                 dict(shape=[7], lam=12.0, dtype=tf.float64)]:
-        for _ in range(2):                         # the op's stream moves on between calls
-            ours = ts.random.poisson(**{**case, "dtype": case.get("dtype", tf.float32).name})
-            theirs = tf.random.poisson(**case)
-            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    for case in cases:
+        for _ in range(2):
+            ours = getattr(ts.random, op)(**{**case, "dtype": case.get("dtype",
+                                                                       tf.float32).name})
+            theirs = getattr(tf.random, op)(**case)
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=rtol, atol=0)
 
 
 def test_stateless_poisson_and_binomial_draws_are_tensorflows():

@@ -194,3 +194,15 @@ def test_a_tensor_operand_is_never_converted_to_its_partners_dtype(call):
     naming the cast (these ops used to convert it silently)."""
     with pytest.raises(ts.errors.InvalidArgumentError, match="never converts implicitly"):
         call(ts.constant([1., 2.], ts.float64), ts.constant([1., 2.]))
+
+
+def test_errors_raised_inside_array_libraries_are_told_apart():
+    """The registry translates a TypeError/ValueError whose last frame is in NumPy's (or
+    CuPy's) Python code - arguments an op did not check - and leaves tensorshell's own."""
+    from tensorshell.engine.ops.registry import _raised_outside
+    with pytest.raises(ValueError) as numpy_side:
+        np.pad(np.ones(2), 1, mode="no such mode")
+    assert _raised_outside(numpy_side.value)
+    with pytest.raises(InvalidArgumentError) as ours:
+        ts.reshape(ts.ones(6), [4, -1])
+    assert not _raised_outside(ours.value)

@@ -140,6 +140,9 @@ class RaggedOperand(TypeError):
 
 
 ragged_dispatch = None  # set by tensorshell/ragged.py
+# Set by engine/gpu.py once a GPU backend exists: until then no op can meet a GPU, and the
+# host-placement checks below cost one global read.
+GPU_PRESENT = False
 
 
 def _ragged(op, args, kwargs):
@@ -191,7 +194,7 @@ def _recordable(op, raw):
 
     @functools.wraps(raw)
     def public(*args, **kwargs):
-        if placement.device.backend.is_gpu and _on_host(args, kwargs):
+        if GPU_PRESENT and placement.device.backend.is_gpu and _on_host(args, kwargs):
             with on(CPU0):  # soft placement: GPUs have no string kernels
                 return public(*args, **kwargs)
         try:
@@ -434,7 +437,7 @@ def run(op: OpDef, *arrays, inputs=(), labels=("x", "y"), **kwargs):
 
 def out(data, dtype: DType) -> Tensor:
     dev = home_for(dtype, placement.device if placement.initialized else current())
-    if type(data) is np.ndarray and dev.backend.is_gpu:  # computed on the host
+    if GPU_PRESENT and type(data) is np.ndarray and dev.backend.is_gpu:  # host-computed
         data = dev.backend.from_numpy(data)
     return wrap(data, dtype, dev)
 
@@ -546,7 +549,7 @@ def binary_slow(op: OpDef, rmap, x, y):
     rdt = rmap[xt._dtype.index]
     if rdt is None:
         raise not_allowed(op, xt, "x", f"{public_name(op)}({{x}}, y)")
-    if xt._dtype.is_string and placement.device.backend.is_gpu:
+    if GPU_PRESENT and xt._dtype.is_string and placement.device.backend.is_gpu:
         with on(CPU0):  # soft placement: string kernels run on the host
             return out(run(op, xt._data, yt._data, inputs=(xt, yt)), rdt)
     if max(xt._data.size, yt._data.size) >= PARALLEL_MIN and \
