@@ -71,11 +71,16 @@ def test_tensorflows_values(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_narrow_floats_are_the_float64_result_rounded(name, dtype):
     x = X[np.isfinite(X) & (np.abs(X) < 6e4)].astype(dtype)
-    got = getattr(ts.math.special, name)(ts.constant(x))
-    assert got.dtype.as_numpy_dtype == dtype
+    result = getattr(ts.math.special, name)(ts.constant(x))
+    assert result.dtype.as_numpy_dtype == dtype
     with np.errstate(all="ignore"):
         want = _run(name, x.astype(np.float64)).astype(dtype)
-    np.testing.assert_array_equal(got.numpy(), want)
+    got = result.numpy()
+    if dtype == np.float32 and "GPU" in result.device:
+        # CuPy compiles its kernels with -ftz=true: float32 subnormals may flush to zero
+        flushed = (np.abs(want) < np.finfo(np.float32).tiny) & (got == 0)
+        want = np.where(flushed, got, want)
+    np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("name", NAMES)
