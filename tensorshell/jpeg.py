@@ -505,6 +505,29 @@ def _ycc_to_rgb(y, cb, cr):
     return out
 
 
+def jpeg_upsample_reference(plane, stride, width, height, vertical):
+    """libjpeg's fancy upsampling of the top-left ``height`` x ``width`` samples of a
+    uint8 plane (rows ``stride`` bytes apart): 2x1, or with ``vertical`` 2x2, as uint8
+    bytes [height (x 2), 2 x width]. The definition of _speedups.jpeg_upsample."""
+    if width < 1 or height < 1 or stride < width or memoryview(plane).nbytes < stride * height:
+        raise ValueError("jpeg_upsample: the plane is smaller than asked")
+    p = np.frombuffer(plane, np.uint8)[:stride * height].reshape(height, stride)
+    out = _h2v2_fancy(p, width, height) if vertical else _h2v1_fancy(p, width)
+    return out.astype(np.uint8).tobytes()
+
+
+def jpeg_ycc_to_rgb_reference(y, cb, cr):
+    """Y, Cb and Cr planes (uint8 bytes of one size) to interleaved RGB bytes, as
+    jdcolor.c. The definition of _speedups.jpeg_ycc_to_rgb."""
+    if not memoryview(y).nbytes == memoryview(cb).nbytes == memoryview(cr).nbytes:
+        raise ValueError("jpeg_ycc_to_rgb: planes of different sizes")
+    return _ycc_to_rgb(*(np.frombuffer(v, np.uint8) for v in (y, cb, cr))).tobytes()
+
+
+_upsample = speedups.fast(jpeg_upsample_reference)
+_ycc_to_rgb_bytes = speedups.fast(jpeg_ycc_to_rgb_reference)
+
+
 # -- the whole decode ------------------------------------------------------------------------
 
 def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
@@ -586,11 +609,11 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
             continue
         w = -(-width * c.h // hmax)
         h = -(-height * c.v // vmax)
-        fancy = fancy_upscaling and w > 2
-        if hmax == 2 * c.h and vmax == c.v and fancy:
-            planes.append(_h2v1_fancy(plane, w))
-        elif hmax == 2 * c.h and vmax == 2 * c.v and fancy:
-            planes.append(_h2v2_fancy(plane, w, h))
+        fancy = fancy_upscaling and w > 2 and hmax == 2 * c.h
+        if fancy and vmax in (c.v, 2 * c.v):
+            vertical = vmax == 2 * c.v
+            planes.append(np.frombuffer(_upsample(plane, plane.shape[1], w, h, vertical),
+                                        np.uint8).reshape(h * (1 + vertical), 2 * w))
         elif hmax % c.h == 0 and vmax % c.v == 0:
             planes.append(np.repeat(np.repeat(plane, vmax // c.v, 0), hmax // c.h, 1))
         else:
@@ -606,7 +629,8 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
         return np.stack([gray] * 3, -1)
     if adobe == 0:   # stored as RGB
         return np.stack([p.astype(np.uint8) for p in planes], -1)
-    return _ycc_to_rgb(*planes)
+    rgb = _ycc_to_rgb_bytes(*(np.ascontiguousarray(p, np.uint8) for p in planes))
+    return np.frombuffer(rgb, np.uint8).reshape(height, width, 3).copy()
 
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -756,6 +780,29 @@ def _fdct_islow(blocks):
     return np.swapaxes(one_d(np.swapaxes(rows, 1, 2), True), 1, 2)  # then each column
 
 
+def jpeg_rgb_to_ycc_reference(pixels):
+    """Interleaved RGB bytes to the Y, Cb and Cr planes, one after the other, as
+    jccolor.c. The definition of _speedups.jpeg_rgb_to_ycc."""
+    flat = np.frombuffer(pixels, np.uint8)
+    image = flat[:flat.size // 3 * 3].reshape(-1, 3)
+    return b"".join(v.astype(np.uint8).tobytes() for v in _rgb_to_ycc(image))
+
+
+def jpeg_forward_dct_reference(samples, table):
+    """uint8 blocks of 64 samples: jfdctint.c's DCT of the level-shifted samples, quantised
+    by 8 x ``table`` (64 int64, natural order) with rounding, as int32 bytes. The
+    definition of _speedups.jpeg_forward_dct."""
+    if memoryview(table).nbytes != 64 * 8 or memoryview(samples).nbytes % 64:
+        raise ValueError("jpeg_forward_dct needs whole blocks, 64 divisors")
+    blocks = np.frombuffer(samples, np.uint8).reshape(-1, 8, 8).astype(np.int64) - 128
+    coefs = _quantize(_fdct_islow(blocks).reshape(-1, 64), np.frombuffer(table, np.int64))
+    return coefs.astype(np.int32).tobytes()
+
+
+_rgb_to_ycc_planes = speedups.fast(jpeg_rgb_to_ycc_reference)
+_forward_dct = speedups.fast(jpeg_forward_dct_reference)
+
+
 def _component_blocks(plane, rows, cols):
     """A component's samples padded by edge replication to rows x cols whole blocks, as
     [rows * cols, 8, 8] blocks in raster order."""
@@ -812,10 +859,11 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
     height, width, channels = image.shape
     color = channels == 3
     if color:
-        planes = _rgb_to_ycc(image)
+        planes = list(np.frombuffer(_rgb_to_ycc_planes(np.ascontiguousarray(image, np.uint8)),
+                                    np.uint8).reshape(3, height, width))
         factors = [(2, 2), (1, 1), (1, 1)] if chroma_downsampling else [(1, 1)] * 3
     else:
-        planes, factors = [image[..., 0].astype(np.int64)], [(1, 1)]
+        planes, factors = [image[..., 0].astype(np.uint8)], [(1, 1)]
     hmax = max(h for h, _ in factors)
     vmax = max(v for _, v in factors)
     mcux, mcuy = -(-width // (8 * hmax)), -(-height // (8 * vmax))
@@ -824,16 +872,18 @@ def encode(image: np.ndarray, quality: int = 95, chroma_downsampling: bool = Tru
     for k, (plane, (h, v)) in enumerate(zip(planes, factors)):
         if h != hmax or v != vmax:          # 2x2 averaging, bias 1, 2, 1, 2 ... per row
             cols = -(-(-(-width * h // hmax)) // 8)
-            src = np.pad(plane, ((0, height % 2), (0, cols * 16 - width)), mode="edge")
+            src = np.pad(plane.astype(np.int32), ((0, height % 2), (0, cols * 16 - width)),
+                         mode="edge")
             s = src[0::2, 0::2] + src[0::2, 1::2] + src[1::2, 0::2] + src[1::2, 1::2]
-            bias = np.tile([1, 2], s.shape[1] // 2 + 1)[:s.shape[1]]
-            plane = (s + bias) >> 2
+            bias = np.tile(np.array([1, 2], np.int32), s.shape[1] // 2 + 1)[:s.shape[1]]
+            plane = ((s + bias) >> 2).astype(np.uint8)
         comp_w, comp_h = -(-width * h // hmax), -(-height * v // vmax)
         bw, bh = -(-comp_w // 8), -(-comp_h // 8)
         # (a downsampled plane already spans whole blocks across: its columns past the
         # image were averaged from replicated pixels, with their own rounding biases)
-        blocks = _component_blocks(plane, bh, bw)
-        q = _quantize(_fdct_islow(blocks - 128).reshape(-1, 64), tables[0 if k == 0 else 1])
+        blocks = np.ascontiguousarray(_component_blocks(plane, bh, bw), np.uint8)
+        table = np.ascontiguousarray(tables[0 if k == 0 else 1], np.int64)
+        q = np.frombuffer(_forward_dct(blocks, table), np.int32)
         comps.append((h, v, bw, bh, q.reshape(bh, bw, 64), 0 if k == 0 else 1))
     single = len(comps) == 1
     if progressive:

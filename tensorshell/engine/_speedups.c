@@ -446,27 +446,45 @@ static const uint8_t jpeg_zigzag[64] = {
  * DC difference then its AC coefficients) or progressive as libjpeg's jdphuff.c - DC
  * first/refinement scans, AC first scans with end-of-band runs and AC refinement scans with
  * correction bits, over band ss..se at bit position al (ah the previous one). */
-static inline int
-jpeg_huff(jpeg_bits *b, const int32_t *lut, int *symbol)
+#define JPEG_FAST_BITS 10
+
+/* The first JPEG_FAST_BITS bits' entries of a 65536-entry table, 0 where the code is longer
+ * (or invalid): 4 KB that stay in the L1 cache, where the whole table would not. */
+static void
+jpeg_fast_table(const int32_t *lut, int32_t *fast)
 {
-    int32_t e = lut[b->acc >> 48];
+    for (int i = 0; i < (1 << JPEG_FAST_BITS); i++) {
+        int32_t e = lut[i << (16 - JPEG_FAST_BITS)];
+        fast[i] = (e >> 8) <= JPEG_FAST_BITS ? e : 0;
+    }
+}
+
+static inline int
+jpeg_huff(jpeg_bits *b, const int32_t *fast, const int32_t *lut, int *symbol)
+{
+    if (b->n < 32)          /* at least 32 bits: a code (16 at most) and its extra bits */
+        jpeg_fill(b);
+    int32_t e = fast[b->acc >> (64 - JPEG_FAST_BITS)];
+    if (!e)
+        e = lut[b->acc >> 48];
     int len = e >> 8;
     if (!len)
         return -1;
     jpeg_consume(b, len);
-    jpeg_fill(b);
     *symbol = e & 0xFF;
     return 0;
 }
 
+/* The next n (at most 16) bits; jpeg_huff's fill leaves enough for a code's extra bits. */
 static inline int32_t
 jpeg_get(jpeg_bits *b, int n)
 {
     if (!n)
         return 0;
+    if (b->n < 16)
+        jpeg_fill(b);
     int32_t v = (int32_t)(b->acc >> (64 - n));
     jpeg_consume(b, n);
-    jpeg_fill(b);
     return v;
 }
 
@@ -505,7 +523,17 @@ jpeg_scan(PyObject *module, PyObject *args)
     Py_ssize_t total = units_w * units_h;
     int32_t p1 = 1 << al, m1 = -(1 << al);
     int64_t eobrun = 0;
+    int32_t *fast = error ? NULL : PyMem_Malloc(ntables * (sizeof(int32_t) << JPEG_FAST_BITS));
+    if (!error && !fast) {
+        PyBuffer_Release(&data);
+        PyBuffer_Release(&luts);
+        PyBuffer_Release(&comps);
+        PyBuffer_Release(&coefs);
+        return PyErr_NoMemory();
+    }
     Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t t = 0; fast && t < ntables; t++)
+        jpeg_fast_table(lut + 65536 * t, fast + (t << JPEG_FAST_BITS));
     jpeg_fill(&b);
     for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
         if (restart && unit && unit % restart == 0) {      /* RSTn: realign, reset */
@@ -523,13 +551,15 @@ jpeg_scan(PyObject *module, PyObject *args)
         for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
             const int64_t *r = cp + 6 * c;
             const int32_t *dc = lut + 65536 * r[4], *ac = lut + 65536 * r[5];
+            const int32_t *dcf = fast + (r[4] << JPEG_FAST_BITS);
+            const int32_t *acf = fast + (r[5] << JPEG_FAST_BITS);
             for (int64_t y = 0; !error && y < r[1]; y++) {
                 for (int64_t x = 0; !error && x < r[0]; x++) {
                     int32_t *blk = coef + r[3] + 64 * ((uy * r[1] + y) * r[2] + ux * r[0] + x);
                     int sym, k;
                     if (ss == 0) {                                       /* DC */
                         if (ah == 0) {
-                            if (jpeg_huff(&b, dc, &sym)) {
+                            if (jpeg_huff(&b, dcf, dc, &sym)) {
                                 error = "Corrupt JPEG data: bad Huffman code";
                                 break;
                             }
@@ -547,7 +577,7 @@ jpeg_scan(PyObject *module, PyObject *args)
                             continue;
                         }
                         for (k = ss ? ss : 1; k <= se;) {
-                            if (jpeg_huff(&b, ac, &sym)) {
+                            if (jpeg_huff(&b, acf, ac, &sym)) {
                                 error = "Corrupt JPEG data: bad Huffman code";
                                 break;
                             }
@@ -571,7 +601,7 @@ jpeg_scan(PyObject *module, PyObject *args)
                         k = ss;
                         if (!eobrun) {
                             while (k <= se) {
-                                if (jpeg_huff(&b, ac, &sym)) {
+                                if (jpeg_huff(&b, acf, ac, &sym)) {
                                     error = "Corrupt JPEG data: bad Huffman code";
                                     break;
                                 }
@@ -615,6 +645,7 @@ jpeg_scan(PyObject *module, PyObject *args)
         }
     }
     Py_END_ALLOW_THREADS
+    PyMem_Free(fast);
     if (!error && b.insufficient && !recover)
         error = "Premature end of JPEG data";
     PyBuffer_Release(&data);
@@ -748,26 +779,24 @@ typedef struct {
     int failed;
 } jpeg_out;
 
+/* Write the n bits pending in whole bytes while at least `keep` + 8 remain. */
 static void
-jpeg_put(jpeg_out *o, uint32_t code, int length)
+jpeg_drain(jpeg_out *o, int keep)
 {
-    if (!length)
-        return;
-    o->acc = (o->acc << length) | (code & ((1u << length) - 1));
-    o->n += length;
-    while (o->n >= 8) {
+    if (o->len + 16 > o->cap) {
+        Py_ssize_t cap = o->cap * 2 + 4096;
+        uint8_t *grown = (uint8_t *)realloc(o->buf, (size_t)cap);
+        if (!grown) {
+            o->failed = 1;
+            o->n = 0;
+            return;
+        }
+        o->buf = grown;
+        o->cap = cap;
+    }
+    while (o->n >= keep + 8) {
         o->n -= 8;
         uint8_t byte = (uint8_t)(o->acc >> o->n);
-        if (o->len + 2 > o->cap) {
-            Py_ssize_t cap = o->cap * 2 + 1024;
-            uint8_t *grown = (uint8_t *)realloc(o->buf, (size_t)cap);
-            if (!grown) {
-                o->failed = 1;
-                return;
-            }
-            o->buf = grown;
-            o->cap = cap;
-        }
         o->buf[o->len++] = byte;
         if (byte == 0xFF)
             o->buf[o->len++] = 0;
@@ -775,13 +804,27 @@ jpeg_put(jpeg_out *o, uint32_t code, int length)
     o->acc &= ((uint64_t)1 << o->n) - 1;
 }
 
+/* Append `length` (at most 32) bits; bytes leave in groups once 32 bits are pending. */
+static inline void
+jpeg_put(jpeg_out *o, uint32_t code, int length)
+{
+    o->acc = (o->acc << length) | (code & (uint32_t)(((uint64_t)1 << length) - 1));
+    o->n += length;
+    if (o->n >= 32)
+        jpeg_drain(o, 0);
+}
+
 static inline int
 jpeg_magnitude(int32_t v, uint32_t *bits)
 {
     uint32_t a = (uint32_t)(v < 0 ? -(int64_t)v : v);
+#if defined(__GNUC__) || defined(__clang__)
+    int s = a ? 32 - __builtin_clz(a) : 0;
+#else
     int s = 0;
     while (a >> s)
         s++;
+#endif
     *bits = v >= 0 ? (uint32_t)v : (uint32_t)(v + (1 << s) - 1);
     return s;
 }
@@ -830,8 +873,7 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
             if (count) {
                 counts[256 * dc + s]++;
             } else {
-                jpeg_put(&o, (uint32_t)code[256 * dc + s], len[256 * dc + s]);
-                jpeg_put(&o, bits, s);
+                jpeg_put(&o, ((uint32_t)code[256 * dc + s] << s) | bits, len[256 * dc + s] + s);
             }
             int run = 0;
             for (int k = 1; k < 64; k++) {
@@ -852,8 +894,8 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
                 if (count) {
                     counts[256 * ac + sym]++;
                 } else {
-                    jpeg_put(&o, (uint32_t)code[256 * ac + sym], len[256 * ac + sym]);
-                    jpeg_put(&o, bits, s);
+                    jpeg_put(&o, ((uint32_t)code[256 * ac + sym] << s) | bits,
+                             len[256 * ac + sym] + s);
                 }
                 run = 0;
             }
@@ -864,8 +906,12 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
                     jpeg_put(&o, (uint32_t)code[256 * ac], len[256 * ac]);
             }
         }
-        if (!count && o.n)
-            jpeg_put(&o, (1u << (8 - o.n)) - 1, 8 - o.n);
+        if (!count) {
+            jpeg_drain(&o, 0);
+            if (o.n)
+                jpeg_put(&o, (1u << (8 - o.n)) - 1, 8 - o.n);
+            jpeg_drain(&o, 0);
+        }
         Py_END_ALLOW_THREADS
         if (o.failed)
             error = "out of memory";
@@ -888,7 +934,195 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
     return result;
 }
 
+/* The pixel stages around the DCTs (jpeg.py's *_reference functions are the definitions):
+ * libjpeg-turbo's colour conversions in 16-bit fixed point (jccolor.c, jdcolor.c), its
+ * "fancy" triangle-filter upsampling of 2x1 and 2x2 chroma (jdsample.c), and the accurate
+ * forward DCT (jfdctint.c) with the encoder's rounding quantisation (jcdctmgr.c). */
+#define JPEG_FIX(x) ((int64_t)((x) * 65536.0 + 0.5))
+
+static PyObject *
+jpeg_rgb_to_ycc(PyObject *module, PyObject *arg)
+{
+    Py_buffer px;
+    if (PyObject_GetBuffer(arg, &px, PyBUF_SIMPLE) < 0)
+        return NULL;
+    Py_ssize_t n = px.len / 3;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 3 * n);
+    if (out) {
+        const uint8_t *p = (const uint8_t *)px.buf;
+        uint8_t *y = (uint8_t *)PyBytes_AS_STRING(out), *cb = y + n, *cr = cb + n;
+        const int64_t half = 1 << 15, centre = ((int64_t)128 << 16) + half - 1;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int64_t r = p[3 * i], g = p[3 * i + 1], b = p[3 * i + 2];
+            y[i] = (uint8_t)((JPEG_FIX(0.29900) * r + JPEG_FIX(0.58700) * g +
+                              JPEG_FIX(0.11400) * b + half) >> 16);
+            cb[i] = (uint8_t)((-JPEG_FIX(0.16874) * r - JPEG_FIX(0.33126) * g +
+                               JPEG_FIX(0.5) * b + centre) >> 16);
+            cr[i] = (uint8_t)((JPEG_FIX(0.5) * r - JPEG_FIX(0.41869) * g -
+                               JPEG_FIX(0.08131) * b + centre) >> 16);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&px);
+    return out;
+}
+
+static PyObject *
+jpeg_ycc_to_rgb(PyObject *module, PyObject *args)
+{
+    Py_buffer y, cb, cr;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &y, &cb, &cr))
+        return NULL;
+    PyObject *out = NULL;
+    if (cb.len != y.len || cr.len != y.len) {
+        PyErr_SetString(PyExc_ValueError, "jpeg_ycc_to_rgb: planes of different sizes");
+    } else if ((out = PyBytes_FromStringAndSize(NULL, 3 * y.len)) != NULL) {
+        int32_t cr_r[256], cr_g[256], cb_g[256], cb_b[256];
+        for (int i = 0; i < 256; i++) {
+            int64_t x = i - 128;
+            cr_r[i] = (int32_t)((JPEG_FIX(1.40200) * x + (1 << 15)) >> 16);
+            cr_g[i] = (int32_t)(-JPEG_FIX(0.71414) * x);
+            cb_g[i] = (int32_t)(-JPEG_FIX(0.34414) * x + (1 << 15));
+            cb_b[i] = (int32_t)((JPEG_FIX(1.77200) * x + (1 << 15)) >> 16);
+        }
+        const uint8_t *py = y.buf, *pb = cb.buf, *pr = cr.buf;
+        uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < y.len; i++) {
+            int32_t v = py[i], b = pb[i], r = pr[i];
+            int32_t rgb[3] = {v + cr_r[r], v + ((cb_g[b] + cr_g[r]) >> 16), v + cb_b[b]};
+            for (int k = 0; k < 3; k++)
+                o[3 * i + k] = (uint8_t)(rgb[k] < 0 ? 0 : rgb[k] > 255 ? 255 : rgb[k]);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&cb);
+    PyBuffer_Release(&cr);
+    return out;
+}
+
+static PyObject *
+jpeg_upsample(PyObject *module, PyObject *args)
+{
+    Py_buffer plane;
+    Py_ssize_t stride, width, height;
+    int vertical;
+    if (!PyArg_ParseTuple(args, "y*nnnp", &plane, &stride, &width, &height, &vertical))
+        return NULL;
+    PyObject *out = NULL;
+    if (width < 1 || height < 1 || stride < width || plane.len < stride * height) {
+        PyErr_SetString(PyExc_ValueError, "jpeg_upsample: the plane is smaller than asked");
+    } else if ((out = PyBytes_FromStringAndSize(
+                    NULL, 2 * width * height * (vertical ? 2 : 1))) != NULL) {
+        const uint8_t *p = (const uint8_t *)plane.buf;
+        uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+        int32_t *rows = PyMem_Malloc((size_t)width * sizeof(int32_t));
+        if (!rows) {
+            Py_DECREF(out);
+            PyBuffer_Release(&plane);
+            return PyErr_NoMemory();
+        }
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t r = 0; r < height * (vertical ? 2 : 1); r++) {
+            Py_ssize_t i = vertical ? r / 2 : r, near = i;
+            if (vertical)
+                near = r % 2 ? (i + 1 < height ? i + 1 : i) : (i ? i - 1 : 0);
+            for (Py_ssize_t j = 0; j < width; j++)
+                rows[j] = vertical ? 3 * p[i * stride + j] + p[near * stride + j]
+                                   : p[i * stride + j];
+            int shift = vertical ? 4 : 2;
+            int32_t even = vertical ? 8 : 1, odd = vertical ? 7 : 2;
+            uint8_t *line = o + r * 2 * width;
+            for (Py_ssize_t j = 0; j < width; j++) {
+                int32_t left = rows[j ? j - 1 : 0], right = rows[j + 1 < width ? j + 1 : j];
+                line[2 * j] = (uint8_t)((3 * rows[j] + left + even) >> shift);
+                line[2 * j + 1] = (uint8_t)((3 * rows[j] + right + odd) >> shift);
+            }
+        }
+        Py_END_ALLOW_THREADS
+        PyMem_Free(rows);
+    }
+    PyBuffer_Release(&plane);
+    return out;
+}
+
+static void
+jpeg_fdct_1d(const int64_t *in, int step, int64_t *out, int ostep, int final)
+{
+    int64_t t0 = in[0] + in[7 * step], t7 = in[0] - in[7 * step];
+    int64_t t1 = in[step] + in[6 * step], t6 = in[step] - in[6 * step];
+    int64_t t2 = in[2 * step] + in[5 * step], t5 = in[2 * step] - in[5 * step];
+    int64_t t3 = in[3 * step] + in[4 * step], t4 = in[3 * step] - in[4 * step];
+    int64_t t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+    int shift = final ? 15 : 11;                       /* CONST_BITS +/- PASS1_BITS */
+    int64_t round = (int64_t)1 << (shift - 1);
+    out[0] = final ? (t10 + t11 + 2) >> 2 : (t10 + t11) * 4;
+    out[4 * ostep] = final ? (t10 - t11 + 2) >> 2 : (t10 - t11) * 4;
+    int64_t z1 = (t12 + t13) * 4433;
+    out[2 * ostep] = (z1 + t13 * 6270 + round) >> shift;
+    out[6 * ostep] = (z1 + t12 * -15137 + round) >> shift;
+    int64_t z2 = t5 + t6, z3 = t4 + t6, z4 = t5 + t7;
+    z1 = t4 + t7;
+    int64_t z5 = (z3 + z4) * 9633;
+    t4 *= 2446; t5 *= 16819; t6 *= 25172; t7 *= 12299;
+    z1 *= -7373; z2 *= -20995; z3 = z3 * -16069 + z5; z4 = z4 * -3196 + z5;
+    out[7 * ostep] = (t4 + z1 + z3 + round) >> shift;
+    out[5 * ostep] = (t5 + z2 + z4 + round) >> shift;
+    out[3 * ostep] = (t6 + z2 + z3 + round) >> shift;
+    out[1 * ostep] = (t7 + z1 + z4 + round) >> shift;
+}
+
+static PyObject *
+jpeg_forward_dct(PyObject *module, PyObject *args)
+{
+    Py_buffer samples, table;
+    if (!PyArg_ParseTuple(args, "y*y*", &samples, &table))
+        return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t nblocks = samples.len / 64;
+    if (table.len != 64 * (Py_ssize_t)sizeof(int64_t) || samples.len % 64) {
+        PyErr_SetString(PyExc_ValueError, "jpeg_forward_dct needs whole blocks, 64 divisors");
+    } else if ((out = PyBytes_FromStringAndSize(NULL, nblocks * 64 * sizeof(int32_t)))) {
+        const uint8_t *sp = (const uint8_t *)samples.buf;
+        const int64_t *q = (const int64_t *)table.buf;
+        int32_t *o = (int32_t *)PyBytes_AS_STRING(out);
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t b = 0; b < nblocks; b++) {
+            int64_t in[64], ws[64], res[64];
+            for (int i = 0; i < 64; i++)
+                in[i] = (int64_t)sp[64 * b + i] - 128;
+            for (int row = 0; row < 8; row++)
+                jpeg_fdct_1d(in + 8 * row, 1, ws + 8 * row, 1, 0);
+            for (int col = 0; col < 8; col++)
+                jpeg_fdct_1d(ws + col, 8, res + col, 8, 1);
+            for (int i = 0; i < 64; i++) {
+                int64_t d = q[i] << 3, a = res[i] < 0 ? -res[i] : res[i];
+                int64_t v = d > 0 ? (a + (d >> 1)) / d : 0;
+                o[64 * b + i] = (int32_t)(res[i] < 0 ? -v : v);
+            }
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&samples);
+    PyBuffer_Release(&table);
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
+    {"jpeg_rgb_to_ycc", jpeg_rgb_to_ycc, METH_O,
+     "jpeg_rgb_to_ycc(pixels): interleaved RGB bytes to Y, Cb and Cr planes, one after\n"
+     "the other (see jpeg.jpeg_rgb_to_ycc_reference)."},
+    {"jpeg_ycc_to_rgb", jpeg_ycc_to_rgb, METH_VARARGS,
+     "jpeg_ycc_to_rgb(y, cb, cr): Y, Cb and Cr planes to interleaved RGB bytes\n"
+     "(see jpeg.jpeg_ycc_to_rgb_reference)."},
+    {"jpeg_upsample", jpeg_upsample, METH_VARARGS,
+     "jpeg_upsample(plane, stride, width, height, vertical): libjpeg's fancy 2x1 or 2x2\n"
+     "upsampling of a chroma plane (see jpeg.jpeg_upsample_reference)."},
+    {"jpeg_forward_dct", jpeg_forward_dct, METH_VARARGS,
+     "jpeg_forward_dct(samples, table): the accurate forward DCT of uint8 blocks, quantised\n"
+     "by 8 x the table, as int32 (see jpeg.jpeg_forward_dct_reference)."},
     {"jpeg_encode_scan", jpeg_encode_scan, METH_VARARGS,
      "jpeg_encode_scan(blocks, comp_ids, table_ids, codes, lengths, count): a baseline\n"
      "JPEG scan's Huffman coding (see jpeg.jpeg_encode_scan_reference)."},

@@ -71,13 +71,16 @@ def test_bad_and_unsupported_files_say_so():
 
 @pytest.mark.parametrize("name", ["tf420", "tf444", "tfgray", "pil422", "pilrst", "tfprog",
                                   "pilprog422rst", "pilproggray"])
-def test_python_reference_equals_the_c_scan_decoder(name, monkeypatch):
-    """jpeg_scan_reference is the definition of _speedups.jpeg_scan: both paths must give
-    TensorFlow's pixels (and both refuse a truncated file)."""
+def test_python_references_equal_the_c_decoder(name, monkeypatch):
+    """jpeg_scan_reference, jpeg_upsample_reference and jpeg_ycc_to_rgb_reference define
+    their _speedups functions: both paths must give TensorFlow's pixels (and both refuse a
+    truncated file)."""
     from tensorshell import jpeg
     data = _file(name)
     with_c = ts.io.decode_jpeg(data).numpy()
     monkeypatch.setattr(jpeg, "_scan", jpeg.jpeg_scan_reference)
+    monkeypatch.setattr(jpeg, "_upsample", jpeg.jpeg_upsample_reference)
+    monkeypatch.setattr(jpeg, "_ycc_to_rgb_bytes", jpeg.jpeg_ycc_to_rgb_reference)
     np.testing.assert_array_equal(ts.io.decode_jpeg(data).numpy(), GOLDEN[name])
     np.testing.assert_array_equal(with_c, GOLDEN[name])
     with pytest.raises(ts.errors.InvalidArgumentError):
@@ -156,6 +159,81 @@ def test_c_inverse_dct_equals_its_reference(fast):
     multipliers = rng.integers(1, 120, 64).astype(np.int64)
     got = speedups.C.jpeg_idct(blocks.tobytes(), multipliers.tobytes(), fast)
     assert got == jpeg.jpeg_idct_reference(blocks.tobytes(), multipliers, fast)
+
+
+def test_python_references_equal_the_c_encoder(monkeypatch):
+    """jpeg_rgb_to_ycc_reference, jpeg_forward_dct_reference and jpeg_encode_scan_reference
+    define their _speedups functions: both paths write TensorFlow's bytes."""
+    from tensorshell import jpeg
+    monkeypatch.setattr(jpeg, "_rgb_to_ycc_planes", jpeg.jpeg_rgb_to_ycc_reference)
+    monkeypatch.setattr(jpeg, "_forward_dct", jpeg.jpeg_forward_dct_reference)
+    monkeypatch.setattr(jpeg, "_encode_scan", jpeg.jpeg_encode_scan_reference)
+    for name, quality, chroma in [("a", 95, True), ("b", 30, False), ("g", 75, True)]:
+        got = ts.io.encode_jpeg(ENCODED[name], quality=quality, chroma_downsampling=chroma)
+        key = f"{name}_q{quality}" + ("" if chroma else "_444")
+        assert got.numpy() == ENCODED[key].tobytes(), key
+
+
+def _c_or_skip():
+    from tensorshell.engine import speedups
+    if speedups.C is None:
+        pytest.skip("the C extension is not built here")
+    return speedups.C
+
+
+@pytest.mark.parametrize("vertical", [False, True])
+@pytest.mark.parametrize("shape", [(1, 1), (1, 5), (7, 1), (9, 13), (16, 40)])
+def test_c_upsampling_equals_its_reference(shape, vertical):
+    from tensorshell import jpeg
+    C = _c_or_skip()
+    height, width = shape
+    rng = np.random.default_rng(height * 100 + width)
+    plane = rng.integers(0, 256, (height + 2, width + 3), np.uint8)  # a wider, taller buffer
+    plane[0, :2] = [0, 255]
+    args = (plane.tobytes(), width + 3, width, height, vertical)
+    got = C.jpeg_upsample(*args)
+    assert got == jpeg.jpeg_upsample_reference(*args)
+    assert len(got) == 2 * width * height * (2 if vertical else 1)
+    for call in (C.jpeg_upsample, jpeg.jpeg_upsample_reference):
+        with pytest.raises(ValueError, match="smaller than asked"):
+            call(plane.tobytes(), width + 3, width, height + 3, vertical)
+
+
+def test_c_colour_conversions_equal_their_references():
+    from tensorshell import jpeg
+    C = _c_or_skip()
+    rng = np.random.default_rng(3)
+    every = np.stack(np.meshgrid(np.arange(256), np.arange(0, 256, 5), np.arange(0, 256, 3),
+                                 indexing="ij"), -1).reshape(-1, 3).astype(np.uint8)
+    pixels = np.concatenate([every, rng.integers(0, 256, (1000, 3), np.uint8)]).tobytes()
+    planes = C.jpeg_rgb_to_ycc(pixels)
+    assert planes == jpeg.jpeg_rgb_to_ycc_reference(pixels)
+    n = len(pixels) // 3
+    y, cb, cr = planes[:n], planes[n:2 * n], planes[2 * n:]
+    rgb = C.jpeg_ycc_to_rgb(y, cb, cr)       # (every Y, Cb, Cr triple's clipping included)
+    assert rgb == jpeg.jpeg_ycc_to_rgb_reference(y, cb, cr)
+    assert C.jpeg_ycc_to_rgb(pixels[:n], pixels[n:2 * n], pixels[2 * n:]) == \
+        jpeg.jpeg_ycc_to_rgb_reference(pixels[:n], pixels[n:2 * n], pixels[2 * n:])
+    back = np.frombuffer(rgb, np.uint8).astype(int) - np.frombuffer(pixels, np.uint8)
+    assert np.abs(back).max() <= 3                        # the round trip nearly returns
+    for call in (C.jpeg_ycc_to_rgb, jpeg.jpeg_ycc_to_rgb_reference):
+        with pytest.raises(ValueError, match="different sizes"):
+            call(y, cb[1:], cr)
+
+
+def test_c_forward_dct_equals_its_reference():
+    from tensorshell import jpeg
+    C = _c_or_skip()
+    rng = np.random.default_rng(5)
+    blocks = rng.integers(0, 256, (200, 64), np.uint8)
+    blocks[0], blocks[1] = 0, 255                          # the extreme DCs
+    blocks[2] = np.where(np.indices((8, 8)).sum(0) % 2, 0, 255).ravel()  # the extreme AC
+    for table in (np.ones(64, np.int64), rng.integers(1, 256, 64).astype(np.int64)):
+        got = C.jpeg_forward_dct(blocks.tobytes(), table.tobytes())
+        assert got == jpeg.jpeg_forward_dct_reference(blocks.tobytes(), table.tobytes())
+    for call in (C.jpeg_forward_dct, jpeg.jpeg_forward_dct_reference):
+        with pytest.raises(ValueError, match="whole blocks"):
+            call(blocks.tobytes()[:100], table.tobytes())
 
 
 @pytest.mark.parametrize("count", [True, False])
