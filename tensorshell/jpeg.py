@@ -43,8 +43,23 @@ class _Component:
     __slots__ = ("cid", "h", "v", "tq", "td", "ta", "blocks", "bw", "bh", "offset")
 
 
-def _huffman_lut(counts, symbols):
-    """A 65536-entry table: for any 16 bits starting with a code, (length << 8) | symbol."""
+def _huffman_spec(counts, symbols):
+    """A DHT table as the scan decoders take it: uint8 [272], its 16 code counts then its
+    symbols (zero-padded to 256)."""
+    if sum(counts) > 256:
+        raise JpegError("Bogus Huffman table definition")
+    if len(symbols) < sum(counts):
+        raise ValueError("the DHT segment is cut short")    # (a truncated or corrupt file)
+    spec = np.zeros(272, np.uint8)
+    spec[:16] = counts
+    spec[16:16 + len(symbols)] = symbols
+    return spec
+
+
+def _huffman_lut(spec):
+    """A 65536-entry table for a ``_huffman_spec``: for any 16 bits starting with a code,
+    (length << 8) | symbol (codes that do not fit in 16 bits never match)."""
+    counts, symbols = spec[:16].tolist(), spec[16:].tolist()
     lut = np.zeros(1 << 16, dtype=np.int32)
     code, k = 0, 0
     for length in range(1, 17):
@@ -102,7 +117,7 @@ def _parse(data: bytes, recover: bool = False):
                 counts = list(seg[i + 1:i + 17])
                 n = sum(counts)
                 symbols = list(seg[i + 17:i + 17 + n])
-                (ac_tables if tc else dc_tables)[th] = _huffman_lut(counts, symbols)
+                (ac_tables if tc else dc_tables)[th] = _huffman_spec(counts, symbols)
                 i += 17 + n
         elif marker in (0xC0, 0xC1, 0xC2):
             progressive = marker == 0xC2
@@ -265,7 +280,7 @@ class _Bits:
 def jpeg_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart, ss=0, se=63,
                         ah=0, al=0, recover=False):
     """Huffman-decode one scan into ``coefs`` (int32, all components' blocks of 64
-    natural-order coefficients): ``luts`` int32 [tables, 65536] of (length << 8) | symbol,
+    natural-order coefficients): ``luts`` uint8 [tables, 272] of ``_huffman_spec``s,
     ``comps`` int64 [members, 6] of (h, v, row stride in blocks, offset of the component's
     blocks in coefs, DC table, AC table), ``units_w`` x ``units_h`` units (MCUs, or single
     blocks when h = v = 1), restart markers every ``restart`` units (0: none).
@@ -276,7 +291,7 @@ def jpeg_scan_reference(entropy, luts, comps, coefs, units_w, units_h, restart, 
     one component's band ``ss``..``se`` at bit ``al`` (``ah`` the previous one), with
     end-of-band runs. Data that runs out raises, or with ``recover`` leaves the remaining
     units untouched as libjpeg does. The C version in _speedups.c does the same."""
-    tables = [t.tolist() for t in np.asarray(luts)]
+    tables = [_huffman_lut(t).tolist() for t in np.asarray(luts, np.uint8).reshape(-1, 272)]
     rows = np.asarray(comps, np.int64).reshape(-1, 6).tolist()
     zigzag = _ZIGZAG.tolist()
     p1, m1 = 1 << al, -1 << al
@@ -574,7 +589,7 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
         for c in members:
             if dc_needed and c.td not in dc_tables or ac_needed and c.ta not in ac_tables:
                 raise JpegError("Huffman table missing")
-        empty = np.zeros(1 << 16, np.int32)
+        empty = np.zeros(272, np.uint8)
         luts = np.stack([dc_tables.get(c.td, empty) for c in members]
                         + [ac_tables.get(c.ta, empty) for c in members])
         n = len(members)

@@ -448,29 +448,56 @@ static const uint8_t jpeg_zigzag[64] = {
  * correction bits, over band ss..se at bit position al (ah the previous one). */
 #define JPEG_FAST_BITS 10
 
-/* The first JPEG_FAST_BITS bits' entries of a 65536-entry table, 0 where the code is longer
- * (or invalid): 4 KB that stay in the L1 cache, where the whole table would not. */
+/* A Huffman table built from its DHT counts and symbols (jpeg.py's _huffman_spec, 272
+ * bytes): codes of up to JPEG_FAST_BITS bits found in one look-up of the next bits (4 KB,
+ * L1-resident), longer ones by their length's canonical range; codes that do not fit in
+ * 16 bits never match, as in jpeg.py's 65536-entry _huffman_lut. */
+typedef struct {
+    int32_t fast[1 << JPEG_FAST_BITS];   /* (length << 8) | symbol, 0: longer or invalid */
+    int64_t start[17], count[17], offset[17];
+    const uint8_t *symbols;
+} jpeg_table;
+
 static void
-jpeg_fast_table(const int32_t *lut, int32_t *fast)
+jpeg_build_table(const uint8_t *spec, jpeg_table *t)
 {
-    for (int i = 0; i < (1 << JPEG_FAST_BITS); i++) {
-        int32_t e = lut[i << (16 - JPEG_FAST_BITS)];
-        fast[i] = (e >> 8) <= JPEG_FAST_BITS ? e : 0;
+    int64_t code = 0, k = 0;
+    memset(t->fast, 0, sizeof t->fast);
+    t->symbols = spec + 16;
+    for (int length = 1; length <= 16; length++) {
+        t->start[length] = code;
+        t->count[length] = spec[length - 1];
+        t->offset[length] = k;
+        for (int i = 0; i < spec[length - 1]; i++, code++, k++) {
+            if (length > JPEG_FAST_BITS || code >= ((int64_t)1 << length))
+                continue;
+            int span = 1 << (JPEG_FAST_BITS - length);
+            for (int j = 0; j < span; j++)
+                t->fast[(code << (JPEG_FAST_BITS - length)) + j] =
+                    (length << 8) | spec[16 + k];
+        }
+        code <<= 1;
     }
 }
 
 static inline int
-jpeg_huff(jpeg_bits *b, const int32_t *fast, const int32_t *lut, int *symbol)
+jpeg_huff(jpeg_bits *b, const jpeg_table *t, int *symbol)
 {
     if (b->n < 32)          /* at least 32 bits: a code (16 at most) and its extra bits */
         jpeg_fill(b);
-    int32_t e = fast[b->acc >> (64 - JPEG_FAST_BITS)];
-    if (!e)
-        e = lut[b->acc >> 48];
-    int len = e >> 8;
-    if (!len)
-        return -1;
-    jpeg_consume(b, len);
+    int32_t e = t->fast[b->acc >> (64 - JPEG_FAST_BITS)];
+    if (!e) {
+        for (int length = JPEG_FAST_BITS + 1; length <= 16; length++) {
+            int64_t i = (int64_t)(b->acc >> (64 - length)) - t->start[length];
+            if (i >= 0 && i < t->count[length]) {
+                e = (length << 8) | t->symbols[t->offset[length] + i];
+                break;
+            }
+        }
+        if (!e)
+            return -1;
+    }
+    jpeg_consume(b, e >> 8);
     *symbol = e & 0xFF;
     return 0;
 }
@@ -506,11 +533,10 @@ jpeg_scan(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "y*y*y*w*nnniiii|p", &data, &luts, &comps, &coefs, &units_w,
                           &units_h, &restart, &ss, &se, &ah, &al, &recover))
         return NULL;
-    const int32_t *lut = (const int32_t *)luts.buf;
     const int64_t *cp = (const int64_t *)comps.buf;
     int32_t *coef = (int32_t *)coefs.buf;
     Py_ssize_t ncomp = comps.len / (6 * (Py_ssize_t)sizeof(int64_t));
-    Py_ssize_t ntables = luts.len / (65536 * (Py_ssize_t)sizeof(int32_t));
+    Py_ssize_t ntables = luts.len / 272;
     Py_ssize_t ncoef = coefs.len / (Py_ssize_t)sizeof(int32_t);
     const char *error = NULL;
     int64_t pred[8] = {0};
@@ -523,8 +549,8 @@ jpeg_scan(PyObject *module, PyObject *args)
     Py_ssize_t total = units_w * units_h;
     int32_t p1 = 1 << al, m1 = -(1 << al);
     int64_t eobrun = 0;
-    int32_t *fast = error ? NULL : PyMem_Malloc(ntables * (sizeof(int32_t) << JPEG_FAST_BITS));
-    if (!error && !fast) {
+    jpeg_table *tables = error ? NULL : PyMem_Malloc((ntables ? ntables : 1) * sizeof(jpeg_table));
+    if (!error && !tables) {
         PyBuffer_Release(&data);
         PyBuffer_Release(&luts);
         PyBuffer_Release(&comps);
@@ -532,8 +558,8 @@ jpeg_scan(PyObject *module, PyObject *args)
         return PyErr_NoMemory();
     }
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t t = 0; fast && t < ntables; t++)
-        jpeg_fast_table(lut + 65536 * t, fast + (t << JPEG_FAST_BITS));
+    for (Py_ssize_t t = 0; tables && t < ntables; t++)
+        jpeg_build_table((const uint8_t *)luts.buf + 272 * t, tables + t);
     jpeg_fill(&b);
     for (Py_ssize_t unit = 0; !error && unit < total; unit++) {
         if (restart && unit && unit % restart == 0) {      /* RSTn: realign, reset */
@@ -550,16 +576,14 @@ jpeg_scan(PyObject *module, PyObject *args)
         Py_ssize_t uy = unit / units_w, ux = unit % units_w;
         for (Py_ssize_t c = 0; !error && c < ncomp; c++) {
             const int64_t *r = cp + 6 * c;
-            const int32_t *dc = lut + 65536 * r[4], *ac = lut + 65536 * r[5];
-            const int32_t *dcf = fast + (r[4] << JPEG_FAST_BITS);
-            const int32_t *acf = fast + (r[5] << JPEG_FAST_BITS);
+            const jpeg_table *dc = tables + r[4], *ac = tables + r[5];
             for (int64_t y = 0; !error && y < r[1]; y++) {
                 for (int64_t x = 0; !error && x < r[0]; x++) {
                     int32_t *blk = coef + r[3] + 64 * ((uy * r[1] + y) * r[2] + ux * r[0] + x);
                     int sym, k;
                     if (ss == 0) {                                       /* DC */
                         if (ah == 0) {
-                            if (jpeg_huff(&b, dcf, dc, &sym)) {
+                            if (jpeg_huff(&b, dc, &sym)) {
                                 error = "Corrupt JPEG data: bad Huffman code";
                                 break;
                             }
@@ -577,7 +601,7 @@ jpeg_scan(PyObject *module, PyObject *args)
                             continue;
                         }
                         for (k = ss ? ss : 1; k <= se;) {
-                            if (jpeg_huff(&b, acf, ac, &sym)) {
+                            if (jpeg_huff(&b, ac, &sym)) {
                                 error = "Corrupt JPEG data: bad Huffman code";
                                 break;
                             }
@@ -601,7 +625,7 @@ jpeg_scan(PyObject *module, PyObject *args)
                         k = ss;
                         if (!eobrun) {
                             while (k <= se) {
-                                if (jpeg_huff(&b, acf, ac, &sym)) {
+                                if (jpeg_huff(&b, ac, &sym)) {
                                     error = "Corrupt JPEG data: bad Huffman code";
                                     break;
                                 }
@@ -645,7 +669,7 @@ jpeg_scan(PyObject *module, PyObject *args)
         }
     }
     Py_END_ALLOW_THREADS
-    PyMem_Free(fast);
+    PyMem_Free(tables);
     if (!error && b.insufficient && !recover)
         error = "Premature end of JPEG data";
     PyBuffer_Release(&data);
@@ -774,44 +798,71 @@ jpeg_idct(PyObject *module, PyObject *args)
 typedef struct {
     uint8_t *buf;
     Py_ssize_t len, cap;
-    uint64_t acc;
-    int n;
-    int failed;
 } jpeg_out;
 
-/* Write the n bits pending in whole bytes while at least `keep` + 8 remain. */
-static void
-jpeg_drain(jpeg_out *o, int keep)
+/* Room for one more block: 64 codes of at most 32 bits, every byte stuffed, and a flush. */
+static int
+jpeg_reserve(jpeg_out *o)
 {
-    if (o->len + 16 > o->cap) {
-        Py_ssize_t cap = o->cap * 2 + 4096;
-        uint8_t *grown = (uint8_t *)realloc(o->buf, (size_t)cap);
-        if (!grown) {
-            o->failed = 1;
-            o->n = 0;
-            return;
-        }
-        o->buf = grown;
-        o->cap = cap;
-    }
-    while (o->n >= keep + 8) {
-        o->n -= 8;
-        uint8_t byte = (uint8_t)(o->acc >> o->n);
-        o->buf[o->len++] = byte;
-        if (byte == 0xFF)
-            o->buf[o->len++] = 0;
-    }
-    o->acc &= ((uint64_t)1 << o->n) - 1;
+    if (o->len + 1024 <= o->cap)
+        return 0;
+    Py_ssize_t cap = o->cap * 2 + 65536;
+    uint8_t *grown = (uint8_t *)realloc(o->buf, (size_t)cap);
+    if (!grown)
+        return -1;
+    o->buf = grown;
+    o->cap = cap;
+    return 0;
 }
 
-/* Append `length` (at most 32) bits; bytes leave in groups once 32 bits are pending. */
-static inline void
-jpeg_put(jpeg_out *o, uint32_t code, int length)
+/* The bit writer's state lives in locals (acc, nbits, dst) so that byte stores cannot
+ * alias it: append `length` (at most 32) bits, bytes leaving once 32 are pending. */
+#define JPEG_DRAIN()                                                                      \
+    do {                                                                                  \
+        if (nbits >= 32) {                                                                \
+            uint32_t word_ = (uint32_t)(acc >> (nbits - 32));                             \
+            if (!((word_ & 0x80808080u) & ((word_ & 0x7F7F7F7Fu) + 0x01010101u) &        \
+                  0x80808080u)) {                        /* no 0xFF byte among the four */  \
+                dst[0] = (uint8_t)(word_ >> 24);                                          \
+                dst[1] = (uint8_t)(word_ >> 16);                                          \
+                dst[2] = (uint8_t)(word_ >> 8);                                           \
+                dst[3] = (uint8_t)word_;                                                  \
+                dst += 4;                                                                 \
+                nbits -= 32;                                                              \
+                break;                                                                    \
+            }                                                                             \
+        }                                                                                 \
+        while (nbits >= 8) {                                                              \
+            nbits -= 8;                                                                   \
+            uint8_t byte_ = (uint8_t)(acc >> nbits);                                      \
+            *dst++ = byte_;                                                               \
+            if (byte_ == 0xFF)                                                            \
+                *dst++ = 0;                                                               \
+        }                                                                                 \
+        acc &= ((uint64_t)1 << nbits) - 1;                                                \
+    } while (0)
+#define JPEG_PUT(code, length)                                                            \
+    do {                                                                                  \
+        int length_ = (length);                                                           \
+        acc = (acc << length_) | ((uint64_t)(code) & (((uint64_t)1 << length_) - 1));     \
+        nbits += length_;                                                                 \
+        if (nbits >= 32)                                                                  \
+            JPEG_DRAIN();                                                                 \
+    } while (0)
+
+static inline int
+jpeg_ctz64(uint64_t x)                 /* x != 0 */
 {
-    o->acc = (o->acc << length) | (code & (uint32_t)(((uint64_t)1 << length) - 1));
-    o->n += length;
-    if (o->n >= 32)
-        jpeg_drain(o, 0);
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(x);
+#else
+    int k = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        k++;
+    }
+    return k;
+#endif
 }
 
 static inline int
@@ -855,7 +906,7 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
             error = "jpeg_encode_scan: a block names an unknown component";
     PyObject *result = NULL;
     int64_t *counts = NULL;
-    jpeg_out o = {NULL, 0, 0, 0, 0, 0};
+    jpeg_out o = {NULL, 0, 0};
     if (!error && count) {
         counts = (int64_t *)calloc((size_t)(ntables * 256), sizeof(int64_t));
         if (!counts)
@@ -863,57 +914,75 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
     }
     if (!error) {
         int32_t pred[8] = {0};
+        uint64_t acc = 0;
+        int nbits = 0, failed = 0;
         Py_BEGIN_ALLOW_THREADS
-        for (Py_ssize_t i = 0; i < n && !o.failed; i++) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (!count && jpeg_reserve(&o)) {
+                failed = 1;
+                break;
+            }
+            uint8_t *dst = o.buf + o.len;
             const int32_t *b = blk + 64 * i;
             int c = cid[i], dc = 2 * tid[c], ac = dc + 1;
             uint32_t bits;
             int s = jpeg_magnitude(b[0] - pred[c], &bits);
             pred[c] = b[0];
-            if (count) {
+            if (count)
                 counts[256 * dc + s]++;
-            } else {
-                jpeg_put(&o, ((uint32_t)code[256 * dc + s] << s) | bits, len[256 * dc + s] + s);
-            }
-            int run = 0;
+            else
+                JPEG_PUT(((uint32_t)code[256 * dc + s] << s) | bits, len[256 * dc + s] + s);
+            int32_t zz[64];         /* zigzag order, and a bit for each nonzero AC */
+            uint64_t nonzero = 0;
             for (int k = 1; k < 64; k++) {
-                int32_t v = b[jpeg_zigzag[k]];
-                if (!v) {
-                    run++;
-                    continue;
-                }
+                zz[k] = b[jpeg_zigzag[k]];
+                nonzero |= (uint64_t)(zz[k] != 0) << k;
+            }
+            int run, last = 0;
+            for (; nonzero; nonzero &= nonzero - 1) {
+                int k = jpeg_ctz64(nonzero);
+                int32_t v = zz[k];
+                run = k - last - 1;
+                last = k;
                 while (run > 15) {
                     if (count)
                         counts[256 * ac + 0xF0]++;
                     else
-                        jpeg_put(&o, (uint32_t)code[256 * ac + 0xF0], len[256 * ac + 0xF0]);
+                        JPEG_PUT(code[256 * ac + 0xF0], len[256 * ac + 0xF0]);
                     run -= 16;
                 }
                 s = jpeg_magnitude(v, &bits);
                 int sym = (run << 4) | s;
-                if (count) {
+                if (count)
                     counts[256 * ac + sym]++;
-                } else {
-                    jpeg_put(&o, ((uint32_t)code[256 * ac + sym] << s) | bits,
+                else
+                    JPEG_PUT(((uint32_t)code[256 * ac + sym] << s) | bits,
                              len[256 * ac + sym] + s);
-                }
-                run = 0;
             }
-            if (run) {
+            if (last < 63) {
                 if (count)
                     counts[256 * ac]++;
                 else
-                    jpeg_put(&o, (uint32_t)code[256 * ac], len[256 * ac]);
+                    JPEG_PUT(code[256 * ac], len[256 * ac]);
             }
+            o.len = dst - o.buf;
         }
-        if (!count) {
-            jpeg_drain(&o, 0);
-            if (o.n)
-                jpeg_put(&o, (1u << (8 - o.n)) - 1, 8 - o.n);
-            jpeg_drain(&o, 0);
+        if (!count && !failed && !jpeg_reserve(&o)) {   /* the last byte, padded with ones */
+            uint8_t *dst = o.buf + o.len;
+            while (nbits >= 8)
+                JPEG_DRAIN();
+            if (nbits) {
+                int pad = 8 - nbits;
+                acc = (acc << pad) | ((1u << pad) - 1);
+                nbits = 8;
+                JPEG_DRAIN();
+            }
+            o.len = dst - o.buf;
+        } else if (!count && !failed) {
+            failed = 1;
         }
         Py_END_ALLOW_THREADS
-        if (o.failed)
+        if (failed)
             error = "out of memory";
     }
     if (!error)
@@ -1088,6 +1157,17 @@ jpeg_forward_dct(PyObject *module, PyObject *args)
         const uint8_t *sp = (const uint8_t *)samples.buf;
         const int64_t *q = (const int64_t *)table.buf;
         int32_t *o = (int32_t *)PyBytes_AS_STRING(out);
+        /* Rounded division by d = 8 q as (x * ceil(2^32 / d)) >> 32: exact for the
+         * x < 2^20 that 8-bit samples give when d < 2^12 (the error, below x d / 2^32 < 1
+         * in units of 1/d, never carries past an integer); other divisors divide. */
+        int64_t div[64];
+        uint64_t recip[64];
+        int divide = 0;
+        for (int i = 0; i < 64; i++) {
+            div[i] = q[i] > 0 ? q[i] << 3 : 1;
+            recip[i] = (((uint64_t)1 << 32) + (uint64_t)div[i] - 1) / (uint64_t)div[i];
+            divide |= q[i] <= 0 || div[i] >= 4096;
+        }
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t b = 0; b < nblocks; b++) {
             int64_t in[64], ws[64], res[64];
@@ -1097,11 +1177,21 @@ jpeg_forward_dct(PyObject *module, PyObject *args)
                 jpeg_fdct_1d(in + 8 * row, 1, ws + 8 * row, 1, 0);
             for (int col = 0; col < 8; col++)
                 jpeg_fdct_1d(ws + col, 8, res + col, 8, 1);
-            for (int i = 0; i < 64; i++) {
-                int64_t d = q[i] << 3, a = res[i] < 0 ? -res[i] : res[i];
-                int64_t v = d > 0 ? (a + (d >> 1)) / d : 0;
-                o[64 * b + i] = (int32_t)(res[i] < 0 ? -v : v);
+            int32_t quantised[64];
+            if (divide) {
+                for (int i = 0; i < 64; i++) {
+                    int64_t a = (res[i] < 0 ? -res[i] : res[i]) + (div[i] >> 1);
+                    int64_t v = q[i] > 0 ? a / div[i] : 0;
+                    quantised[i] = (int32_t)(res[i] < 0 ? -v : v);
+                }
+            } else {
+                for (int i = 0; i < 64; i++) {
+                    uint64_t a = (uint64_t)(res[i] < 0 ? -res[i] : res[i]) + (div[i] >> 1);
+                    int32_t v = (int32_t)((a * recip[i]) >> 32);
+                    quantised[i] = res[i] < 0 ? -v : v;
+                }
             }
+            memcpy(o + 64 * b, quantised, sizeof quantised);
         }
         Py_END_ALLOW_THREADS
     }

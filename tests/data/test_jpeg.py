@@ -161,6 +161,28 @@ def test_c_inverse_dct_equals_its_reference(fast):
     assert got == jpeg.jpeg_idct_reference(blocks.tobytes(), multipliers, fast)
 
 
+def test_long_huffman_codes_and_bogus_tables(monkeypatch):
+    """Codes longer than the C decoder's 10-bit first look-up (noise at quality 100 needs
+    the standard tables' 11- to 16-bit codes) decode as in the Python reference; a table
+    with more than 256 codes is refused by name."""
+    from tensorshell import jpeg
+    image = np.random.default_rng(11).integers(0, 256, (40, 56, 3), np.uint8)
+    data = ts.io.encode_jpeg(image, quality=100, chroma_downsampling=False).numpy()
+    lengths = {length for payload in jpeg._STD_HUFFMAN
+               for _, length in jpeg._encoder_table(payload).values()}
+    assert max(lengths) == 16
+    with_c = ts.io.decode_jpeg(data, dct_method="INTEGER_ACCURATE").numpy()
+    assert np.abs(with_c.astype(int) - image).mean() < 1    # (TensorFlow's: 0.48)
+    monkeypatch.setattr(jpeg, "_scan", jpeg.jpeg_scan_reference)
+    np.testing.assert_array_equal(
+        ts.io.decode_jpeg(data, dct_method="INTEGER_ACCURATE").numpy(), with_c)
+    dht = data.index(b"\xff\xc4")
+    bogus = bytearray(data)
+    bogus[dht + 5:dht + 21] = bytes([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255])
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Bogus Huffman table"):
+        ts.io.decode_jpeg(bytes(bogus))
+
+
 def test_python_references_equal_the_c_encoder(monkeypatch):
     """jpeg_rgb_to_ycc_reference, jpeg_forward_dct_reference and jpeg_encode_scan_reference
     define their _speedups functions: both paths write TensorFlow's bytes."""
