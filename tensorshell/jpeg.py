@@ -645,7 +645,7 @@ def decode(data: bytes, channels: int = 0, fancy_upscaling: bool = True,
     if adobe == 0:   # stored as RGB
         return np.stack([p.astype(np.uint8) for p in planes], -1)
     rgb = _ycc_to_rgb_bytes(*(np.ascontiguousarray(p, np.uint8) for p in planes))
-    return np.frombuffer(rgb, np.uint8).reshape(height, width, 3).copy()
+    return np.frombuffer(rgb, np.uint8).reshape(height, width, 3)      # (read-only)
 
 
 # -- encoding ----------------------------------------------------------------------------------

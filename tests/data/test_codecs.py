@@ -67,6 +67,34 @@ def test_the_c_unfilter_matches_the_reference(name):
         codecs.png_unfilter_reference(data, height, rowbytes, bpp)
 
 
+@pytest.mark.parametrize("bpp", [1, 2, 3, 4, 6, 8])
+def test_the_c_row_filter_matches_the_reference(bpp):
+    """png_filter_reference defines _speedups.png_filter: every filter gets chosen on some
+    row (smooth, noisy, striped and constant rows), ties included, and rows shorter than a
+    pixel."""
+    from tensorshell.engine import speedups
+    if speedups.C is None:
+        pytest.skip("the C extension is not built here")
+    rng = np.random.default_rng(bpp)
+    width = 7 * bpp
+    y, x = np.mgrid[:40, :width]
+    rows = np.concatenate([((x * 3 + y * 5) % 256), rng.integers(0, 256, (40, width)),
+                           ((x // bpp) % 2) * 255 + y, np.full((5, width), 9),
+                           (y * 7) % 256]).astype(np.uint8)
+    args = (rows.tobytes(), rows.shape[0], width, bpp)
+    got = speedups.C.png_filter(*args)
+    assert got == codecs.png_filter_reference(*args)
+    assert set(np.frombuffer(got, np.uint8).reshape(rows.shape[0], -1)[:, 0]) == \
+        {0, 1, 2, 3, 4}
+    for shape in [(3, bpp - 1), (1, 1), (0, 5), (4, 0)]:
+        small = rng.integers(0, 256, shape, np.uint8).tobytes()
+        assert speedups.C.png_filter(small, *shape, bpp) == \
+            codecs.png_filter_reference(small, *shape, bpp)
+    for call in (speedups.C.png_filter, codecs.png_filter_reference):
+        with pytest.raises(ValueError, match="smaller than asked"):
+            call(rows.tobytes(), rows.shape[0] + 1, width, bpp)
+
+
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16])
 @pytest.mark.parametrize("channels", [1, 2, 3, 4])
 def test_encode_png_round_trips(dtype, channels):
