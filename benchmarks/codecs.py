@@ -46,6 +46,8 @@ def main(argv=None):
     png = ts.io.encode_png(image).numpy()
     rows = [("decode_jpeg", {"tensorshell": lambda: ts.io.decode_jpeg(jpeg)}),
             ("encode_jpeg", {"tensorshell": lambda: ts.io.encode_jpeg(image)}),
+            ("  progressive", {"tensorshell": lambda: ts.io.encode_jpeg(image,
+                                                                   progressive=True)}),
             ("decode_png", {"tensorshell": lambda: ts.io.decode_png(png)}),
             ("encode_png", {"tensorshell": lambda: ts.io.encode_png(image)})]
     try:
@@ -53,14 +55,15 @@ def main(argv=None):
         import tensorflow as tf
         rows[0][1]["tensorflow"] = lambda: tf.io.decode_jpeg(jpeg)
         rows[1][1]["tensorflow"] = lambda: tf.io.encode_jpeg(image)
-        rows[2][1]["tensorflow"] = lambda: tf.io.decode_png(png)
-        rows[3][1]["tensorflow"] = lambda: tf.io.encode_png(image)
+        rows[2][1]["tensorflow"] = lambda: tf.io.encode_jpeg(image, progressive=True)
+        rows[3][1]["tensorflow"] = lambda: tf.io.decode_png(png)
+        rows[4][1]["tensorflow"] = lambda: tf.io.encode_png(image)
     except ImportError:
         pass
     try:
         from PIL import Image
         rows[0][1]["pillow"] = lambda: np.asarray(Image.open(io.BytesIO(jpeg)))
-        rows[2][1]["pillow"] = lambda: np.asarray(Image.open(io.BytesIO(png)))
+        rows[3][1]["pillow"] = lambda: np.asarray(Image.open(io.BytesIO(png)))
     except ImportError:
         pass
     print(f"{width}x{height} RGB, JPEG {len(jpeg)} bytes, PNG {len(png)} bytes")

@@ -1157,28 +1157,66 @@ def _progressive_scan_data(order, ncomp_total, spectral, table_of_comp, codes):
     return coder
 
 
+def jpeg_encode_progressive_reference(blocks, comp_ids, table_ids, codes, lengths, count,
+                                      ss, se, ah, al):
+    """Huffman-code one progressive scan (band ``ss``..``se``, bit ``al``, ``ah`` the
+    previous one) of ``blocks`` with jpeg_encode_scan_reference's arguments and results: with
+    ``count`` the symbol frequencies, else the entropy-coded bytes. The definition of
+    _speedups.jpeg_encode_progressive."""
+    blocks = np.frombuffer(blocks, np.int32).reshape(-1, 64).tolist()
+    comp_ids = np.frombuffer(comp_ids, np.int32).tolist()
+    table_ids = np.frombuffer(table_ids, np.int32).tolist()
+    codes = np.frombuffer(codes, np.int32).reshape(-1, 256)
+    lengths = np.frombuffer(lengths, np.int32).reshape(-1, 256)
+    if not (0 <= ss <= se <= 63 and (ss > 0 or se == 0) and 0 <= ah <= 13 and 0 <= al <= 13):
+        raise ValueError("jpeg_encode_progressive: invalid progression")
+    tables = None if count else {
+        t: {s: (int(codes[t, s]), int(lengths[t, s])) for s in range(256)}
+        for t in range(len(codes))}
+    coder = _progressive_scan_data(list(zip(blocks, comp_ids)), len(table_ids),
+                                   (ss, se, ah, al), table_ids, tables)
+    if count:
+        counts = np.zeros((len(codes), 256), np.int64)
+        for t, c in coder.counts.items():
+            counts[t] = c
+        return counts.tobytes()
+    coder.writer.flush()
+    return bytes(coder.writer.out)
+
+
+_encode_progressive_scan = speedups.fast(jpeg_encode_progressive_reference)
+
+
 def encode_progressive(comps, mcux, mcuy, color):
     """The scans of a progressive file: for each, its DHT payloads and SOS + data bytes."""
     table_of_comp = [t for *_, t in comps]
+    table_ids = np.array(table_of_comp, np.int32)
+    n_tables = 2 * (max(table_of_comp) + 1)
     out = bytearray()
-    interleaved_blocks, interleaved_ids = _scan_order(comps, mcux, mcuy, len(comps) == 1)
-    interleaved = list(zip(interleaved_blocks.tolist(), interleaved_ids.tolist()))
+    interleaved = _scan_order(comps, mcux, mcuy, len(comps) == 1)
     for members, ss, se, ah, al in _progression(color):
         if len(members) > 1 or len(comps) == 1 and ss == 0:
-            order = interleaved
+            blocks, comp_ids = interleaved
         else:
             c = members[0]
-            order = [(b, c) for b in comps[c][4].reshape(-1, 64).tolist()]
-        spectral = (ss, se, ah, al)
-        counted = _progressive_scan_data(order, len(comps), spectral, table_of_comp, None)
-        codes, dht = {}, b""
-        for table in sorted(counted.counts, key=lambda t: (t % 2, t // 2)):
+            blocks = comps[c][4].reshape(-1, 64)
+            comp_ids = np.full(len(blocks), c, np.int32)
+        args = (np.ascontiguousarray(blocks, np.int32).tobytes(), comp_ids.tobytes(),
+                table_ids.tobytes())
+        empty = np.zeros((n_tables, 256), np.int32)
+        counted = np.frombuffer(_encode_progressive_scan(*args, empty.tobytes(),
+                                                         empty.tobytes(), True, ss, se, ah, al),
+                                np.int64).reshape(n_tables, 256)
+        codes, lengths, dht = empty.copy(), empty.copy(), b""
+        for table in sorted((t for t in range(n_tables) if counted[t].any()),
+                            key=lambda t: (t % 2, t // 2)):
             payload = bytes([(table % 2) << 4 | table // 2]) + \
-                _optimal_table(counted.counts[table])
-            codes[table] = _encoder_table(payload)
+                _optimal_table(counted[table].tolist())
+            for symbol, (code, length) in _encoder_table(payload).items():
+                codes[table, symbol], lengths[table, symbol] = code, length
             dht += _segment(0xC4, payload)
-        coder = _progressive_scan_data(order, len(comps), spectral, table_of_comp, codes)
-        coder.writer.flush()
+        entropy = _encode_progressive_scan(*args, codes.tobytes(), lengths.tobytes(), False,
+                                           ss, se, ah, al)
         selectors = b""
         for c in members:
             t = table_of_comp[c]
@@ -1186,5 +1224,5 @@ def encode_progressive(comps, mcux, mcuy, color):
             ta = t if ss > 0 else 0
             selectors += bytes([c + 1, td << 4 | ta])
         out += dht + _segment(0xDA, bytes([len(members)]) + selectors +
-                              bytes([ss, se, ah << 4 | al])) + coder.writer.out
+                              bytes([ss, se, ah << 4 | al])) + entropy
     return bytes(out)

@@ -1003,6 +1003,237 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
     return result;
 }
 
+/* One scan of a progressive JPEG (jpeg.py's jpeg_encode_progressive_reference is the
+ * definition; jcphuff.c the model): DC first and refinement scans, AC first scans with
+ * end-of-band runs, AC refinement scans with their correction bits buffered until the next
+ * symbol. Blocks, components and tables as jpeg_encode_scan's; with ``count`` the symbol
+ * frequencies, else the bytes (stuffed, the last byte padded with ones). */
+typedef struct {
+    jpeg_out o;
+    uint64_t acc;
+    int nbits, failed, count;
+    int64_t *counts;
+    const int32_t *code, *len;
+    int64_t eobrun;
+    Py_ssize_t nbe;
+    uint8_t be[1100];               /* correction bits waiting for the end-of-band run */
+} jpeg_pcoder;
+
+static void
+jpeg_pbits(jpeg_pcoder *p, uint32_t value, int n)
+{
+    if (p->count || !n || p->failed)
+        return;
+    if (jpeg_reserve(&p->o)) {
+        p->failed = 1;
+        return;
+    }
+    uint64_t acc = p->acc;
+    int nbits = p->nbits;
+    uint8_t *dst = p->o.buf + p->o.len;
+    JPEG_PUT(value, n);
+    p->o.len = dst - p->o.buf;
+    p->acc = acc;
+    p->nbits = nbits;
+}
+
+static void
+jpeg_psymbol(jpeg_pcoder *p, int table, int symbol)
+{
+    if (p->count)
+        p->counts[256 * table + symbol]++;
+    else
+        jpeg_pbits(p, (uint32_t)p->code[256 * table + symbol], p->len[256 * table + symbol]);
+}
+
+static void
+jpeg_pbuffered(jpeg_pcoder *p, const uint8_t *bits, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        jpeg_pbits(p, bits[i], 1);
+}
+
+static void
+jpeg_emit_eobrun(jpeg_pcoder *p, int table)
+{
+    if (!p->eobrun)
+        return;
+    int n = 0;
+    while (p->eobrun >> (n + 1))
+        n++;                                          /* bit length - 1 */
+    jpeg_psymbol(p, table, n << 4);
+    jpeg_pbits(p, (uint32_t)(p->eobrun & ((1 << n) - 1)), n);
+    p->eobrun = 0;
+    jpeg_pbuffered(p, p->be, p->nbe);
+    p->nbe = 0;
+}
+
+static PyObject *
+jpeg_encode_progressive(PyObject *module, PyObject *args)
+{
+    Py_buffer blocks, comp_ids, table_ids, codes, lengths;
+    int count, ss, se, ah, al;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*piiii", &blocks, &comp_ids, &table_ids, &codes,
+                          &lengths, &count, &ss, &se, &ah, &al))
+        return NULL;
+    const int32_t *blk = (const int32_t *)blocks.buf, *cid = (const int32_t *)comp_ids.buf;
+    const int32_t *tid = (const int32_t *)table_ids.buf;
+    Py_ssize_t n = blocks.len / (64 * (Py_ssize_t)sizeof(int32_t));
+    Py_ssize_t ncomp = table_ids.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t ntables = codes.len / (256 * (Py_ssize_t)sizeof(int32_t));
+    const char *error = NULL;
+    if (comp_ids.len / (Py_ssize_t)sizeof(int32_t) != n || ncomp < 1 || ncomp > 8 ||
+        lengths.len != codes.len)
+        error = "jpeg_encode_progressive: inconsistent arguments";
+    if (!error && (ss < 0 || se > 63 || ss > se || (ss == 0 && se != 0) || ah < 0 || ah > 13 ||
+                   al < 0 || al > 13))
+        error = "jpeg_encode_progressive: invalid progression";
+    for (Py_ssize_t c = 0; !error && c < ncomp; c++)
+        if (tid[c] < 0 || 2 * tid[c] + 1 >= ntables)
+            error = "jpeg_encode_progressive: a table is missing";
+    for (Py_ssize_t i = 0; !error && i < n; i++)
+        if (cid[i] < 0 || cid[i] >= ncomp)
+            error = "jpeg_encode_progressive: a block names an unknown component";
+    jpeg_pcoder *p = error ? NULL : PyMem_Calloc(1, sizeof(jpeg_pcoder));
+    if (!error && !p)
+        error = "out of memory";
+    if (!error) {
+        p->count = count;
+        p->code = (const int32_t *)codes.buf;
+        p->len = (const int32_t *)lengths.buf;
+        if (count && !(p->counts = calloc((size_t)(ntables * 256), sizeof(int64_t))))
+            error = "out of memory";
+    }
+    if (!error) {
+        Py_BEGIN_ALLOW_THREADS
+        int32_t last_dc[8] = {0};
+        int table = -1;
+        for (Py_ssize_t i = 0; i < n && !p->failed; i++) {
+            const int32_t *b = blk + 64 * i;
+            int c = cid[i];
+            if (ss == 0) {
+                if (ah == 0) {                                          /* DC first */
+                    int32_t value = b[0] >> al;
+                    uint32_t bits;
+                    int s = jpeg_magnitude(value - last_dc[c], &bits);
+                    last_dc[c] = value;
+                    jpeg_psymbol(p, 2 * tid[c], s);
+                    jpeg_pbits(p, bits, s);
+                } else {                                                /* DC refinement */
+                    jpeg_pbits(p, (uint32_t)((b[0] >> al) & 1), 1);
+                }
+                continue;
+            }
+            table = 2 * tid[c] + 1;
+            if (ah == 0) {                                              /* AC first */
+                int r = 0;
+                for (int k = ss; k <= se; k++) {
+                    int32_t v = b[jpeg_zigzag[k]];
+                    int32_t a = (v < 0 ? -v : v) >> al;
+                    if (!a) {
+                        r++;
+                        continue;
+                    }
+                    jpeg_emit_eobrun(p, table);
+                    for (; r > 15; r -= 16)
+                        jpeg_psymbol(p, table, 0xF0);
+                    uint32_t bits;
+                    int nb = jpeg_magnitude(a, &bits);
+                    jpeg_psymbol(p, table, (r << 4) + nb);
+                    jpeg_pbits(p, (uint32_t)(v >= 0 ? a : ~a), nb);
+                    r = 0;
+                }
+                if (r && ++p->eobrun == 0x7FFF)
+                    jpeg_emit_eobrun(p, table);
+                continue;
+            }
+            int32_t absolute[64];                                       /* AC refinement */
+            int eob = 0;
+            for (int k = ss; k <= se; k++) {
+                int32_t v = b[jpeg_zigzag[k]];
+                absolute[k] = (v < 0 ? -v : v) >> al;
+                if (absolute[k] == 1)
+                    eob = k;
+            }
+            int r = 0;
+            uint8_t br[64];
+            Py_ssize_t nbr = 0;
+            for (int k = ss; k <= se; k++) {
+                int32_t a = absolute[k];
+                if (!a) {
+                    r++;
+                    continue;
+                }
+                while (r > 15 && k <= eob) {
+                    jpeg_emit_eobrun(p, table);
+                    jpeg_psymbol(p, table, 0xF0);
+                    r -= 16;
+                    jpeg_pbuffered(p, br, nbr);
+                    nbr = 0;
+                }
+                if (a > 1) {
+                    br[nbr++] = (uint8_t)(a & 1);
+                    continue;
+                }
+                jpeg_emit_eobrun(p, table);
+                jpeg_psymbol(p, table, (r << 4) + 1);
+                jpeg_pbits(p, b[jpeg_zigzag[k]] < 0 ? 0 : 1, 1);
+                jpeg_pbuffered(p, br, nbr);
+                nbr = 0;
+                r = 0;
+            }
+            if (r || nbr) {
+                p->eobrun++;
+                memcpy(p->be + p->nbe, br, (size_t)nbr);
+                p->nbe += nbr;
+                if (p->eobrun == 0x7FFF || p->nbe > 1000 - 64 + 1)
+                    jpeg_emit_eobrun(p, table);
+            }
+        }
+        if (table >= 0)
+            jpeg_emit_eobrun(p, table);
+        if (!count && !p->failed && !jpeg_reserve(&p->o)) {      /* pad with one bits */
+            uint64_t acc = p->acc;
+            int nbits = p->nbits;
+            uint8_t *dst = p->o.buf + p->o.len;
+            while (nbits >= 8)
+                JPEG_DRAIN();
+            if (nbits) {
+                int pad = 8 - nbits;
+                acc = (acc << pad) | ((1u << pad) - 1);
+                nbits = 8;
+                JPEG_DRAIN();
+            }
+            p->o.len = dst - p->o.buf;
+        } else if (!count) {
+            p->failed = 1;
+        }
+        Py_END_ALLOW_THREADS
+        if (p->failed)
+            error = "out of memory";
+    }
+    PyObject *result = NULL;
+    if (!error)
+        result = count ? PyBytes_FromStringAndSize((const char *)p->counts,
+                                                   ntables * 256 * (Py_ssize_t)sizeof(int64_t))
+                       : PyBytes_FromStringAndSize((const char *)p->o.buf, p->o.len);
+    if (p) {
+        free(p->counts);
+        free(p->o.buf);
+        PyMem_Free(p);
+    }
+    PyBuffer_Release(&blocks);
+    PyBuffer_Release(&comp_ids);
+    PyBuffer_Release(&table_ids);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&lengths);
+    if (error) {
+        PyErr_SetString(PyExc_ValueError, error);
+        return NULL;
+    }
+    return result;
+}
+
 /* The pixel stages around the DCTs (jpeg.py's *_reference functions are the definitions):
  * libjpeg-turbo's colour conversions in 16-bit fixed point (jccolor.c, jdcolor.c), its
  * "fancy" triangle-filter upsampling of 2x1 and 2x2 chroma (jdsample.c), and the accurate
@@ -1282,6 +1513,10 @@ static PyMethodDef module_methods[] = {
     {"jpeg_forward_dct", jpeg_forward_dct, METH_VARARGS,
      "jpeg_forward_dct(samples, table): the accurate forward DCT of uint8 blocks, quantised\n"
      "by 8 x the table, as int32 (see jpeg.jpeg_forward_dct_reference)."},
+    {"jpeg_encode_progressive", jpeg_encode_progressive, METH_VARARGS,
+     "jpeg_encode_progressive(blocks, comp_ids, table_ids, codes, lengths, count, ss, se,\n"
+     "ah, al): one progressive JPEG scan's Huffman coding (see\n"
+     "jpeg.jpeg_encode_progressive_reference)."},
     {"jpeg_encode_scan", jpeg_encode_scan, METH_VARARGS,
      "jpeg_encode_scan(blocks, comp_ids, table_ids, codes, lengths, count): a baseline\n"
      "JPEG scan's Huffman coding (see jpeg.jpeg_encode_scan_reference)."},

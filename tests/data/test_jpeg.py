@@ -259,6 +259,41 @@ def test_c_forward_dct_equals_its_reference():
 
 
 @pytest.mark.parametrize("count", [True, False])
+@pytest.mark.parametrize("spectral", [(0, 0, 0, 1), (0, 0, 1, 0), (1, 5, 0, 2), (6, 63, 0, 2),
+                                      (1, 63, 2, 1), (1, 63, 1, 0), (1, 63, 0, 0)])
+def test_c_progressive_scan_encoder_equals_its_reference(spectral, count):
+    """Every kind of progressive scan: zero runs past 15, end-of-band runs, and refinement
+    blocks of large coefficients only, whose correction bits overflow the buffer."""
+    from tensorshell import jpeg
+    C = _c_or_skip()
+    rng = np.random.default_rng(sum(spectral))
+    blocks = (rng.standard_normal((150, 64)) * rng.choice([0.3, 4, 60, 900], (150, 1))
+              ).astype(np.int32)
+    blocks[::7, 10:] = 0                                          # long zero runs
+    blocks[100:] = rng.choice([-1, 1], (50, 64)) * rng.integers(4, 64, (50, 64))
+    comp_ids = (rng.integers(0, 3, 150) if spectral[1] == 0 else np.zeros(150)).astype(
+        np.int32)
+    table_ids = np.array([0, 1, 1], np.int32)
+    codes, lengths = np.zeros((4, 256), np.int32), np.zeros((4, 256), np.int32)
+    counts = np.frombuffer(C.jpeg_encode_progressive(
+        blocks.tobytes(), comp_ids.tobytes(), table_ids.tobytes(), codes.tobytes(),
+        lengths.tobytes(), True, *spectral), np.int64).reshape(4, 256)
+    for t in range(4):                            # tables made for the symbols used
+        if counts[t].any():
+            payload = bytes([(t % 2) << 4 | t // 2]) + jpeg._optimal_table(counts[t].tolist())
+            for symbol, (code, length) in jpeg._encoder_table(payload).items():
+                codes[t, symbol], lengths[t, symbol] = code, length
+    args = (blocks.tobytes(), comp_ids.tobytes(), table_ids.tobytes(), codes.tobytes(),
+            lengths.tobytes(), count, *spectral)
+    got = C.jpeg_encode_progressive(*args)
+    assert got == jpeg.jpeg_encode_progressive_reference(*args)
+    assert len(got) > 15              # (a DC refinement: a bit a block)
+    for call in (C.jpeg_encode_progressive, jpeg.jpeg_encode_progressive_reference):
+        with pytest.raises(ValueError, match="invalid progression"):
+            call(*args[:6], 0, 5, 0, 0)
+
+
+@pytest.mark.parametrize("count", [True, False])
 def test_c_scan_encoder_equals_its_reference(count):
     from tensorshell import jpeg
     from tensorshell.engine import speedups
