@@ -370,17 +370,92 @@ class GradientTape:
     def batch_jacobian(self, target, source, unconnected_gradients="none",
                        parallel_iterations=None, experimental_use_pfor=True):
         """Per-example jacobians: target [b, ...], source [b, ...] -> [b, t..., s...]."""
-        from .ops import shape as shape_ops
+        from .ops import creation, shape as shape_ops
         full = self.jacobian(target, source, unconnected_gradients)
-        if full is None:
-            return None
         b = target.shape[0]
         if source.shape[0] != b:
             raise ValueError("Need first dimension of target shape and source shape to match")
         t_rest, s_rest = list(target.shape)[1:], list(source.shape)[1:]
+        if full is None:      # TensorFlow's batch_jacobian gives zeros here, never None
+            return creation.zeros([b] + t_rest + s_rest, target.dtype)
         blocks = [full[(i,) + (slice(None),) * len(t_rest) + (i,)] for i in range(b)]
         return shape_ops.stack(blocks) if blocks else shape_ops.reshape(
             full, [0] + t_rest + s_rest)
+
+
+class ForwardAccumulator:
+    """Forward-mode differentiation, as TensorFlow's ``tf.autodiff.ForwardAccumulator``:
+    Jacobian-vector products of what is computed from ``primals`` inside the context, along
+    ``tangents`` (same structure, shapes and dtypes).
+
+    >>> x = ts.constant([1., 2.])
+    >>> with ts.autodiff.ForwardAccumulator(x, ts.constant([1., 0.])) as acc:
+    ...     y = ts.reduce_sum(x ** 3)
+    >>> acc.jvp(y)                       # 3.0: dy/dx . [1, 0]
+
+    Each ``jvp`` is a reverse-mode computation run twice (the gradient along a placeholder
+    cotangent, then that gradient's own gradient with respect to the placeholder), so it
+    costs about two backward passes and gives exactly what forward mode would; nesting with
+    GradientTape works both ways (Hessian-vector products forward-over-backward, gradients
+    of JVPs backward-over-forward).
+    """
+
+    def __init__(self, primals, tangents):
+        from .tensor import convert_to_tensor
+        self._primals = flatten(primals)
+        flat_tangents = flatten(tangents)
+        if len(flat_tangents) != len(self._primals):
+            raise ValueError("tangents must have the same structure as primals: "
+                             f"{len(self._primals)} primals, {len(flat_tangents)} tangents")
+        if len({id(p) for p in self._primals}) != len(self._primals):
+            raise ValueError("a tensor or variable is listed more than once in primals")
+        self._tangents = []
+        for p, t in zip(self._primals, flat_tangents):
+            if getattr(t, "dtype", p.dtype) != p.dtype:
+                raise ValueError(f"a {t.dtype.name} tangent for a {p.dtype.name} primal: "
+                                 f"each tangent has its primal's dtype (ts.cast(tangent, "
+                                 f"ts.{p.dtype.name}))")
+            t = convert_to_tensor(t, dtype=p.dtype)
+            if tuple(t.shape) != tuple(p.shape):
+                raise ValueError(f"a tangent of shape {list(t.shape)} for a primal of shape "
+                                 f"{list(p.shape)}: each tangent has its primal's shape")
+            self._tangents.append(t)
+        self._tape = GradientTape(persistent=True, watch_accessed_variables=False)
+
+    def __enter__(self):
+        self._tape.__enter__()
+        self._tape.watch(self._primals)
+        return self
+
+    def __exit__(self, *exc):
+        return self._tape.__exit__(*exc)
+
+    def jvp(self, primals, unconnected_gradients="none"):
+        """The JVP of each tensor in ``primals`` (a structure), None where it does not
+        depend on the accumulator's primals (zeros with ``unconnected_gradients="zero"``)."""
+        mode = _unconnected(unconnected_gradients)
+        if mode not in ("none", "zero"):
+            raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got "
+                             f"{unconnected_gradients!r}")
+        return pack_sequence_as(primals, [self._jvp(t, mode) for t in flatten(primals)])
+
+    def _jvp(self, target, mode):
+        from .ops import creation
+        for p, t in zip(self._primals, self._tangents):
+            if target is p:
+                return t
+        if not _differentiable_dtype(target.dtype):
+            return creation.zeros_like(target) if mode == "zero" else None
+        with GradientTape(watch_accessed_variables=False) as outer:
+            u = creation.zeros_like(target)              # a placeholder cotangent
+            outer.watch(u)
+            grads = self._tape.gradient(target, self._primals, output_gradients=u)
+        pairs = [(g, t) for g, t in zip(grads, self._tangents) if g is not None]
+        result = outer.gradient([g for g, _ in pairs], u,
+                                output_gradients=[t for _, t in pairs]) if pairs else None
+        if result is None and (pairs or mode == "zero"):
+            result = creation.zeros_like(target)     # linear in u, but with a zero Jacobian
+        return result
 
 
 def _vjp(node, g):
@@ -458,6 +533,10 @@ def custom_gradient(f=None):
         y, grad_fn = _unrecorded(f, args, kwargs)
         if not interested:
             return y
+        if isinstance(y, (list, tuple)):
+            y = type(y)(_fresh_output(t, args) for t in y)
+        else:
+            y = _fresh_output(y, args)
         variables = list(kwargs.get("variables", ()) or ())
 
         def vjp(g):
@@ -470,6 +549,16 @@ def custom_gradient(f=None):
 
     import functools
     return functools.wraps(f)(wrapper)
+
+
+def _fresh_output(t, args):
+    """A copy of ``t`` where ``f`` handed back one of its arguments or another tensor a tape
+    already tracks: the output must be a node of its own (as TensorFlow's identity_n makes
+    it), or the gradient would also flow around the custom function."""
+    if isinstance(t, Tensor) and (type(t) in PLAIN_CLASS or any(t is a for a in args)):
+        from .tensor import wrap
+        return wrap(t._data, t._dtype, t._device)      # (the array is never written)
+    return t
 
 
 def grad_pass_through(f):

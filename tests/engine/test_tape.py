@@ -158,6 +158,41 @@ def test_jacobian_and_batch_jacobian():
     bj = tape.batch_jacobian(y, x)
     assert bj.shape == (2, 2, 2)
     np.testing.assert_allclose(bj.numpy(), expected[[0, 1], :, [0, 1], :])
+    # a source the target does not depend on: jacobian None, batch_jacobian zeros (as TF)
+    other = ts.constant([[5., 6., 7.], [8., 9., 0.]], ts.float64)
+    assert tape.jacobian(y, other) is None
+    zero = tape.batch_jacobian(y, other)
+    assert zero.shape == (2, 2, 3) and zero.dtype is ts.float64 and not zero.numpy().any()
+    with pytest.raises(ValueError, match="first dimension"):
+        tape.batch_jacobian(y, ts.ones([3, 1], ts.float64))
+
+
+def test_custom_gradient_of_a_function_returning_its_argument():
+    """TensorFlow's guide clips gradients with an identity whose backward pass clips: the
+    result must be its own node, or the gradient also flows around the custom function."""
+    @ts.custom_gradient
+    def clip_gradients(y):
+        def backward(dy):
+            return ts.clip_by_norm(dy, 0.5)
+        return y, backward
+
+    v = ts.Variable(2.0)
+    with ts.GradientTape() as tape:
+        output = clip_gradients(v * v)
+    assert float(tape.gradient(output, v)) == 2.0          # 0.5 * d(v*v)/dv, as TF gives
+    x = ts.constant(3.0)
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        h = x * 2
+        out = clip_gradients(x)
+        also = ts.custom_gradient(lambda _: (h, lambda dy: dy * 10.))(x)  # a tracked tensor
+    assert float(tape.gradient(out, x)) == 0.5
+    assert float(tape.gradient(also, x)) == 10.0 and float(tape.gradient(h, x)) == 2.0
+    passed = ts.grad_pass_through(ts.identity)
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        y = passed(x) * 3
+    assert float(tape.gradient(y, x)) == 3.0
 
 
 def test_custom_gradient_chapter_softplus():
