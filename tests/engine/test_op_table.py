@@ -888,10 +888,18 @@ def _(d):
 
 @case("linspace")
 def _(d):
-    if not d.is_floating:
-        return
-    assert_matches(ts.linspace(ts.constant(0, d), ts.constant(1, d), 5),
-                   np.linspace(0, 1, 5), d)
+    if d.is_floating:
+        assert_matches(ts.linspace(ts.constant(0, d), ts.constant(1, d), 5),
+                       np.linspace(0, 1, 5), d)
+    elif d.is_integer:        # TensorFlow's: float64, float32 for 8/16-bit (as its division)
+        got = ts.linspace(ts.constant(1, d), ts.constant(10, d), 4)
+        small = d.size <= 2
+        assert got.dtype is (ts.float32 if small else ts.float64)
+        assert got.numpy().tolist() == [1., 4., 7., 10.]
+    else:
+        ends = ["a", "b"] if d.is_string else [False, True]
+        with pytest.raises(ts.errors.InvalidArgumentError, match="must be real numbers"):
+            ts.linspace(ts.constant(ends[0], d), ts.constant(ends[1], d), 5)
 
 
 def _reproducible(draw):

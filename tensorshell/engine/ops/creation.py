@@ -111,18 +111,27 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=float32, name=None):
 
 @op("linspace", differentiable=False)
 def linspace(start, stop, num, name=None, axis=0):
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (float32 for floats)."""
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive, in their float
+    dtype; integer ends give float64 (float32 for 8/16-bit), as TensorFlow's division does.
+
+    >>> ts.linspace(-2, 2, 5)          # float64 [-2. -1.  0.  1.  2.]
+    """
     s = as_tensor(start, "linspace", "start")
     e = as_tensor(stop, "linspace", "stop", s.dtype, anchor="start")
-    if not s.dtype.is_floating:
-        raise invalid("linspace", f"start and stop must be floating-point, got {s.dtype.name}",
-                      kind="dtype", hint=f"ts.linspace({float(s.numpy())}, ...)")
+    target = s.dtype
+    if s.dtype.is_integer:
+        small = s.dtype in (dtypes.int8, dtypes.int16, dtypes.uint8, dtypes.uint16)
+        target = dtypes.float32 if small else dtypes.float64
+    elif not s.dtype.is_floating:
+        raise invalid("linspace", f"start and stop must be real numbers, got {s.dtype.name}",
+                      kind="dtype")
     n = int(num)
     if n < 0:
         raise invalid("linspace", f"num must be >= 0, got {n}")
     try:
-        data = _xp().linspace(s.numpy(), e.numpy(), n, axis=int(axis)).astype(s.dtype._np)
+        data = _xp().linspace(s.numpy().astype(np.float64), e.numpy().astype(np.float64), n,
+                              axis=int(axis)).astype(target._np)
     except (ValueError, IndexError) as exc:  # shapes that do not broadcast, a bad axis
         raise from_kernel("linspace", exc, [describe(s, "start"), describe(e, "stop")]) \
             from None
-    return out(data, s.dtype)
+    return out(data, target)
