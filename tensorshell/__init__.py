@@ -24,7 +24,7 @@ from . import bitwise, config, errors, experimental, linalg, math, nn, optimizer
 from . import audio, data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
 from . import autodiff, dtypes, nest, train  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec, type_spec_from_value  # noqa: E402
-from .sparse import SparseTensor, edit_distance  # noqa: E402
+from .sparse import SparseTensor, SparseTensorSpec, edit_distance  # noqa: E402
 from .strings import as_string  # noqa: E402 - also top level, as in TF
 from .debugging import (Assert, assert_equal, assert_greater, assert_less,  # noqa: E402
                         assert_rank)  # also top level, as in TF

@@ -52,11 +52,37 @@ def _structure(value):
         return type(value)(*[_structure(v) for v in value])
     if isinstance(value, Mapping):
         return {k: _structure(v) for k, v in value.items()}
-    if getattr(value, "_is_ragged", False):
+    if getattr(value, "_is_ragged", False) or _is_sparse(value):
         return value
     if _is_tensor_like(value) and not isinstance(value, Tensor):
         return value.value()
     return value if isinstance(value, Tensor) else convert_to_tensor(value)
+
+
+def _common_spec(a, b):
+    """The spec both ``a`` and ``b`` conform to: sizes that differ become None."""
+    if hasattr(a, "most_specific_common_supertype"):       # ragged and sparse specs
+        common = a.most_specific_common_supertype([b])
+        if common is not None:
+            return common
+    da = a.shape.as_list() if a.shape else None
+    db = b.shape.as_list() if b.shape else None
+    if da is None or db is None or len(da) != len(db):
+        return TensorSpec(None, a.dtype)
+    return TensorSpec([x if x == y else None for x, y in zip(da, db)], a.dtype)
+
+
+def _is_sparse(value) -> bool:
+    from .sparse import SparseTensor
+    return isinstance(value, SparseTensor)
+
+
+def _row_of(t, i):
+    """Row ``i`` of a component (a SparseTensor's rows are SparseTensors)."""
+    if _is_sparse(t):
+        from .sparse import _row
+        return _row(t, i)
+    return t[i]
 
 
 def _flatten(s) -> list:
@@ -94,6 +120,9 @@ def _row_spec(t):
     if getattr(t, "_is_ragged", False):
         from .ragged import RaggedTensorSpec
         return RaggedTensorSpec(t.shape[1:], t.dtype, t.ragged_rank - 1, t.row_splits_dtype)
+    if _is_sparse(t):
+        from .sparse import SparseTensorSpec
+        return SparseTensorSpec(t.shape[1:], t.dtype)
     return TensorSpec(t.shape[1:], t.dtype)
 
 
@@ -101,6 +130,9 @@ def _leaf_spec(t):
     if getattr(t, "_is_ragged", False):
         from .ragged import RaggedTensorSpec
         return RaggedTensorSpec.from_value(t)
+    if _is_sparse(t):
+        from .sparse import SparseTensorSpec
+        return SparseTensorSpec.from_value(t)
     return TensorSpec(t.shape, t.dtype)
 
 
@@ -174,13 +206,13 @@ class Dataset:
         spec = _pack(structure, [_row_spec(t) for t in leaves])
 
         def row(i):
-            return _pack(structure, [t[i] for t in leaves])
+            return _pack(structure, [_row_of(t, i) for t in leaves])
 
         def gather(idx):
             from .engine.ops.shape import gather as gather_
             return _pack(structure, [gather_(t, idx) for t in leaves])
-        if any(getattr(t, "_is_ragged", False) for t in leaves):
-            gather = None  # ragged rows batch only through ragged_batch
+        if any(getattr(t, "_is_ragged", False) or _is_sparse(t) for t in leaves):
+            gather = None  # ragged rows batch only through ragged_batch, sparse ones by rows
 
         ds = Dataset(lambda: (row(i) for i in range(n)), n, "_TensorSliceDataset", spec)
         ds._rows = (ds, lambda: iter(range(n))) if gather is not None else None
@@ -392,8 +424,8 @@ class Dataset:
 
         def spec():
             inner = self.element_spec
-            return _map_leaves(lambda s: TensorSpec([n if drop_remainder else None]
-                                                    + s.shape.as_list(), s.dtype), inner)
+            return _map_leaves(lambda s: type(s)([n if drop_remainder else None]
+                                                 + s.shape.as_list(), s.dtype), inner)
 
         if self._rows is not None:  # gather each batch of rows at once
             base, rows = self._rows
@@ -412,6 +444,11 @@ class Dataset:
         ``padded_shapes``, where ``None`` or -1 means "the longest") with
         ``padding_values`` (0, False or b"" by default)."""
         n = _batch_size(batch_size)
+        from .sparse import SparseTensorSpec
+        if self._spec is not None and not callable(self._spec) and \
+                any(isinstance(s, SparseTensorSpec) for s in _flatten(self._spec)):
+            raise TypeError(f"padded_batch is only supported for datasets of tensors, not "
+                            f"{self._spec!r}; batch stacks SparseTensors (padding nothing)")
 
         def pad(chunk):
             return _padded_stack(chunk, padded_shapes, padding_values)
@@ -469,7 +506,7 @@ class Dataset:
                     raise InvalidArgumentError(None, None, "unbatch: every component must "
                                                "have rank >= 1")
                 for i in range(leaves[0].shape[0]):
-                    yield _pack(element, [t[i] for t in leaves])
+                    yield _pack(element, [_row_of(t, i) for t in leaves])
         card = UNKNOWN_CARDINALITY
         known = self._spec if not callable(self._spec) else None
         if known is not None and self._cardinality >= 0:  # rows per element known statically
@@ -630,7 +667,8 @@ class Dataset:
             raise TypeError(f"concatenate: the datasets' elements differ: {_spec_repr(sa)} "
                             f"and {_spec_repr(sb)}")
         return self._derive(lambda: itertools.chain(self, dataset), card,
-                            "_ConcatenateDataset", sa)
+                            "_ConcatenateDataset",
+                            _pack(sa, [_common_spec(x, y) for x, y in zip(la, lb)]))
 
     def prefetch(self, buffer_size, name=None) -> "Dataset":
         """Accepted for compatibility: elements are computed when asked for."""
@@ -1067,6 +1105,10 @@ def _stack(elements):
     columns = list(zip(*[_flatten(e) for e in elements]))
     stacked = []
     for c, column in enumerate(columns):
+        if _is_sparse(column[0]):
+            from .sparse import _stack as sparse_stack
+            stacked.append(sparse_stack(list(column)))
+            continue
         first = column[0].shape
         for i, t in enumerate(column[1:], 1):
             if t.shape != first:
@@ -1086,6 +1128,9 @@ def _padded_stack(elements, padded_shapes, padding_values):
     values = _flatten_or_none(padding_values, template, len(columns))
     out = []
     for column, wanted, value in zip(columns, shapes, values):
+        if _is_sparse(column[0]):
+            raise TypeError("padded_batch is only supported for datasets of tensors, not of "
+                            "SparseTensors; batch stacks them (padding nothing)")
         rank = column[0].ndim
         longest = [max(t.shape[d] for t in column) for d in range(rank)]
         if wanted is not None:

@@ -151,7 +151,7 @@ class Function:
             if name not in bound.arguments:
                 continue
             value = bound.arguments[name]
-            if getattr(spec, "ragged_rank", None) is not None:     # a RaggedTensorSpec
+            if type(spec) is not TensorSpec and hasattr(spec, "value_type"):  # ragged, sparse
                 if not spec.is_compatible_with(value):
                     raise self._failure(f"Can not cast {value!r} to {spec!r}", args, kwargs)
                 continue

@@ -1066,6 +1066,9 @@ def type_spec_from_value(value):
     tensors, Variables and anything convertible to one."""
     if isinstance(value, RaggedTensor):
         return RaggedTensorSpec.from_value(value)
+    from .sparse import SparseTensor, SparseTensorSpec
+    if isinstance(value, SparseTensor):
+        return SparseTensorSpec.from_value(value)
     try:
         t = _tensor(value)
     except (TypeError, ValueError):

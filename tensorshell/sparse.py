@@ -935,6 +935,99 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
 
 __all__ += ["edit_distance", "embedding_lookup_sparse", "safe_embedding_lookup_sparse"]
 
+
+# -- the type of a SparseTensor (dataset element specs, ts.function signatures) --------------
+
+from .function import TensorSpec as _TensorSpec  # noqa: E402
+
+
+class SparseTensorSpec(_TensorSpec):
+    """The type of a SparseTensor: its dense shape (``None`` for unknown sizes) and dtype,
+    as TensorFlow's ``tf.SparseTensorSpec``.
+
+    >>> ts.SparseTensorSpec.from_value(ts.SparseTensor([[0, 1]], [5], [3, 4]))
+    SparseTensorSpec(TensorShape([3, 4]), ts.int32)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, shape=None, dtype=dtypes.float32):
+        super().__init__(shape, dtype)
+
+    @property
+    def value_type(self):
+        return SparseTensor
+
+    @classmethod
+    def from_value(cls, value) -> "SparseTensorSpec":
+        if not isinstance(value, SparseTensor):
+            raise TypeError(f"SparseTensorSpec.from_value needs a SparseTensor, got "
+                            f"{type(value).__name__}")
+        return cls(value.shape, value.dtype)
+
+    def is_compatible_with(self, spec_or_value) -> bool:
+        """Same dtype, and every known dimension equal."""
+        other = spec_or_value if isinstance(spec_or_value, SparseTensorSpec) else \
+            SparseTensorSpec.from_value(spec_or_value) \
+            if isinstance(spec_or_value, SparseTensor) else None
+        if other is None:
+            return False
+        from .function import _shapes_compatible
+        return other.dtype is self.dtype and _shapes_compatible(self.shape, other.shape)
+
+    def most_specific_common_supertype(self, others):
+        """The spec every one of ``self`` and ``others`` conforms to (sizes that differ
+        become ``None``), or None when their dtypes differ."""
+        shape = self.shape
+        for o in others:
+            if not isinstance(o, SparseTensorSpec) or o.dtype is not self.dtype:
+                return None
+            a, b = shape.as_list() if shape else None, o.shape.as_list() if o.shape else None
+            if a is None or b is None or len(a) != len(b):
+                shape = TensorShape(None)
+            else:
+                shape = TensorShape([x if x == y else None for x, y in zip(a, b)])
+        return SparseTensorSpec(shape, self.dtype)
+
+    def __eq__(self, other):
+        return type(other) is SparseTensorSpec and self.dtype is other.dtype and \
+            self.shape == other.shape
+
+    def __hash__(self):
+        return hash((SparseTensorSpec, self.shape, self.dtype))
+
+    def __repr__(self):
+        return f"SparseTensorSpec({self._shape!r}, ts.{self._dtype.name})"
+
+
+def _row(sp: SparseTensor, i: int) -> SparseTensor:
+    """Row ``i`` of a SparseTensor (rank one less), as a dataset's slices and unbatch make
+    them."""
+    indices = sp.indices.numpy()
+    keep = np.flatnonzero(indices[:, 0] == i)
+    return SparseTensor(indices[keep, 1:], _shape.gather(sp.values, keep),
+                        sp.dense_shape.numpy()[1:])
+
+
+def _stack(items) -> SparseTensor:
+    """SparseTensors of one rank as the rows of one (the dense shape the largest of
+    theirs), as a dataset's batch makes them."""
+    ranks = {s.ndim for s in items}
+    if len(ranks) != 1:
+        raise _invalid(f"Cannot batch SparseTensors of different ranks {sorted(ranks)}")
+    dtype = {s.dtype for s in items}
+    if len(dtype) != 1:
+        raise _invalid("Cannot batch SparseTensors of different dtypes")
+    shapes = np.array([s.dense_shape.numpy() for s in items], np.int64).reshape(len(items), -1)
+    indices = [np.concatenate([np.full((s.indices.shape[0], 1), k, np.int64),
+                               s.indices.numpy()], 1) for k, s in enumerate(items)]
+    return SparseTensor(np.concatenate(indices).reshape(-1, shapes.shape[1] + 1),
+                        _shape.concat([s.values for s in items], 0),
+                        [len(items)] + shapes.max(0, initial=0).tolist())
+
+
+__all__ += ["SparseTensorSpec"]
+
 from ._public import public_dir as _public_dir  # noqa: E402
 
 __dir__ = _public_dir(globals())

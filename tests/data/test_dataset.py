@@ -354,3 +354,78 @@ def test_ignore_errors_drops_what_map_and_filter_failed_on():
     assert len(list(applied)) == 4
     with pytest.warns(UserWarning, match="dropped an element: InvalidArgumentError"):
         list(_reciprocals().ignore_errors(log_warning=True))
+
+
+# -- SparseTensor elements -----------------------------------------------------------------
+
+def _sp(s):
+    return (s.indices.numpy().tolist(), s.values.numpy().tolist(),
+            s.dense_shape.numpy().tolist())
+
+
+def test_sparse_elements_slice_batch_and_unbatch_as_tensorflows():
+    """TensorFlow 2.21's results: rows of a SparseTensor are SparseTensors of one rank less;
+    batching stacks them (the dense shape the largest of theirs), unbatching splits them."""
+    st = ts.SparseTensor(indices=[[0, 0], [1, 2], [2, 1]], values=[1, 2, 3], dense_shape=[3, 4])
+    ds = ts.data.Dataset.from_tensor_slices(st)
+    assert ds.element_spec == ts.SparseTensorSpec([4], ts.int32)
+    assert [_sp(e) for e in ds] == [([[0]], [1], [4]), ([[2]], [2], [4]), ([[1]], [3], [4])]
+    batched = ds.batch(2)
+    assert repr(batched.element_spec) == "SparseTensorSpec(TensorShape([None, 4]), ts.int32)"
+    assert [_sp(e) for e in batched] == [([[0, 0], [1, 2]], [1, 2], [2, 4]),
+                                         ([[0, 1]], [3], [1, 4])]
+    assert [_sp(e) for e in batched.unbatch()] == [_sp(e) for e in ds]
+    a = ts.SparseTensor([[0], [3]], [1., 2.], [5])
+    c = ts.SparseTensor([[1]], [7.], [2])
+    both = ts.data.Dataset.from_tensors(a).concatenate(ts.data.Dataset.from_tensors(c))
+    assert both.element_spec == ts.SparseTensorSpec([None], ts.float32)
+    assert [_sp(e) for e in both.batch(2)] == [([[0, 0], [0, 3], [1, 1]], [1., 2., 7.],
+                                                [2, 5])]
+    mixed = ts.data.Dataset.from_tensor_slices({"s": st, "d": ts.constant([1, 2, 3])})
+    (element,) = list(mixed.batch(3))
+    assert _sp(element["s"]) == _sp(st) and element["d"].numpy().tolist() == [1, 2, 3]
+    with pytest.raises(TypeError, match="padded_batch is only supported"):
+        ds.padded_batch(2)
+    mapped = ts.data.Dataset.range(3).map(lambda x: ts.SparseTensor([[x]], [x * 10], [3]))
+    with pytest.raises(TypeError, match="padded_batch is only supported"):
+        list(mapped.padded_batch(2))
+    assert [_sp(e) for e in mapped.batch(3)] == [([[0, 0], [1, 1], [2, 2]], [0, 10, 20],
+                                                  [3, 3])]
+    assert [_sp(e) for e in ds.filter(lambda s: ts.sparse.reduce_sum(s) > 1).cache()] == \
+        [([[2]], [2], [4]), ([[1]], [3], [4])]
+
+
+def test_parsing_variable_length_features_in_a_pipeline():
+    """The TFRecord pattern: map parse_single_example (VarLenFeature gives SparseTensors),
+    then batch; or batch, then parse_example."""
+    def example(values):
+        return ts.train.Example(features=ts.train.Features(feature={
+            "v": ts.train.Feature(int64_list=ts.train.Int64List(value=values))})
+        ).SerializeToString()
+    records = ts.data.Dataset.from_tensor_slices([example([1, 2, 3]), example([4])])
+    features = {"v": ts.io.VarLenFeature(ts.int64)}
+    parsed = records.map(lambda s: ts.io.parse_single_example(s, features)).batch(2)
+    (batch,) = list(parsed)
+    assert ts.sparse.to_dense(batch["v"]).numpy().tolist() == [[1, 2, 3], [4, 0, 0]]
+    (batch,) = list(records.batch(2).map(lambda s: ts.io.parse_example(s, features)))
+    assert ts.sparse.to_dense(batch["v"]).numpy().tolist() == [[1, 2, 3], [4, 0, 0]]
+
+
+def test_sparse_tensor_spec():
+    st = ts.SparseTensor([[0, 0], [1, 2]], [1, 2], [3, 4])
+    spec = ts.SparseTensorSpec([None, 4], ts.int32)
+    assert repr(spec) == "SparseTensorSpec(TensorShape([None, 4]), ts.int32)"
+    assert spec.shape == (None, 4) and spec.dtype is ts.int32
+    assert spec.value_type is ts.SparseTensor
+    assert spec == ts.SparseTensorSpec([None, 4], ts.int32) and hash(spec) == hash(
+        ts.SparseTensorSpec([None, 4], ts.int32))
+    assert spec.is_compatible_with(st) and not ts.SparseTensorSpec([2, 4], ts.int32) \
+        .is_compatible_with(st)
+    assert ts.type_spec_from_value(st) == ts.SparseTensorSpec([3, 4], ts.int32)
+
+    @ts.function(input_signature=[spec])
+    def total(sp):
+        return ts.sparse.reduce_sum(sp)
+    assert total(st).numpy() == 3
+    with pytest.raises(TypeError, match="Can not cast"):
+        total(ts.SparseTensor([[0, 0]], [1.], [3, 4]))
