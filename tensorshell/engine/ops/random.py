@@ -476,6 +476,127 @@ def fold_in(seed, data, alg="auto_select"):
 NAMESPACES["random"].update(split=split, fold_in=fold_in)
 
 
+def stateless_shuffle(value, seed, alg="auto_select", name=None):
+    """``value`` with its slices along the first dimension in the order TensorFlow's
+    ``tf.random.experimental.stateless_shuffle`` gives for ``seed`` (shape [2])."""
+    t = as_tensor(value, "random.experimental.stateless_shuffle", "value")
+    key, counter = _key_counter(seed, "random.experimental.stateless_shuffle", alg)
+    n = t.shape[0] if t.ndim else 1
+    if n <= 1 or int(np.prod(t.shape, dtype=np.int64)) <= 1:
+        return out(t._data, t.dtype)
+    perm = philox.shuffle_permutation(n, key, counter)
+    backend = t._device.backend
+    return out(t._data[perm if not backend.is_gpu else backend.from_numpy(perm)], t.dtype)
+
+
+_SIMON_Z = 0x7369F885192C0EF5
+
+
+def _simon_shuffle(index, key, max_index, rounds=4):
+    """TensorFlow's random_index_shuffle: ``index`` encrypted by a Simon cipher with the
+    smallest even block of at least 16 bits (cycle-walking until it is at most
+    ``max_index``), a bijection of [0, max_index] for each key (3 uint32 words)."""
+    if max_index == 0:
+        return np.zeros_like(index)
+    bits = int(np.ceil(np.log2(float(max_index))))   # (as TensorFlow's, from a double)
+    block = min(max(bits + bits % 2, 16), 64)
+    w = block // 2
+    mask = (1 << w) - 1
+
+    def rotl(x, r):
+        return ((x << np.uint64(r)) | (x >> np.uint64(w - r))) & np.uint64(mask)
+
+    def rotr(x, r):
+        return ((x >> np.uint64(r)) | (x << np.uint64(w - r))) & np.uint64(mask)
+
+    def f(x):
+        return (rotl(x, 1) & rotl(x, 8)) ^ rotl(x, 2)
+    keys = [np.uint64(int(k) & mask) for k in key]
+    c, z = np.uint64(0xFFFFFFFC & mask), _SIMON_Z & mask
+    for _ in range(3, rounds):
+        keys.append(c ^ np.uint64(z & 1) ^ keys[-3] ^ rotr(keys[-1], 3) ^ rotr(keys[-1], 4))
+        z >>= 1
+    def encrypt(value):
+        left = (value >> np.uint64(w)) & np.uint64(mask)
+        right = value & np.uint64(mask)
+        for i in range(0, rounds, 2):
+            left ^= f(right) ^ keys[i]
+            right ^= f(left) ^ keys[i + 1]
+        return (left << np.uint64(w)) | right
+
+    index = np.asarray(index, np.uint64)
+    if block == 16 and max_index < 1 << 14:
+        # a small range in the smallest block: cycle-walks may be long, so encrypt the whole
+        # block once and follow the walks by pointer jumping (ans(y) = R[y] once done[y],
+        # else ans(R[y]); each pass halves what is left of every walk)
+        # (cycles without a value in range never finish; the asked-for walks always do)
+        pointer = encrypt(np.arange(1 << 16, dtype=np.uint64)).astype(np.int64)
+        done = pointer <= max_index
+        asked = index.astype(np.int64)
+        while not done[asked].all():
+            later = ~done
+            nxt = pointer[later]
+            pointer[later], done[later] = pointer[nxt], done[nxt]
+        return pointer[asked].astype(np.uint64)
+    value = index.copy()
+    todo = np.ones(value.shape, bool)
+    while todo.any():
+        value[todo] = encrypt(value[todo])
+        todo &= value > np.uint64(max_index)
+    return value
+
+
+def index_shuffle(index, seed, max_index):
+    """The position of ``index`` in a pseudorandom permutation of [0, max_index], as
+    TensorFlow's ``tf.random.experimental.index_shuffle`` (its Simon cipher and seed
+    padding): a shuffle of a huge range without materialising it.
+
+    >>> ts.random.experimental.index_shuffle(ts.range(4), seed=[5, 9], max_index=3)
+    """
+    name_ = "random.experimental.index_shuffle"
+    idx = as_tensor(index, name_, "index")
+    top = as_tensor(max_index, name_, "max_index", idx.dtype, anchor="index")
+    s = as_tensor(seed, name_, "seed")
+    for what, t in (("index", idx), ("seed", s)):
+        if t.dtype not in (dtypes.int32, dtypes.int64, dtypes.uint32, dtypes.uint64):
+            raise invalid(name_, f"{what} must be int32, int64, uint32 or uint64, got "
+                          f"{t.dtype.name}", kind="dtype")
+    if s.ndim not in (1, 2) or s.shape[-1] != 2:
+        raise invalid(name_, f"seed must have shape [2] or [n, 2], got {list(s.shape)}",
+                      kind="shape")
+    seeds = s.numpy().astype(np.int64).reshape(-1, 2)
+    i, m = idx.numpy().astype(np.int64), top.numpy().astype(np.int64)
+    if i.ndim > 1 or m.ndim > 1:
+        raise invalid(name_, "index and max_index must be scalars or vectors", kind="shape")
+    batch = {len(a) for a in (i.reshape(-1) if i.ndim else None,
+                              m.reshape(-1) if m.ndim else None,
+                              seeds if s.ndim == 2 else None) if a is not None}
+    if len(batch) > 1:
+        raise invalid(name_, "index, seed and max_index must share their first dimension",
+                      kind="shape")
+    n = batch.pop() if batch else None
+    ii = np.broadcast_to(i, (n,)) if n is not None else i.reshape(1)
+    mm = np.broadcast_to(m, (n,)) if n is not None else m.reshape(1)
+    ss = np.broadcast_to(seeds, (n, 2)) if n is not None else seeds
+    if (mm < 0).any() or (ii < 0).any() or (ii > mm).any():
+        raise invalid(name_, "index must be in [0, max_index] and max_index non-negative")
+    def key(row):                    # TensorFlow pads the [2] seed to its cipher's 3 words
+        return (498247692, int(ss[row, 0]) & 0xFFFFFFFF, int(ss[row, 1]) & 0xFFFFFFFF)
+    if s.ndim == 1 and m.ndim == 0:  # one permutation: every index at once
+        result = _simon_shuffle(ii, key(0), int(mm[0]))
+    else:
+        result = np.empty(len(ii), np.uint64)
+        for row in range(len(ii)):
+            result[row] = _simon_shuffle(np.array([ii[row]]), key(row), int(mm[row]))[0]
+    values = result.astype(idx.dtype._np)
+    return out(values if n is not None else values.reshape(()), idx.dtype)
+
+
+NAMESPACES["random.experimental"] = dict(
+    index_shuffle=index_shuffle, stateless_shuffle=stateless_shuffle,
+    stateless_split=split, stateless_fold_in=fold_in)
+
+
 _U64 = 0xFFFF_FFFF_FFFF_FFFF
 
 
