@@ -300,6 +300,47 @@ class RaggedTensor:
                 base, _int64(positions[keep].reshape(-1, 1)), rows)
         return sh.reshape(base, dims)
 
+    def to_sparse(self, name=None):
+        """A SparseTensor of the stored values (every uniform inner entry included), its
+        dense shape the bounding shape, in row-major order as TensorFlow's."""
+        from .sparse import SparseTensor
+        dims = self._bounding()
+        r = self.ragged_rank
+        coords = np.stack(np.unravel_index(self._dense_positions(dims), dims[:r + 1]), -1) \
+            .astype(np.int64).reshape(-1, r + 1)
+        values = self.flat_values
+        inner = dims[r + 1:]
+        if inner:                           # each value row spreads over its uniform dims
+            m = int(np.prod(inner))
+            within = np.stack(np.unravel_index(np.arange(m), inner), -1).astype(np.int64)
+            coords = np.concatenate([np.repeat(coords, m, 0),
+                                     np.tile(within, (len(coords), 1))], 1)
+            values = _shape_ops().reshape(values, [-1])
+        return SparseTensor(coords, values, dims)
+
+    @classmethod
+    def from_sparse(cls, st_input, name=None, row_splits_dtype=dtypes.int64) -> "RaggedTensor":
+        """The rows of a 2-D SparseTensor whose entries fill each row from its start, in
+        order ("ragged-right"), as a RaggedTensor."""
+        from .sparse import SparseTensor
+        if not isinstance(st_input, SparseTensor):
+            raise TypeError(f"from_sparse needs a SparseTensor, got {type(st_input).__name__}")
+        if st_input.shape.rank != 2:
+            raise ValueError(f"rank(st_input) must be 2, got {st_input.shape.rank}")
+        idx = np.asarray(st_input.indices.numpy(), np.int64).reshape(-1, 2)
+        nrows = int(st_input.dense_shape.numpy()[0])
+        rows = idx[:, 0]
+        lengths = np.bincount(rows, minlength=nrows) if rows.size else np.zeros(nrows,
+                                                                               np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        if rows.size and (np.any(np.diff(rows) < 0) or not np.array_equal(
+                idx[:, 1], np.arange(len(rows)) - starts[rows])):
+            from .engine.errors import InvalidArgumentError
+            raise InvalidArgumentError(None, None, "SparseTensor is not right-ragged: each "
+                                       "row's entries must fill columns 0, 1, ... in order")
+        return cls.from_row_lengths(st_input.values, convert_to_tensor(lengths.astype(
+            np.int64)))
+
     def _dense_positions(self, dims) -> np.ndarray:
         """For each flat value, its row-major position among the first ragged_rank + 1
         dimensions of ``dims`` (-1 where the value falls outside them)."""

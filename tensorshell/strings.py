@@ -515,11 +515,43 @@ def _codec(name: str) -> str:
     return known[name.upper()]
 
 
+@functools.lru_cache(maxsize=1)
+def _script_table():
+    """ICU's script of every code point as runs (first code point, UScriptCode), the table
+    TensorFlow 2.21 answers from (tools/record_unicode_scripts.py regenerates it)."""
+    import importlib.resources
+    with importlib.resources.files("tensorshell").joinpath(
+            "resources/unicode_scripts.npz").open("rb") as f:
+        table = np.load(f)
+        return table["starts"].astype(np.int64), table["codes"].astype(np.int32)
+
+
+def unicode_script(input, name=None):  # noqa: A002
+    """The ICU script code (``UScriptCode``, int32) of each code point: 25 Latin, 17 Han,
+    8 Cyrillic, 0 Common ...; -1 for values that are not code points.
+
+    >>> ts.strings.unicode_script([33464, 1041])       # [17, 8]
+    """
+    if getattr(input, "_is_ragged", False):
+        return input.with_flat_values(unicode_script(input.flat_values))
+    t = as_tensor(input, "strings.unicode_script", "input")
+    if t.dtype is not dtypes.int32:
+        raise InvalidArgumentError(None, None, f"strings.unicode_script: input must be int32 "
+                                   f"code points, got {t.dtype.name}",
+                                   op_name="strings.unicode_script",
+                                   operands=(describe(t, "input"),), kind="dtype",
+                                   hint="ts.cast(input, ts.int32)")
+    cps = np.asarray(t.numpy(), np.int64)
+    starts, codes = _script_table()
+    found = codes[np.searchsorted(starts, np.clip(cps, 0, 0x10FFFF), side="right") - 1]
+    return constant(np.where((cps < 0) | (cps > 0x10FFFF), -1, found).astype(np.int32))
+
+
 __all__ = ["as_string", "bytes_split", "format", "join", "length", "lower", "ngrams",
            "reduce_join", "regex_full_match", "regex_replace", "split", "strip", "substr",
            "to_hash_bucket", "to_hash_bucket_fast", "to_hash_bucket_strong", "to_number",
            "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
-           "unicode_split", "unicode_split_with_offsets", "unicode_transcode",
+           "unicode_script", "unicode_split", "unicode_split_with_offsets", "unicode_transcode",
            "unsorted_segment_join", "upper"]
 
 

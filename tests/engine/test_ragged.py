@@ -386,3 +386,33 @@ def test_shape_rank_and_size_of_ragged_tensors_as_tensorflow():
     assert repr(ts.shape(uniform)) == "<DynamicRaggedShape lengths=[2, 2] num_row_partitions=1>"
     assert int(ts.rank(rt)) == 2 and int(ts.size(rt)) == 3
     assert ts.size(rt, out_type=ts.int64).dtype is ts.int64
+
+
+def _sp(s):
+    return (s.indices.numpy().tolist(), np.asarray(s.values.numpy()).tolist(),
+            s.dense_shape.numpy().tolist())
+
+
+def test_to_sparse_and_from_sparse_as_tensorflows():
+    """TensorFlow 2.21's results (the unicode guide pads ragged code points through these)."""
+    r = ts.ragged.constant([[1, 2], [], [3, 4, 5]])
+    assert _sp(r.to_sparse()) == ([[0, 0], [0, 1], [2, 0], [2, 1], [2, 2]], [1, 2, 3, 4, 5],
+                                  [3, 3])
+    r2 = ts.ragged.constant([[[1, 2], [3]], [], [[4, 5, 6]]])
+    assert _sp(r2.to_sparse()) == ([[0, 0, 0], [0, 0, 1], [0, 1, 0], [2, 0, 0], [2, 0, 1],
+                                    [2, 0, 2]], [1, 2, 3, 4, 5, 6], [3, 2, 3])
+    r3 = ts.RaggedTensor.from_row_lengths(ts.reshape(ts.range(12), [6, 2]), [2, 0, 4])
+    indices, values, shape = _sp(r3.to_sparse())      # uniform inner entries spread out
+    assert shape == [3, 4, 2] and values == list(range(12))
+    assert indices[:4] == [[0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 1, 1]]
+    assert _sp(ts.ragged.constant([[b"a"], [b"b", b"c"]]).to_sparse())[1] == [b"a", b"b",
+                                                                              b"c"]
+    st = ts.SparseTensor([[0, 0], [0, 1], [2, 0]], [1., 2., 3.], [4, 5])
+    assert ts.RaggedTensor.from_sparse(st).to_list() == [[1., 2.], [], [3.], []]
+    assert ts.RaggedTensor.from_sparse(ts.RaggedTensor.to_sparse(r)).to_list() == r.to_list()
+    empty = ts.SparseTensor(np.zeros((0, 2), np.int64), ts.constant([], ts.int32), [3, 2])
+    assert ts.RaggedTensor.from_sparse(empty).to_list() == [[], [], []]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="right-ragged"):
+        ts.RaggedTensor.from_sparse(ts.SparseTensor([[0, 1]], [1.], [2, 2]))
+    with pytest.raises(ValueError, match="rank"):
+        ts.RaggedTensor.from_sparse(ts.SparseTensor([[0, 1, 0]], [1.], [2, 2, 2]))

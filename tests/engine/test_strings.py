@@ -5,6 +5,8 @@ import pytest
 
 import tensorshell as ts
 
+from .. import oracle
+
 WORDS = ["Café", "Coffee", "caffè", "咖啡", "  pad me \t"]
 
 
@@ -176,3 +178,27 @@ def test_hash_buckets_as_tensorflow():
         for buckets in (7, 2**40):
             ours = getattr(ts.strings, fn)(_WORDS, buckets, **kw).numpy().tolist()
             assert ours == getattr(tf.strings, fn)(_WORDS, buckets, **kw).numpy().tolist()
+
+
+def test_unicode_script_gives_icus_codes():
+    """TensorFlow 2.21's (ICU's) script codes, from the table recorded from it."""
+    got = ts.strings.unicode_script([33464, 1041, 0x3042, 65, 32, 0x10FFFF, 0xD800, -1,
+                                     0x110000])
+    assert got.dtype is ts.int32
+    assert got.numpy().tolist() == [17, 8, 20, 25, 0, 103, 103, -1, -1]
+    words = ts.strings.unicode_decode(["Hello, world.", "世界こんにちは"], "UTF-8")
+    scripts = ts.strings.unicode_script(words)
+    assert scripts.to_list() == [[25, 25, 25, 25, 25, 0, 0, 25, 25, 25, 25, 25, 0],
+                                 [17, 17, 20, 20, 20, 20, 20]]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="int32"):
+        ts.strings.unicode_script(ts.constant([65], ts.int64))
+
+
+@pytest.mark.tf_oracle
+def test_unicode_script_of_every_code_point_equals_tensorflows():
+    tf = oracle.tensorflow()
+    if tf is None:
+        pytest.skip("TensorFlow is not installed")
+    every = np.arange(-3, 0x110003, dtype=np.int32)
+    np.testing.assert_array_equal(ts.strings.unicode_script(every).numpy(),
+                                  tf.strings.unicode_script(every).numpy())
