@@ -510,6 +510,14 @@ def infer(value, overflow_ok: bool = False) -> tuple[np.ndarray, DType]:
                          "(<class 'NoneType'>) to a Tensor.")
     if isinstance(value, (list, tuple)):
         return _infer_sequence(value, overflow_ok)
+    if t is TensorShape:                       # its dimensions, as TensorFlow converts it
+        dims = value.as_list() if value._dims is not None else None
+        if dims is None or None in dims:
+            raise ValueError(f"Cannot convert a partially known TensorShape {value} to a "
+                             f"Tensor.")
+        big = any(d >= 2**31 for d in dims)
+        return np.array(dims, np.int64 if big else np.int32), \
+            dtypes.int64 if big else dtypes.int32
     if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
         return infer(np.asarray(value))
     if isinstance(value, (int, float)):  # int/float subclasses, e.g. IntEnum

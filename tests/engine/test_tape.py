@@ -292,3 +292,35 @@ def test_no_tensor_class_defines_getattr():
     with ts.GradientTape() as tape:
         loss = ts.reduce_mean(ts.square(ts.tanh(x @ w + 1.0)))
     assert tape.gradient(loss, w).shape == (2, 1)
+
+
+@pytest.mark.parametrize("activation", ["relu", "relu6"])
+def test_hessians_through_relu_are_zeros_not_none(activation):
+    """TensorFlow's guide takes the Hessian of a relu layer by nesting tapes: ReluGrad is
+    connected to its features with a zero gradient there, so the result is zeros of the
+    full shape (here too), not None."""
+    act = getattr(ts.nn, activation)
+    x = ts.constant([[0.5, -1., 2.], [3., 0.2, -0.4]])
+    w1 = ts.Variable(ts.reshape(ts.range(12.), [3, 4]) / 10 - 0.5)
+    w2 = ts.Variable([[1.], [-2.], [0.5], [3.]])
+    with ts.GradientTape() as t2:
+        with ts.GradientTape() as t1:
+            y = ts.reduce_sum(act(x @ w1) @ w2)
+        g = t1.gradient(y, w1)
+    h = t2.jacobian(g, w1)
+    assert h.shape == (3, 4, 3, 4) and not h.numpy().any()
+    assert ts.reshape(h, [ts.reduce_prod(w1.shape)] * 2).shape == (12, 12)
+    with ts.GradientTape() as tape:                  # first order: as before
+        y = ts.reduce_sum(act(x @ w1) @ w2)
+    assert tape.gradient(y, w1).shape == (3, 4)
+
+
+def test_tensor_shapes_convert_to_their_dimensions():
+    assert ts.convert_to_tensor(ts.TensorShape([3, 4])).numpy().tolist() == [3, 4]
+    assert ts.convert_to_tensor(ts.TensorShape([3, 4])).dtype is ts.int32
+    assert ts.convert_to_tensor(ts.TensorShape([3, 2 ** 40])).dtype is ts.int64
+    assert ts.convert_to_tensor(ts.TensorShape([]), dtype=ts.int64).shape == (0,)
+    assert int(ts.reduce_prod(ts.ones([3, 4]).shape)) == 12
+    assert ts.zeros(ts.TensorShape([2])).shape == (2,)
+    with pytest.raises(ValueError, match="partially known TensorShape"):
+        ts.convert_to_tensor(ts.TensorShape([None, 4]))

@@ -173,6 +173,18 @@ def _mask(cond, g):
     return g * _shape.cast(cond, g.dtype)
 
 
+def _relu_grad(g, x, cond):
+    """TensorFlow's ReluGrad/Relu6Grad: ``g`` masked by ``cond``, and - for tapes that
+    differentiate the gradient (Hessians) - connected to ``x`` with a zero gradient, as
+    TensorFlow's op is, so second derivatives through relu are zeros rather than None."""
+    from ..autodiff import RECORDING, custom_gradient
+    masked = _mask(cond, g)
+    if not RECORDING:                # a first-order backward pass: nothing to connect
+        return masked
+    from .creation import zeros_like
+    return custom_gradient(lambda m, _: (m, lambda up: (up, zeros_like(x))))(masked, x)
+
+
 def _select(cond, g):
     """``g`` where ``cond`` holds, else 0, as a select: TensorFlow's gradients of maximum,
     minimum and clip_by_value, so a NaN or inf in ``g`` where ``cond`` is False gives 0 (the
@@ -371,9 +383,9 @@ invert = unary("invert", INTEGER, "invert", exports=("bitwise",), **_ND)
 
 # -- activations (ts.nn) ---------------------------------------------------------------------------
 relu = unary("relu", REAL, lambda xp: lambda x: xp.maximum(x, 0), exports=("nn",),
-             grad=lambda g, ans, x: _mask(x > 0, g))
+             grad=lambda g, ans, x: _relu_grad(g, x, x > 0))
 relu6 = unary("relu6", REAL, lambda xp: lambda x: xp.minimum(xp.maximum(x, 0), 6),
-              exports=("nn",), grad=lambda g, ans, x: _mask((x > 0) & (x < 6), g))
+              exports=("nn",), grad=lambda g, ans, x: _relu_grad(g, x, (x > 0) & (x < 6)))
 elu = unary("elu", FLOATING, _elu, exports=("nn",),
             grad=lambda g, ans, x: _where_pos(x, g, g * (ans + 1)))
 selu = unary("selu", FLOATING, _selu, exports=("nn",),
