@@ -22,7 +22,7 @@ from .engine import dtypes
 from .engine.devices import device
 from .engine.ops import creation, elementwise as E, reduction, shape as S
 from .engine.tensor import Tensor, wrap
-from .engine.variable import Variable
+from .engine.variable import Variable, dense_gradient
 from .linalg import norm
 
 
@@ -222,7 +222,7 @@ class Optimizer:
         """Update each variable from its gradient; pairs whose gradient is None are skipped
         (with a warning, as in Keras). Returns ``iterations``."""
         pairs = list(grads_and_vars)
-        grads = [g for g, _ in pairs]
+        grads = [dense_gradient(g) for g, _ in pairs]     # (a gather's IndexedSlices too)
         variables = [v for _, v in pairs]
         missing = [v.name for g, v in pairs if g is None]
         if missing:

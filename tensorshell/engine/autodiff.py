@@ -308,19 +308,29 @@ class GradientTape:
         return pack_sequence_as(sources, results)
 
     def _backward(self, targets, seeds):
-        from .ops import creation, elementwise  # noqa: F811 - cached after the first call
+        from .ops import creation  # noqa: F811 - cached after the first call
+        from .variable import IndexedSlices, _add_gradients
         grads: dict[int, Tensor] = {}
         for t, seed in zip(targets, seeds):
+            if isinstance(t, IndexedSlices):     # its values are what depends on the sources
+                if isinstance(seed, IndexedSlices):
+                    seed = seed.values
+                elif seed is not None:           # a dense cotangent: the rows that meet them
+                    from .ops.shape import gather, reshape
+                    seed = reshape(gather(seed, reshape(t.indices, [-1])), list(t.values.shape))
+                t = t.values
             if not isinstance(t, Tensor) and not getattr(t, "_is_variable", False):
                 continue
             if seed is None:
                 seed = creation.ones_like(t)
             key = id(t)
-            grads[key] = seed if key not in grads else elementwise.add(grads[key], seed)
+            grads[key] = seed if key not in grads else _add_gradients(grads[key], seed)
         for node, out, index in reversed(self._nodes):
             g = grads.get(id(out))
             if g is None:
                 continue
+            if type(g) is IndexedSlices:     # ops take their upstream gradient dense
+                g = g._dense()
             if index is not None:
                 upstream = [None] * len(node.ans)
                 upstream[index] = g
@@ -331,7 +341,7 @@ class GradientTape:
                     if ig is None:
                         continue
                     key = id(source)
-                    grads[key] = ig if key not in grads else elementwise.add(grads[key], ig)
+                    grads[key] = ig if key not in grads else _add_gradients(grads[key], ig)
         return grads
 
     def jacobian(self, target, sources, unconnected_gradients="none",
@@ -352,6 +362,9 @@ class GradientTape:
             grads = self._backward([target], [seed])
             for k, s in enumerate(flat_sources):
                 g = grads.get(id(s))
+                if g is not None and not isinstance(g, Tensor):
+                    from .variable import dense_gradient
+                    g = dense_gradient(g)
                 if g is None and unconnected_gradients == "zero":
                     from .ops.creation import zeros_like
                     g = zeros_like(s)
@@ -441,6 +454,11 @@ class ForwardAccumulator:
 
     def _jvp(self, target, mode):
         from .ops import creation
+        from .variable import IndexedSlices
+        if isinstance(target, IndexedSlices):         # the JVP of its rows, at its indices
+            rows = self._jvp(target.values, mode)
+            return None if rows is None else IndexedSlices(rows, target.indices,
+                                                           target.dense_shape)
         for p, t in zip(self._primals, self._tangents):
             if target is p:
                 return t
@@ -450,6 +468,8 @@ class ForwardAccumulator:
             u = creation.zeros_like(target)              # a placeholder cotangent
             outer.watch(u)
             grads = self._tape.gradient(target, self._primals, output_gradients=u)
+            from .variable import dense_gradient
+            grads = [None if g is None else dense_gradient(g) for g in grads]
         pairs = [(g, t) for g, t in zip(grads, self._tangents) if g is not None]
         result = outer.gradient([g for g, _ in pairs], u,
                                 output_gradients=[t for _, t in pairs]) if pairs else None

@@ -725,6 +725,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
         value = value.value()
         if dtype is None:
             return value
+    elif type(value).__name__ == "IndexedSlices" and hasattr(value, "_dense"):
+        value = value._dense()                 # its dense tensor, as TensorFlow converts it
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
         if isinstance(value, Tensor):

@@ -24,7 +24,11 @@ _new = object.__new__
 
 
 class IndexedSlices:
-    """Rows ``values`` at ``indices`` of a tensor of ``dense_shape`` (for ``scatter_*``)."""
+    """Rows ``values`` at ``indices`` of a tensor of ``dense_shape``: what ``scatter_*``
+    take, and the gradient of ``gather``/``embedding_lookup`` with respect to its params, as
+    in TensorFlow (rows for repeated indices add up when it is made dense). Ops convert it
+    to a dense tensor (``ts.convert_to_tensor(slices)``); ``-slices`` and ``slices * scalar``
+    keep it sparse."""
 
     def __init__(self, values, indices, dense_shape=None):
         from .tensor import convert_to_tensor
@@ -38,12 +42,72 @@ class IndexedSlices:
 
     @property
     def shape(self):
+        if self.dense_shape is not None:
+            from .tensor import TensorShape
+            return TensorShape(self.dense_shape.numpy().tolist())
         return self.values.shape
+
+    @property
+    def device(self):
+        return self.values.device
+
+    def _dense(self):
+        """The dense tensor: each row of ``values`` added into its index's row."""
+        if self.dense_shape is None:
+            raise ValueError("IndexedSlices without a dense_shape cannot become a dense "
+                             "tensor: give IndexedSlices(values, indices, dense_shape)")
+        from .ops.shape import reshape, unsorted_segment_sum
+        shape = [int(d) for d in self.dense_shape.numpy()]
+        rows = reshape(self.values, [-1] + shape[1:])
+        return unsorted_segment_sum(rows, reshape(self.indices, [-1]), shape[0])
+
+    def __neg__(self):
+        return IndexedSlices(-self.values, self.indices, self.dense_shape)
+
+    def __mul__(self, other):
+        if getattr(other, "ndim", 0) == 0 and not isinstance(other, IndexedSlices):
+            return IndexedSlices(self.values * other, self.indices, self.dense_shape)
+        return self._dense() * other
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        if getattr(other, "ndim", 0) == 0 and not isinstance(other, IndexedSlices):
+            return IndexedSlices(self.values / other, self.indices, self.dense_shape)
+        return self._dense() / other
+
+    def __add__(self, other):
+        return _add_gradients(self, other)
+
+    __radd__ = __add__
 
     def __repr__(self):
         return (f"IndexedSlices(indices={self.indices!r}, values={self.values!r}"
                 + (f", dense_shape={self.dense_shape!r})" if self.dense_shape is not None
                    else ")"))
+
+
+def _add_gradients(a, b):
+    """``a + b`` where either may be IndexedSlices: slices joined (their rows listed one after
+    the other, as TensorFlow aggregates them), else a dense sum."""
+    if type(a) is not IndexedSlices and type(b) is not IndexedSlices:
+        from .ops.elementwise import add
+        return add(a, b)
+    if isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices) and \
+            a.dense_shape is not None and b.dense_shape is not None:
+        from .ops.shape import cast, concat
+        idx_dtype = a.indices.dtype
+        bi = b.indices if b.indices.dtype is idx_dtype else cast(b.indices, idx_dtype)
+        return IndexedSlices(concat([a.values, b.values], 0), concat([a.indices, bi], 0),
+                             a.dense_shape)
+    from .ops.elementwise import add
+    return add(a._dense() if isinstance(a, IndexedSlices) else a,
+               b._dense() if isinstance(b, IndexedSlices) else b)
+
+
+def dense_gradient(g):
+    """``g``, an IndexedSlices made dense (other values as they are)."""
+    return g._dense() if isinstance(g, IndexedSlices) else g
 
 
 # The open ``ts.name_scope``s, outermost first, each ending in "/": Variables created inside
@@ -467,6 +531,8 @@ def _a(word: str) -> str:
 def _convert(value, dtype, var, what) -> np.ndarray:
     """Assign-style conversion: tensors must match the dtype; Python values and arrays must
     convert losslessly. Every refusal is a ValueError that leaves the Variable untouched."""
+    if isinstance(value, IndexedSlices):
+        value = value._dense()
     if isinstance(value, (Tensor, Variable)):
         if value.dtype is not dtype:
             raise ValueError(f"{what}: cannot use {_a(value.dtype.name)} value for "

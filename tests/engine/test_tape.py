@@ -324,3 +324,69 @@ def test_tensor_shapes_convert_to_their_dimensions():
     assert ts.zeros(ts.TensorShape([2])).shape == (2,)
     with pytest.raises(ValueError, match="partially known TensorShape"):
         ts.convert_to_tensor(ts.TensorShape([None, 4]))
+
+
+def _slices():
+    return ts.IndexedSlices(ts.constant([[1., 1.], [2., 2.], [3., 3.]]),
+                            ts.constant([0, 3, 3]), ts.constant([5, 2]))
+
+
+def test_indexed_slices_convert_scale_clip_and_update_as_tensorflows():
+    """The values are TensorFlow 2.21's: clipping works on the slices' values (repeated
+    rows count apart) and keeps them sparse; conversion adds repeated rows."""
+    s = _slices()
+    dense = [[1., 1.], [0., 0.], [0., 0.], [5., 5.], [0., 0.]]
+    assert ts.convert_to_tensor(s).numpy().tolist() == dense
+    assert s.shape == (5, 2) and s.dtype is ts.float32
+    assert (ts.ones([5, 2]) + s).numpy().tolist() == [[2., 2.], [1., 1.], [1., 1.], [6., 6.],
+                                                        [1., 1.]]
+    assert isinstance(-s, ts.IndexedSlices) and isinstance(s * 0.5, ts.IndexedSlices)
+    assert (0.5 * s).values.numpy().tolist() == [[.5, .5], [1., 1.], [1.5, 1.5]]
+    clipped = ts.clip_by_norm(s, 1.0)
+    assert isinstance(clipped, ts.IndexedSlices)
+    np.testing.assert_allclose(clipped.values.numpy()[0], [0.18898225] * 2, rtol=1e-6)
+    np.testing.assert_allclose(ts.linalg.global_norm([s]).numpy(), np.sqrt(28.), rtol=1e-6)
+    (scaled,), _ = ts.clip_by_global_norm([s], 1.0)
+    assert isinstance(scaled, ts.IndexedSlices) and scaled.indices.numpy().tolist() == [0, 3, 3]
+    v = ts.Variable(ts.zeros([5, 2]))
+    v.assign_add(s)
+    assert v.numpy().tolist() == dense
+    ts.optimizers.SGD(1.0).apply_gradients([(s, v)])
+    assert not v.numpy().any()
+    with pytest.raises(ValueError, match="dense_shape"):
+        ts.convert_to_tensor(ts.IndexedSlices(ts.ones([1, 2]), [0]))
+
+
+def test_custom_gradients_may_return_indexed_slices():
+    """As TensorFlow's: slices from several uses join, a dense use makes the sum dense, and
+    a slices gradient can itself be differentiated (a second tape, a forward accumulator)."""
+    x = ts.constant([[1., 2.], [3., 4.]])
+
+    @ts.custom_gradient
+    def second_row_squared(t):
+        def grad(up):
+            return ts.IndexedSlices(2 * t[1:] * up, ts.constant([1]), ts.constant([2, 2]))
+        return t[1:] ** 2, grad
+    with ts.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        a = second_row_squared(x)
+        b = second_row_squared(x) * 2
+        c = ts.reduce_sum(a) + ts.reduce_sum(x)
+    g = tape.gradient([a, b], x)
+    assert isinstance(g, ts.IndexedSlices) and g.indices.numpy().tolist() == [1, 1]
+    assert ts.convert_to_tensor(g).numpy().tolist() == [[0., 0.], [18., 24.]]
+    dense = tape.gradient(c, x)
+    assert isinstance(dense, ts.Tensor) and dense.numpy().tolist() == [[1., 1.], [7., 9.]]
+    with ts.GradientTape() as outer:
+        outer.watch(x)
+        with ts.GradientTape() as inner:
+            inner.watch(x)
+            y = ts.reduce_sum(second_row_squared(x))
+        g = inner.gradient(y, x)
+    assert ts.convert_to_tensor(outer.gradient(g, x)).numpy().tolist() == [[0., 0.], [2., 2.]]
+    with ts.autodiff.ForwardAccumulator(x, ts.ones([2, 2])) as acc:
+        with ts.GradientTape() as inner:
+            inner.watch(x)
+            y = ts.reduce_sum(second_row_squared(x))
+        g = inner.gradient(y, x)
+    assert ts.convert_to_tensor(acc.jvp(g)).numpy().tolist() == [[0., 0.], [2., 2.]]

@@ -509,7 +509,10 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
 # -- clipping ------------------------------------------------------------------------------------
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
-    """``t`` scaled down so its L2 norm over ``axes`` is at most ``clip_norm``."""
+    """``t`` scaled down so its L2 norm over ``axes`` is at most ``clip_norm`` (an
+    IndexedSlices by the norm of its values, staying IndexedSlices, as in TensorFlow)."""
+    if _is_slices(t):
+        return type(t)(clip_by_norm(t.values, clip_norm, axes), t.indices, t.dense_shape)
     t = _float(t, "clip_by_norm", "t")
     l2sum = _red.reduce_sum(t * t, axes, keepdims=True)
     positive = l2sum > 0
@@ -523,7 +526,8 @@ def global_norm(t_list, name=None):
     """``sqrt(sum of every tensor's squared L2 norm)``; None entries are skipped."""
     if isinstance(t_list, Tensor):
         raise TypeError("t_list should be a sequence of tensors, not a single tensor")
-    parts = [_red.reduce_sum(t * t) for t in (_float(v, "global_norm", "t_list")
+    parts = [_red.reduce_sum(t * t) for t in (_float(v.values if _is_slices(v) else v,
+                                                     "global_norm", "t_list")
                                               for v in t_list if v is not None)]
     if not parts:
         return _creation.zeros(())
@@ -546,9 +550,17 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
         if v is None:
             clipped.append(None)
             continue
-        v = _float(v, "clip_by_global_norm", "t_list")
-        clipped.append(v * (scale if v.dtype is scale.dtype else _shape.cast(scale, v.dtype)))
+        slices = v if _is_slices(v) else None
+        v = _float(v.values if slices is not None else v, "clip_by_global_norm", "t_list")
+        v = v * (scale if v.dtype is scale.dtype else _shape.cast(scale, v.dtype))
+        clipped.append(v if slices is None else type(slices)(v, slices.indices,
+                                                             slices.dense_shape))
     return clipped, norm
+
+
+def _is_slices(value) -> bool:
+    """An IndexedSlices (a gather's gradient): the clipping functions keep it sparse."""
+    return type(value).__name__ == "IndexedSlices"
 
 
 def _where_zero(t, value, otherwise):
