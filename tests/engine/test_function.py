@@ -112,3 +112,27 @@ def test_matches_tensorflow():
             np.testing.assert_array_equal(double(arg).numpy(), expected)
     assert repr(tf.TensorSpec([None, 3])).replace("tf.", "ts.") == \
         repr(ts.TensorSpec([None, 3]))
+
+
+def test_autograph_decorators_leave_functions_as_they_are(capsys):
+    """TensorFlow code marks functions for AutoGraph; here nothing is converted, so the
+    decorators and converters hand the functions back and the code runs unchanged."""
+    @ts.autograph.experimental.do_not_convert
+    def double(x):
+        return x * 2
+
+    @ts.autograph.experimental.do_not_convert()
+    def triple(x):
+        return x * 3
+    assert double(ts.constant(2)).numpy() == 4 and triple(ts.constant(2)).numpy() == 6
+    assert ts.autograph.to_graph(double) is double
+    assert "return x * 2" in ts.autograph.to_code(double)
+    ts.autograph.set_verbosity(3)
+    ts.autograph.experimental.set_loop_options(maximum_iterations=5)
+    ts.autograph.trace("step", 3)
+    assert capsys.readouterr().out == "step 3\n"
+    assert ts.autograph.experimental.Feature.ALL.value == "ALL"
+    with pytest.raises(ValueError):
+        ts.autograph.to_graph(3)
+    assert dir(ts.autograph) == ["experimental", "set_verbosity", "to_code", "to_graph",
+                                 "trace"]
