@@ -22,7 +22,7 @@ globals().update(_NAMESPACES[""])
 
 from . import bitwise, config, errors, experimental, linalg, math, nn, optimizers, random  # noqa: E402,E501
 from . import audio, data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
-from . import autodiff, autograph, dtypes, nest, train  # noqa: E402
+from . import autodiff, autograph, dtypes, nest, test, train, version  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec, type_spec_from_value  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec, edit_distance  # noqa: E402
 from .strings import as_string  # noqa: E402 - also top level, as in TF
@@ -35,7 +35,8 @@ from .control import (TensorArray, case, cond, control_dependencies, foldl, fold
                       group, init_scope, map_fn, no_op, scan, switch_case, vectorized_map,
                       while_loop)
 from .control import tuple_ as tuple  # noqa: E402,A001 - tf.tuple; shadows tuple here only
-from .engine.autodiff import UnconnectedGradients, grad_pass_through, recompute_grad  # noqa: E402,E501
+from .engine.autodiff import (AggregationMethod, UnconnectedGradients,  # noqa: E402
+                               grad_pass_through, recompute_grad)
 from .framework import (VariableAggregation, VariableSynchronization,  # noqa: E402
                         broadcast_static_shape, get_current_name_scope, get_logger,
                         get_static_value, gradients, guarantee_const, hessians,
@@ -47,18 +48,22 @@ from .init_ops import (constant_initializer, ones_initializer,  # noqa: E402
 from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows print here only
 
 
+_KERAS_ALIASES = {"losses": ".keras.losses", "metrics": ".keras.metrics",
+                  "initializers": ".keras.initializers"}   # tf.losses is tf.keras.losses ...
+
+
 def __getattr__(name):
     # ts.keras is imported on first use: the REPL's start pays nothing for it
-    if name == "keras":
+    if name == "keras" or name in _KERAS_ALIASES:
         import importlib
-        return importlib.import_module(".keras", __name__)
+        return importlib.import_module(_KERAS_ALIASES.get(name, ".keras"), __name__)
     import sys
     raise AttributeError(f"module 'tensorshell' has no attribute {name!r}", name=name,
                          obj=sys.modules[__name__])
 
 
 def __dir__():
-    return sorted(set(globals()) | {"keras"})
+    return sorted(set(globals()) | {"keras"} | set(_KERAS_ALIASES))
 
 
 def load_ipython_extension(ip):
@@ -66,4 +71,4 @@ def load_ipython_extension(ip):
     from .shell import load_ipython_extension as load
     load(ip)
 
-__version__ = "0.1.0"
+__version__ = version.VERSION

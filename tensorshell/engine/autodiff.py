@@ -396,6 +396,16 @@ class GradientTape:
             full, [0] + t_rest + s_rest)
 
 
+class AggregationMethod:
+    """How gradient terms are summed (``ts.gradients(..., aggregation_method=)``): every
+    method gives the same sums here, added as they arrive."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
 class ForwardAccumulator:
     """Forward-mode differentiation, as TensorFlow's ``tf.autodiff.ForwardAccumulator``:
     Jacobian-vector products of what is computed from ``primals`` inside the context, along

@@ -3,7 +3,9 @@ Variable aggregation/synchronization, tf.gradients' eager error, bitcast, finger
 approximate top-k family (values printed by TensorFlow 2.21, and compared live when it is
 installed)."""
 
+import io
 import os
+import unittest
 
 import numpy as np
 import pytest
@@ -98,3 +100,33 @@ def test_against_tensorflow():
     for k in (1, 3, 9):
         for ours, theirs in zip(ts.math.approx_max_k(x, k), tf.math.approx_max_k(x, k)):
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_tf_test_version_and_keras_aliases():
+    """What TensorFlow notebooks and test suites reach for: tf.test's GPU checks and
+    TestCase assertions, tf.version, tf.losses/metrics/initializers (Keras's modules)."""
+    import tensorshell as ts
+    gpus = ts.config.list_logical_devices("GPU")
+    assert ts.test.is_gpu_available() is bool(gpus)
+    assert ts.test.gpu_device_name() == (gpus[0].name if gpus else "")
+    assert ts.version.VERSION == ts.__version__
+    assert ts.losses is ts.keras.losses and ts.metrics is ts.keras.metrics
+    assert ts.initializers is ts.keras.initializers
+    assert {"losses", "metrics", "initializers", "keras"} <= set(dir(ts))
+    assert ts.AggregationMethod.DEFAULT == ts.AggregationMethod.ADD_N == 0
+
+    class Case(ts.test.TestCase):
+        def runTest(self):  # noqa: N802
+            self.assertAllClose(ts.constant([1., 2.]), [1., 2. + 1e-7])
+            self.assertAllEqual(ts.constant([[1, 2]]), np.array([[1, 2]]))
+            self.assertNotAllClose(ts.constant([1.]), [2.])
+            self.assertAllInRange(ts.constant([1, 2]), 1, 2)
+            self.assertAllGreater(ts.constant([3, 4]), 2)
+            self.assertDTypeEqual(ts.constant([1.]), np.float32)
+            self.assertEqual(self.evaluate({"a": ts.constant(3)})["a"], 3)
+            with self.assertRaises(AssertionError):
+                self.assertAllEqual(ts.constant([1, 2]), [1, 3])
+            with self.assertRaises(AssertionError):
+                self.assertAllInRange(ts.constant([1, 5]), 0, 4)
+    result = unittest.TextTestRunner(stream=io.StringIO()).run(Case())
+    assert result.wasSuccessful(), result.failures
