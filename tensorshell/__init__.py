@@ -22,7 +22,7 @@ globals().update(_NAMESPACES[""])
 
 from . import bitwise, config, errors, experimental, linalg, math, nn, optimizers, random  # noqa: E402,E501
 from . import audio, data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
-from . import autodiff, autograph, dtypes, lookup, nest, test, train, version  # noqa: E402
+from . import autodiff, autograph, dtypes, lookup, nest, summary, test, train, version  # noqa: E402,E501
 from .ragged import RaggedTensor, RaggedTensorSpec, type_spec_from_value  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec, edit_distance  # noqa: E402
 from .strings import as_string  # noqa: E402 - also top level, as in TF
