@@ -22,7 +22,8 @@ globals().update(_NAMESPACES[""])
 
 from . import bitwise, config, errors, experimental, linalg, math, nn, optimizers, random  # noqa: E402,E501
 from . import audio, data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
-from . import autodiff, autograph, dtypes, lookup, nest, summary, test, train, version  # noqa: E402,E501
+from . import autodiff, autograph, compat, dtypes, lookup, nest, summary, test, train  # noqa: E402,E501
+from . import types, version  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec, type_spec_from_value  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec, edit_distance  # noqa: E402
 from .strings import as_string  # noqa: E402 - also top level, as in TF
@@ -37,7 +38,9 @@ from .control import (TensorArray, case, cond, control_dependencies, foldl, fold
 from .control import tuple_ as tuple  # noqa: E402,A001 - tf.tuple; shadows tuple here only
 from .engine.autodiff import (AggregationMethod, UnconnectedGradients,  # noqa: E402
                                grad_pass_through, recompute_grad)
-from .framework import (VariableAggregation, VariableSynchronization,  # noqa: E402
+from .framework import (DeviceSpec, VariableAggregation, VariableSynchronization,  # noqa: E402
+                        register_tensor_conversion_function,
+                        required_space_to_batch_paddings,
                         broadcast_static_shape, get_current_name_scope, get_logger,
                         get_static_value, gradients, guarantee_const, hessians,
                         inside_function, is_symbolic_tensor, parallel_stack, timestamp)

@@ -260,7 +260,8 @@ class device:  # noqa: N801 - TensorFlow's name for the scope
 
     def __init__(self, device_name):
         if device_name is not None and not isinstance(device_name, str):
-            device_name = getattr(device_name, "name", device_name)
+            device_name = device_name.to_string() if hasattr(device_name, "to_string") \
+                else getattr(device_name, "name", device_name)
         if device_name is not None:
             parse_spec(device_name)  # malformed specs fail at the `with` line
         self.spec = device_name

@@ -518,6 +518,9 @@ def infer(value, overflow_ok: bool = False) -> tuple[np.ndarray, DType]:
         big = any(d >= 2**31 for d in dims)
         return np.array(dims, np.int64 if big else np.int32), \
             dtypes.int64 if big else dtypes.int32
+    for _, _, types_, convert in CONVERSIONS:      # register_tensor_conversion_function
+        if isinstance(value, types_):
+            return infer(convert(value, dtype=None, name=None, as_ref=False), overflow_ok)
     if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
         return infer(np.asarray(value))
     if isinstance(value, (int, float)):  # int/float subclasses, e.g. IntEnum
@@ -711,6 +714,10 @@ def _natural(value) -> DType:
 def _short(value) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# (priority, order, types, function) for register_tensor_conversion_function, tried in order
+CONVERSIONS: list = []
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:

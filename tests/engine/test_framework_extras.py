@@ -130,3 +130,49 @@ def test_tf_test_version_and_keras_aliases():
                 self.assertAllInRange(ts.constant([1, 5]), 0, 4)
     result = unittest.TextTestRunner(stream=io.StringIO()).run(Case())
     assert result.wasSuccessful(), result.failures
+
+
+def test_device_spec_compat_and_space_to_batch_paddings_as_tensorflows():
+    """TensorFlow 2.21's results."""
+    d = ts.DeviceSpec.from_string("/job:localhost/replica:0/task:0/device:GPU:1")
+    assert (d.job, d.replica, d.task, d.device_type, d.device_index) == ("localhost", 0, 0,
+                                                                         "GPU", 1)
+    assert d.to_string() == "/job:localhost/replica:0/task:0/device:GPU:1"
+    assert ts.DeviceSpec(device_type="cpu", device_index=0).to_string() == "/device:CPU:0"
+    assert d.replace(device_type="CPU").to_string() == \
+        "/job:localhost/replica:0/task:0/device:CPU:1"
+    assert ts.DeviceSpec.from_string("/gpu:0").to_string() == "/device:GPU:0"
+    assert ts.DeviceSpec.from_string("CPU:2").to_string() == "/device:CPU:2"
+    assert ts.DeviceSpec().to_string() == ""
+    assert d.make_merged_spec(ts.DeviceSpec(job="w")).to_string() == \
+        "/job:w/replica:0/task:0/device:GPU:1"
+    with pytest.raises(ValueError, match="Unknown attribute"):
+        ts.DeviceSpec.from_string("/bogus:1")
+    with ts.device(ts.DeviceSpec(device_type="CPU", device_index=0)):
+        assert ts.constant(1.).device.endswith("CPU:0")
+    assert ts.compat.as_bytes("a") == b"a" and ts.compat.as_text(b"b") == "b"
+    assert ts.compat.dimension_value(ts.TensorShape([3, None])[1]) is None
+    assert ts.compat.dimension_at_index(ts.TensorShape([3, None]), 0) == 3
+    assert ts.compat.forward_compatible(2020, 1, 1)
+    with ts.compat.forward_compatibility_horizon(2019, 1, 1):
+        assert not ts.compat.forward_compatible(2020, 1, 1)
+    assert ts.compat.v2 is ts
+    with pytest.raises(AttributeError, match="not offered"):
+        ts.compat.v1
+    paddings, crops = ts.required_space_to_batch_paddings([5, 7], [2, 3])
+    assert paddings.numpy().tolist() == [[0, 1], [0, 2]] == crops.numpy().tolist()
+    paddings, crops = ts.required_space_to_batch_paddings([5, 7], [2, 3], [[1, 0], [0, 2]])
+    assert paddings.numpy().tolist() == [[1, 0], [0, 2]] and not crops.numpy().any()
+    assert ts.types.experimental.TensorLike is not None
+
+
+def test_registered_tensor_conversions():
+    class Point:
+        def __init__(self, x, y):
+            self.x, self.y = x, y
+    ts.register_tensor_conversion_function(
+        Point, lambda p, dtype=None, name=None, as_ref=False: ts.constant([p.x, p.y]))
+    assert (ts.constant(Point(1., 2.)) * 2).numpy().tolist() == [2., 4.]
+    assert ts.add(Point(1, 2), 1).numpy().tolist() == [2, 3]
+    with pytest.raises(TypeError, match="Cannot register"):
+        ts.register_tensor_conversion_function(float, lambda *a, **k: None)
