@@ -224,7 +224,82 @@ def functions_run_eagerly() -> bool:
     return True
 
 
+_MEMORY_GROWTH: dict = {}
+_POLICY = ["silent"]
+_TF32 = [False]
+
+
+def _gpu_only(device, what):
+    if getattr(device, "device_type", None) != "GPU":
+        raise ValueError(f"Cannot {what} on non-GPU and non-Pluggable devices")
+    if device not in list_physical_devices("GPU"):
+        raise ValueError(f"Unrecognized device: {device!r}")
+
+
+def _set_memory_growth(device: PhysicalDevice, enable: bool) -> None:
+    """Accepted for TensorFlow code, where it stops the first op taking all GPU memory:
+    CuPy's memory pool already grows as tensors need it, so it is always on here."""
+    _gpu_only(device, "set memory growth")
+    _MEMORY_GROWTH[device] = bool(enable)
+
+
+def _get_memory_growth(device: PhysicalDevice) -> bool:
+    _gpu_only(device, "get memory growth")
+    return _MEMORY_GROWTH.get(device, False)
+
+
+def _get_device_details(device: PhysicalDevice) -> dict:
+    """``{"device_name": ..., "compute_capability": (major, minor)}`` for a GPU (as
+    TensorFlow reports them), ``{}`` for the CPU."""
+    if getattr(device, "device_type", None) != "GPU":
+        return {}
+    import cupy
+    index = int(device.name.rsplit(":", 1)[1])
+    props = cupy.cuda.runtime.getDeviceProperties(index)
+    name = props["name"]
+    return {"device_name": name.decode() if isinstance(name, bytes) else name,
+            "compute_capability": (int(props["major"]), int(props["minor"]))}
+
+
+def _get_memory_usage(device: str) -> int:
+    """Bytes in use on a GPU now (``get_memory_info(device)["current"]``)."""
+    return _memory_info(device)["current"]
+
+
+def _enable_tensor_float_32_execution(enabled: bool) -> None:
+    """Accepted for TensorFlow code. TensorFlow turns TensorFloat-32 matmuls on by default
+    on Ampere and later GPUs; tensorshell's GPU matmuls stay in full float32 (CuPy's
+    default), so this setting is recorded and reported but changes no result."""
+    _TF32[0] = bool(enabled)
+
+
+def _tensor_float_32_execution_enabled() -> bool:
+    return _TF32[0]
+
+
+def _set_device_policy(device_policy) -> None:
+    """Accepted for TensorFlow code: inputs on other devices are always copied to the op's
+    device (TensorFlow's "silent" policy)."""
+    if device_policy not in (None, "explicit", "warn", "silent", "silent_for_int32"):
+        raise ValueError(f"Not a valid device policy: {device_policy!r}")
+    _POLICY[0] = device_policy or "silent"
+
+
 experimental = types.SimpleNamespace(
+    set_memory_growth=_set_memory_growth,
+    get_memory_growth=_get_memory_growth,
+    get_device_details=_get_device_details,
+    get_memory_usage=_get_memory_usage,
+    enable_tensor_float_32_execution=_enable_tensor_float_32_execution,
+    tensor_float_32_execution_enabled=_tensor_float_32_execution_enabled,
+    get_synchronous_execution=lambda: True,
+    set_synchronous_execution=lambda enable: None,
+    get_device_policy=lambda: _POLICY[0],
+    set_device_policy=_set_device_policy,
+    VirtualDeviceConfiguration=LogicalDeviceConfiguration,
+    get_virtual_device_configuration=get_logical_device_configuration,
+    get_visible_devices=get_visible_devices,
+    set_visible_devices=set_visible_devices,
     get_memory_info=_memory_info,
     reset_memory_stats=_reset_memory_stats,
     enable_op_determinism=_enable_op_determinism,

@@ -407,14 +407,32 @@ def disable_check_numerics() -> None:
     _set_hook("numerics", None)
 
 
+_TRACEBACK_FILTERING = [True]
+
+
+def enable_traceback_filtering() -> None:
+    """Accepted for TensorFlow code: tensorshell's errors are raised from the op the user
+    called, so there are no framework frames to filter."""
+    _TRACEBACK_FILTERING[0] = True
+
+
+def disable_traceback_filtering() -> None:
+    _TRACEBACK_FILTERING[0] = False
+
+
+def is_traceback_filtering_enabled() -> bool:
+    return _TRACEBACK_FILTERING[0]
+
+
 __all__ = ["Assert", "assert_all_finite", "assert_equal", "assert_greater",
            "assert_greater_equal", "assert_integer", "assert_less", "assert_less_equal",
            "assert_near", "assert_negative", "assert_non_negative", "assert_non_positive",
            "assert_none_equal", "assert_positive", "assert_proper_iterable", "assert_rank",
            "assert_rank_at_least", "assert_rank_in", "assert_same_float_dtype",
            "assert_scalar", "assert_shapes", "assert_type", "check_numerics",
-           "disable_check_numerics", "enable_check_numerics", "get_log_device_placement",
-           "is_numeric_tensor", "set_log_device_placement"]
+           "disable_check_numerics", "disable_traceback_filtering", "enable_check_numerics",
+           "enable_traceback_filtering", "get_log_device_placement", "is_numeric_tensor",
+           "is_traceback_filtering_enabled", "set_log_device_placement"]
 
 
 from ._public import public_dir as _public_dir  # noqa: E402

@@ -195,3 +195,33 @@ def test_set_visible_devices_on_a_cpu_only_machine():
         ts.config.set_visible_devices([], "CPU")
     with pytest.raises(ValueError, match="Unrecognized device"):
         ts.config.set_visible_devices(["/cpu:0"], "CPU")
+
+
+def test_experimental_config_that_tensorflow_scripts_call_first():
+    """set_memory_growth & co. open many TensorFlow scripts; they behave as TensorFlow's
+    (GPU-only settings refuse the CPU by name) and change nothing that needs changing."""
+    cpu = ts.config.list_physical_devices("CPU")[0]
+    experimental = ts.config.experimental
+    for call in (lambda: experimental.set_memory_growth(cpu, True),
+                 lambda: experimental.get_memory_growth(cpu)):
+        with pytest.raises(ValueError, match="non-GPU"):
+            call()
+    for gpu in ts.config.list_physical_devices("GPU"):
+        experimental.set_memory_growth(gpu, True)
+        assert experimental.get_memory_growth(gpu)
+        assert "compute_capability" in experimental.get_device_details(gpu)
+    assert experimental.get_device_details(cpu) == {}
+    assert experimental.VirtualDeviceConfiguration is ts.config.LogicalDeviceConfiguration
+    assert experimental.get_visible_devices("CPU") == [cpu]
+    assert not experimental.tensor_float_32_execution_enabled()
+    experimental.enable_tensor_float_32_execution(True)
+    assert experimental.tensor_float_32_execution_enabled()
+    experimental.enable_tensor_float_32_execution(False)
+    assert experimental.get_synchronous_execution() and \
+        experimental.get_device_policy() == "silent"
+    with pytest.raises(ValueError, match="device policy"):
+        experimental.set_device_policy("loud")
+    ts.debugging.disable_traceback_filtering()
+    assert not ts.debugging.is_traceback_filtering_enabled()
+    ts.debugging.enable_traceback_filtering()
+    assert ts.debugging.is_traceback_filtering_enabled()
