@@ -104,10 +104,13 @@ class Optimizer:
     lazily created state, ``apply_gradients`` and ``minimize``."""
 
     def __init__(self, learning_rate=0.001, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None):
+                 global_clipnorm=None, name=None, weight_decay=None):
         if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError("Only one of clipnorm, clipvalue and global_clipnorm can be set")
         self._learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self._no_decay_ids: set[int] = set()
+        self._no_decay_pattern = None
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
@@ -231,6 +234,11 @@ class Optimizer:
         self.build(variables)
         grads = self._clip(grads)
         lr = self.learning_rate
+        if self.weight_decay is not None:        # decoupled decay first, as Keras applies it
+            for g, v in zip(grads, variables):
+                if g is not None and isinstance(v, Variable) and self._decays(v):
+                    w = v._writable()
+                    w -= w * (self.weight_decay * lr)
         self._before_step()
         for g, v in zip(grads, variables):
             if g is None:
@@ -268,13 +276,31 @@ class Optimizer:
     def update_step(self, gradient, variable, learning_rate):
         raise NotImplementedError
 
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Leave ``var_list``, and variables whose names contain any of ``var_names`` (e.g.
+        ``["bias"]``), out of the weight decay; only before the first update, as in Keras."""
+        if self._built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before "
+                             "the optimizer is built.")
+        self._no_decay_ids.update(id(v) for v in var_list or ())
+        if var_names:
+            self._no_decay_pattern = "|".join(set(var_names))
+
+    def _decays(self, variable) -> bool:
+        import re
+        if id(variable) in self._no_decay_ids:
+            return False
+        return self._no_decay_pattern is None or \
+            re.search(self._no_decay_pattern, variable.name) is None
+
     def _step(self) -> float:
         return float(int(self.iterations.numpy()) + 1)
 
     def get_config(self) -> dict:
         lr = self._learning_rate
         return {"name": self.name, "learning_rate": lr if not callable(lr) else
-                lr.get_config(), "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                lr.get_config(), "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
                 "global_clipnorm": self.global_clipnorm}
 
 
@@ -425,6 +451,127 @@ class Adagrad(Optimizer):
         w -= learning_rate * g / xp.sqrt(acc + self.epsilon)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): each step first shrinks the
+    weights by ``learning_rate * weight_decay``, as Keras's AdamW."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, name="adamw", **kwargs):
+        if weight_decay is None:
+            raise ValueError("Argument `weight_decay` must be a float. Received: "
+                             "weight_decay=None")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, name=name,
+                         weight_decay=weight_decay, **kwargs)
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm in place of the second moment (Kingma & Ba, sec. 7)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name="adamax", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _slot_groups(self):
+        return [[("momentum", 0.0), ("norm", 0.0)]]
+
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        m = self.add_slot(variable, "momentum")._writable()
+        u = self.add_slot(variable, "norm")._writable()
+        m += (g - m) * (1 - self.beta_1)
+        xp.maximum(self.beta_2 * u, xp.abs(g), out=u)
+        w -= learning_rate * m / ((1 - self.beta_1 ** self._step()) * (u + self.epsilon))
+
+
+class Adadelta(Optimizer):
+    """Steps from the ratio of running RMS of updates and gradients (Zeiler), scaled by the
+    learning rate as in Keras."""
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta",
+                 **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.rho, self.epsilon = rho, epsilon
+
+    def _slot_groups(self):
+        return [[("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)]]
+
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        rho, eps = self.rho, self.epsilon
+        acc_g = self.add_slot(variable, "accumulated_grad")._writable()
+        acc_d = self.add_slot(variable, "accumulated_delta_var")._writable()
+        acc_g[...] = rho * acc_g + (1 - rho) * g * g
+        delta = -(xp.sqrt(acc_d + eps) * g) / xp.sqrt(acc_g + eps)
+        acc_d[...] = rho * acc_d + (1 - rho) * delta * delta
+        w += learning_rate * delta
+
+
+class Ftrl(Optimizer):
+    """Follow-the-regularized-leader (McMahan et al.), with L1, L2 and shrinkage
+    regularization, as Keras's Ftrl."""
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
+                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
+                 beta=0.0, name="ftrl", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        checks = [(initial_accumulator_value < 0, "initial_accumulator_value", ">= 0"),
+                  (learning_rate_power > 0, "learning_rate_power", "<= 0"),
+                  (l1_regularization_strength < 0, "l1_regularization_strength", ">= 0"),
+                  (l2_regularization_strength < 0, "l2_regularization_strength", ">= 0"),
+                  (l2_shrinkage_regularization_strength < 0,
+                   "l2_shrinkage_regularization_strength", ">= 0")]
+        for bad, what, rule in checks:
+            if bad:
+                raise ValueError(f"`{what}` needs to be {rule}")
+        self.learning_rate_power = learning_rate_power
+        self.initial_accumulator_value = initial_accumulator_value
+        self.l1_regularization_strength = l1_regularization_strength
+        self.l2_regularization_strength = l2_regularization_strength
+        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+        self.beta = beta
+
+    def _slot_groups(self):
+        return [[("accumulator", self.initial_accumulator_value), ("linear", 0.0)]]
+
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        lr, power = learning_rate, self.learning_rate_power
+        accum = self.add_slot(variable, "accumulator", self.initial_accumulator_value) \
+            ._writable()
+        linear = self.add_slot(variable, "linear")._writable()
+        l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
+        grad_to_use = g + 2 * self.l2_shrinkage_regularization_strength * w
+        new_accum = accum + g * g
+        linear += grad_to_use - (new_accum ** -power - accum ** -power) / lr * w
+        quadratic = new_accum ** -power / lr + 2 * l2
+        l1 = self.l1_regularization_strength
+        w[...] = (xp.clip(linear, -l1, l1) - linear) / quadratic
+        accum[...] = new_accum
+
+
+class Lion(Optimizer):
+    """The sign of an interpolated momentum (Chen et al., "Symbolic Discovery of
+    Optimization Algorithms"); use a smaller learning rate than Adam's."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, name="lion", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        if beta_1 <= 0 or beta_1 > 1:
+            raise ValueError(f"Argument `beta_1` must be in the [0, 1] range. Otherwise, the "
+                             f"optimizer degenerates to SignSGD. Received: beta_1={beta_1}.")
+        self.beta_1, self.beta_2 = beta_1, beta_2
+
+    def _slot_groups(self):
+        return [[("momentum", 0.0)]]
+
+    def update_step(self, gradient, variable, learning_rate):
+        xp, g, w = _arrays(gradient, variable)
+        m = self.add_slot(variable, "momentum")._writable()
+        w -= learning_rate * xp.sign(m * self.beta_1 + g * (1.0 - self.beta_1))
+        m[...] = m * self.beta_2 + g * (1.0 - self.beta_2)
+
+
 class _ValueNode:
     """A checkpointed value that is not a Variable (the learning rate, Nadam's product)."""
 
@@ -489,7 +636,8 @@ def _arrays(gradient, variable):
     return dev.backend.xp, g._data, variable._writable()
 
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Nadam", "Adagrad", "schedules",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adamax", "Adadelta", "Ftrl",
+           "Lion", "Nadam", "Adagrad", "schedules",
            "ExponentialDecay", "PiecewiseConstantDecay", "LearningRateSchedule"]
 
 

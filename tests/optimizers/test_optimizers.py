@@ -22,6 +22,14 @@ OPTIMIZERS = {
     "Adam-amsgrad": dict(learning_rate=0.01, amsgrad=True),
     "Nadam": dict(learning_rate=0.01),
     "Adagrad": dict(learning_rate=0.1),
+    "Adam-decay": dict(learning_rate=0.01, weight_decay=0.05),
+    "AdamW": dict(learning_rate=0.01, weight_decay=0.1),
+    "Adamax": dict(learning_rate=0.01),
+    "Adadelta": dict(learning_rate=1.0),
+    "Ftrl": dict(learning_rate=0.1, l1_regularization_strength=0.01,
+                 l2_regularization_strength=0.02, l2_shrinkage_regularization_strength=0.01,
+                 beta=0.1),
+    "Lion": dict(learning_rate=0.01),
 }
 
 
@@ -48,6 +56,8 @@ class NumpyOptimizer:
         for i, (g, p) in enumerate(zip(grads, params)):
             s = self.state.setdefault(i, {})
             z = np.zeros_like(p)
+            if c.get("weight_decay"):              # decoupled, before the update (Keras)
+                p -= p * c["weight_decay"] * lr
             if self.kind == "SGD":
                 mu = c.get("momentum", 0.0)
                 if mu:
@@ -70,7 +80,32 @@ class NumpyOptimizer:
                     p -= s["mom"]
                 else:
                     p -= inc
-            elif self.kind == "Adam":
+            elif self.kind == "Adamax":
+                b1, b2, eps = 0.9, 0.999, 1e-7
+                s["m"] = s.get("m", z) + (g - s.get("m", z)) * (1 - b1)
+                s["u"] = np.maximum(b2 * s.get("u", z), np.abs(g))
+                p -= lr * s["m"] / ((1 - b1 ** t) * (s["u"] + eps))
+            elif self.kind == "Adadelta":
+                rho, eps = 0.95, 1e-7
+                s["g"] = rho * s.get("g", z) + (1 - rho) * g * g
+                delta = -np.sqrt(s.get("d", z) + eps) * g / np.sqrt(s["g"] + eps)
+                s["d"] = rho * s.get("d", z) + (1 - rho) * delta * delta
+                p += lr * delta
+            elif self.kind == "Ftrl":
+                acc, lin = s.get("acc", z + 0.1), s.get("lin", z)
+                l1 = c["l1_regularization_strength"]
+                l2 = c["l2_regularization_strength"] + c["beta"] / (2 * lr)
+                new = acc + g * g
+                lin = lin + g + 2 * c["l2_shrinkage_regularization_strength"] * p - \
+                    (new ** 0.5 - acc ** 0.5) / lr * p
+                p[...] = (np.clip(lin, -l1, l1) - lin) / (new ** 0.5 / lr + 2 * l2)
+                s["acc"], s["lin"] = new, lin
+            elif self.kind == "Lion":
+                b1, b2 = 0.9, 0.99
+                m = s.get("m", z)
+                p -= lr * np.sign(m * b1 + g * (1 - b1))
+                s["m"] = m * b2 + g * (1 - b2)
+            elif self.kind in ("Adam", "AdamW"):
                 b1, b2, eps = 0.9, 0.999, 1e-7
                 s["m"] = s.get("m", z) + (g - s.get("m", z)) * (1 - b1)
                 s["v"] = s.get("v", z) + (g * g - s.get("v", z)) * (1 - b2)
@@ -270,3 +305,28 @@ def test_config_variables_and_shape_checks():
     with pytest.raises(ValueError, match="does not match"):
         opt.apply_gradients([(ts.constant([0.1, 0.1, 0.1]), v)])
     np.testing.assert_array_equal(v.numpy(), before)
+
+
+def test_weight_decay_exclusions():
+    """Keras's rules: decay skips excluded variables (by object or by name) and variables
+    without a gradient; exclusions are set before the first update."""
+    kernel = ts.Variable([1.0, 2.0], name="dense/kernel")
+    bias = ts.Variable([1.0, 2.0], name="dense/bias")
+    other = ts.Variable([1.0], name="other")
+    opt = ts.optimizers.SGD(0.1, weight_decay=0.5)
+    opt.exclude_from_weight_decay(var_names=["bias"])
+    zero = ts.zeros([2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                 # (other has no gradient)
+        opt.apply_gradients([(zero, kernel), (zero, bias), (None, other)])
+    np.testing.assert_allclose(kernel.numpy(), [0.95, 1.9])
+    assert bias.numpy().tolist() == [1.0, 2.0]
+    assert other.numpy().tolist() == [1.0]
+    with pytest.raises(ValueError, match="before the optimizer is built"):
+        opt.exclude_from_weight_decay([kernel])
+    with pytest.raises(ValueError, match="weight_decay"):
+        ts.optimizers.AdamW(weight_decay=None)
+    with pytest.raises(ValueError, match="learning_rate_power"):
+        ts.optimizers.Ftrl(learning_rate_power=0.5)
+    assert ts.keras.optimizers.Lion is ts.optimizers.Lion
+    assert ts.optimizers.AdamW().get_config()["weight_decay"] == 0.004
