@@ -383,3 +383,170 @@ __all__ += ["timeseries_dataset_from_array", "text_dataset_from_directory",
 from .._public import public_dir as _public_dir  # noqa: E402
 
 __dir__ = _public_dir(globals())
+
+
+# -- serialization registry and progress (what custom losses, metrics and loops use) --------
+
+_CUSTOM_OBJECTS: dict = {}
+_SCOPES: list = []
+_REGISTERED_NAMES: dict = {}
+
+
+def register_keras_serializable(package="Custom", name=None):
+    """A class decorator registering the class (or function) as ``package>name``, as
+    Keras's: custom losses and metrics written for TensorFlow carry it."""
+    def decorator(arg):
+        class_name = name if name is not None else arg.__name__
+        key = f"{package}>{class_name}"
+        if key in _CUSTOM_OBJECTS:
+            raise ValueError(f"{key} has already been registered to {_CUSTOM_OBJECTS[key]}")
+        _CUSTOM_OBJECTS[key] = arg
+        _REGISTERED_NAMES[arg] = key
+        return arg
+    return decorator
+
+
+def get_custom_objects() -> dict:
+    """The registry of custom objects (a live dict: entries added here are registered)."""
+    return _CUSTOM_OBJECTS
+
+
+def get_registered_name(obj) -> str:
+    """``package>name`` for a registered object, else its own name."""
+    return _REGISTERED_NAMES.get(obj, getattr(obj, "__name__", type(obj).__name__))
+
+
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """The object registered (or in a custom-object scope, or given) under ``name``."""
+    for table in [*reversed(_SCOPES), custom_objects or {}, _CUSTOM_OBJECTS,
+                  module_objects or {}]:
+        if name in table:
+            return table[name]
+    return None
+
+
+class CustomObjectScope:
+    """``with custom_object_scope({"MyLoss": MyLoss}):`` - names resolvable inside."""
+
+    def __init__(self, custom_objects):
+        self.custom_objects = dict(custom_objects or {})
+
+    def __enter__(self):
+        _SCOPES.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPES.remove(self.custom_objects)
+        return False
+
+
+custom_object_scope = CustomObjectScope
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """``x``, ``(x, y)`` or ``(x, y, sample_weight)`` - the tuple a dataset yields."""
+    if y is None:
+        return (x,) if isinstance(x, (tuple, list)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from what a dataset yields (missing parts None)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                     f"`(x, y, sample_weight)`, found: {data}")
+
+
+class Progbar:
+    """A text progress bar for custom training loops, as Keras's: ``update(current,
+    values)`` shows ``current/target``, a bar, the time left and each value (averaged over
+    the steps so far; ``stateful_metrics``, and every value at the last step, as given);
+    ``add(n, values)`` advances by ``n``. ``verbose=2`` prints one line at the end."""
+
+    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,
+                 unit_name="step"):
+        import sys
+        import time
+        self.target, self.width, self.verbose = target, width, verbose
+        self.interval, self.unit_name = interval, unit_name
+        self.stateful_metrics = set(stateful_metrics or ())
+        self._dynamic = (hasattr(sys.stdout, "isatty") and sys.stdout.isatty()) or \
+            "ipykernel" in sys.modules
+        self._values: dict = {}
+        self._order: list = []
+        self._seen = 0
+        self._start = self._last = time.time()
+        self._width_printed = 0
+
+    def update(self, current, values=None, finalize=None):
+        import sys
+        import time
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        for key, value in values or []:
+            value = float(np.mean(value.numpy() if hasattr(value, "numpy") else value))
+            if key not in self._order:
+                self._order.append(key)
+            if key in self.stateful_metrics or finalize:   # (Keras: the last value at the end)
+                self._values[key] = [value, 1]
+            else:
+                steps = max(current - self._seen, 1)
+                total, count = self._values.get(key, [0.0, 0])
+                self._values[key] = [total + value * steps, count + steps]
+        self._seen = current
+        now = time.time()
+        if self.verbose == 0 or self.verbose == 2 and not finalize:
+            return
+        if self.verbose == 1 and now - self._last < self.interval and not finalize:
+            return
+        self._last = now
+        per_unit = (now - self._start) / current if current else 0.0
+        if self.target:
+            digits = len(str(self.target))
+            filled = int(self.width * min(current / self.target, 1.0))
+            line = f"{current:{digits}d}/{self.target} [" + "=" * max(filled - 1, 0) + \
+                (">" if 0 < filled < self.width else "=" if filled else "") + \
+                "." * (self.width - filled) + "]"
+        else:
+            line = f"{current:7d}/Unknown"
+        if self.target and not finalize:
+            eta = per_unit * (self.target - current)
+            line += " - ETA: " + (f"{int(eta // 3600)}:{int(eta % 3600 // 60):02d}:"
+                                  f"{int(eta % 60):02d}" if eta > 3600 else
+                                  f"{int(eta // 60)}:{int(eta % 60):02d}" if eta > 60 else
+                                  f"{int(eta)}s")
+        else:
+            line += f" - {now - self._start:.0f}s"
+            if per_unit:
+                line += f" {per_unit * 1e3:.0f}ms/{self.unit_name}" if per_unit < 1 else \
+                    f" {per_unit:.0f}s/{self.unit_name}"
+        for key in self._order:
+            total, count = self._values[key]
+            avg = total / max(1, count)
+            line += f" - {key}: " + (f"{avg:.4f}" if abs(avg) > 1e-3 else f"{avg:.4e}")
+        if self._dynamic and self.verbose == 1:
+            pad = max(self._width_printed - len(line), 0)
+            sys.stdout.write("\r" + line + " " * pad + ("\n" if finalize else ""))
+        else:
+            sys.stdout.write(line + "\n")
+        self._width_printed = len(line)
+        sys.stdout.flush()
+
+    def add(self, n, values=None):
+        self.update(self._seen + n, values)
+
+
+__all__ += ["CustomObjectScope", "Progbar", "custom_object_scope", "get_custom_objects",
+            "get_registered_name", "get_registered_object", "pack_x_y_sample_weight",
+            "register_keras_serializable", "unpack_x_y_sample_weight"]
