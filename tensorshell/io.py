@@ -792,3 +792,88 @@ __all__ += _codecs.__all__
 from ._public import public_dir as _public_dir  # noqa: E402
 
 __dir__ = _public_dir(globals())
+
+
+# -- SparseTensors as strings, file patterns ---------------------------------------------------
+
+def serialize_sparse(sp_input, out_type=dtypes.string, name=None) -> Tensor:
+    """A SparseTensor as 3 strings: its indices, values and dense shape, each a serialized
+    TensorProto (TensorFlow's bytes)."""
+    from .sparse import SparseTensor
+    if not isinstance(sp_input, SparseTensor):
+        raise TypeError(f"serialize_sparse takes a SparseTensor, got {type(sp_input).__name__}")
+    if dtypes.as_dtype(out_type) is not dtypes.string:
+        raise TypeError("serialize_sparse: only out_type=ts.string (variants are TensorFlow "
+                        "graph values)")
+    parts = [serialize_tensor(t).numpy() for t in (sp_input.indices, sp_input.values,
+                                                     sp_input.dense_shape)]
+    return convert_to_tensor(np.array(parts, dtype=object), dtype=dtypes.string)
+
+
+def serialize_many_sparse(sp_input, out_type=dtypes.string, name=None) -> Tensor:
+    """Each row (along the first dimension) of a SparseTensor serialized as by
+    ``serialize_sparse``: [rows, 3] strings."""
+    from .sparse import SparseTensor
+    if not isinstance(sp_input, SparseTensor):
+        raise TypeError(f"serialize_many_sparse takes a SparseTensor, got "
+                        f"{type(sp_input).__name__}")
+    if sp_input.shape.rank is None or sp_input.shape.rank < 1:
+        raise InvalidArgumentError(None, None, "serialize_many_sparse needs rank >= 1")
+    indices = np.asarray(sp_input.indices.numpy(), np.int64)
+    values = np.asarray(sp_input.values.numpy())
+    shape = np.asarray(sp_input.dense_shape.numpy(), np.int64)
+    rows = []
+    for r in range(int(shape[0])):
+        keep = indices[:, 0] == r
+        rows.append(serialize_sparse(SparseTensor(indices[keep, 1:].reshape(-1, len(shape) - 1),
+                                                  convert_to_tensor(values[keep],
+                                                                    dtype=sp_input.dtype),
+                                                  shape[1:])).numpy())
+    out = np.array(rows, dtype=object).reshape(len(rows), 3)
+    return convert_to_tensor(out, dtype=dtypes.string)
+
+
+def deserialize_many_sparse(serialized_sparse, dtype, rank=None, name=None):
+    """The SparseTensor whose rows ``serialize_many_sparse`` (or ``serialize_sparse``
+    stacked) wrote: [rows, 3] strings; the dense shape takes the largest row's."""
+    from .sparse import SparseTensor
+    raw = np.asarray(_string_tensor(serialized_sparse, "deserialize_many_sparse").numpy(),
+                     dtype=object)
+    if raw.ndim != 2 or raw.shape[1] != 3:
+        raise InvalidArgumentError(None, None, f"deserialize_many_sparse takes [rows, 3] "
+                                   f"serialized SparseTensors, got shape {list(raw.shape)}")
+    d = dtypes.as_dtype(dtype)
+    parts, shapes = [], []
+    for r, (ind, val, shp) in enumerate(raw):
+        i = np.asarray(parse_tensor(ind, dtypes.int64).numpy(), np.int64)
+        v = parse_tensor(val, d)
+        s = np.asarray(parse_tensor(shp, dtypes.int64).numpy(), np.int64)
+        shapes.append(s)
+        rows = i.reshape(-1, len(s)) if len(s) else np.zeros((i.size, 0), np.int64)
+        parts.append((np.concatenate([np.full((len(rows), 1), r, np.int64), rows], 1), v))
+    if len({len(s) for s in shapes}) > 1:
+        raise InvalidArgumentError(None, None, "deserialize_many_sparse: rows of different "
+                                   "ranks")
+    width = (len(shapes[0]) if shapes else (rank or 1) - 1) + 1
+    indices = np.concatenate([p[0] for p in parts]).reshape(-1, width) if parts else \
+        np.zeros((0, width), np.int64)
+    from .engine.ops.shape import concat
+    values = concat([p[1] for p in parts], 0) if parts else convert_to_tensor(
+        np.zeros(0, d.as_numpy_dtype), dtype=d)
+    dense = [len(raw)] + (np.max(shapes, 0).tolist() if shapes else [])
+    return SparseTensor(indices, values, dense)
+
+
+def matching_files(pattern, name=None) -> Tensor:
+    """The files matching ``pattern`` (or each of a list of patterns, in order; each
+    pattern's matches sorted)."""
+    from . import gfile
+    patterns = np.asarray(_string_tensor(pattern, "matching_files").numpy(),
+                          dtype=object).reshape(-1)
+    found = [p.encode() for pat in patterns for p in gfile.glob(
+        pat.decode() if isinstance(pat, bytes) else str(pat))]
+    return convert_to_tensor(np.array(found, dtype=object).reshape(-1), dtype=dtypes.string)
+
+
+__all__ += ["deserialize_many_sparse", "matching_files", "serialize_many_sparse",
+            "serialize_sparse"]

@@ -109,3 +109,36 @@ def test_against_tensorflow():
         proto = tensor_util.make_tensor_proto(value, dtype=dtype).SerializeToString()
         np.testing.assert_array_equal(ts.io.parse_tensor(proto, dtype.name),
                                       tf.io.parse_tensor(proto, dtype))
+
+
+def test_sparse_tensors_as_strings_as_tensorflow_writes_them():
+    """TensorFlow 2.21's bytes: three serialized TensorProtos per SparseTensor (or row)."""
+    st = ts.SparseTensor([[0, 1], [2, 0]], [1.5, 2.5], [3, 4])
+    parts = ts.io.serialize_sparse(st).numpy().tolist()
+    assert parts[1] == b'\x08\x01\x12\x04\x12\x02\x08\x02"\x08\x00\x00\xc0?\x00\x00 @'
+    assert parts[2] == b'\x08\t\x12\x04\x12\x02\x08\x02"\x10' + (3).to_bytes(8, "little") + \
+        (4).to_bytes(8, "little")
+    many = ts.io.serialize_many_sparse(ts.SparseTensor([[0, 1], [2, 0], [2, 3]], [1, 2, 3],
+                                                       [3, 4]))
+    assert many.shape == (3, 3)
+    assert many.numpy()[0].tolist() == [b'\x08\t\x12\x08\x12\x02\x08\x01\x12\x02\x08\x01"\x08'
+                                        + (1).to_bytes(8, "little"),
+                                        b'\x08\x03\x12\x04\x12\x02\x08\x01"\x04\x01\x00\x00\x00',
+                                        b'\x08\t\x12\x04\x12\x02\x08\x01"\x08'
+                                        + (4).to_bytes(8, "little")]
+    back = ts.io.deserialize_many_sparse(many, ts.int32)
+    assert back.indices.numpy().tolist() == [[0, 1], [2, 0], [2, 3]]
+    assert back.values.numpy().tolist() == [1, 2, 3] and back.dense_shape.numpy().tolist() \
+        == [3, 4]
+    with pytest.raises(ts.errors.InvalidArgumentError, match=r"\[rows, 3\]"):
+        ts.io.deserialize_many_sparse(ts.io.serialize_sparse(st), ts.float32)
+
+
+def test_matching_files(tmp_path):
+    for name in ("b.txt", "a.txt", "c.csv"):
+        (tmp_path / name).write_text("")
+    found = ts.io.matching_files(str(tmp_path / "*.txt")).numpy().tolist()
+    assert [p.decode().rsplit("/", 1)[1] for p in found] == ["a.txt", "b.txt"]
+    both = ts.io.matching_files([str(tmp_path / "*.txt"), str(tmp_path / "*.csv")])
+    assert [p.decode().rsplit("/", 1)[1] for p in both.numpy()] == ["a.txt", "b.txt", "c.csv"]
+    assert ts.io.matching_files(str(tmp_path / "none*")).shape == (0,)
