@@ -22,7 +22,7 @@ globals().update(_NAMESPACES[""])
 
 from . import bitwise, config, errors, experimental, linalg, math, nn, optimizers, random  # noqa: E402,E501
 from . import audio, data, debugging, image, io, queue, ragged, sets, signal, sparse, strings  # noqa: E402,E501
-from . import autodiff, autograph, compat, dtypes, lookup, nest, summary, test, train  # noqa: E402,E501
+from . import autodiff, autograph, compat, dtypes, lookup, nest, summary, train  # noqa: E402
 from . import types, version  # noqa: E402
 from .ragged import RaggedTensor, RaggedTensorSpec, type_spec_from_value  # noqa: E402
 from .sparse import SparseTensor, SparseTensorSpec, edit_distance  # noqa: E402
@@ -52,7 +52,8 @@ from .control import print_ as print  # noqa: E402,A001 - tf.print; shadows prin
 
 
 _KERAS_ALIASES = {"losses": ".keras.losses", "metrics": ".keras.metrics",
-                  "initializers": ".keras.initializers"}   # tf.losses is tf.keras.losses ...
+                  "initializers": ".keras.initializers",   # tf.losses is tf.keras.losses ...
+                  "test": ".test"}                         # (unittest loads on first use)
 
 
 def __getattr__(name):

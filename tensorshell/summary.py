@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import struct
 import time
 import types
@@ -60,6 +59,8 @@ class SummaryWriter:
 
     def __init__(self, logdir, max_queue=None, flush_millis=None, filename_suffix=None,
                  name=None):
+        import socket
+
         from . import gfile
         from .io import TFRecordWriter
         self._logdir = logdir.numpy().decode() if isinstance(logdir, Tensor) else str(logdir)
