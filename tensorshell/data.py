@@ -61,15 +61,12 @@ def _structure(value):
 
 def _common_spec(a, b):
     """The spec both ``a`` and ``b`` conform to: sizes that differ become None."""
+    from .function import _relaxed_shape
     if hasattr(a, "most_specific_common_supertype"):       # ragged and sparse specs
         common = a.most_specific_common_supertype([b])
         if common is not None:
             return common
-    da = a.shape.as_list() if a.shape else None
-    db = b.shape.as_list() if b.shape else None
-    if da is None or db is None or len(da) != len(db):
-        return TensorSpec(None, a.dtype)
-    return TensorSpec([x if x == y else None for x, y in zip(da, db)], a.dtype)
+    return TensorSpec(_relaxed_shape(a.shape, b.shape), a.dtype)
 
 
 def _is_sparse(value) -> bool:

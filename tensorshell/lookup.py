@@ -256,13 +256,8 @@ class StaticVocabularyTable:
         self._key_dtype = dtypes.as_dtype(lookup_key_dtype) if lookup_key_dtype is not None \
             else initializer.key_dtype if initializer is not None else dtypes.string
 
-    @property
-    def key_dtype(self):
-        return self._key_dtype
-
-    @property
-    def value_dtype(self):
-        return dtypes.int64
+    key_dtype = _Table.key_dtype
+    value_dtype = property(lambda self: dtypes.int64)
 
     def size(self, name=None) -> Tensor:
         known = int(self._table.size()) if self._table is not None else 0

@@ -978,15 +978,12 @@ class SparseTensorSpec(_TensorSpec):
     def most_specific_common_supertype(self, others):
         """The spec every one of ``self`` and ``others`` conforms to (sizes that differ
         become ``None``), or None when their dtypes differ."""
+        from .function import _relaxed_shape
         shape = self.shape
         for o in others:
             if not isinstance(o, SparseTensorSpec) or o.dtype is not self.dtype:
                 return None
-            a, b = shape.as_list() if shape else None, o.shape.as_list() if o.shape else None
-            if a is None or b is None or len(a) != len(b):
-                shape = TensorShape(None)
-            else:
-                shape = TensorShape([x if x == y else None for x, y in zip(a, b)])
+            shape = _relaxed_shape(shape, o.shape)
         return SparseTensorSpec(shape, self.dtype)
 
     def __eq__(self, other):

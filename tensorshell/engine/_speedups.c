@@ -880,31 +880,68 @@ jpeg_magnitude(int32_t v, uint32_t *bits)
     return s;
 }
 
+/* What both scan encoders take: blocks in coding order, each block's component, each
+ * component's table pair (DC 2t, AC 2t + 1) and the code tables. */
+typedef struct {
+    Py_buffer blocks, comp_ids, table_ids, codes, lengths;
+    Py_ssize_t n, ncomp, ntables;
+} jpeg_enc_args;
+
+/* NULL, or what is wrong with the arguments. */
+static const char *
+jpeg_enc_check(jpeg_enc_args *a)
+{
+    const int32_t *cid = (const int32_t *)a->comp_ids.buf;
+    const int32_t *tid = (const int32_t *)a->table_ids.buf;
+    a->n = a->blocks.len / (64 * (Py_ssize_t)sizeof(int32_t));
+    a->ncomp = a->table_ids.len / (Py_ssize_t)sizeof(int32_t);
+    a->ntables = a->codes.len / (256 * (Py_ssize_t)sizeof(int32_t));
+    if (a->comp_ids.len / (Py_ssize_t)sizeof(int32_t) != a->n || a->ncomp < 1 ||
+        a->ncomp > 8 || a->lengths.len != a->codes.len)
+        return "inconsistent arguments";
+    for (Py_ssize_t c = 0; c < a->ncomp; c++)
+        if (tid[c] < 0 || 2 * tid[c] + 1 >= a->ntables)
+            return "a table is missing";
+    for (Py_ssize_t i = 0; i < a->n; i++)
+        if (cid[i] < 0 || cid[i] >= a->ncomp)
+            return "a block names an unknown component";
+    return NULL;
+}
+
+/* The symbol counts or the bytes (or ValueError "who: error"); releases the buffers. */
+static PyObject *
+jpeg_enc_finish(jpeg_enc_args *a, const char *who, const char *error, int count,
+                const int64_t *counts, const uint8_t *buf, Py_ssize_t len)
+{
+    PyObject *result = NULL;
+    if (error)
+        PyErr_Format(PyExc_ValueError, "%s: %s", who, error);
+    else if (count)
+        result = PyBytes_FromStringAndSize((const char *)counts,
+                                           a->ntables * 256 * (Py_ssize_t)sizeof(int64_t));
+    else
+        result = PyBytes_FromStringAndSize((const char *)buf, len);
+    PyBuffer_Release(&a->blocks);
+    PyBuffer_Release(&a->comp_ids);
+    PyBuffer_Release(&a->table_ids);
+    PyBuffer_Release(&a->codes);
+    PyBuffer_Release(&a->lengths);
+    return result;
+}
+
 static PyObject *
 jpeg_encode_scan(PyObject *module, PyObject *args)
 {
-    Py_buffer blocks, comp_ids, table_ids, codes, lengths;
+    jpeg_enc_args a;
     int count;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*p", &blocks, &comp_ids, &table_ids, &codes,
-                          &lengths, &count))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*p", &a.blocks, &a.comp_ids, &a.table_ids,
+                          &a.codes, &a.lengths, &count))
         return NULL;
-    const int32_t *blk = (const int32_t *)blocks.buf, *cid = (const int32_t *)comp_ids.buf;
-    const int32_t *tid = (const int32_t *)table_ids.buf;
-    const int32_t *code = (const int32_t *)codes.buf, *len = (const int32_t *)lengths.buf;
-    Py_ssize_t n = blocks.len / (64 * (Py_ssize_t)sizeof(int32_t));
-    Py_ssize_t ncomp = table_ids.len / (Py_ssize_t)sizeof(int32_t);
-    Py_ssize_t ntables = codes.len / (256 * (Py_ssize_t)sizeof(int32_t));
-    const char *error = NULL;
-    if (comp_ids.len / (Py_ssize_t)sizeof(int32_t) != n || ncomp < 1 || ncomp > 8 ||
-        lengths.len != codes.len)
-        error = "jpeg_encode_scan: inconsistent arguments";
-    for (Py_ssize_t c = 0; !error && c < ncomp; c++)
-        if (tid[c] < 0 || 2 * tid[c] + 1 >= ntables)
-            error = "jpeg_encode_scan: a table is missing";
-    for (Py_ssize_t i = 0; !error && i < n; i++)
-        if (cid[i] < 0 || cid[i] >= ncomp)
-            error = "jpeg_encode_scan: a block names an unknown component";
-    PyObject *result = NULL;
+    const char *error = jpeg_enc_check(&a);
+    const int32_t *blk = (const int32_t *)a.blocks.buf, *cid = (const int32_t *)a.comp_ids.buf;
+    const int32_t *tid = (const int32_t *)a.table_ids.buf;
+    const int32_t *code = (const int32_t *)a.codes.buf, *len = (const int32_t *)a.lengths.buf;
+    Py_ssize_t n = a.n, ntables = a.ntables;
     int64_t *counts = NULL;
     jpeg_out o = {NULL, 0, 0};
     if (!error && count) {
@@ -985,21 +1022,10 @@ jpeg_encode_scan(PyObject *module, PyObject *args)
         if (failed)
             error = "out of memory";
     }
-    if (!error)
-        result = count ? PyBytes_FromStringAndSize((const char *)counts,
-                                                   ntables * 256 * (Py_ssize_t)sizeof(int64_t))
-                       : PyBytes_FromStringAndSize((const char *)o.buf, o.len);
+    PyObject *result = jpeg_enc_finish(&a, "jpeg_encode_scan", error, count, counts, o.buf,
+                                       o.len);
     free(counts);
     free(o.buf);
-    PyBuffer_Release(&blocks);
-    PyBuffer_Release(&comp_ids);
-    PyBuffer_Release(&table_ids);
-    PyBuffer_Release(&codes);
-    PyBuffer_Release(&lengths);
-    if (error) {
-        PyErr_SetString(PyExc_ValueError, error);
-        return NULL;
-    }
     return result;
 }
 
@@ -1071,36 +1097,25 @@ jpeg_emit_eobrun(jpeg_pcoder *p, int table)
 static PyObject *
 jpeg_encode_progressive(PyObject *module, PyObject *args)
 {
-    Py_buffer blocks, comp_ids, table_ids, codes, lengths;
+    jpeg_enc_args a;
     int count, ss, se, ah, al;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*piiii", &blocks, &comp_ids, &table_ids, &codes,
-                          &lengths, &count, &ss, &se, &ah, &al))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*piiii", &a.blocks, &a.comp_ids, &a.table_ids,
+                          &a.codes, &a.lengths, &count, &ss, &se, &ah, &al))
         return NULL;
-    const int32_t *blk = (const int32_t *)blocks.buf, *cid = (const int32_t *)comp_ids.buf;
-    const int32_t *tid = (const int32_t *)table_ids.buf;
-    Py_ssize_t n = blocks.len / (64 * (Py_ssize_t)sizeof(int32_t));
-    Py_ssize_t ncomp = table_ids.len / (Py_ssize_t)sizeof(int32_t);
-    Py_ssize_t ntables = codes.len / (256 * (Py_ssize_t)sizeof(int32_t));
-    const char *error = NULL;
-    if (comp_ids.len / (Py_ssize_t)sizeof(int32_t) != n || ncomp < 1 || ncomp > 8 ||
-        lengths.len != codes.len)
-        error = "jpeg_encode_progressive: inconsistent arguments";
+    const char *error = jpeg_enc_check(&a);
     if (!error && (ss < 0 || se > 63 || ss > se || (ss == 0 && se != 0) || ah < 0 || ah > 13 ||
                    al < 0 || al > 13))
-        error = "jpeg_encode_progressive: invalid progression";
-    for (Py_ssize_t c = 0; !error && c < ncomp; c++)
-        if (tid[c] < 0 || 2 * tid[c] + 1 >= ntables)
-            error = "jpeg_encode_progressive: a table is missing";
-    for (Py_ssize_t i = 0; !error && i < n; i++)
-        if (cid[i] < 0 || cid[i] >= ncomp)
-            error = "jpeg_encode_progressive: a block names an unknown component";
+        error = "invalid progression";
+    const int32_t *blk = (const int32_t *)a.blocks.buf, *cid = (const int32_t *)a.comp_ids.buf;
+    const int32_t *tid = (const int32_t *)a.table_ids.buf;
+    Py_ssize_t n = a.n, ntables = a.ntables;
     jpeg_pcoder *p = error ? NULL : PyMem_Calloc(1, sizeof(jpeg_pcoder));
     if (!error && !p)
         error = "out of memory";
     if (!error) {
         p->count = count;
-        p->code = (const int32_t *)codes.buf;
-        p->len = (const int32_t *)lengths.buf;
+        p->code = (const int32_t *)a.codes.buf;
+        p->len = (const int32_t *)a.lengths.buf;
         if (count && !(p->counts = calloc((size_t)(ntables * 256), sizeof(int64_t))))
             error = "out of memory";
     }
@@ -1212,24 +1227,13 @@ jpeg_encode_progressive(PyObject *module, PyObject *args)
         if (p->failed)
             error = "out of memory";
     }
-    PyObject *result = NULL;
-    if (!error)
-        result = count ? PyBytes_FromStringAndSize((const char *)p->counts,
-                                                   ntables * 256 * (Py_ssize_t)sizeof(int64_t))
-                       : PyBytes_FromStringAndSize((const char *)p->o.buf, p->o.len);
+    PyObject *result = jpeg_enc_finish(&a, "jpeg_encode_progressive", error, count,
+                                       p ? p->counts : NULL, p ? p->o.buf : NULL,
+                                       p ? p->o.len : 0);
     if (p) {
         free(p->counts);
         free(p->o.buf);
         PyMem_Free(p);
-    }
-    PyBuffer_Release(&blocks);
-    PyBuffer_Release(&comp_ids);
-    PyBuffer_Release(&table_ids);
-    PyBuffer_Release(&codes);
-    PyBuffer_Release(&lengths);
-    if (error) {
-        PyErr_SetString(PyExc_ValueError, error);
-        return NULL;
     }
     return result;
 }
