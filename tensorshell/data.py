@@ -61,12 +61,11 @@ def _structure(value):
 
 def _common_spec(a, b):
     """The spec both ``a`` and ``b`` conform to: sizes that differ become None."""
-    from .function import _relaxed_shape
     if hasattr(a, "most_specific_common_supertype"):       # ragged and sparse specs
         common = a.most_specific_common_supertype([b])
         if common is not None:
             return common
-    return TensorSpec(_relaxed_shape(a.shape, b.shape), a.dtype)
+    return TensorSpec(a.shape.most_specific_compatible_shape(b.shape), a.dtype)
 
 
 def _is_sparse(value) -> bool:
@@ -493,6 +492,30 @@ class Dataset:
                           cardinality, kind, spec)
         ds._may_fail = True
         return ds
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None) -> "Dataset":
+        """The elements' rows batched again: ``unbatch().batch(batch_size)``, where a list
+        of sizes is used in turn (``[3, 1]``: 3 rows, 1, 3, 1 ...)."""
+        sizes = [batch_size] if isinstance(batch_size, (int, np.integer)) else \
+            [int(v) for v in np.asarray(convert_to_tensor(batch_size).numpy()).reshape(-1)]
+        if not sizes or any(n < 0 for n in sizes):
+            raise ValueError(f"rebatch: batch sizes must be >= 0, got {sizes}")
+        rows = self.unbatch()
+
+        def make():
+            it, turn = iter(rows), 0
+            while True:
+                n = int(sizes[turn % len(sizes)])
+                turn += 1
+                chunk = list(itertools.islice(it, n))
+                if not chunk and n:
+                    return
+                if len(chunk) < n and drop_remainder:
+                    return
+                yield _stack(chunk) if chunk else _empty_batch(self.element_spec)
+                if len(chunk) < n:
+                    return
+        return self._derive(make, UNKNOWN_CARDINALITY, "_RebatchDataset")
 
     def unbatch(self, name=None) -> "Dataset":
         """Each element split along its first dimension into that many elements."""
@@ -1089,6 +1112,12 @@ def _chunked(items, n, drop_remainder, combine):
         if not chunk or (drop_remainder and len(chunk) < n):
             return
         yield combine(chunk)
+
+
+def _empty_batch(spec):
+    """A batch of no rows for a batched element ``spec`` (rebatch's size-0 batches)."""
+    from .engine.ops.creation import zeros
+    return _map_leaves(lambda s: zeros([0] + s.shape.as_list()[1:], s.dtype), spec)
 
 
 def _stack_scalars(column):

@@ -94,16 +94,6 @@ def _as_outputs(value):
     return value
 
 
-def _relaxed_shape(a: TensorShape, b: TensorShape) -> TensorShape:
-    """The most specific shape both ``a`` and ``b`` conform to: sizes that differ become
-    None, and an unknown or different rank an unknown shape."""
-    da = a.as_list() if a else None
-    db = b.as_list() if b else None
-    if da is None or db is None or len(da) != len(db):
-        return TensorShape(None)
-    return TensorShape([x if x == y else None for x, y in zip(da, db)])
-
-
 def _shapes_compatible(a: TensorShape, b: TensorShape) -> bool:
     if not a or not b:  # unknown rank on either side
         return True

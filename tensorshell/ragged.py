@@ -113,6 +113,20 @@ class RaggedTensor:
                                 validate=True):
         return cls._nested(flat_values, nested_row_lengths, cls.from_row_lengths, validate)
 
+    @classmethod
+    def from_nested_value_rowids(cls, flat_values, nested_value_rowids, nested_nrows=None,
+                                 name=None, validate=True):
+        """Nested rows from each level's row ids (outermost first)."""
+        rowids = list(nested_value_rowids)
+        nrows = list(nested_nrows) if nested_nrows is not None else [None] * len(rowids)
+        if len(nrows) != len(rowids):
+            raise ValueError("nested_nrows must have one entry per level of "
+                             "nested_value_rowids")
+        result = flat_values
+        for ids, n in reversed(list(zip(rowids, nrows))):
+            result = cls.from_value_rowids(result, ids, n, validate=validate)
+        return result
+
     @staticmethod
     def _nested(flat_values, partitions, build, validate):
         """``build`` applied from the innermost partition outwards."""
@@ -227,6 +241,55 @@ class RaggedTensor:
 
     def _rowids(self) -> np.ndarray:
         return np.repeat(np.arange(len(self._splits) - 1), np.diff(self._splits))
+
+    def nested_value_rowids(self, name=None) -> tuple:
+        """Each ragged level's row ids, outermost first."""
+        out, r = [], self
+        while isinstance(r, RaggedTensor):
+            out.append(r.value_rowids())
+            r = r._values
+        return tuple(out)
+
+    @property
+    def uniform_row_length(self):
+        """The length of every row (an int64 scalar) when the rows were made uniform
+        (``from_uniform_row_length``), else None."""
+        return None if self._uniform is None else _int64(np.int64(self._uniform))
+
+    def merge_dims(self, outer_axis, inner_axis) -> "RaggedTensor | Tensor":
+        """Dimensions ``outer_axis``..``inner_axis`` merged into one (a dense tensor when
+        every ragged dimension merges into the first)."""
+        rank = self.shape.rank
+        outer = outer_axis + rank if outer_axis < 0 else outer_axis
+        inner = inner_axis + rank if inner_axis < 0 else inner_axis
+        if not 0 <= outer <= inner < rank:
+            raise ValueError(f"Expected outer_axis ({outer_axis}) to be less than or equal to "
+                             f"inner_axis ({inner_axis}), both within rank {rank}")
+        if outer == inner:
+            return self
+        if outer > 1:                                   # deeper: these rows stay as they are
+            values = self._values
+            if isinstance(values, RaggedTensor):
+                return self.with_values(values.merge_dims(outer - 1, inner - 1))
+            dims = list(values.shape)
+            merged = dims[:outer - 1] + [-1] + dims[inner:]
+            return self.with_values(_shape_ops().reshape(values, merged))
+        if outer == 1:                                  # each row's sub-rows joined
+            splits, result = self._splits, self._values
+            for _ in builtins.range(inner - 1):
+                if isinstance(result, RaggedTensor):
+                    splits, result = result._splits[splits], result._values
+                else:
+                    splits = splits * result.shape[1]
+                    result = _shape_ops().reshape(result, [-1] + list(result.shape)[2:])
+            return RaggedTensor.from_row_splits(result, _int64(splits))
+        result = self._values                           # dims 0 and 1: the rows' values
+        for _ in builtins.range(inner - 1):             # (this module defines ragged.range)
+            if isinstance(result, RaggedTensor):
+                result = result._values
+            else:
+                result = _shape_ops().reshape(result, [-1] + list(result.shape)[2:])
+        return result
 
     def nested_row_lengths(self, name=None) -> tuple:
         out, r = [], self
@@ -1080,12 +1143,11 @@ class RaggedTensorSpec(_TensorSpec):
     def most_specific_common_supertype(self, others):
         """The spec every one of ``self`` and ``others`` conforms to (sizes that differ
         become ``None``), or None when their dtypes or ragged ranks differ."""
-        from .function import _relaxed_shape
         shape = self.shape
         for o in others:
             if not isinstance(o, RaggedTensorSpec) or o._key()[1:] != self._key()[1:]:
                 return None
-            shape = _relaxed_shape(shape, o.shape)
+            shape = shape.most_specific_compatible_shape(o.shape)
         return RaggedTensorSpec(shape, self.dtype, self.ragged_rank, self.row_splits_dtype)
 
     def __eq__(self, other):

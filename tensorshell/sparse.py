@@ -978,12 +978,11 @@ class SparseTensorSpec(_TensorSpec):
     def most_specific_common_supertype(self, others):
         """The spec every one of ``self`` and ``others`` conforms to (sizes that differ
         become ``None``), or None when their dtypes differ."""
-        from .function import _relaxed_shape
         shape = self.shape
         for o in others:
             if not isinstance(o, SparseTensorSpec) or o.dtype is not self.dtype:
                 return None
-            shape = _relaxed_shape(shape, o.shape)
+            shape = shape.most_specific_compatible_shape(o.shape)
         return SparseTensorSpec(shape, self.dtype)
 
     def __eq__(self, other):

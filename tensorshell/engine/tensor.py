@@ -102,6 +102,28 @@ class TensorShape:
             return TensorShape(None)
         return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
 
+    def most_specific_common_supertype(self, others):
+        """The most specific shape every one of ``self`` and ``others`` is (sizes that
+        differ become None)."""
+        shape = self
+        for other in others:
+            shape = shape.most_specific_compatible_shape(other)
+        return shape
+
+    def is_subtype_of(self, other) -> bool:
+        """Whether every tensor of this shape is of ``other``'s (its None dims match any
+        size; an unknown rank matches any shape)."""
+        other = TensorShape(other)
+        if other._dims is None:
+            return True
+        if self._dims is None or len(self._dims) != len(other._dims):
+            return False
+        return all(b is None or a == b for a, b in zip(self._dims, other._dims))
+
+    def assert_is_fully_defined(self) -> None:
+        if not self.is_fully_defined():
+            raise ValueError(f"Shape {self} is not fully defined")
+
     def assert_has_rank(self, rank) -> None:
         if self._dims is not None and len(self._dims) != rank:
             raise ValueError(f"Shape {self} must have rank {rank}")
@@ -270,6 +292,18 @@ class Tensor:
     @property
     def device(self) -> str:
         return self._device.name
+
+    @property
+    def backing_device(self) -> str:
+        """Where the tensor's memory is: its device."""
+        return self._device.name
+
+    def set_shape(self, shape) -> None:
+        """Check that the tensor's shape is compatible with ``shape`` (an eager tensor's
+        shape is already known, so this only checks), as TensorFlow does."""
+        if not TensorShape(self.shape).is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {TensorShape(self.shape)} is not compatible "
+                             f"with supplied shape {TensorShape(shape)}.")
 
     # -- NumPy interop ------------------------------------------------------------------------
     def numpy(self):

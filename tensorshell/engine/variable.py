@@ -445,6 +445,53 @@ class Variable:
     def scatter_mul(self, sparse_delta, use_locking=False, name=None):
         return self._scatter_ufunc(sparse_delta, "multiply", "scatter_mul")
 
+    def scatter_div(self, sparse_delta, use_locking=False, name=None):
+        """Divide the given rows by ``sparse_delta.values`` (each index once)."""
+        self._numeric("scatter_div")
+        ind, vals = self._rows(sparse_delta, "scatter_div")
+        if len(np.unique(ind.reshape(-1))) != ind.size:
+            raise ValueError("scatter_div: repeated indices (their order would matter)")
+        w = self._writable()
+        where = self._device_index(ind)
+        if self._dtype.is_integer:
+            w[where] = w[where] // vals
+        else:
+            w[where] = w[where] / vals
+        return self
+
+    def batch_scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Per batch row, replace the entries at ``sparse_delta.indices`` (indices of the
+        last dimension, one row of them per leading index) with the values."""
+        from .tensor import convert_to_tensor
+        idx = np.asarray(convert_to_tensor(sparse_delta.indices).numpy(), np.int64)
+        vals = self._target(sparse_delta.values, "batch_scatter_update")
+        lead = self._data.shape[:idx.ndim - 1]
+        if idx.shape[:-1] != lead or vals.shape != idx.shape + self._data.shape[idx.ndim:]:
+            raise ValueError(f"batch_scatter_update: indices of shape {fmt_shape(idx.shape)} "
+                             f"and updates of shape {fmt_shape(vals.shape)} do not fit the "
+                             f"variable of shape {fmt_shape(self._data.shape)}")
+        _check_range(idx, self._data.shape[idx.ndim - 1], "batch_scatter_update", "indices")
+        grid = np.indices(idx.shape)[:-1]
+        where = tuple(self._device_index(g) for g in grid) + (self._device_index(idx),)
+        self._writable()[where] = vals
+        return self
+
+    def sparse_read(self, indices, name=None):
+        """The rows at ``indices`` (``gather(variable, indices)``)."""
+        from .ops.shape import gather
+        return gather(self, indices)
+
+    def gather_nd(self, indices, name=None):
+        from .ops.scatter import gather_nd
+        return gather_nd(self, indices)
+
+    def set_shape(self, shape) -> None:
+        """Check the Variable's shape is compatible with ``shape``, as TensorFlow does."""
+        from .tensor import TensorShape
+        if not TensorShape(self.shape).is_compatible_with(shape):
+            raise ValueError(f"Shapes {TensorShape(self.shape)} and {TensorShape(shape)} "
+                             f"are not compatible")
+
     def _nd(self, indices, updates, what):
         from .tensor import convert_to_tensor
         idx = convert_to_tensor(indices)

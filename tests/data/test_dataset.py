@@ -429,3 +429,14 @@ def test_sparse_tensor_spec():
     assert total(st).numpy() == 3
     with pytest.raises(TypeError, match="Can not cast"):
         total(ts.SparseTensor([[0, 0]], [1.], [3, 4]))
+
+
+def test_rebatch_as_tensorflow():
+    def rows(ds):
+        return [b.numpy().tolist() for b in ds]
+    batches = ts.data.Dataset.range(10).batch(4)
+    assert rows(batches.rebatch(2)) == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+    assert rows(batches.rebatch([3, 1])) == [[0, 1, 2], [3], [4, 5, 6], [7], [8, 9]]
+    assert rows(batches.rebatch(3, drop_remainder=True)) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert rows(ts.data.Dataset.range(9).batch(3).rebatch([2, 0, 1])) == \
+        [[0, 1], [], [2], [3, 4], [], [5], [6, 7], [], [8]]

@@ -416,3 +416,28 @@ def test_to_sparse_and_from_sparse_as_tensorflows():
         ts.RaggedTensor.from_sparse(ts.SparseTensor([[0, 1]], [1.], [2, 2]))
     with pytest.raises(ValueError, match="rank"):
         ts.RaggedTensor.from_sparse(ts.SparseTensor([[0, 1, 0]], [1.], [2, 2, 2]))
+
+
+def test_merge_dims_and_row_partition_views_as_tensorflows():
+    """TensorFlow 2.21's results, dense inner dimensions included."""
+    r = ts.ragged.constant([[[1, 2], [3]], [[4]], []])
+    got = [r.merge_dims(a, b) for a, b in [(0, 1), (1, 2), (0, 2), (-2, -1), (1, 1)]]
+    assert got[0].to_list() == [[1, 2], [3], [4]]
+    assert got[1].to_list() == [[1, 2, 3], [4], []]
+    assert got[2].numpy().tolist() == [1, 2, 3, 4]
+    assert got[3].to_list() == [[1, 2, 3], [4], []] and got[4] is r
+    dense_rows = ts.RaggedTensor.from_row_lengths(ts.reshape(ts.range(24), [6, 2, 2]),
+                                                  [2, 0, 4])
+    assert dense_rows.merge_dims(1, 3).to_list() == [list(range(8)), [], list(range(8, 24))]
+    assert dense_rows.merge_dims(2, 3).to_list()[0] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    deep = ts.ragged.constant([[[[1], [2, 3]], [[4]]], [[[5, 6]]]])
+    assert deep.merge_dims(1, 3).to_list() == [[1, 2, 3, 4], [5, 6]]
+    assert deep.merge_dims(2, 3).to_list() == [[[1, 2, 3], [4]], [[5, 6]]]
+    with pytest.raises(ValueError, match="outer_axis"):
+        r.merge_dims(2, 1)
+    assert [v.numpy().tolist() for v in r.nested_value_rowids()] == [[0, 0, 1], [0, 0, 1, 2]]
+    rebuilt = ts.RaggedTensor.from_nested_value_rowids([1, 2, 3, 4], [[0, 0, 1],
+                                                                     [0, 0, 1, 2]], [3, 3])
+    assert rebuilt.to_list() == r.to_list()
+    assert r.uniform_row_length is None
+    assert int(ts.RaggedTensor.from_uniform_row_length(ts.range(6), 2).uniform_row_length) == 2

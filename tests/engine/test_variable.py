@@ -147,3 +147,30 @@ def test_variable_pickles():
     v = ts.Variable([1.5, 2.5], name="w", trainable=False)
     u = pickle.loads(pickle.dumps(v))
     assert u.name == "w:0" and not u.trainable and u.numpy().tolist() == [1.5, 2.5]
+
+
+def test_more_of_tensorflows_variable_methods():
+    v = ts.Variable([[5., 6.], [7., 8.]])
+    assert v.sparse_read([1, 0]).numpy().tolist() == [[7., 8.], [5., 6.]]
+    assert v.gather_nd([[0, 1], [1, 0]]).numpy().tolist() == [6., 7.]
+    v.scatter_div(ts.IndexedSlices(ts.constant([[2., 2.]]), ts.constant([0])))
+    assert v.numpy().tolist() == [[2.5, 3.], [7., 8.]]
+    v.set_shape([2, None])
+    with pytest.raises(ValueError, match="not compatible"):
+        v.set_shape([3, 2])
+    w = ts.Variable([[1, 2], [3, 4]])
+    w.batch_scatter_update(ts.IndexedSlices(ts.constant([[9], [8]]), ts.constant([[1], [0]])))
+    assert w.numpy().tolist() == [[1, 9], [8, 4]]
+    with pytest.raises(ValueError, match="do not fit"):
+        w.batch_scatter_update(ts.IndexedSlices(ts.constant([[9]]), ts.constant([[1]])))
+    t = ts.constant([1., 2.])
+    t.set_shape([None])
+    with pytest.raises(ValueError, match="not compatible with supplied shape"):
+        t.set_shape([3])
+    assert t.backing_device == t.device
+    shape = ts.TensorShape([2, None])
+    with pytest.raises(ValueError, match="not fully defined"):
+        shape.assert_is_fully_defined()
+    assert shape.most_specific_common_supertype([ts.TensorShape([3, 4])]) == \
+        ts.TensorShape([None, None])
+    assert ts.TensorShape([2, 3]).is_subtype_of(shape) and not shape.is_subtype_of([2, 3])
