@@ -30,7 +30,7 @@ AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 __all__ = ["AUTOTUNE", "Dataset", "FixedLengthRecordDataset", "INFINITE_CARDINALITY",
-           "Options", "TFRecordDataset",
+           "Iterator", "NumpyIterator", "Options", "TFRecordDataset",
            "TextLineDataset", "UNKNOWN_CARDINALITY", "experimental"]
 
 
@@ -305,8 +305,8 @@ class Dataset:
 
     def __iter__(self):
         if self._may_fail:
-            return _raising(self._make_iter())
-        return self._make_iter()
+            return Iterator(self, _raising(self._make_iter()))
+        return Iterator(self, self._make_iter())
 
     def _elements(self):
         """The elements, with a _Failed marker where producing one raised (so that
@@ -343,8 +343,7 @@ class Dataset:
 
     def as_numpy_iterator(self):
         """The elements as NumPy values (bytes for strings), in their structure."""
-        for element in self:
-            yield _map_leaves(lambda t: t.numpy(), element)
+        return NumpyIterator(self)
 
     # -- transformations --------------------------------------------------------------------
     def _derive(self, make_iter, cardinality, kind, spec=None, rows=None):
@@ -1292,6 +1291,56 @@ class FixedLengthRecordDataset(_FileDataset):
                     f"which is not an exact multiple of the record length ({size} bytes).")
             return [body[i:i + size] for i in range(0, len(body), size)]
         super().__init__(filenames, read, "FixedLengthRecordDatasetV2")
+
+
+class Iterator:
+    """What ``iter(dataset)`` gives, as TensorFlow's iterator: ``next(it)`` or
+    ``it.get_next()`` (OutOfRangeError at the end), ``get_next_as_optional()`` and the
+    dataset's ``element_spec``."""
+
+    __slots__ = ("_dataset", "_elements")
+
+    def __init__(self, dataset, elements):
+        self._dataset, self._elements = dataset, elements
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._elements)
+
+    def get_next(self, name=None):
+        try:
+            return next(self._elements)
+        except StopIteration:
+            from .engine.errors import OutOfRangeError
+            raise OutOfRangeError(None, None, "End of sequence") from None
+
+    def get_next_as_optional(self):
+        return Optional(next(self._elements, _MISSING), self.element_spec)
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
+
+
+class NumpyIterator:
+    """What ``as_numpy_iterator()`` gives: the elements as NumPy values (bytes for
+    strings), in their structure."""
+
+    __slots__ = ("_iterator",)
+
+    def __init__(self, dataset):
+        self._iterator = iter(dataset)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return _map_leaves(lambda t: t.numpy(), next(self._iterator))
+
+    def next(self):
+        return self.__next__()
 
 
 class Optional:

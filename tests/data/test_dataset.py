@@ -440,3 +440,20 @@ def test_rebatch_as_tensorflow():
     assert rows(batches.rebatch(3, drop_remainder=True)) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
     assert rows(ts.data.Dataset.range(9).batch(3).rebatch([2, 0, 1])) == \
         [[0, 1], [], [2], [3, 4], [], [5], [6, 7], [], [8]]
+
+
+def test_iterators_as_tensorflows():
+    """iter(dataset) is an Iterator (get_next, get_next_as_optional, element_spec) and
+    as_numpy_iterator a NumpyIterator, as TensorFlow code uses them."""
+    ds = ts.data.Dataset.range(3)
+    it = iter(ds)
+    assert isinstance(it, ts.data.Iterator)
+    assert int(it.get_next()) == 0 and int(next(it)) == 1
+    assert it.element_spec == ts.TensorSpec([], ts.int64)
+    assert it.get_next_as_optional().has_value().numpy()
+    assert not it.get_next_as_optional().has_value().numpy()
+    with pytest.raises(ts.errors.OutOfRangeError, match="End of sequence"):
+        it.get_next()
+    numpy_it = ds.as_numpy_iterator()
+    assert isinstance(numpy_it, ts.data.NumpyIterator)
+    assert numpy_it.next() == 0 and list(numpy_it) == [1, 2]
