@@ -30,9 +30,10 @@ timeout 300 python3 -m pytest -p no:cacheprovider -q -m gpu $XD $TO --tb=short -
 echo "rc=$?"; grep -E "^FAILED|^ERROR" $OUT/gpu-tests.log | cut -c1-160 | head -60; tail -3 $OUT/gpu-tests.log
 left=$((470 - SECONDS))
 if [ $left -gt 60 ]; then
-  echo "== t=$SECONDS unmarked engine tests, GPU as default device (${left}s)"
+  echo "== t=$SECONDS unmarked tests, GPU as default device (${left}s)"
   timeout $left python3 -m pytest -p no:cacheprovider -q -m "not gpu" $XD $TO --tb=short -rf \
-    --junitxml=$OUT/default-gpu.xml tests/engine tests/optimizers > $OUT/default-gpu.log 2>&1
+    --junitxml=$OUT/default-gpu.xml tests/engine tests/optimizers tests/data tests/keras \
+    tests/train > $OUT/default-gpu.log 2>&1
   echo "rc=$?"; grep -E "^FAILED|^ERROR" $OUT/default-gpu.log | cut -c1-160 | head -40; tail -2 $OUT/default-gpu.log
 fi
 echo "== done t=$SECONDS"
