@@ -2,8 +2,8 @@
 # The GPU checks in one run, from the repository root on a machine with CuPy and a GPU:
 # environment, C extension, benchmarks/gpu.py, the gpu-marked tests (every registry op on
 # the GPU against the CPU), then, time permitting, the engine, optimizer, data, Keras and
-# training suites with the
-# GPU as the default device. Logs and JUnit files go to $OUT (default ./gpu-check-out).
+# training suites with the GPU as the default device. Logs and JUnit files go to $OUT
+# (default ./gpu-check-out).
 # Needs pytest there; pytest-xdist and pytest-timeout are used when present. Wheels in
 # .whl/ (e.g. a pinned NumPy, for a machine without a registry) are installed first.
 set -u
