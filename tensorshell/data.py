@@ -492,6 +492,32 @@ class Dataset:
         ds._may_fail = True
         return ds
 
+    def sparse_batch(self, batch_size, row_shape, name=None) -> "Dataset":
+        """Batches of elements of different lengths as SparseTensors of dense shape
+        ``[batch, *row_shape]`` (each element's values at the front of its row)."""
+        from .sparse import SparseTensor
+        n = _batch_size(batch_size)
+        shape = [int(d) for d in np.asarray(convert_to_tensor(row_shape).numpy()).reshape(-1)]
+
+        def pack(chunk):
+            indices, values = [], []
+            for row, element in enumerate(chunk):
+                arr = np.asarray(element.numpy())
+                if arr.ndim != len(shape) or any(a > b for a, b in zip(arr.shape, shape)):
+                    raise InvalidArgumentError(None, None, f"sparse_batch: an element of "
+                                               f"shape {list(arr.shape)} does not fit "
+                                               f"row_shape {shape}")
+                where = np.indices(arr.shape).reshape(arr.ndim, -1).T
+                indices.append(np.concatenate([np.full((len(where), 1), row), where], 1))
+                values.append(element)
+            from .engine.ops.shape import concat, reshape
+            flat = concat([reshape(v, [-1]) for v in values], 0)
+            return SparseTensor(np.concatenate(indices).astype(np.int64).reshape(
+                -1, len(shape) + 1), flat, [len(chunk)] + shape)
+        return self._batches(n, False, pack,
+                             _batched_cardinality(self._cardinality, n, False),
+                             "_DenseToSparseBatchDataset")
+
     def rebatch(self, batch_size, drop_remainder=False, name=None) -> "Dataset":
         """The elements' rows batched again: ``unbatch().batch(batch_size)``, where a list
         of sizes is used in turn (``[3, 1]``: 3 rows, 1, 3, 1 ...)."""
@@ -1486,6 +1512,101 @@ class _Experimental:
                                    no_padding, drop_remainder))
 
     @staticmethod
+    def dense_to_sparse_batch(batch_size, row_shape):
+        return _transformation("dense_to_sparse_batch",
+                               lambda ds: ds.sparse_batch(batch_size, row_shape))
+
+    @staticmethod
+    def parse_example_dataset(features, num_parallel_calls=1, deterministic=None):
+        """Batches of serialized Examples parsed with ``features`` (ts.io.parse_example)."""
+        from .io import parse_example
+        return _transformation("parse_example_dataset",
+                               lambda ds: ds.map(lambda s: parse_example(s, features)))
+
+    @staticmethod
+    def pad_to_cardinality(cardinality, mask_key="valid"):
+        """Dict elements padded with zeros up to ``cardinality`` elements; ``mask_key``
+        says which are real."""
+        def apply(ds):
+            total = int(cardinality)
+
+            def make():
+                count, template = 0, None
+                for element in ds:
+                    if not isinstance(element, dict):
+                        raise TypeError("pad_to_cardinality needs dict elements")
+                    if mask_key in element:
+                        raise ValueError(f"mask_key {mask_key!r} is already in the elements")
+                    template = element
+                    count += 1
+                    if count > total:
+                        raise InvalidArgumentError(None, None, f"pad_to_cardinality: the "
+                                                   f"dataset has more than {total} elements")
+                    yield {**element, mask_key: convert_to_tensor(True)}
+                if template is None and count < total:
+                    raise InvalidArgumentError(None, None, "pad_to_cardinality: an empty "
+                                               "dataset has no element to pad like")
+                from .engine.ops.creation import zeros_like
+                for _ in range(total - count):
+                    yield {**{k: zeros_like(v) for k, v in template.items()},
+                           mask_key: convert_to_tensor(False)}
+            return ds._derive(make, total, "_PadToCardinalityDataset")
+        return _transformation("pad_to_cardinality", apply)
+
+    @staticmethod
+    def Reducer(init_func, reduce_func, finalize_func):  # noqa: N802 - TensorFlow's class
+        return _Reducer(init_func, reduce_func, finalize_func)
+
+    @staticmethod
+    def group_by_reducer(key_func, reducer):
+        """One element per key: the reducer's state over the elements of that key, in the
+        order the keys first appear."""
+        def apply(ds):
+            def make():
+                states: dict = {}
+                for element in ds:
+                    key = int(np.asarray(_call(key_func, element).numpy()))
+                    if key not in states:
+                        states[key] = reducer.init_func(convert_to_tensor(np.int64(key)))
+                    states[key] = _call_state(reducer.reduce_func, states[key], element)
+                for state in states.values():
+                    yield reducer.finalize_func(state)
+            return ds._derive(make, UNKNOWN_CARDINALITY, "_GroupByReducerDataset")
+        return _transformation("group_by_reducer", apply)
+
+    @staticmethod
+    def index_table_from_dataset(dataset=None, num_oov_buckets=0, vocab_size=None,
+                                 default_value=-1, hasher_spec=None, key_dtype=dtypes.string,
+                                 name=None):
+        """A vocabulary table: each key of ``dataset`` to its position (int64), unknown keys
+        to ``default_value`` or, with ``num_oov_buckets``, to hash buckets after them."""
+        return _Experimental.table_from_dataset(dataset.enumerate().map(
+            lambda i, key: (key, i)), num_oov_buckets, vocab_size, default_value,
+            hasher_spec, key_dtype)
+
+    @staticmethod
+    def table_from_dataset(dataset=None, num_oov_buckets=0, vocab_size=None,
+                           default_value=None, hasher_spec=None, key_dtype=dtypes.string,
+                           name=None):
+        """A table from a dataset of ``(key, value)`` pairs."""
+        from . import lookup
+        pairs = list(dataset)
+        if vocab_size is not None:
+            if len(pairs) < int(vocab_size):
+                raise InvalidArgumentError(None, None, f"table_from_dataset: expected "
+                                           f"{vocab_size} elements, got {len(pairs)}")
+            pairs = pairs[:int(vocab_size)]
+        from .engine.ops.shape import stack
+        keys = stack([k for k, _ in pairs]) if pairs else convert_to_tensor(
+            np.array([], dtype=object), dtype=key_dtype)
+        values = stack([v for _, v in pairs]) if pairs else convert_to_tensor(
+            np.array([], np.int64))
+        init = lookup.KeyValueTensorInitializer(keys, values)
+        if num_oov_buckets:
+            return lookup.StaticVocabularyTable(init, num_oov_buckets)
+        return lookup.StaticHashTable(init, -1 if default_value is None else default_value)
+
+    @staticmethod
     def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64):
         return _transformation("dense_to_ragged_batch", lambda ds: ds.ragged_batch(
             batch_size, drop_remainder, row_splits_dtype))
@@ -1707,6 +1828,22 @@ def _infer_csv_defaults(names, picks, delim, na_value, header, rows, compression
     return [convert_to_tensor(np.array(b"" if k is dtypes.string else 0,
                                        dtype=object if k is dtypes.string else
                                        k.as_numpy_dtype), dtype=k) for k in kinds]
+
+
+class _Reducer:
+    """``ts.data.experimental.Reducer``: how ``group_by_reducer`` folds each key's
+    elements - ``init_func(key)``, ``reduce_func(state, element)``, ``finalize_func(state)``."""
+
+    def __init__(self, init_func, reduce_func, finalize_func):
+        self.init_func, self.reduce_func, self.finalize_func = \
+            init_func, reduce_func, finalize_func
+
+
+def _call_state(fn, state, element):
+    """``reduce_func(state, element)``, a tuple element spread after the state."""
+    if isinstance(element, tuple) and not hasattr(element, "_fields"):
+        return fn(state, *element)
+    return fn(state, element)
 
 
 experimental = _Experimental()

@@ -135,3 +135,43 @@ def test_make_csv_dataset_infers_types_as_tensorflow(tmp_path):
         E.make_csv_dataset(str(path), batch_size=2, label_name="nope")
     with pytest.raises(ValueError, match="No files match"):
         E.make_csv_dataset(str(tmp_path / "*.none"), batch_size=2)
+
+
+def test_sparse_batches_tables_reducers_and_padding_as_tensorflow():
+    """TensorFlow 2.21's results."""
+    E = ts.data.experimental
+    rows = ts.data.Dataset.from_generator(lambda: iter([[1, 2], [3], [4, 5, 6]]),
+                                          output_signature=ts.TensorSpec([None], ts.int32))
+    batches = [(s.indices.numpy().tolist(), s.values.numpy().tolist(),
+                s.dense_shape.numpy().tolist()) for s in rows.apply(E.dense_to_sparse_batch(
+                    2, [4]))]
+    assert batches == [([[0, 0], [0, 1], [1, 0]], [1, 2, 3], [2, 4]),
+                       ([[0, 0], [0, 1], [0, 2]], [4, 5, 6], [1, 4])]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="does not fit"):
+        list(rows.sparse_batch(2, [2]))
+    words = ts.data.Dataset.from_tensor_slices([b"a", b"b", b"c"])
+    table = E.index_table_from_dataset(words, num_oov_buckets=2)
+    assert table.lookup(ts.constant([b"b", b"zz"])).numpy().tolist() == [1, 3]
+    pairs = ts.data.Dataset.from_tensor_slices(([b"x", b"y"], ts.constant([7, 8], ts.int64)))
+    table = E.table_from_dataset(pairs, default_value=-1)
+    assert table.lookup(ts.constant([b"y", b"q"])).numpy().tolist() == [8, -1]
+    reducer = E.Reducer(init_func=lambda _: ts.constant(0, ts.int64),
+                        reduce_func=lambda state, x: state + x, finalize_func=lambda s: s)
+    sums = ts.data.Dataset.range(10).apply(E.group_by_reducer(lambda x: x % 3, reducer))
+    assert sorted(int(v) for v in sums) == [12, 15, 18]
+    padded = ts.data.Dataset.range(3).map(lambda x: {"a": x}).apply(E.pad_to_cardinality(5))
+    assert [(int(e["a"]), bool(e["valid"])) for e in padded] == [
+        (0, True), (1, True), (2, True), (0, False), (0, False)]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="more than 2"):
+        list(ts.data.Dataset.range(3).map(lambda x: {"a": x}).apply(E.pad_to_cardinality(2)))
+
+
+def test_parse_example_dataset():
+    def example(v):
+        return ts.train.Example(features=ts.train.Features(feature={
+            "v": ts.train.Feature(int64_list=ts.train.Int64List(value=[v]))}))\
+            .SerializeToString()
+    ds = ts.data.Dataset.from_tensor_slices([example(1), example(2), example(3)]).batch(2)
+    parsed = ds.apply(ts.data.experimental.parse_example_dataset(
+        {"v": ts.io.FixedLenFeature([], ts.int64)}))
+    assert [b["v"].numpy().tolist() for b in parsed] == [[1, 2], [3]]
