@@ -22,8 +22,9 @@ from .engine.errors import InvalidArgumentError
 from .engine.ops import registry
 from .engine.tensor import Tensor, TensorShape, convert_to_tensor
 
-__all__ = ["RaggedTensor", "boolean_mask", "constant", "map_flat_values", "range",
-           "row_splits_to_segment_ids", "segment_ids_to_row_splits", "stack"]
+__all__ = ["RaggedTensor", "boolean_mask", "constant", "cross", "cross_hashed",
+           "map_flat_values", "range", "row_splits_to_segment_ids",
+           "segment_ids_to_row_splits", "stack"]
 
 
 def _shape_ops():
@@ -683,6 +684,35 @@ def range(starts, limits=None, deltas=1, dtype=None, name=None,  # noqa: A001 - 
     values = convert_to_tensor(flat.astype(s.dtype if dtype is None else
                                            dtypes.as_dtype(dtype).np_dtype))
     return RaggedTensor.from_row_lengths(values, [len(r) for r in rows], validate=False)
+
+
+def _crossable(value):
+    """A cross input as a SparseTensor: ragged rows as they are, every entry of a dense
+    [batch, n] tensor (so the inputs keep their order, as TensorFlow's ragged crosses do)."""
+    from .sparse import SparseTensor
+    if isinstance(value, RaggedTensor):
+        return value.to_sparse()
+    if isinstance(value, SparseTensor):
+        return value
+    t = _tensor(value)
+    if t.ndim != 2:
+        raise ValueError(f"cross: dense inputs must be [batch, n], got shape {list(t.shape)}")
+    where = np.indices(tuple(t.shape)).reshape(2, -1).T.astype(np.int64)
+    return SparseTensor(where, _shape_ops().reshape(t, [-1]), list(t.shape))
+
+
+def cross(inputs, name=None) -> RaggedTensor:
+    """Feature crosses of ragged, sparse or dense ``[batch, n]`` inputs, row by row, in the
+    inputs' order: ``b"a_X_d"`` strings, as TensorFlow's ``tf.ragged.cross``."""
+    from .sparse import cross as sparse_cross
+    return RaggedTensor.from_sparse(sparse_cross([_crossable(v) for v in inputs]))
+
+
+def cross_hashed(inputs, num_buckets=0, hash_key=None, name=None) -> RaggedTensor:
+    """``cross`` hashed into ``num_buckets`` buckets, TensorFlow's buckets."""
+    from .sparse import cross_hashed as sparse_cross_hashed
+    return RaggedTensor.from_sparse(sparse_cross_hashed([_crossable(v) for v in inputs],
+                                                        num_buckets, hash_key))
 
 
 def stack(values, axis=0, name=None) -> RaggedTensor:

@@ -441,3 +441,23 @@ def test_merge_dims_and_row_partition_views_as_tensorflows():
     assert rebuilt.to_list() == r.to_list()
     assert r.uniform_row_length is None
     assert int(ts.RaggedTensor.from_uniform_row_length(ts.range(6), 2).uniform_row_length) == 2
+
+
+def test_ragged_feature_crosses_keep_the_inputs_order_as_tensorflow():
+    """TensorFlow 2.21's results (unlike sparse.cross, the ragged crosses keep the order
+    the inputs are given in)."""
+    a = ts.ragged.constant([["a"], ["b", "c"]])
+    b = ts.ragged.constant([["d", "e"], ["f"]])
+    dense = ts.constant([["x"], ["y"]])
+    sp = ts.sparse.from_dense([["p", ""], ["q", "r"]])
+    assert ts.ragged.cross([a, b]).to_list() == [[b"a_X_d", b"a_X_e"], [b"b_X_f", b"c_X_f"]]
+    assert ts.ragged.cross([dense, sp, a]).to_list() == [
+        [b"x_X_p_X_a"], [b"y_X_q_X_b", b"y_X_q_X_c", b"y_X_r_X_b", b"y_X_r_X_c"]]
+    numbers = ts.ragged.constant([[1], [2, 3]], dtype=ts.int64)
+    assert ts.ragged.cross([a, numbers]).to_list() == [[b"a_X_1"], [b"b_X_2", b"b_X_3",
+                                                                    b"c_X_2", b"c_X_3"]]
+    assert ts.ragged.cross_hashed([a, b], num_buckets=100).to_list() == [[82, 17], [89, 68]]
+    assert ts.ragged.cross_hashed([a, b], 100, hash_key=7).to_list() == [[10, 93], [99, 4]]
+    assert ts.ragged.cross_hashed([dense, a], num_buckets=50).to_list() == [[37], [40, 47]]
+    assert ts.ragged.cross([a, ts.ragged.constant([[], ["z"]])]).to_list() == [
+        [], [b"b_X_z", b"c_X_z"]]
