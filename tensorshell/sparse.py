@@ -936,6 +936,31 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
 __all__ += ["edit_distance", "embedding_lookup_sparse", "safe_embedding_lookup_sparse"]
 
 
+def sampled_addmm(indices, values, dense_shape, mat1, mat2, beta=1.0, alpha=1.0,
+                  output_type=dtypes.float32):
+    """``beta * values + alpha * (mat1 @ mat2)`` at ``indices`` only (``[..., n, 2]``
+    positions of batched ``[..., m, k] @ [..., k, p]`` products), as TensorFlow's: returns
+    ``(indices, values, dense_shape)``; differentiable in the values and both matrices."""
+    idx = _tensor(indices)
+    a, b = _tensor(mat1), _tensor(mat2)
+    if idx.ndim < 2 or idx.shape[-1] != 2 or a.ndim != b.ndim or a.ndim != idx.ndim:
+        raise _invalid(f"sampled_addmm: indices [..., n, 2] need matrices of rank "
+                       f"{idx.ndim}; got indices {list(idx.shape)}, mat1 {list(a.shape)}, "
+                       f"mat2 {list(b.shape)}")
+    batch = idx.ndim - 2
+    rows = _shape.gather(a, idx[..., 0], axis=batch, batch_dims=batch)
+    columns = _shape.gather(_shape.transpose(b, list(range(batch)) + [batch + 1, batch]),
+                            idx[..., 1], axis=batch, batch_dims=batch)
+    products = _red.reduce_sum(rows * columns, -1)
+    out = _tensor(values, products.dtype) * beta + products * alpha
+    target = dtypes.as_dtype(output_type)
+    return idx, out if out.dtype is target else _shape.cast(out, target), \
+        _tensor(dense_shape)
+
+
+__all__ += ["sampled_addmm"]
+
+
 # -- the type of a SparseTensor (dataset element specs, ts.function signatures) --------------
 
 from .function import TensorSpec as _TensorSpec  # noqa: E402

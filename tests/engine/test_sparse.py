@@ -434,3 +434,25 @@ def test_lookups_and_gradients_as_tensorflow():
             loss = lib.reduce_sum(y * y) + lib.reduce_sum(z)
         return lib.convert_to_tensor(tape.gradient(loss, p))
     np.testing.assert_allclose(gradient(ts), gradient(tf), rtol=1e-5, atol=1e-6)
+
+
+def test_sampled_addmm_as_tensorflow():
+    """TensorFlow 2.21's values; the gradient reaches both matrices."""
+    mat1 = ts.constant([[1., 2.], [3., 4.]])
+    mat2 = ts.constant([[5., 6.], [7., 8.]])
+    with ts.GradientTape() as tape:
+        tape.watch([mat1, mat2])
+        indices, values, shape = ts.sparse.sampled_addmm(
+            ts.constant([[0, 0], [1, 1]]), ts.constant([1., 2.]), ts.constant([2, 2]),
+            mat1, mat2, beta=0.5, alpha=2.)
+        loss = ts.reduce_sum(values)
+    assert values.numpy().tolist() == [38.5, 101.0] and shape.numpy().tolist() == [2, 2]
+    g1, g2 = tape.gradient(loss, [mat1, mat2])
+    assert g1.numpy().tolist() == [[10., 14.], [12., 16.]]
+    assert g2.numpy().tolist() == [[2., 6.], [4., 8.]]
+    _, batched, _ = ts.sparse.sampled_addmm(ts.constant([[[0, 1]], [[1, 0]]]),
+                                            ts.constant([[1.], [2.]]), ts.constant([2, 2]),
+                                            ts.ones([2, 2, 3]), ts.ones([2, 3, 2]))
+    assert batched.numpy().tolist() == [[4.], [5.]]
+    with pytest.raises(ts.errors.InvalidArgumentError, match="sampled_addmm"):
+        ts.sparse.sampled_addmm(ts.constant([0, 1]), ts.constant([1.]), [2, 2], mat1, mat2)
