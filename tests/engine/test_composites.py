@@ -1000,3 +1000,21 @@ def test_dtype_refusals_name_where_the_composite_lives(call, fix):
     with pytest.raises(ts.errors.InvalidArgumentError) as info:
         call()
     assert info.value.hint.startswith(fix)
+
+
+def test_stateless_and_general_dropout_as_tensorflow():
+    """TensorFlow 2.21's masks for the same seeds."""
+    x = ts.reshape(ts.range(1., 13.), [3, 4])
+    assert ts.nn.experimental.stateless_dropout(x, 0.5, seed=[1, 2]).numpy().tolist() == [
+        [2., 0., 6., 0.], [0., 12., 0., 0.], [0., 0., 0., 0.]]
+    shared = ts.nn.experimental.stateless_dropout(x, 0.3, seed=[4, 5], noise_shape=[3, 1])
+    assert (shared.numpy()[2] == 0).all() and (shared.numpy()[:2] != 0).all()
+    np.testing.assert_allclose(shared.numpy()[0], np.array([1., 2., 3., 4.]) / 0.7,
+                               rtol=1e-6)
+    general = ts.nn.experimental.general_dropout(
+        x, 0.5, uniform_sampler=lambda shape, dtype: ts.random.stateless_uniform(
+            shape, seed=[7, 8], dtype=dtype))
+    assert general.numpy().tolist() == [[0., 0., 0., 0.], [10., 12., 14., 16.],
+                                        [0., 0., 22., 0.]]
+    with pytest.raises(ts.errors.InvalidArgumentError, match=r"\[0, 1\)"):
+        ts.nn.experimental.stateless_dropout(x, 1.0, seed=[1, 2])

@@ -416,16 +416,34 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """Each entry zeroed with probability ``rate``, the others scaled by ``1 / (1 - rate)``
     so the expected sum is unchanged; ``noise_shape`` shares one draw along its 1s."""
     from .random import uniform
-    x = _float(x, "dropout")
+    return general_dropout(x, rate, lambda shape, dtype: uniform(shape, dtype=dtype,
+                                                                   seed=seed),
+                           noise_shape, _op="dropout")
+
+
+def general_dropout(x, rate, uniform_sampler, noise_shape=None, name=None, _op=None):
+    """Dropout with the uniform draws from ``uniform_sampler(shape, dtype)``: entries whose
+    draw is below ``rate`` become 0, the others are scaled by ``1 / (1 - rate)``."""
+    op_name = _op or "nn.experimental.general_dropout"
+    x = _float(x, op_name)
     r = float(rate)
     if not 0 <= r < 1:
-        raise invalid("dropout", f"rate must be a scalar in [0, 1), got {rate!r}",
+        raise invalid(op_name, f"rate must be a scalar in [0, 1), got {rate!r}",
                       kind="value")
     if r == 0:
         return _shape.identity(x)
     shape = list(x.shape) if noise_shape is None else list(noise_shape)
-    keep = _shape.cast(uniform(shape, dtype=x.dtype, seed=seed) >= r, x.dtype)
+    keep = _shape.cast(uniform_sampler(shape, x.dtype) >= r, x.dtype)
     return x * keep * (1 / (1 - r))
+
+
+def stateless_dropout(x, rate, seed, rng_alg=None, noise_shape=None, name=None):
+    """Dropout with the draws of ``ts.random.stateless_uniform(seed=seed)``: the same
+    mask for the same seed, TensorFlow's mask for the same seed."""
+    from .random import stateless_uniform
+    return general_dropout(x, rate, lambda shape, dtype: stateless_uniform(
+        shape, seed, dtype=dtype, alg=rng_alg or "auto_select"), noise_shape,
+        _op="nn.experimental.stateless_dropout")
 
 
 def moments(x, axes, shift=None, keepdims=False, name=None):
