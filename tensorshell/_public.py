@@ -23,3 +23,14 @@ def _foreign(value) -> bool:
     home = getattr(value, "__module__", None)
     return isinstance(home, str) and not home.startswith("tensorshell") and \
         (isinstance(value, type) or callable(value))
+
+
+def submodule(parent: str, name: str, doc: str, members: dict):
+    """A namespace module ``parent.name`` holding ``members`` (``ts.random.experimental``,
+    ``ts.math.special`` ...), importable by its dotted name as TensorFlow's are."""
+    import sys
+    module = ModuleType(f"{parent}.{name}", doc)
+    module.__dict__.update(members)
+    module.__all__ = sorted(members)
+    sys.modules[module.__name__] = module
+    return module

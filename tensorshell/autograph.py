@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import enum
 import inspect
-import sys
-import types
+
+from ._public import submodule as _submodule
 
 __all__ = ["experimental", "set_verbosity", "to_code", "to_graph", "trace"]
 
@@ -69,16 +69,13 @@ def trace(*args):
     print(*args)
 
 
-experimental = types.ModuleType(__name__ + ".experimental",
-                                "`ts.autograph.experimental`, as TensorFlow's.")
 _Feature.__name__ = _Feature.__qualname__ = "Feature"
 _do_not_convert.__name__ = _do_not_convert.__qualname__ = "do_not_convert"
 _set_loop_options.__name__ = _set_loop_options.__qualname__ = "set_loop_options"
-experimental.Feature = _Feature
-experimental.do_not_convert = _do_not_convert
-experimental.set_loop_options = _set_loop_options
-experimental.__all__ = ["Feature", "do_not_convert", "set_loop_options"]
-sys.modules[experimental.__name__] = experimental
+experimental = _submodule(__name__, "experimental",
+                         "`ts.autograph.experimental`, as TensorFlow's.",
+                         {"Feature": _Feature, "do_not_convert": _do_not_convert,
+                          "set_loop_options": _set_loop_options})
 
 from ._public import public_dir as _public_dir  # noqa: E402
 

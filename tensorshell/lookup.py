@@ -15,9 +15,6 @@ host; lookups are a dictionary probe per key.
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 
 from .engine import dtypes
@@ -31,6 +28,18 @@ __all__ = ["KeyValueTensorInitializer", "StaticHashTable", "StaticVocabularyTabl
 def _host(values) -> list:
     """The elements of a host array as hashable Python values (bytes for strings)."""
     return np.asarray(values).reshape(-1).tolist()
+
+
+class _Typed:
+    """The ``key_dtype`` and ``value_dtype`` of a table or initializer."""
+
+    @property
+    def key_dtype(self):
+        return self._key_dtype
+
+    @property
+    def value_dtype(self):
+        return self._value_dtype
 
 
 class TextFileIndex:
@@ -62,7 +71,7 @@ class KeyValueTensorInitializer:
         return _host(self._keys.numpy()), _host(self._values.numpy())
 
 
-class TextFileInitializer:
+class TextFileInitializer(_Typed):
     """A table's contents from a vocabulary file: each line (cut at ``delimiter``) gives a
     key and a value - a column, the whole line (``TextFileIndex.WHOLE_LINE``) or the line
     number (``TextFileIndex.LINE_NUMBER``, plus ``value_index_offset``)."""
@@ -86,14 +95,6 @@ class TextFileInitializer:
         self._vocab_size = None if vocab_size is None else int(vocab_size)
         self._delimiter = delimiter
         self._offset = int(value_index_offset)
-
-    @property
-    def key_dtype(self):
-        return self._key_dtype
-
-    @property
-    def value_dtype(self):
-        return self._value_dtype
 
     def _pairs(self):
         from .gfile import GFile
@@ -160,7 +161,7 @@ def _on_values(keys, fn):
     return fn(keys)
 
 
-class _Table:
+class _Table(_Typed):
     """A dictionary from keys to values (each a scalar or a fixed-shape row)."""
 
     def __init__(self, key_dtype, value_dtype, default_value):
@@ -168,14 +169,6 @@ class _Table:
         self._value_dtype = dtypes.as_dtype(value_dtype)
         self._default = convert_to_tensor(default_value, dtype=self._value_dtype)
         self._map: dict = {}
-
-    @property
-    def key_dtype(self):
-        return self._key_dtype
-
-    @property
-    def value_dtype(self):
-        return self._value_dtype
 
     @property
     def default_value(self):
@@ -256,7 +249,7 @@ class StaticVocabularyTable:
         self._key_dtype = dtypes.as_dtype(lookup_key_dtype) if lookup_key_dtype is not None \
             else initializer.key_dtype if initializer is not None else dtypes.string
 
-    key_dtype = _Table.key_dtype
+    key_dtype = _Typed.key_dtype
     value_dtype = property(lambda self: dtypes.int64)
 
     def size(self, name=None) -> Tensor:
@@ -345,13 +338,10 @@ class DenseHashTable(MutableHashTable):
         return self.remove(keys)
 
 
-experimental = types.ModuleType(__name__ + ".experimental",
-                                "`ts.lookup.experimental`, as TensorFlow's.")
-experimental.MutableHashTable = MutableHashTable
-experimental.DenseHashTable = DenseHashTable
-experimental.__all__ = ["DenseHashTable", "MutableHashTable"]
-sys.modules[experimental.__name__] = experimental
+from ._public import public_dir as _public_dir, submodule as _submodule  # noqa: E402
 
-from ._public import public_dir as _public_dir  # noqa: E402
+experimental = _submodule(__name__, "experimental", "`ts.lookup.experimental`, as TensorFlow's.",
+                          {"DenseHashTable": DenseHashTable,
+                           "MutableHashTable": MutableHashTable})
 
 __dir__ = _public_dir(globals())

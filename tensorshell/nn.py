@@ -9,16 +9,11 @@ from .sparse import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noq
 
 __all__ = sorted(__all__ + ["embedding_lookup_sparse", "safe_embedding_lookup_sparse"])
 
-import sys as _sys  # noqa: E402
-import types as _types  # noqa: E402
-
+from ._public import submodule as _submodule  # noqa: E402
 from .engine.ops.composites import general_dropout as _general_dropout  # noqa: E402
 from .engine.ops.composites import stateless_dropout as _stateless_dropout  # noqa: E402
 
-experimental = _types.ModuleType(__name__ + ".experimental",
-                                 "`ts.nn.experimental`, as TensorFlow's.")
-experimental.general_dropout = _general_dropout
-experimental.stateless_dropout = _stateless_dropout
-experimental.__all__ = ["general_dropout", "stateless_dropout"]
-_sys.modules[experimental.__name__] = experimental
+experimental = _submodule(__name__, "experimental", "`ts.nn.experimental`, as TensorFlow's.",
+                          {"general_dropout": _general_dropout,
+                           "stateless_dropout": _stateless_dropout})
 __all__ = sorted(__all__ + ["experimental"])

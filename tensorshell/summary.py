@@ -17,11 +17,11 @@ import contextlib
 import os
 import struct
 import time
-import types
 import warnings
 
 import numpy as np
 
+from ._public import submodule as _submodule
 from .engine import dtypes
 from .engine.tensor import Tensor, convert_to_tensor
 
@@ -367,13 +367,10 @@ def _write_raw_pb(tensor, step=None, name=None) -> Tensor:
     return _done(True)
 
 
-experimental = types.ModuleType(__name__ + ".experimental",
-                                "`ts.summary.experimental`, as TensorFlow's.")
-experimental.get_step = _get_step
-experimental.set_step = _set_step
-experimental.summary_scope = _summary_scope
-experimental.write_raw_pb = _write_raw_pb
-experimental.__all__ = ["get_step", "set_step", "summary_scope", "write_raw_pb"]
+experimental = _submodule(__name__, "experimental", "`ts.summary.experimental`, as "
+                         "TensorFlow's.", {"get_step": _get_step, "set_step": _set_step,
+                                           "summary_scope": _summary_scope,
+                                           "write_raw_pb": _write_raw_pb})
 
 from ._public import public_dir as _public_dir  # noqa: E402
 
