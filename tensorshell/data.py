@@ -69,8 +69,7 @@ def _common_spec(a, b):
 
 
 def _is_sparse(value) -> bool:
-    from .sparse import SparseTensor
-    return isinstance(value, SparseTensor)
+    return getattr(value, "_is_sparse", False)
 
 
 def _row_of(t, i):
@@ -108,7 +107,8 @@ def _map_leaves(fn, s):
 
 
 def _spec_of(element):
-    return _map_leaves(_leaf_spec, element)
+    from .ragged import type_spec_from_value
+    return _map_leaves(type_spec_from_value, element)
 
 
 def _row_spec(t):
@@ -120,16 +120,6 @@ def _row_spec(t):
         from .sparse import SparseTensorSpec
         return SparseTensorSpec(t.shape[1:], t.dtype)
     return TensorSpec(t.shape[1:], t.dtype)
-
-
-def _leaf_spec(t):
-    if getattr(t, "_is_ragged", False):
-        from .ragged import RaggedTensorSpec
-        return RaggedTensorSpec.from_value(t)
-    if _is_sparse(t):
-        from .sparse import SparseTensorSpec
-        return SparseTensorSpec.from_value(t)
-    return TensorSpec(t.shape, t.dtype)
 
 
 def _call(fn, element):

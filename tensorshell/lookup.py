@@ -140,7 +140,7 @@ class TextFileInitializer(_Typed):
         return keys, values
 
 
-def _check_keys(table, keys, what="lookup"):
+def _check_keys(table, keys):
     """``keys`` as a tensor of the table's key dtype (Python values are converted; tensors
     of another dtype raise, as TensorFlow's lookups)."""
     if isinstance(keys, Tensor) or getattr(keys, "_is_variable", False):
@@ -287,7 +287,7 @@ class MutableHashTable(_Table):
 
     def insert(self, keys, values, name=None):
         """Add or replace the value of each key."""
-        k = _check_keys(self, keys, "insert")
+        k = _check_keys(self, keys)
         v = convert_to_tensor(values, dtype=self._value_dtype)
         rows = np.asarray(self._default.numpy()).shape
         flat = np.asarray(v.numpy()).reshape((-1,) + rows)
@@ -305,7 +305,7 @@ class MutableHashTable(_Table):
 
     def remove(self, keys, name=None):
         """Drop each key (keys not in the table are ignored)."""
-        for key in _host(_check_keys(self, keys, "remove").numpy()):
+        for key in _host(_check_keys(self, keys).numpy()):
             self._map.pop(key, None)
         return None
 

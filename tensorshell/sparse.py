@@ -47,6 +47,7 @@ class SparseTensor:
     ``dense_shape``; every other entry is zero."""
 
     __slots__ = ("_indices", "_values", "_dense_shape")
+    _is_sparse = True        # (a flag other modules test without importing this one)
 
     def __init__(self, indices, values, dense_shape):
         ind = _tensor(indices)

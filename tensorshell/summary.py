@@ -354,8 +354,7 @@ def _set_step(step):
 
 
 def _get_step():
-    step = _STEP[0]
-    return step
+    return _STEP[0]
 
 
 def _write_raw_pb(tensor, step=None, name=None) -> Tensor:

@@ -19,6 +19,15 @@ def tensorflow():
     return tf
 
 
+def require():
+    """The tensorflow module, or skip the calling test where it is not installed."""
+    tf = tensorflow()
+    if tf is None:
+        import pytest
+        pytest.skip("TensorFlow is not installed")
+    return tf
+
+
 def _arrays(results):
     return [np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in results]
 

@@ -308,8 +308,18 @@ class GradientTape:
         return pack_sequence_as(sources, results)
 
     def _backward(self, targets, seeds):
-        from .ops import creation  # noqa: F811 - cached after the first call
+        from .ops import creation, elementwise  # noqa: F811 - cached after the first call
         from .variable import IndexedSlices, _add_gradients
+        add = elementwise.add
+
+        def accumulate(key, g):                  # plain tensors add directly
+            old = grads.get(key)
+            if old is None:
+                grads[key] = g
+            elif type(old) is not IndexedSlices and type(g) is not IndexedSlices:
+                grads[key] = add(old, g)
+            else:
+                grads[key] = _add_gradients(old, g, add)
         grads: dict[int, Tensor] = {}
         for t, seed in zip(targets, seeds):
             if isinstance(t, IndexedSlices):     # its values are what depends on the sources
@@ -323,8 +333,7 @@ class GradientTape:
                 continue
             if seed is None:
                 seed = creation.ones_like(t)
-            key = id(t)
-            grads[key] = seed if key not in grads else _add_gradients(grads[key], seed)
+            accumulate(id(t), seed)
         for node, out, index in reversed(self._nodes):
             g = grads.get(id(out))
             if g is None:
@@ -338,10 +347,8 @@ class GradientTape:
             with on_device(node.device):
                 in_grads = _vjp(node, g)
                 for (path, source), ig in zip(node.inputs, in_grads):
-                    if ig is None:
-                        continue
-                    key = id(source)
-                    grads[key] = ig if key not in grads else _add_gradients(grads[key], ig)
+                    if ig is not None:
+                        accumulate(id(source), ig)
         return grads
 
     def jacobian(self, target, sources, unconnected_gradients="none",

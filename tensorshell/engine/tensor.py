@@ -552,9 +552,9 @@ def infer(value, overflow_ok: bool = False) -> tuple[np.ndarray, DType]:
         big = any(d >= 2**31 for d in dims)
         return np.array(dims, np.int64 if big else np.int32), \
             dtypes.int64 if big else dtypes.int32
-    for _, _, types_, convert in CONVERSIONS:      # register_tensor_conversion_function
-        if isinstance(value, types_):
-            return infer(convert(value, dtype=None, name=None, as_ref=False), overflow_ok)
+    stands_for = tensor_of(value)
+    if stands_for is not None:
+        return infer(stands_for, overflow_ok)
     if hasattr(value, "__array__") or hasattr(value, "__dlpack__"):
         return infer(np.asarray(value))
     if isinstance(value, (int, float)):  # int/float subclasses, e.g. IntEnum
@@ -690,6 +690,11 @@ def to_dtype(value, dtype: DType, op_name: str | None = None, label: str = "valu
         arr = None
         refusal = dtypes.scalar_refusal(value, dtype)
     else:
+        if not isinstance(value, (Tensor, np.ndarray, list, tuple)) and \
+                not getattr(value, "_is_variable", False):
+            stands_for = tensor_of(value)          # IndexedSlices, registered types
+            if stands_for is not None:
+                value = stands_for
         if isinstance(value, Tensor) or getattr(value, "_is_variable", False):
             if value.dtype is not dtype:
                 raise TypeError(f"Tensor conversion requested dtype {dtype.name} for Tensor "
@@ -754,6 +759,19 @@ def _short(value) -> str:
 CONVERSIONS: list = []
 
 
+def tensor_of(value):
+    """The tensor an object stands for - TensorFlow's ``__tf_tensor__`` protocol
+    (``IndexedSlices`` ...) or a registered conversion function - else None. Every
+    conversion (ops' operands, ``convert_to_tensor``, assignments) goes through here."""
+    protocol = getattr(type(value), "__tf_tensor__", None)
+    if protocol is not None:
+        return protocol(value)
+    for _, _, types_, convert in CONVERSIONS:
+        if isinstance(value, types_):
+            return convert_to_tensor(convert(value, dtype=None, name=None, as_ref=False))
+    return None
+
+
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
     """A Tensor from a tensor, Variable, NumPy array or Python value.
 
@@ -766,8 +784,6 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
         value = value.value()
         if dtype is None:
             return value
-    elif type(value).__name__ == "IndexedSlices" and hasattr(value, "_dense"):
-        value = value._dense()                 # its dense tensor, as TensorFlow converts it
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
         if isinstance(value, Tensor):

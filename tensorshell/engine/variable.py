@@ -18,7 +18,8 @@ from .devices import current, home_for
 from .errors import InvalidArgumentError, OpError, fmt_shape
 from .ops.indexing import normalize_index
 from .ops.registry import RECORDING, TENSOR_METHODS, on_device
-from .tensor import Reference, Tensor, TensorShape, add_numpy_hints, infer, to_dtype
+from .tensor import (Reference, Tensor, TensorShape, add_numpy_hints, infer, tensor_of,
+                     to_dtype)
 
 _new = object.__new__
 
@@ -61,23 +62,31 @@ class IndexedSlices:
         rows = reshape(self.values, [-1] + shape[1:])
         return unsorted_segment_sum(rows, reshape(self.indices, [-1]), shape[0])
 
+    def __tf_tensor__(self, dtype=None, name=None):
+        """TensorFlow's conversion protocol: ops, ``convert_to_tensor`` and assignments
+        take the dense tensor."""
+        return self._dense()
+
+    def _scaled(self, other, operator):
+        """``operator(self, other)``: sparse for a scalar ``other``, else dense."""
+        if getattr(other, "ndim", 0) == 0 and not isinstance(other, IndexedSlices):
+            return IndexedSlices(operator(self.values, other), self.indices, self.dense_shape)
+        return operator(self._dense(), other)
+
     def __neg__(self):
         return IndexedSlices(-self.values, self.indices, self.dense_shape)
 
     def __mul__(self, other):
-        if getattr(other, "ndim", 0) == 0 and not isinstance(other, IndexedSlices):
-            return IndexedSlices(self.values * other, self.indices, self.dense_shape)
-        return self._dense() * other
+        return self._scaled(other, lambda a, b: a * b)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
-        if getattr(other, "ndim", 0) == 0 and not isinstance(other, IndexedSlices):
-            return IndexedSlices(self.values / other, self.indices, self.dense_shape)
-        return self._dense() / other
+        return self._scaled(other, lambda a, b: a / b)
 
     def __add__(self, other):
-        return _add_gradients(self, other)
+        from .ops.elementwise import add
+        return _add_gradients(self, other, add)
 
     __radd__ = __add__
 
@@ -87,12 +96,10 @@ class IndexedSlices:
                    else ")"))
 
 
-def _add_gradients(a, b):
-    """``a + b`` where either may be IndexedSlices: slices joined (their rows listed one after
-    the other, as TensorFlow aggregates them), else a dense sum."""
-    if type(a) is not IndexedSlices and type(b) is not IndexedSlices:
-        from .ops.elementwise import add
-        return add(a, b)
+def _add_gradients(a, b, add):
+    """``a + b`` for the tape's gradient sums (``add`` the elementwise op, which tensors
+    take directly): IndexedSlices joined (their rows listed one after the other, as
+    TensorFlow aggregates them); a dense sum where one side is dense."""
     if isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices) and \
             a.dense_shape is not None and b.dense_shape is not None:
         from .ops.shape import cast, concat
@@ -100,9 +107,7 @@ def _add_gradients(a, b):
         bi = b.indices if b.indices.dtype is idx_dtype else cast(b.indices, idx_dtype)
         return IndexedSlices(concat([a.values, b.values], 0), concat([a.indices, bi], 0),
                              a.dense_shape)
-    from .ops.elementwise import add
-    return add(a._dense() if isinstance(a, IndexedSlices) else a,
-               b._dense() if isinstance(b, IndexedSlices) else b)
+    return add(dense_gradient(a), dense_gradient(b))
 
 
 def dense_gradient(g):
@@ -446,17 +451,34 @@ class Variable:
         return self._scatter_ufunc(sparse_delta, "multiply", "scatter_mul")
 
     def scatter_div(self, sparse_delta, use_locking=False, name=None):
-        """Divide the given rows by ``sparse_delta.values`` (each index once)."""
+        """Divide the given rows by ``sparse_delta.values``, as TensorFlow's: repeated
+        indices divide in turn, integers divide truncating toward zero, and a zero among
+        the values raises (leaving the Variable as it was)."""
         self._numeric("scatter_div")
         ind, vals = self._rows(sparse_delta, "scatter_div")
-        if len(np.unique(ind.reshape(-1))) != ind.size:
-            raise ValueError("scatter_div: repeated indices (their order would matter)")
+        xp = self._device.backend.xp
+        if bool(xp.any(vals == 0)):
+            raise InvalidArgumentError(None, None, "scatter_div: updates must not contain 0")
+        flat = ind.reshape(-1)
+        rows = vals.reshape((flat.size,) + vals.shape[ind.ndim:])
+        # the k-th occurrence of each index divides in round k, so repeats go in order
+        order = np.argsort(flat, kind="stable")
+        ranked = flat[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(ranked)) + 1] if flat.size else \
+            np.zeros(0, np.int64)
+        occurrence = np.empty(flat.size, np.int64)
+        occurrence[order] = np.arange(flat.size) - np.repeat(
+            starts, np.diff(np.r_[starts, flat.size]))
         w = self._writable()
-        where = self._device_index(ind)
-        if self._dtype.is_integer:
-            w[where] = w[where] // vals
-        else:
-            w[where] = w[where] / vals
+        for k in range(int(occurrence.max()) + 1 if flat.size else 0):
+            pick = np.flatnonzero(occurrence == k)
+            where, d = self._device_index(flat[pick]), rows[self._device_index(pick)]
+            a = w[where]
+            if self._dtype.is_integer:             # C's division: toward zero
+                q = a // d
+                w[where] = xp.where((a % d != 0) & ((a < 0) != (d < 0)), q + 1, q)
+            else:
+                w[where] = a / d
         return self
 
     def batch_scatter_update(self, sparse_delta, use_locking=False, name=None):
@@ -578,8 +600,9 @@ def _a(word: str) -> str:
 def _convert(value, dtype, var, what) -> np.ndarray:
     """Assign-style conversion: tensors must match the dtype; Python values and arrays must
     convert losslessly. Every refusal is a ValueError that leaves the Variable untouched."""
-    if isinstance(value, IndexedSlices):
-        value = value._dense()
+    if not isinstance(value, (Tensor, Variable, np.ndarray, list, tuple)):
+        stands_for = tensor_of(value)              # IndexedSlices, registered types
+        value = value if stands_for is None else stands_for
     if isinstance(value, (Tensor, Variable)):
         if value.dtype is not dtype:
             raise ValueError(f"{what}: cannot use {_a(value.dtype.name)} value for "

@@ -124,9 +124,7 @@ def test_row_filters_earn_their_keep():
 
 @pytest.mark.tf_oracle
 def test_tensorflow_reads_our_png_files():
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     rng = np.random.default_rng(9)
     for dtype in (np.uint8, np.uint16):
         for channels in (1, 2, 3, 4):

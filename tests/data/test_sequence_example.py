@@ -93,9 +93,7 @@ def test_parsing_gives_tensorflows_results():
 
 @pytest.mark.tf_oracle
 def test_same_bytes_and_results_as_tensorflow():
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     assert _parse(tf) == TENSORFLOWS
     for ours, theirs in zip(_records(ts), _records(tf)):
         data = theirs.SerializeToString(deterministic=True)

@@ -98,9 +98,7 @@ def test_writer_rules(tmp_path):
 
 @pytest.mark.tf_oracle
 def test_tensorflow_reads_the_event_files(tmp_path):
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     path = _write_all(str(tmp_path))
     seen = []
     for event in tf.compat.v1.train.summary_iterator(path):
@@ -111,3 +109,29 @@ def test_tensorflow_reads_the_event_files(tmp_path):
                 np.testing.assert_allclose(tf.make_ndarray(v.tensor)[:, 2], [3., 0., 1.])
     assert seen[0] == (3, "loss", "scalars", b"")
     assert (6, "snd", "audio", b"\x10\x0b") in seen and len(seen) == 10
+
+
+def test_generic_writes_scopes_and_raw_protos(tmp_path):
+    """write() with its own metadata, summary_scope's tags, write_raw_pb's Summary protos,
+    flush(); nothing is written (False) without a default writer."""
+    from tensorshell.train import _length_delimited
+    assert not ts.summary.write("t", ts.constant(1.0), step=1).numpy()
+    writer = ts.summary.create_file_writer(str(tmp_path))
+    raw_value = _length_delimited(1, b"raw") + _length_delimited(
+        8, ts.io.serialize_tensor(ts.constant("x")).numpy()) + _length_delimited(
+        9, _length_delimited(1, _length_delimited(1, b"text")))
+    with writer.as_default(step=4):
+        assert ts.summary.write("custom", lambda: ts.constant([1., 2.]),
+                                metadata=_length_delimited(1, _length_delimited(
+                                    1, b"scalars"))).numpy()
+        with ts.summary.experimental.summary_scope("block") as (tag, scope):
+            assert tag == "block/" and scope == "block/"
+            ts.summary.text("inner", "hi")
+        assert ts.summary.experimental.write_raw_pb(
+            ts.constant([_length_delimited(1, raw_value)]), step=5).numpy()
+        ts.summary.flush()
+    assert ts.summary.experimental.get_step() is None        # as_default's step restored
+    writer.close()
+    (path,) = glob.glob(os.path.join(str(tmp_path), "events.out.tfevents.*.v2"))
+    seen = [(s, t) for s, t, _, _ in _values(path)]
+    assert seen == [(4, "custom"), (4, "block/inner"), (5, "raw")]

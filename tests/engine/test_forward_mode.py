@@ -103,9 +103,7 @@ def test_integers_have_no_jvp_and_bad_arguments_say_why():
 
 @pytest.mark.tf_oracle
 def test_jvps_equal_tensorflows():
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     rng = np.random.default_rng(3)
     a, t, m = rng.standard_normal(5), rng.standard_normal(5), rng.standard_normal((5, 5))
     results = []

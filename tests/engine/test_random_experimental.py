@@ -79,9 +79,7 @@ def test_stateless_shuffle_of_rows_strings_and_one_element():
 
 @pytest.mark.tf_oracle
 def test_random_experimental_equals_tensorflow():
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     rng = np.random.default_rng(0)
     for _ in range(20):
         top = int(rng.integers(1, 2 ** int(rng.integers(1, 60))))

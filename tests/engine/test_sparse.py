@@ -321,9 +321,7 @@ def test_feature_crosses_are_tensorflows():
 @pytest.mark.tf_oracle
 def test_feature_crosses_as_tensorflow_for_other_inputs():
     from tests import oracle
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     dense = np.array([[1], [2], [3]], np.int64)
     for pick in ([2, 1], [0], [1, 0]):
         ours = [_cross_inputs(ts)[i] for i in pick] + [ts.constant(dense)]

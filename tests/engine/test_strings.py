@@ -196,9 +196,7 @@ def test_unicode_script_gives_icus_codes():
 
 @pytest.mark.tf_oracle
 def test_unicode_script_of_every_code_point_equals_tensorflows():
-    tf = oracle.tensorflow()
-    if tf is None:
-        pytest.skip("TensorFlow is not installed")
+    tf = oracle.require()
     every = np.arange(-3, 0x110003, dtype=np.int32)
     np.testing.assert_array_equal(ts.strings.unicode_script(every).numpy(),
                                   tf.strings.unicode_script(every).numpy())

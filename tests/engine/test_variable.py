@@ -155,6 +155,17 @@ def test_more_of_tensorflows_variable_methods():
     assert v.gather_nd([[0, 1], [1, 0]]).numpy().tolist() == [6., 7.]
     v.scatter_div(ts.IndexedSlices(ts.constant([[2., 2.]]), ts.constant([0])))
     assert v.numpy().tolist() == [[2.5, 3.], [7., 8.]]
+    # TensorFlow 2.21's: integers divide toward zero, repeated indices divide in turn, and a
+    # zero among the values raises with the Variable untouched
+    ints = ts.Variable([-7, 7, 9])
+    ints.scatter_div(ts.IndexedSlices(ts.constant([2, -2]), ts.constant([0, 1])))
+    assert ints.numpy().tolist() == [-3, -3, 9]
+    twice = ts.Variable([6., 7.])
+    twice.scatter_div(ts.IndexedSlices(ts.constant([2., 7.]), ts.constant([0, 0])))
+    np.testing.assert_allclose(twice.numpy(), [0.42857143, 7.], rtol=1e-7)
+    with pytest.raises(ts.errors.InvalidArgumentError, match="must not contain 0"):
+        ints.scatter_div(ts.IndexedSlices(ts.constant([3, 0]), ts.constant([0, 2])))
+    assert ints.numpy().tolist() == [-3, -3, 9]
     v.set_shape([2, None])
     with pytest.raises(ValueError, match="not compatible"):
         v.set_shape([3, 2])

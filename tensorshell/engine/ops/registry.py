@@ -310,8 +310,6 @@ def as_tensor(value, op_name: str, label: str = "x", dtype: DType | None = None,
         t = value.value()
     elif isinstance(value, Tensor):
         t = value
-    elif type(value).__name__ == "IndexedSlices":   # a gather's gradient: its dense tensor
-        t = value._dense()
     else:
         t = None
     if t is not None:
