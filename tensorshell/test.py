@@ -50,8 +50,20 @@ def is_built_with_xla() -> bool:
     return False
 
 
+_CPU_TARGETS = (("aarch64", ("aarch64", "arm64")), ("arm", ("armv7l", "armv6l", "arm")),
+                ("ppc", ("ppc64le", "ppc64")), ("powerpc", ("ppc64le", "ppc64")),
+                ("x86", ("x86_64", "amd64", "i386", "i686")), ("s390x", ("s390x",)))
+
+
 def is_cpu_target_available(cpu) -> bool:
-    return True
+    """Whether this machine's processor is of the family ``cpu`` names ("x86", "aarch64",
+    "arm", "ppc"/"powerpc" or "s390x", as TensorFlow's names go)."""
+    import platform
+    for prefix, machines in _CPU_TARGETS:
+        if cpu.startswith(prefix):
+            return platform.machine().lower() in machines
+    raise ValueError(f"Unknown CPU target: {cpu!r} (one of x86, aarch64, arm, ppc, powerpc, "
+                     f"s390x)")
 
 
 def main(argv=None):

@@ -135,3 +135,23 @@ def test_generic_writes_scopes_and_raw_protos(tmp_path):
     (path,) = glob.glob(os.path.join(str(tmp_path), "events.out.tfevents.*.v2"))
     seen = [(s, t) for s, t, _, _ in _values(path)]
     assert seen == [(4, "custom"), (4, "block/inner"), (5, "raw")]
+
+
+def test_set_as_default_and_traces(tmp_path):
+    """set_as_default() makes the writer the default (with its step) until it is closed;
+    trace_on/trace_off/trace_export record nothing, as there are no graphs to trace."""
+    writer = ts.summary.create_file_writer(str(tmp_path))
+    try:
+        writer.set_as_default(step=2)
+        assert ts.summary.experimental.get_step() == 2
+        ts.summary.trace_on(graph=True, profiler=False)
+        assert ts.summary.scalar("a", 1.0).numpy()
+        ts.summary.trace_export("trace", step=2)
+        ts.summary.trace_off()
+        writer.close()
+        assert not ts.summary.scalar("after close", 1.0).numpy()    # no default writer left
+    finally:
+        ts.summary.experimental.set_step(None)
+        writer.close()
+    (path,) = glob.glob(os.path.join(str(tmp_path), "events.out.tfevents.*.v2"))
+    assert [(s, t) for s, t, _, _ in _values(path)] == [(2, "a")]

@@ -5,6 +5,7 @@ installed)."""
 
 import io
 import os
+import pathlib
 import unittest
 
 import numpy as np
@@ -128,8 +129,40 @@ def test_tf_test_version_and_keras_aliases():
                 self.assertAllEqual(ts.constant([1, 2]), [1, 3])
             with self.assertRaises(AssertionError):
                 self.assertAllInRange(ts.constant([1, 5]), 0, 4)
+            self.assertAllLess(ts.constant([1, 2]), 3)
+            self.assertAllLessEqual(ts.constant([1, 2]), 2)
+            self.assertAllGreaterEqual(ts.constant([1, 2]), 1)
+            self.assertNotAllEqual(ts.constant([1, 2]), [1, 3])
+            self.assertNotAllEqual(ts.constant([1, 2]), [1, 2, 3])     # shapes differ
+            self.assertShapeEqual(np.zeros((2, 3)), ts.zeros((2, 3)))
+            for bad in (lambda: self.assertAllLess(ts.constant([1, 3]), 3),
+                        lambda: self.assertAllLessEqual(ts.constant([1, 3]), 2),
+                        lambda: self.assertAllGreaterEqual(ts.constant([1, 2]), 2),
+                        lambda: self.assertAllGreater(ts.constant([2, 3]), 2),
+                        lambda: self.assertNotAllEqual(ts.constant([1, 2]), [1, 2]),
+                        lambda: self.assertNotAllClose(ts.constant([1.]), [1.]),
+                        lambda: self.assertShapeEqual(np.zeros((2, 3)), ts.zeros((3, 2))),
+                        lambda: self.assertDTypeEqual(ts.constant([1]), np.float32)):
+                with self.assertRaises(AssertionError):
+                    bad()
     result = unittest.TextTestRunner(stream=io.StringIO()).run(Case())
     assert result.wasSuccessful(), result.failures
+
+
+def test_how_tensorshell_was_built():
+    import importlib.util
+    import platform
+    assert ts.test.is_built_with_cuda() is (importlib.util.find_spec("cupy") is not None)
+    assert ts.test.is_built_with_gpu_support is ts.test.is_built_with_cuda
+    assert ts.test.is_built_with_rocm() is False and ts.test.is_built_with_xla() is False
+    machine = platform.machine().lower()
+    on_x86, on_arm64 = machine in ("x86_64", "amd64"), machine in ("aarch64", "arm64")
+    assert ts.test.is_cpu_target_available("x86") is on_x86
+    assert ts.test.is_cpu_target_available("x86_64") is on_x86
+    assert ts.test.is_cpu_target_available("aarch64") is on_arm64
+    assert ts.test.is_cpu_target_available("s390x") is (machine == "s390x")
+    with pytest.raises(ValueError, match="Unknown CPU target: 'mips'"):
+        ts.test.is_cpu_target_available("mips")
 
 
 def test_device_spec_compat_and_space_to_batch_paddings_as_tensorflows():
@@ -151,6 +184,15 @@ def test_device_spec_compat_and_space_to_batch_paddings_as_tensorflows():
     with ts.device(ts.DeviceSpec(device_type="CPU", device_index=0)):
         assert ts.constant(1.).device.endswith("CPU:0")
     assert ts.compat.as_bytes("a") == b"a" and ts.compat.as_text(b"b") == "b"
+    assert ts.compat.as_str_any(b"x") == "x" and ts.compat.as_str_any(3) == "3"
+    assert ts.compat.path_to_str(pathlib.PurePosixPath("/a/b")) == "/a/b"
+    assert ts.compat.path_to_str(5) == 5
+    with pytest.raises(UnicodeDecodeError):
+        ts.compat.as_str_any(b"\xff")
+    parsed = ts.DeviceSpec(job="w").parse_from_string("/gpu:1")   # a new spec, as TF's
+    assert (parsed.job, parsed.device_type, parsed.device_index) == (None, "GPU", 1)
+    with pytest.raises(ValueError, match="Unknown attribute: 'bogus:1'"):
+        ts.DeviceSpec.from_string("/job:w/bogus:1")
     assert ts.compat.dimension_value(ts.TensorShape([3, None])[1]) is None
     assert ts.compat.dimension_at_index(ts.TensorShape([3, None]), 0) == 3
     assert ts.compat.forward_compatible(2020, 1, 1)

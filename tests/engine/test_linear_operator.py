@@ -258,3 +258,16 @@ def test_complex_circulant_as_tensorflow():
     _agree(ours, theirs, x, ("to_dense", "convolution_kernel", "determinant",
                              "log_abs_determinant", "diag_part", "trace"),
            rtol=1e-5, atol=1e-5, solve_rtol=1e-4)
+
+
+def test_circulant_block_shapes():
+    """The circulants' block_shape: the spectrum's last one, two or three dimensions."""
+    for op, block in ((LA.LinearOperatorCirculant(SPECTRUM), [4]),
+                      (LA.LinearOperatorCirculant2D(np.fft.fft2(KERNEL_2D)),
+                       list(KERNEL_2D.shape[-2:])),
+                      (LA.LinearOperatorCirculant3D(np.fft.fftn(KERNEL_3D)),
+                       list(KERNEL_3D.shape))):
+        assert op.block_shape.as_list() == block
+        tensor = op.block_shape_tensor()
+        assert tensor.dtype is ts.int32 and tensor.numpy().tolist() == block
+        assert op.domain_dimension == int(np.prod(block))
